@@ -1,0 +1,49 @@
+/**
+ * The documented kinds of things that go wrong, counted under `errors` in summary.json. Stable
+ * names: users' scripts and thresholds read them. The index is the code in measurement records.
+ * README.md ("summary.json") explains each one; add new kinds at the end.
+ */
+export const ERROR_KINDS = [
+  /** A frame from the peer that is not OCPP-J (bad JSON, wrong shape, unknown type id). */
+  'malformedFrame',
+  /** A CSMS-initiated CALL whose payload failed its schema (answered with a CALLERROR). */
+  'invalidIncomingPayload',
+  /** A CALLRESULT whose payload failed the response schema of the action it answers. */
+  'invalidResponse',
+  /** A CALLRESULT or CALLERROR for an id we are not waiting for (never sent, or already answered). */
+  'unknownMessageId',
+  /** A CALLRESULT or CALLERROR that arrived after its call had timed out. */
+  'lateResponse',
+  /** A CSMS-initiated action the station does not implement (answered NotImplemented). */
+  'notImplemented',
+  /** A payload the station itself built that failed its schema: a bug of ours, or a fault injected on purpose. */
+  'invalidOutgoingPayload',
+  /** The TCP connection was refused or the host unreachable. */
+  'connectRefused',
+  /** The connection or the WebSocket upgrade did not complete in time. */
+  'connectTimeout',
+  /** The server answered the upgrade with an HTTP error status (401, 404, 500, ...). */
+  'handshakeRejected',
+  /** The server picked a subprotocol other than the one the station asked for. */
+  'subprotocolMismatch',
+  /** TLS failed (certificate not trusted, handshake failure). */
+  'tlsError',
+  /** An open connection closed without the station asking for it. */
+  'connectionLost',
+  /** BootNotification answered Rejected. */
+  'bootRejected',
+  /** A CALLERROR received in answer to a station's CALL (per action under actions too). */
+  'callError',
+  /** A station's CALL that got no answer in time (per action under actions too). */
+  'timeout',
+  /** Anything else that failed on a connection (error text is not kept: it may hold secrets). */
+  'other',
+] as const;
+
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+const CODES = new Map<string, number>(ERROR_KINDS.map((k, i) => [k, i]));
+
+export function errorKindCode(kind: ErrorKind): number {
+  return CODES.get(kind) as number;
+}

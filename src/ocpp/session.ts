@@ -1,0 +1,351 @@
+import { actionCode, isCsmsAction, isStationAction } from './actions';
+import { errorCodeFor, type ErrorMeaning } from './error-codes';
+import { type ErrorKind } from './error-kinds';
+import {
+  encodeCall,
+  encodeCallError,
+  encodeCallResult,
+  MessageType,
+  ParsedFrame,
+  parseFrame,
+  type JsonObject,
+} from './frame';
+import { schemaProblem, validatorsFor, type PayloadValidators } from './schemas';
+import type { OcppVersion } from './version';
+
+/**
+ * The call/answer engine of one station's OCPP-J connection, with no I/O of its own: the host
+ * writes frames, arms timers and receives results. It enforces one outstanding CALL per
+ * direction (OCPP-J 1.6 §4.1.1, 2.0.1 Part 4 §4.1.1): later CALLs wait in order, and each is
+ * timed from the moment it was due, so time spent queued behind a slow CSMS stays visible.
+ */
+export const enum CallOutcome {
+  Ok = 1,
+  CallError = 2,
+  Timeout = 3,
+  Invalid = 4,
+  Aborted = 5,
+}
+
+/** Where the session reports timings; the host binds it to a group and the metrics pump. */
+export interface CallRecorder {
+  recordCall(outcome: CallOutcome, action: number, responseMs: number, serviceMs: number): void;
+  recordIncoming(action: number, answered: boolean, answerMs: number): void;
+  recordError(kind: ErrorKind): void;
+}
+
+export interface SessionHost<Tag> {
+  /** Write a frame; false when the transport cannot take it (the call then counts as aborted). */
+  sendFrame(text: string): boolean;
+  onResult(action: string, payload: JsonObject, tag: Tag): void;
+  onCallFailed(action: string, outcome: CallOutcome, tag: Tag, errorCode: string): void;
+  /**
+   * A valid CALL from the peer. Return the response payload, undefined for NotImplemented, or
+   * DEFERRED and call `answerDeferred` later.
+   */
+  onIncoming(action: string, payload: JsonObject, id: string): JsonObject | undefined | typeof DEFERRED;
+  /** Runs once the answer to an incoming CALL is on the wire: follow-up CALLs go here. */
+  afterIncoming(action: string): void;
+  /** Last look at a queued CALL as it leaves the queue; false drops it (counted by the host). */
+  beforeSend(action: string, payload: JsonObject, tag: Tag): boolean;
+  /** Ask for `checkTimeout` to be called at `at` (clock ms). */
+  armTimeout(at: number): void;
+}
+
+/** Returned by `onIncoming` when the host answers later with `answerDeferred` (a CSMS with a delay). */
+export const DEFERRED: unique symbol = Symbol('ocpp.deferred');
+
+export interface SessionOptions {
+  version: OcppVersion;
+  /** Which side of the connection this session is: it decides which actions go out and come in. */
+  role?: 'station' | 'csms';
+  callTimeoutMs: number;
+  clock: () => number;
+  /** Validate outgoing payloads too (on by default: it catches our own bugs for ~0.3 µs a call). */
+  validateOutgoing?: boolean;
+}
+
+interface QueuedCall<Tag> {
+  action: string;
+  payload: JsonObject;
+  tag: Tag;
+  dueAt: number;
+  /** Goes out even while the gate is closed (BootNotification before the station is accepted). */
+  bypassGate: boolean;
+}
+
+export class OcppSession<Tag> {
+  private readonly validators: PayloadValidators;
+  private readonly parsed = new ParsedFrame();
+  private readonly queue: QueuedCall<Tag>[] = [];
+  private nextId = 1;
+  private attached = false;
+  private gateOpen = false;
+
+  private pendingId = '';
+  private pendingAction = '';
+  private pendingActionCode = -1;
+  private pendingTag: Tag | undefined = undefined;
+  private pendingDueAt = 0;
+  private pendingSentAt = 0;
+  private pendingDeadline = 0;
+  private lastTimedOutId = '';
+
+  constructor(
+    private readonly host: SessionHost<Tag>,
+    private readonly recorder: CallRecorder,
+    private readonly options: SessionOptions,
+  ) {
+    this.validators = validatorsFor(options.version);
+  }
+
+  get version(): OcppVersion {
+    return this.options.version;
+  }
+
+  get hasPending(): boolean {
+    return this.pendingId !== '';
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** The transport is open: calls may go out (only gate-bypassing ones until `openGate`). */
+  attach(): void {
+    this.attached = true;
+    this.gateOpen = false;
+  }
+
+  /**
+   * The transport closed. The outstanding CALL is reported aborted (the host decides whether to
+   * send it again); queued CALLs stay for the host to prune with `retainQueued`.
+   */
+  detach(): void {
+    this.attached = false;
+    this.gateOpen = false;
+    if (this.pendingId !== '') this.finish(CallOutcome.Aborted, '');
+  }
+
+  /** Let ordinary CALLs flow; those queued meanwhile are timed from now (a replay is not a backlog). */
+  openGate(now: number): void {
+    this.gateOpen = true;
+    for (const entry of this.queue) if (entry.dueAt < now) entry.dueAt = now;
+    this.pump();
+  }
+
+  closeGate(): void {
+    this.gateOpen = false;
+  }
+
+  /** Keep only the queued CALLs for which `keep` is true (e.g. transaction messages while offline). */
+  retainQueued(keep: (action: string, tag: Tag) => boolean): number {
+    let dropped = 0;
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const entry = this.queue[i] as QueuedCall<Tag>;
+      if (!keep(entry.action, entry.tag)) {
+        this.queue.splice(i, 1);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * Send `action` now, or queue it behind the outstanding CALL. `dueAt` is when it should have
+   * gone out (its scheduled time): response time is measured from there.
+   */
+  call(action: string, payload: JsonObject, tag: Tag, dueAt: number, bypassGate = false): void {
+    const entry: QueuedCall<Tag> = { action, payload, tag, dueAt, bypassGate };
+    if (bypassGate) this.queue.unshift(entry);
+    else this.queue.push(entry);
+    this.pump();
+  }
+
+  /** Called by the host's scheduler at (or after) the armed deadline. */
+  checkTimeout(now: number): void {
+    if (this.pendingId === '' || now < this.pendingDeadline) return;
+    this.lastTimedOutId = this.pendingId;
+    this.recorder.recordError('timeout');
+    this.finish(CallOutcome.Timeout, '');
+    this.pump();
+  }
+
+  /** Handle one text frame from the peer. */
+  receive(text: string): void {
+    const frame = this.parsed;
+    if (!parseFrame(text, frame)) {
+      this.recorder.recordError('malformedFrame');
+      if (frame.replyable) this.replyError(frame.id, frame.meaning, frame.problem);
+      else if (frame.id === this.pendingId && this.pendingId !== '') this.completeInvalid();
+      return;
+    }
+    switch (frame.type) {
+      case MessageType.Call:
+        this.handleIncoming(frame.id, frame.action, frame.payload);
+        return;
+      case MessageType.CallResult:
+        if (!this.isAnswerToPending(frame.id)) return;
+        this.handleResult(frame.payload);
+        return;
+      case MessageType.CallError:
+        if (!this.isAnswerToPending(frame.id)) return;
+        this.recorder.recordError('callError');
+        this.finish(CallOutcome.CallError, frame.errorCode);
+        this.pump();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private get peer(): string {
+    return this.options.role === 'csms' ? 'station' : 'CSMS';
+  }
+
+  private acceptsIncoming(action: string): boolean {
+    return this.options.role === 'csms'
+      ? isStationAction(this.options.version, action)
+      : isCsmsAction(this.options.version, action);
+  }
+
+  private sendsOutgoing(action: string): boolean {
+    return this.options.role === 'csms'
+      ? isCsmsAction(this.options.version, action)
+      : isStationAction(this.options.version, action);
+  }
+
+  private isAnswerToPending(id: string): boolean {
+    if (id === this.pendingId && id !== '') return true;
+    this.recorder.recordError(id === this.lastTimedOutId ? 'lateResponse' : 'unknownMessageId');
+    return false;
+  }
+
+  private handleResult(payload: JsonObject): void {
+    const validate = this.validators.response(this.pendingAction);
+    if (validate && !validate(payload)) {
+      this.completeInvalid();
+      return;
+    }
+    const action = this.pendingAction;
+    const tag = this.pendingTag as Tag;
+    this.record(CallOutcome.Ok);
+    this.clearPending();
+    this.host.onResult(action, payload, tag);
+    this.pump();
+  }
+
+  private completeInvalid(): void {
+    this.recorder.recordError('invalidResponse');
+    this.finish(CallOutcome.Invalid, '');
+    this.pump();
+  }
+
+  private handleIncoming(id: string, action: string, payload: JsonObject): void {
+    const receivedAt = this.options.clock();
+    const code = actionCode(action);
+    this.recorder.recordIncoming(code, false, 0);
+    if (!this.acceptsIncoming(action)) {
+      this.recorder.recordError('notImplemented');
+      this.replyError(id, 'NotImplemented', `${action} is not an action the ${this.peer} sends in OCPP ${this.options.version}`);
+      this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
+      return;
+    }
+    const validate = this.validators.request(action);
+    if (validate && !validate(payload)) {
+      const problem = schemaProblem(validate);
+      this.recorder.recordError('invalidIncomingPayload');
+      this.replyError(id, problem.meaning, `${action}: ${problem.message}`);
+      this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
+      return;
+    }
+    const response = this.host.onIncoming(action, payload, id);
+    if (response === DEFERRED) return;
+    this.answer(id, action, response, receivedAt);
+  }
+
+  /** Answer an incoming CALL for which `onIncoming` returned DEFERRED. */
+  answerDeferred(id: string, action: string, response: JsonObject | undefined, receivedAt: number): void {
+    if (!this.attached) return;
+    this.answer(id, action, response, receivedAt);
+  }
+
+  private answer(id: string, action: string, response: JsonObject | undefined, receivedAt: number): void {
+    const code = actionCode(action);
+    if (response === undefined) {
+      this.recorder.recordError('notImplemented');
+      this.replyError(id, 'NotImplemented', `${action} is not implemented by this ${this.options.role === 'csms' ? 'CSMS' : 'station'}`);
+    } else if (this.outgoingInvalid(this.validators.response(action), response)) {
+      this.replyError(id, 'InternalError', `${action}: the answer built here failed its schema`);
+    } else {
+      this.host.sendFrame(encodeCallResult(id, response));
+    }
+    this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
+    if (response !== undefined) this.host.afterIncoming(action);
+  }
+
+  private outgoingInvalid(validate: ((data: unknown) => boolean) | undefined, payload: JsonObject): boolean {
+    if (this.options.validateOutgoing === false || !validate || validate(payload)) return false;
+    this.recorder.recordError('invalidOutgoingPayload');
+    return true;
+  }
+
+  private replyError(id: string, meaning: ErrorMeaning, description: string): void {
+    if (!this.attached) return;
+    this.host.sendFrame(encodeCallError(id, errorCodeFor(this.options.version, meaning), description));
+  }
+
+  /** Send the next queued CALL if the rule of one outstanding CALL allows it. */
+  private pump(): void {
+    while (this.attached && this.pendingId === '' && this.queue.length > 0) {
+      const head = this.queue[0] as QueuedCall<Tag>;
+      if (!this.gateOpen && !head.bypassGate) return;
+      this.queue.shift();
+      if (!this.host.beforeSend(head.action, head.payload, head.tag)) continue;
+      if (!this.sendsOutgoing(head.action)) {
+        this.recorder.recordError('invalidOutgoingPayload');
+        continue;
+      }
+      if (this.outgoingInvalid(this.validators.request(head.action), head.payload)) continue;
+      this.send(head);
+    }
+  }
+
+  private send(entry: QueuedCall<Tag>): void {
+    const id = String(this.nextId++);
+    const now = this.options.clock();
+    this.pendingId = id;
+    this.pendingAction = entry.action;
+    this.pendingActionCode = actionCode(entry.action);
+    this.pendingTag = entry.tag;
+    this.pendingDueAt = entry.dueAt;
+    this.pendingSentAt = now;
+    this.pendingDeadline = now + this.options.callTimeoutMs;
+    if (!this.host.sendFrame(encodeCall(id, entry.action, entry.payload))) {
+      this.finish(CallOutcome.Aborted, '');
+      return;
+    }
+    this.host.armTimeout(this.pendingDeadline);
+  }
+
+  private record(outcome: CallOutcome): void {
+    const now = this.options.clock();
+    const due = this.pendingDueAt < this.pendingSentAt ? this.pendingDueAt : this.pendingSentAt;
+    this.recorder.recordCall(outcome, this.pendingActionCode, now - due, now - this.pendingSentAt);
+  }
+
+  private finish(outcome: CallOutcome, errorCode: string): void {
+    const action = this.pendingAction;
+    const tag = this.pendingTag as Tag;
+    this.record(outcome);
+    this.clearPending();
+    this.host.onCallFailed(action, outcome, tag, errorCode);
+  }
+
+  private clearPending(): void {
+    this.pendingId = '';
+    this.pendingAction = '';
+    this.pendingActionCode = -1;
+    this.pendingTag = undefined;
+  }
+}
