@@ -159,7 +159,12 @@ export function encodeCallResult(id: string, payload: object): string {
 export const MAX_ERROR_DESCRIPTION = 255;
 
 export function encodeCallError(id: string, code: string, description: string, details: object = EMPTY): string {
-  const text = description.length > MAX_ERROR_DESCRIPTION ? description.slice(0, MAX_ERROR_DESCRIPTION) : description;
+  let text = description;
+  if (text.length > MAX_ERROR_DESCRIPTION) {
+    // Cut before, not inside, a surrogate pair: half a pair is not a character.
+    const high = text.charCodeAt(MAX_ERROR_DESCRIPTION - 1);
+    text = text.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_ERROR_DESCRIPTION - 1 : MAX_ERROR_DESCRIPTION);
+  }
   return (
     '[4,' + JSON.stringify(id) + ',' + JSON.stringify(code) + ',' + JSON.stringify(text) + ',' + JSON.stringify(details) + ']'
   );

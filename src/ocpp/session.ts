@@ -25,6 +25,8 @@ export const enum CallOutcome {
   Timeout = 3,
   Invalid = 4,
   Aborted = 5,
+  /** Never sent: the payload failed its schema or the action goes the other way. Not a call record. */
+  NotSent = 6,
 }
 
 /** Where the session reports timings; the host binds it to a group and the metrics pump. */
@@ -38,7 +40,8 @@ export interface SessionHost<Tag> {
   /** Write a frame; false when the transport cannot take it (the call then counts as aborted). */
   sendFrame(text: string): boolean;
   onResult(action: string, payload: JsonObject, tag: Tag): void;
-  onCallFailed(action: string, outcome: CallOutcome, tag: Tag, errorCode: string): void;
+  /** `errorCode` and `errorDescription` are the peer's CALLERROR fields ('' for other outcomes). */
+  onCallFailed(action: string, outcome: CallOutcome, tag: Tag, errorCode: string, errorDescription: string): void;
   /**
    * A valid CALL from the peer. Return the response payload, undefined for NotImplemented, or
    * DEFERRED and call `answerDeferred` later.
@@ -86,6 +89,7 @@ export class OcppSession<Tag> {
   private pendingAction = '';
   private pendingActionCode = -1;
   private pendingTag: Tag | undefined = undefined;
+  private pendingPayload: JsonObject | undefined = undefined;
   private pendingDueAt = 0;
   private pendingSentAt = 0;
   private pendingDeadline = 0;
@@ -115,16 +119,32 @@ export class OcppSession<Tag> {
   attach(): void {
     this.attached = true;
     this.gateOpen = false;
+    // Gate-bypassing CALLs queued while detached (a BootNotification asked for before the socket
+    // opened) go out now rather than waiting for the next `call`.
+    this.pump();
   }
 
   /**
-   * The transport closed. The outstanding CALL is reported aborted (the host decides whether to
-   * send it again); queued CALLs stay for the host to prune with `retainQueued`.
+   * The transport closed. The outstanding CALL counts as aborted (it was sent and never
+   * answered); if `keep` says so, it goes back to the front of the queue to be sent again on the
+   * next connection, as do the queued CALLs `keep` accepts; the others are dropped. Without
+   * `keep`, the queue is left as it is.
    */
-  detach(): void {
+  detach(keep?: (action: string, tag: Tag) => boolean): void {
     this.attached = false;
     this.gateOpen = false;
-    if (this.pendingId !== '') this.finish(CallOutcome.Aborted, '');
+    if (this.pendingId !== '') {
+      const entry: QueuedCall<Tag> = {
+        action: this.pendingAction,
+        payload: this.pendingPayload as JsonObject,
+        tag: this.pendingTag as Tag,
+        dueAt: this.pendingDueAt,
+        bypassGate: false,
+      };
+      this.finish(CallOutcome.Aborted, '');
+      if (keep?.(entry.action, entry.tag)) this.queue.unshift(entry);
+    }
+    if (keep) this.retainQueued(keep);
   }
 
   /** Let ordinary CALLs flow; those queued meanwhile are timed from now (a replay is not a backlog). */
@@ -157,8 +177,14 @@ export class OcppSession<Tag> {
    */
   call(action: string, payload: JsonObject, tag: Tag, dueAt: number, bypassGate = false): void {
     const entry: QueuedCall<Tag> = { action, payload, tag, dueAt, bypassGate };
-    if (bypassGate) this.queue.unshift(entry);
-    else this.queue.push(entry);
+    if (bypassGate) {
+      // Ahead of ordinary CALLs, but behind earlier gate-bypassing ones: they too go out in order.
+      let at = 0;
+      while (at < this.queue.length && (this.queue[at] as QueuedCall<Tag>).bypassGate) at++;
+      this.queue.splice(at, 0, entry);
+    } else {
+      this.queue.push(entry);
+    }
     this.pump();
   }
 
@@ -191,7 +217,7 @@ export class OcppSession<Tag> {
       case MessageType.CallError:
         if (!this.isAnswerToPending(frame.id)) return;
         this.recorder.recordError('callError');
-        this.finish(CallOutcome.CallError, frame.errorCode);
+        this.finish(CallOutcome.CallError, frame.errorCode, frame.errorDescription);
         this.pump();
         return;
       default:
@@ -277,10 +303,12 @@ export class OcppSession<Tag> {
       this.replyError(id, 'NotImplemented', `${action} is not implemented by this ${this.options.role === 'csms' ? 'CSMS' : 'station'}`);
     } else if (this.outgoingInvalid(this.validators.response(action), response)) {
       this.replyError(id, 'InternalError', `${action}: the answer built here failed its schema`);
+      response = undefined;
     } else {
       this.host.sendFrame(encodeCallResult(id, response));
     }
     this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
+    // Follow-ups (a session after a remote start, a reboot after Reset) only after a real answer.
     if (response !== undefined) this.host.afterIncoming(action);
   }
 
@@ -302,11 +330,12 @@ export class OcppSession<Tag> {
       if (!this.gateOpen && !head.bypassGate) return;
       this.queue.shift();
       if (!this.host.beforeSend(head.action, head.payload, head.tag)) continue;
-      if (!this.sendsOutgoing(head.action)) {
-        this.recorder.recordError('invalidOutgoingPayload');
+      if (!this.sendsOutgoing(head.action) || this.outgoingInvalid(this.validators.request(head.action), head.payload)) {
+        if (!this.sendsOutgoing(head.action)) this.recorder.recordError('invalidOutgoingPayload');
+        // The host must learn of it, or whatever waits for the answer would wait forever.
+        this.host.onCallFailed(head.action, CallOutcome.NotSent, head.tag, '', '');
         continue;
       }
-      if (this.outgoingInvalid(this.validators.request(head.action), head.payload)) continue;
       this.send(head);
     }
   }
@@ -318,6 +347,7 @@ export class OcppSession<Tag> {
     this.pendingAction = entry.action;
     this.pendingActionCode = actionCode(entry.action);
     this.pendingTag = entry.tag;
+    this.pendingPayload = entry.payload;
     this.pendingDueAt = entry.dueAt;
     this.pendingSentAt = now;
     this.pendingDeadline = now + this.options.callTimeoutMs;
@@ -334,12 +364,12 @@ export class OcppSession<Tag> {
     this.recorder.recordCall(outcome, this.pendingActionCode, now - due, now - this.pendingSentAt);
   }
 
-  private finish(outcome: CallOutcome, errorCode: string): void {
+  private finish(outcome: CallOutcome, errorCode: string, errorDescription = ''): void {
     const action = this.pendingAction;
     const tag = this.pendingTag as Tag;
     this.record(outcome);
     this.clearPending();
-    this.host.onCallFailed(action, outcome, tag, errorCode);
+    this.host.onCallFailed(action, outcome, tag, errorCode, errorDescription);
   }
 
   private clearPending(): void {
@@ -347,5 +377,6 @@ export class OcppSession<Tag> {
     this.pendingAction = '';
     this.pendingActionCode = -1;
     this.pendingTag = undefined;
+    this.pendingPayload = undefined;
   }
 }

@@ -1,0 +1,115 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { BOOT_STATUSES, type BootStatus, CSMS_DEFAULTS, CSMS_FLAGS, csmsOptionProblem, type CsmsOptions } from '../csms/options';
+import { startCsmsServer, type CsmsServer } from '../csms/server';
+import { formatStats } from '../csms/stats';
+import { UsageError } from './exit-codes';
+
+/** What the parent of `ocpp-fleet csms` receives over IPC once the port is known (see csms/child.ts). */
+export interface CsmsListeningMessage {
+  type: 'listening';
+  port: number;
+}
+
+/** As commander names them: `--heartbeat-interval` becomes `heartbeatInterval`. */
+interface Flags {
+  port: number;
+  host: string;
+  delayMs: number;
+  jitterMs: number;
+  heartbeatInterval: number;
+  bootStatus: string;
+  invalidTagShare: number;
+  callTimeoutMs: number;
+  callRate: number;
+}
+
+function optionsOf(flags: Flags): CsmsOptions {
+  return {
+    port: flags.port,
+    host: flags.host,
+    delayMs: flags.delayMs,
+    jitterMs: flags.jitterMs,
+    heartbeatIntervalS: flags.heartbeatInterval,
+    // Checked against BOOT_STATUSES by its flag parser.
+    bootStatus: flags.bootStatus as BootStatus,
+    invalidTagShare: flags.invalidTagShare,
+    callTimeoutMs: flags.callTimeoutMs,
+    callRate: flags.callRate,
+  };
+}
+
+/** Parse a flag's value as a number, then hold it to the same rule as `startCsmsServer`'s option. */
+function numberFlag(name: keyof CsmsOptions): (value: string) => number {
+  return (value) => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    const problem = csmsOptionProblem(name, n);
+    if (problem !== undefined) throw new InvalidArgumentError(`${CSMS_FLAGS[name]} ${problem}, got "${value}"`);
+    return n;
+  };
+}
+
+function stringFlag(name: keyof CsmsOptions): (value: string) => string {
+  return (value) => {
+    const problem = csmsOptionProblem(name, value);
+    if (problem !== undefined) throw new InvalidArgumentError(`${CSMS_FLAGS[name]} ${problem}, got "${value}"`);
+    return value;
+  };
+}
+
+/** `ocpp-fleet csms`: run the embedded CSMS alone until SIGINT/SIGTERM, then print what it saw. */
+export function registerCsmsCommand(program: Command): void {
+  const d = CSMS_DEFAULTS;
+  program
+    .command('csms')
+    .description('run the embedded OCPP 1.6J + 2.0.1 CSMS (stations connect to ws://host:port/<identity>)')
+    .requiredOption(`${CSMS_FLAGS.port} <port>`, 'TCP port (0 picks a free one)', numberFlag('port'))
+    .option(`${CSMS_FLAGS.host} <host>`, 'address to listen on', stringFlag('host'), d.host)
+    .option(`${CSMS_FLAGS.delayMs} <ms>`, 'answer each station CALL after this delay', numberFlag('delayMs'), d.delayMs)
+    .option(`${CSMS_FLAGS.jitterMs} <ms>`, 'uniform jitter ± around the delay', numberFlag('jitterMs'), d.jitterMs)
+    .option(`${CSMS_FLAGS.heartbeatIntervalS} <s>`, 'interval returned in BootNotification answers', numberFlag('heartbeatIntervalS'), d.heartbeatIntervalS)
+    .option(`${CSMS_FLAGS.bootStatus} <status>`, `BootNotification status: ${BOOT_STATUSES.join(', ')}`, stringFlag('bootStatus'), d.bootStatus)
+    .option(`${CSMS_FLAGS.invalidTagShare} <x>`, 'share 0..1 of id tags answered Invalid (tags starting INVALID always are)', numberFlag('invalidTagShare'), d.invalidTagShare)
+    .option(`${CSMS_FLAGS.callTimeoutMs} <ms>`, 'time a station has to answer a CSMS-initiated CALL', numberFlag('callTimeoutMs'), d.callTimeoutMs)
+    .option(`${CSMS_FLAGS.callRate} <n>`, 'CSMS-initiated calls per second over the connected stations', numberFlag('callRate'), d.callRate)
+    .action(async (flags: Flags) => {
+      await runCsms(flags);
+    });
+}
+
+async function runCsms(flags: Flags): Promise<void> {
+  let server: CsmsServer;
+  try {
+    server = await startCsmsServer(optionsOf(flags));
+  } catch (err) {
+    // An option that slipped past the flag parsers is still a usage error; anything else
+    // (EADDRINUSE, EACCES) propagates to main as a failure to start.
+    if (err instanceof TypeError) throw new UsageError(err.message);
+    throw err;
+  }
+  process.stderr.write(`CSMS listening on ${server.url} (OCPP 1.6, 2.0.1)\n`);
+  if (process.send !== undefined) {
+    const message: CsmsListeningMessage = { type: 'listening', port: server.port };
+    process.send(message);
+  }
+  await stopRequested();
+  await server.close();
+  process.stderr.write(`${formatStats(server.stats())}\n`);
+  process.exitCode = 0;
+  // The IPC channel would keep the process alive after everything else closed.
+  if (process.connected) process.disconnect();
+}
+
+/** Resolves on SIGINT or SIGTERM, or when the parent that forked us goes away. */
+function stopRequested(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.off('disconnect', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (process.send !== undefined) process.on('disconnect', stop);
+  });
+}

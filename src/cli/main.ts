@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ScenarioError } from '../scenario/load';
+import { registerCsmsCommand } from './csms-command';
+import { ExitCode, UsageError } from './exit-codes';
+import { registerRunCommand } from './run-command';
+import { registerValidateCommand } from './validate-command';
+import { VERSION } from './version';
+
+/**
+ * The ocpp-fleet command line. Each command lives in its own file; this one wires them and turns
+ * errors into one clear line and an exit code, never a stack trace for a user's mistake.
+ */
+function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('ocpp-fleet')
+    .description('Load-test an OCPP central system (CSMS) with a fleet of virtual charge points (OCPP 1.6J and 2.0.1).')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerRunCommand(program);
+  registerValidateCommand(program);
+  registerCsmsCommand(program);
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 done, 1 thresholds failed, 2 bad usage or configuration, 3 target unreachable or run aborted.',
+  );
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = exitCodeOf(err);
+  }
+}
+
+function exitCodeOf(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Help and version exit 0; everything else commander rejects is bad usage (it printed why).
+    return err.exitCode === 0 ? 0 : ExitCode.Usage;
+  }
+  if (err instanceof ScenarioError || err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return ExitCode.Usage;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`error: ${message}\n`);
+  if (process.env.OCPP_FLEET_DEBUG && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
+  return ExitCode.Unreachable;
+}
+
+void main(process.argv);

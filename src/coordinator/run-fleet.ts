@@ -1,0 +1,169 @@
+import { join } from 'node:path';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Aggregator, LiveView } from '../metrics/aggregator';
+import { createGauges, sumGauges, type GaugeTotals } from '../metrics/gauges';
+import { createRing, RingReader } from '../metrics/ring';
+import type { FleetPlan } from '../scenario/plan';
+import type { GroupConfig, GroupOutcome, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import { splitOverWorkers } from './split';
+
+export interface FleetRunOptions {
+  readonly plan: FleetPlan;
+  readonly groups: readonly GroupConfig[];
+  readonly baseUrl: string;
+  readonly workers: number;
+  readonly durationMs: number;
+  readonly gracefulStopMs: number;
+  readonly aggregator: Aggregator;
+  /** Records per worker ring; the backlog absorbs bursts beyond it, so this only sizes the fast path. */
+  readonly ringCapacity?: number;
+  /** Called once a second with the live view and the gauges, for the status line. */
+  readonly onTick?: (second: number, live: LiveView, gauges: GaugeTotals) => void;
+}
+
+export interface FleetRunResult {
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  readonly partial: boolean;
+  readonly groups: GroupOutcome[];
+  readonly recordsWritten: number;
+  readonly undelivered: number;
+}
+
+const DRAIN_EVERY_MS = 25;
+
+/**
+ * Runs a fleet: one piscina worker per share of the plan, a ring and a gauge block each, and the
+ * coordinator draining the rings into the aggregator until every record written has been read.
+ */
+export class FleetRun {
+  private readonly rings: SharedArrayBuffer[] = [];
+  private readonly readers: RingReader[] = [];
+  private readonly gauges: SharedArrayBuffer[] = [];
+  private readonly ports: MessagePort[] = [];
+  private stopRequested = 0;
+  private partial = false;
+  private resolveStop: (() => void) | undefined;
+
+  constructor(private readonly options: FleetRunOptions) {}
+
+  /** Stop before the planned end (Ctrl-C): a first call winds down cleanly, a second closes at once. */
+  stop(): void {
+    this.stopRequested++;
+    this.partial = true;
+    this.resolveStop?.();
+    if (this.stopRequested > 1) for (const p of this.ports) p.postMessage({ type: 'stop', immediate: true });
+  }
+
+  async run(): Promise<FleetRunResult> {
+    const { plan, workers, aggregator } = this.options;
+    const shares = splitOverWorkers(plan, workers);
+    const pool = new Piscina({
+      filename: join(__dirname, '../worker/main.js'),
+      minThreads: shares.length,
+      maxThreads: shares.length,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 1000,
+    });
+    const ready: Promise<void>[] = [];
+    const tasks: Promise<WorkerResult>[] = shares.map((stations, w) => {
+      const ring = createRing(this.options.ringCapacity ?? 1 << 16);
+      const gauges = createGauges(plan.groups.length);
+      const { port1, port2 } = new MessageChannel();
+      this.rings.push(ring);
+      this.readers.push(new RingReader(ring));
+      this.gauges.push(gauges);
+      this.ports.push(port1);
+      ready.push(new Promise((resolve) => port1.once('message', (m: WorkerMessage) => m.type === 'ready' && resolve())));
+      const task: WorkerTask = {
+        workerIndex: w,
+        baseUrl: this.options.baseUrl,
+        groups: this.options.groups,
+        stations,
+        gracefulStopMs: this.options.gracefulStopMs,
+        ring,
+        gauges,
+        port: port2,
+      };
+      return pool.run(task, { transferList: [port2] }) as Promise<WorkerResult>;
+    });
+    // A worker that fails while starting must not leave the run waiting for its 'ready'.
+    const ended = Promise.all(tasks).then(() => {
+      throw new Error('the workers ended before the run started');
+    });
+    try {
+      await Promise.race([Promise.all(ready), ended]);
+    } catch (err) {
+      await pool.destroy();
+      throw err;
+    }
+    ended.catch(() => undefined);
+
+    const startedAt = new Date();
+    const epoch = startedAt.getTime();
+    for (const p of this.ports) p.postMessage({ type: 'start', epochWallMs: epoch });
+    const drain = setInterval(() => this.drain(), DRAIN_EVERY_MS);
+    let lastSecond = -1;
+    const tick = setInterval(() => {
+      // Sampled every tick, so a second's row holds the levels near its end (the last sample wins).
+      const second = Math.floor((Date.now() - epoch) / 1000);
+      const totals = sumGauges(this.gauges, plan.groups.length);
+      aggregator.sampleGauges(second, totals);
+      if (second === lastSecond) return;
+      lastSecond = second;
+      this.options.onTick?.(second, aggregator.live(Date.now() - epoch), totals);
+    }, 200);
+
+    await this.waitForEnd();
+    for (const p of this.ports) p.postMessage({ type: 'stop', immediate: this.stopRequested > 1 });
+    let results: WorkerResult[];
+    try {
+      results = await Promise.all(tasks);
+    } finally {
+      clearInterval(drain);
+      clearInterval(tick);
+      await pool.destroy();
+    }
+    const endedAt = new Date();
+    this.drain();
+    const final = Math.floor((endedAt.getTime() - epoch) / 1000);
+    aggregator.sampleGauges(final, sumGauges(this.gauges, plan.groups.length));
+    return {
+      startedAt,
+      endedAt,
+      partial: this.partial,
+      groups: mergeOutcomes(results, plan.groups.length),
+      recordsWritten: this.readers.reduce((n, r) => n + r.produced, 0),
+      undelivered: results.reduce((n, r) => n + r.undelivered, 0),
+    };
+  }
+
+  private waitForEnd(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.options.durationMs);
+      this.resolveStop = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      if (this.stopRequested > 0) this.resolveStop();
+    });
+  }
+
+  private drain(): void {
+    for (const r of this.readers) r.drain(this.options.aggregator);
+  }
+}
+
+function mergeOutcomes(results: WorkerResult[], groups: number): GroupOutcome[] {
+  const out: GroupOutcome[] = Array.from({ length: groups }, () => ({ planned: 0, connected: 0, booted: 0 }));
+  for (const r of results) {
+    r.groups.forEach((g, i) => {
+      const o = out[i] as GroupOutcome;
+      o.planned += g.planned;
+      o.connected += g.connected;
+      o.booted += g.booted;
+    });
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import type { OcppVersion } from '../ocpp';
+import type { CsmsCallResult } from './calls';
+import { CSMS_FLAGS, resolveCsmsOptions, type CsmsOptions } from './options';
+import type { CsmsStats } from './stats';
+
+/**
+ * The embedded CSMS in a process of its own, so that its CPU never competes with the fleet's
+ * event loop and its measurements (the fleet's latency) stay honest. It is the `csms` command of
+ * our own CLI, forked with an IPC channel that carries one message: the port it listens on.
+ */
+export interface EmbeddedCsmsOptions extends Omit<CsmsOptions, 'port'> {
+  /** Default 0: a free port. */
+  port?: number;
+  /** How long the child may take to listen (default 15 s). */
+  startTimeoutMs?: number;
+}
+
+export interface EmbeddedCsms {
+  readonly port: number;
+  /** `ws://127.0.0.1:<port>` (or the host it listens on, when that is a specific address). */
+  readonly url: string;
+  readonly pid: number;
+  stats(): Promise<CsmsStats>;
+  stations(): Promise<{ identity: string; version: OcppVersion }[]>;
+  call(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<CsmsCallResult>;
+  /** The station's next frame after `frame`, or undefined when it sent none in time. */
+  raw(identity: string, frame: string, timeoutMs?: number): Promise<string | undefined>;
+  /** SIGTERM, then SIGKILL after 5 s; resolves once the child has exited. */
+  stop(): Promise<void>;
+  /** The child's stderr so far (its last 64 KB): the listening line, then the stats summary. */
+  stderr(): string;
+}
+
+/** The compiled CLI entry, beside this file's folder once built (dist/src/cli/main.js). */
+const CLI_ENTRY = join(__dirname, '../cli/main.js');
+const KILL_AFTER_MS = 5000;
+const STDERR_KEPT = 64 * 1024;
+
+export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Promise<EmbeddedCsms> {
+  const { startTimeoutMs = 15_000, ...rest } = options;
+  // Checked here too, so a bad option is a TypeError in the caller, not a child's exit code.
+  const resolved = resolveCsmsOptions({ ...rest, port: rest.port ?? 0 });
+  if (!Number.isFinite(startTimeoutMs) || startTimeoutMs <= 0) {
+    throw new TypeError(`options.startTimeoutMs must be a number > 0, got ${String(startTimeoutMs)}`);
+  }
+  const args = ['csms'];
+  for (const key of Object.keys(CSMS_FLAGS) as (keyof CsmsOptions)[]) args.push(CSMS_FLAGS[key], String(resolved[key]));
+
+  // execArgv is not inherited: a parent under `node --test` or a profiler must not pass that on.
+  const child = fork(CLI_ENTRY, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+    if (stderr.length > STDERR_KEPT) stderr = stderr.slice(-STDERR_KEPT);
+  });
+  const port = await listeningPort(child, startTimeoutMs, () => stderr);
+  // Neither the channel nor the child should keep the parent alive; if the parent exits without
+  // stop(), the child sees the channel close and stops by itself.
+  child.channel?.unref();
+  child.unref();
+  (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+
+  const host = isWildcard(resolved.host) ? '127.0.0.1' : resolved.host;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  const admin = (method: string, path: string, body?: unknown): Promise<unknown> => adminRequest(host, port, method, path, body);
+  return {
+    port,
+    url: `ws://${hostInUrl}:${port}`,
+    pid: child.pid ?? -1,
+    stats: () => admin('GET', '/stats') as Promise<CsmsStats>,
+    stations: () => admin('GET', '/stations') as Promise<{ identity: string; version: OcppVersion }[]>,
+    call: (identity, action, payload, timeoutMs) =>
+      admin('POST', '/call', { identity, action, payload, timeoutMs }) as Promise<CsmsCallResult>,
+    raw: async (identity, frame, timeoutMs) => {
+      const answer = (await admin('POST', '/raw', { identity, frame, timeoutMs })) as { reply: string | null };
+      return answer.reply ?? undefined;
+    },
+    stop: () => stopChild(child),
+    stderr: () => stderr,
+  };
+}
+
+function listeningPort(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      child.off('error', onError);
+    };
+    const onMessage = (message: unknown): void => {
+      const m = message as { type?: unknown; port?: unknown } | null;
+      if (m === null || m.type !== 'listening' || typeof m.port !== 'number') return;
+      cleanup();
+      resolve(m.port);
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      cleanup();
+      const how = signal === null ? `exit code ${String(code)}` : `signal ${signal}`;
+      reject(new Error(`the embedded CSMS exited before listening (${how}): ${stderr().trim() || '(no output)'}`));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      child.kill('SIGKILL');
+      reject(new Error(`the embedded CSMS could not be started: ${error.message}`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      child.kill('SIGKILL');
+      reject(new Error(`the embedded CSMS did not listen within ${timeoutMs} ms: ${stderr().trim() || '(no output)'}`));
+    }, timeoutMs);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
+}
+
+/** One admin call, on a fresh connection (no agent): nothing lingers to keep a process alive. */
+function adminRequest(host: string, port: number, method: string, path: string, body?: unknown): Promise<unknown> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, method, path, agent: false, headers: text === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        let value: unknown;
+        try {
+          value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          reject(new Error(`CSMS admin ${method} ${path}: answer is not JSON (HTTP ${String(res.statusCode)})`));
+          return;
+        }
+        if (res.statusCode === 200) resolve(value);
+        else reject(new Error(`CSMS admin ${method} ${path}: HTTP ${String(res.statusCode)}: ${(value as { error?: string }).error ?? ''}`));
+      });
+    });
+    req.on('error', reject);
+    req.end(text);
+  });
+}

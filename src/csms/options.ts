@@ -1,0 +1,126 @@
+/**
+ * The embedded CSMS's options, checked once at the edge (piscina style: one precise message per
+ * rule). The same rules serve `startCsmsServer`, `startEmbeddedCsms` and the CLI's argParsers,
+ * so a bad value gets the same words whichever door it came through.
+ */
+export type BootStatus = 'Accepted' | 'Pending' | 'Rejected';
+
+export const BOOT_STATUSES: readonly BootStatus[] = ['Accepted', 'Pending', 'Rejected'];
+
+export interface CsmsOptions {
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Answer every station-initiated CALL after this many ms (default 0: synchronously). */
+  delayMs?: number;
+  /** Uniform jitter ± this many ms around `delayMs` (default 0). */
+  jitterMs?: number;
+  /** `interval` of BootNotification answers, in seconds (default 60). */
+  heartbeatIntervalS?: number;
+  /** Status of every BootNotification answer (default Accepted). */
+  bootStatus?: BootStatus;
+  /** Share 0..1 of id tags answered Invalid, decided per tag by a hash (default 0). */
+  invalidTagShare?: number;
+  /** Default time a station has to answer a CSMS-initiated CALL (default 30,000 ms). */
+  callTimeoutMs?: number;
+  /** CSMS-initiated calls per second, spread over the connected, accepted stations (default 0). */
+  callRate?: number;
+}
+
+export type ResolvedCsmsOptions = Readonly<Required<CsmsOptions>>;
+
+export const CSMS_DEFAULTS: Readonly<Omit<ResolvedCsmsOptions, 'port'>> = Object.freeze({
+  host: '127.0.0.1',
+  delayMs: 0,
+  jitterMs: 0,
+  heartbeatIntervalS: 60,
+  bootStatus: 'Accepted',
+  invalidTagShare: 0,
+  callTimeoutMs: 30_000,
+  callRate: 0,
+});
+
+/** Longest delay or timeout accepted: setTimeout's own limit (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+type Rule = (value: unknown) => string | undefined;
+
+function integerIn(min: number, max: number): Rule {
+  return (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+      ? undefined
+      : `must be an integer from ${min} to ${max}`;
+}
+
+function numberIn(min: number, max: number, minExclusive = false): Rule {
+  return (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value > max) return describe(min, max, minExclusive);
+    if (minExclusive ? value <= min : value < min) return describe(min, max, minExclusive);
+    return undefined;
+  };
+}
+
+function describe(min: number, max: number, minExclusive: boolean): string {
+  return `must be a number ${minExclusive ? '>' : '>='} ${min} and <= ${max}`;
+}
+
+const RULES: Readonly<Record<keyof CsmsOptions, Rule>> = {
+  port: integerIn(0, 65535),
+  host: (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'must be a non-empty string'),
+  delayMs: numberIn(0, MAX_TIMER_MS),
+  jitterMs: numberIn(0, MAX_TIMER_MS),
+  // 0 is meaningful in OCPP: the station picks its own interval.
+  heartbeatIntervalS: integerIn(0, MAX_TIMER_MS),
+  bootStatus: (value) =>
+    typeof value === 'string' && (BOOT_STATUSES as readonly string[]).includes(value)
+      ? undefined
+      : `must be one of ${BOOT_STATUSES.join(', ')}`,
+  invalidTagShare: numberIn(0, 1),
+  callTimeoutMs: numberIn(0, MAX_TIMER_MS, true),
+  callRate: numberIn(0, 1_000_000),
+};
+
+/** What is wrong with `value` for option `name`, or undefined when it is acceptable. */
+export function csmsOptionProblem(name: keyof CsmsOptions, value: unknown): string | undefined {
+  return RULES[name](value);
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/** Check every option and fill the defaults; throws TypeError naming the first bad option. */
+export function resolveCsmsOptions(options: CsmsOptions): ResolvedCsmsOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const known = Object.keys(RULES);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new TypeError(`options.${key} is not a CSMS option (known: ${known.join(', ')})`);
+  }
+  const merged = { ...CSMS_DEFAULTS, ...stripUndefined(options) } as Record<keyof CsmsOptions, unknown>;
+  if (merged.port === undefined) throw new TypeError('options.port is required (0 picks a free port)');
+  for (const key of known as (keyof CsmsOptions)[]) {
+    const problem = RULES[key](merged[key]);
+    if (problem) throw new TypeError(`options.${key} ${problem}, got ${show(merged[key])}`);
+  }
+  return Object.freeze(merged as Required<CsmsOptions>);
+}
+
+function stripUndefined(options: CsmsOptions): Partial<CsmsOptions> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) out[key] = value;
+  return out as Partial<CsmsOptions>;
+}
+
+/** The command-line flag of each option, shared by `ocpp-fleet csms` and the child-process launcher. */
+export const CSMS_FLAGS: Readonly<Record<keyof CsmsOptions, string>> = {
+  port: '--port',
+  host: '--host',
+  delayMs: '--delay-ms',
+  jitterMs: '--jitter-ms',
+  heartbeatIntervalS: '--heartbeat-interval',
+  bootStatus: '--boot-status',
+  invalidTagShare: '--invalid-tag-share',
+  callTimeoutMs: '--call-timeout-ms',
+  callRate: '--call-rate',
+};

@@ -1,0 +1,251 @@
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { OCPP_VERSIONS, subprotocolOf, validatorsFor, versionOfSubprotocol, type OcppVersion } from '../ocpp';
+import { handleAdminRequest, type AdminApi } from './admin-http';
+import { CallRateDriver } from './call-rate';
+import { CsmsRequestError, type CsmsCallResult } from './calls';
+import { CsmsConnection, type CsmsCore } from './connection';
+import { HANDLERS_16 } from './handlers-16';
+import { HANDLERS_201 } from './handlers-201';
+import { csmsOptionProblem, resolveCsmsOptions, type CsmsOptions, type ResolvedCsmsOptions } from './options';
+import { StationRecord } from './stations';
+import { CsmsCounters, type CsmsStats } from './stats';
+
+export interface CsmsServer extends AdminApi {
+  readonly port: number;
+  readonly host: string;
+  /** `ws://host:port`; stations append `/<identity>`. */
+  readonly url: string;
+  stats(): CsmsStats;
+  /** Identities connected now, with the OCPP version each negotiated. */
+  stations(): { identity: string; version: OcppVersion }[];
+  /**
+   * Send a CSMS-initiated CALL to a connected station. Resolves with its outcome; rejects with a
+   * CsmsRequestError when the station is not connected ('unknownStation') or the action or
+   * payload is not one a CSMS may send in the station's version ('badRequest').
+   */
+  sendCall(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<CsmsCallResult>;
+  /** Write `frame` as is; resolves with the station's next frame, or undefined after `timeoutMs` (default 5 s). */
+  sendRaw(identity: string, frame: string, timeoutMs?: number): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+/** Largest frame accepted from a station; ws's default (100 MiB) is far beyond any OCPP message. */
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** Pending connections the kernel may hold while a ramp opens thousands at once. */
+const LISTEN_BACKLOG = 4096;
+/** How long stations get to answer our close frame before their sockets are cut. */
+const CLOSE_GRACE_MS = 1000;
+const DEFAULT_RAW_TIMEOUT_MS = 5000;
+
+/** Start an OCPP 1.6J + 2.0.1 CSMS; options are checked first (TypeError naming the option). */
+export async function startCsmsServer(options: CsmsOptions): Promise<CsmsServer> {
+  const resolved = resolveCsmsOptions(options);
+  // Compiling the schemas takes ~0.4 s: done now, not while the first stations connect.
+  for (const version of OCPP_VERSIONS) validatorsFor(version);
+  const server = new OcppCsms(resolved);
+  await server.listen();
+  return server;
+}
+
+class OcppCsms implements CsmsServer, CsmsCore {
+  readonly counters = new CsmsCounters();
+  port = 0;
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Map<string, CsmsConnection>();
+  private readonly live: CsmsConnection[] = [];
+  private readonly records = new Map<string, StationRecord>();
+  private readonly driver: CallRateDriver;
+  private readonly answersDelayed: boolean;
+  private lastTransactionId = 0;
+  private closing: Promise<void> | undefined = undefined;
+
+  constructor(readonly options: ResolvedCsmsOptions) {
+    this.answersDelayed = options.delayMs > 0 || options.jitterMs > 0;
+    this.http = createServer((req, res) => handleAdminRequest(this, req, res));
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: MAX_FRAME_BYTES,
+      handleProtocols: (offered) => {
+        const version = pickVersion(offered);
+        return version === undefined ? false : subprotocolOf(version);
+      },
+    });
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    this.driver = new CallRateDriver(options.callRate, this.live, this.counters);
+  }
+
+  get host(): string {
+    return this.options.host;
+  }
+
+  get url(): string {
+    return `ws://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen({ port: this.options.port, host: this.options.host, backlog: LISTEN_BACKLOG }, () => {
+        this.http.off('error', reject);
+        this.port = (this.http.address() as AddressInfo).port;
+        this.driver.start();
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Refusals happen here, on the HTTP server's 'upgrade' event, rather than in ws's verifyClient
+   * (which ws's README discourages) or handleProtocols (which cannot refuse: returning false
+   * accepts the connection without a subprotocol, and it is not called at all when the client
+   * offers none). Here a client that offers no OCPP subprotocol gets a plain HTTP 400 that says why.
+   */
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', ignore);
+    if (this.closing !== undefined) return this.refuse(socket, 503, 'the CSMS is shutting down');
+    const identity = identityOf(req.url ?? '/');
+    if (identity === undefined) return this.refuse(socket, 400, 'the URL path must end with the station identity');
+    const header = req.headers['sec-websocket-protocol'];
+    const version = header === undefined ? undefined : pickVersion(new Set(header.split(',').map((p) => p.trim())));
+    if (version === undefined) {
+      const supported = OCPP_VERSIONS.map(subprotocolOf).join(', ');
+      return this.refuse(socket, 400, `no supported OCPP subprotocol offered (got ${header ?? 'none'}; supported: ${supported})`);
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity, version));
+  }
+
+  private refuse(socket: Duplex, status: number, message: string): void {
+    this.counters.connectionsRefused++;
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
+        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+    );
+  }
+
+  private accept(ws: WebSocket, identity: string, version: OcppVersion): void {
+    if (this.closing !== undefined) {
+      ws.terminate();
+      return;
+    }
+    // OCPP lets one connection per identity live; the newest wins (the old one is likely dead).
+    this.connections.get(identity)?.replace();
+    let record = this.records.get(identity);
+    if (record === undefined) {
+      record = new StationRecord(identity);
+      this.records.set(identity, record);
+    }
+    const stats = this.counters;
+    stats.connectionsAccepted++;
+    stats.connectionsNow++;
+    stats.versionAccepted[version]++;
+    stats.versionNow[version]++;
+    const connection = new CsmsConnection(this, ws, identity, version, record, version === '1.6' ? HANDLERS_16 : HANDLERS_201);
+    this.connections.set(identity, connection);
+    connection.index = this.live.length;
+    this.live.push(connection);
+  }
+
+  // --- CsmsCore ---
+
+  nextTransactionId(): number {
+    return ++this.lastTransactionId;
+  }
+
+  answerDelay(): number {
+    if (!this.answersDelayed) return -1;
+    const { delayMs, jitterMs } = this.options;
+    return Math.max(0, delayMs + (Math.random() * 2 - 1) * jitterMs);
+  }
+
+  forget(connection: CsmsConnection): void {
+    if (this.connections.get(connection.identity) === connection) this.connections.delete(connection.identity);
+    const at = connection.index;
+    if (at < 0 || this.live[at] !== connection) return;
+    const last = this.live.pop() as CsmsConnection;
+    if (last !== connection) {
+      this.live[at] = last;
+      last.index = at;
+    }
+    connection.index = -1;
+  }
+
+  // --- CsmsServer ---
+
+  stats(): CsmsStats {
+    return this.counters.snapshot();
+  }
+
+  stations(): { identity: string; version: OcppVersion }[] {
+    return this.live.map((c) => ({ identity: c.identity, version: c.version }));
+  }
+
+  async sendCall(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<CsmsCallResult> {
+    return this.connectionOf(identity).call(action, payload, checkTimeout(timeoutMs, this.options.callTimeoutMs));
+  }
+
+  async sendRaw(identity: string, frame: string, timeoutMs?: number): Promise<string | undefined> {
+    if (typeof frame !== 'string') throw new CsmsRequestError('badRequest', 'frame must be a string');
+    return this.connectionOf(identity).raw(frame, checkTimeout(timeoutMs, DEFAULT_RAW_TIMEOUT_MS));
+  }
+
+  private connectionOf(identity: string): CsmsConnection {
+    const connection = this.connections.get(identity);
+    if (connection === undefined) throw new CsmsRequestError('unknownStation', `no station ${JSON.stringify(identity)} is connected`);
+    return connection;
+  }
+
+  close(): Promise<void> {
+    if (this.closing === undefined) this.closing = this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.driver.stop();
+    const sockets = this.live.map((c) => c.ws);
+    for (const connection of [...this.live]) connection.shutdown();
+    for (const ws of sockets) ws.close(1001, 'CSMS shutting down');
+    const cut = setTimeout(() => {
+      for (const ws of sockets) ws.terminate();
+      this.http.closeAllConnections();
+    }, CLOSE_GRACE_MS);
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    clearTimeout(cut);
+    this.wss.close();
+  }
+}
+
+/** The client's first offered subprotocol that this CSMS speaks (the client lists by preference). */
+function pickVersion(offered: ReadonlySet<string>): OcppVersion | undefined {
+  for (const protocol of offered) {
+    const version = versionOfSubprotocol(protocol);
+    if (version !== undefined) return version;
+  }
+  return undefined;
+}
+
+/** The station identity: the last path segment of the URL, percent-decoded (OCPP-J §3.1.1). */
+export function identityOf(url: string): string | undefined {
+  const path = url.split('?', 1)[0] as string;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  if (last === '') return undefined;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return undefined;
+  }
+}
+
+function checkTimeout(timeoutMs: number | undefined, fallback: number): number {
+  if (timeoutMs === undefined) return fallback;
+  const problem = csmsOptionProblem('callTimeoutMs', timeoutMs);
+  if (problem !== undefined) throw new CsmsRequestError('badRequest', `timeoutMs ${problem}, got ${String(timeoutMs)}`);
+  return timeoutMs;
+}
+
+function ignore(): void {}

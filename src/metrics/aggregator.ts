@@ -1,0 +1,277 @@
+/**
+ * The coordinator's sink for the pump: turns records into counters and HDR histograms.
+ *
+ * The hot path only counts and calls recordValue (autocannon's habit: record per response,
+ * summarise at report time). Call statistics are kept per (group, action) only; the per-action
+ * totals are their sum, computed when asked for, since HDR histograms merge by addition.
+ * Names are looked up only on the read side, from tables the caller owns.
+ */
+import type { Histogram } from 'hdr-histogram-js';
+import { CallStats, HistogramPool, type IncomingStats, newHistogram, record } from './histograms';
+import { IntervalLog } from './intervals';
+import { RecordKind, recordCode, recordGroup, recordKind } from './record';
+import type { RecordSink } from './ring';
+import { SecondWindow } from './seconds';
+import type { FleetGauges, GaugeTotals } from './gauges';
+
+export interface NameTables {
+  readonly actionNames: readonly string[];
+  readonly groupNames: readonly string[];
+  readonly errorNames: readonly string[];
+  readonly counterNames: readonly string[];
+}
+
+export interface AggregatorOptions {
+  /** Seconds kept open for late records before a second's interval histograms are closed. Default 5. */
+  openSeconds?: number;
+}
+
+export interface ConnectStats {
+  attempts: number;
+  ok: number;
+  errors: number;
+  /** µs, ConnectOk only. */
+  latency: Histogram;
+}
+
+export interface BootStats {
+  accepted: number;
+  /** µs from the first connect attempt of the boot cycle. */
+  timeToAccepted: Histogram;
+}
+
+export interface LiveView {
+  /** Calls finished (any outcome) in the last whole second before `nowMs`. */
+  callsPerSec: number;
+  /** p99 of response times over all actions so far, ms. */
+  p99Ms: number;
+  calls: number;
+  /** Failed calls other than timeouts (CALLERROR, invalid, aborted), failed connects, counted errors. */
+  errors: number;
+  timeouts: number;
+}
+
+/** Per-group gauge levels last sampled, by group name. */
+export type GroupGauges = Map<string, FleetGauges>;
+
+export class Aggregator implements RecordSink {
+  /** Every record handed to ingest(): the pump's conservation check compares it with the writers. */
+  ingested = 0;
+  readonly intervals = new IntervalLog();
+  readonly seconds: SecondWindow;
+  private readonly pool = new HistogramPool();
+  /** [group][action code]; created on the first record of that pair. */
+  private readonly calls: (CallStats | undefined)[][] = [];
+  private readonly incomingByCode: (IncomingStats | undefined)[] = [];
+  private readonly errorCounts: number[] = [];
+  private readonly counterCounts: number[] = [];
+  private readonly connectStats: ConnectStats = { attempts: 0, ok: 0, errors: 0, latency: newHistogram() };
+  private readonly bootStats: BootStats = { accepted: 0, timeToAccepted: newHistogram() };
+  private callsTotal = 0;
+  private failuresTotal = 0;
+  private timeoutsTotal = 0;
+  private lastGauges: GaugeTotals | undefined;
+  private unknownKinds = 0;
+
+  constructor(
+    readonly names: NameTables,
+    options: AggregatorOptions = {},
+  ) {
+    const openSeconds = options.openSeconds ?? 5;
+    if (!Number.isInteger(openSeconds) || openSeconds < 1) {
+      throw new TypeError('options.openSeconds must be a positive integer');
+    }
+    this.seconds = new SecondWindow(this.pool, this.intervals, (code) => this.actionName(code), openSeconds);
+  }
+
+  ingest(w0: number, w1: number, w2: number, w3: number): void {
+    this.ingested++;
+    const kind = recordKind(w0);
+    const code = recordCode(w0);
+    const second = Math.floor(w3 / 1000);
+    switch (kind) {
+      case RecordKind.CallOk: {
+        const stats = this.callStats(recordGroup(w0), code);
+        stats.sent++;
+        stats.ok++;
+        record(stats.response, w1);
+        record(stats.service, w2);
+        record(stats.dispatchDelay, w1 > w2 ? w1 - w2 : 0);
+        this.callsTotal++;
+        if (this.seconds.countCall(second, 'ok')) this.seconds.callOk(second, code, w1, w2);
+        return;
+      }
+      case RecordKind.CallError:
+      case RecordKind.CallInvalid:
+      case RecordKind.CallAborted: {
+        const stats = this.callStats(recordGroup(w0), code);
+        stats.sent++;
+        if (kind === RecordKind.CallError) stats.callErrors++;
+        else if (kind === RecordKind.CallInvalid) stats.invalid++;
+        else stats.aborted++;
+        this.callsTotal++;
+        this.failuresTotal++;
+        this.seconds.countCall(second, 'error');
+        return;
+      }
+      case RecordKind.CallTimeout: {
+        const stats = this.callStats(recordGroup(w0), code);
+        stats.sent++;
+        stats.timeouts++;
+        this.callsTotal++;
+        this.timeoutsTotal++;
+        this.seconds.countCall(second, 'timeout');
+        return;
+      }
+      case RecordKind.ConnectOk:
+        this.connectStats.attempts++;
+        this.connectStats.ok++;
+        record(this.connectStats.latency, w1);
+        this.seconds.connectOk(second, w1);
+        return;
+      case RecordKind.ConnectFail:
+        this.connectStats.attempts++;
+        this.connectStats.errors++;
+        this.errorCounts[code] = (this.errorCounts[code] ?? 0) + 1;
+        this.failuresTotal++;
+        return;
+      case RecordKind.BootAccepted:
+        this.bootStats.accepted++;
+        record(this.bootStats.timeToAccepted, w1);
+        return;
+      case RecordKind.IncomingReceived:
+        this.incoming(code).received++;
+        return;
+      case RecordKind.IncomingAnswered:
+        this.incoming(code).answered++;
+        return;
+      case RecordKind.Error:
+        this.errorCounts[code] = (this.errorCounts[code] ?? 0) + w1;
+        this.failuresTotal += w1;
+        return;
+      case RecordKind.Counter:
+        this.counterCounts[code] = (this.counterCounts[code] ?? 0) + w1;
+        return;
+      default:
+        // An unknown kind is a bug in a writer; it is counted so it shows, never thrown on the pump.
+        this.unknownKinds++;
+    }
+  }
+
+  /**
+   * Hands the gauges summed over workers for second `second` (since the run's epoch) to the time
+   * series; also a clock tick that closes seconds older than the open window. Call once a second.
+   */
+  sampleGauges(second: number, gauges: GaugeTotals | FleetGauges): void {
+    const totals: GaugeTotals = 'total' in gauges ? gauges : { total: gauges, groups: [] };
+    this.lastGauges = totals;
+    this.seconds.sampleGauges(second, totals.total.connected, totals.total.booted, totals.total.charging);
+    this.seconds.advanceTo(second);
+  }
+
+  /** Closes every open second; call once after the last drain (writeResults does). */
+  finish(): void {
+    this.seconds.finish();
+  }
+
+  /** For a status line; `nowMs` is ms since the run's epoch, the clock of the records' w3. */
+  live(nowMs: number): LiveView {
+    const last = Math.floor(nowMs / 1000) - 1;
+    return {
+      callsPerSec: last >= 0 ? this.seconds.value('calls', last) : 0,
+      p99Ms: this.seconds.p99SoFar() / 1000,
+      calls: this.callsTotal,
+      errors: this.failuresTotal,
+      timeouts: this.timeoutsTotal,
+    };
+  }
+
+  /** Call statistics per action name, merged over groups (fresh objects: the caller may keep them). */
+  actions(): Map<string, CallStats> {
+    const merged: (CallStats | undefined)[] = [];
+    for (const byCode of this.calls) {
+      if (byCode === undefined) continue;
+      byCode.forEach((stats, code) => {
+        if (stats === undefined) return;
+        (merged[code] ?? (merged[code] = new CallStats())).add(stats);
+      });
+    }
+    const out = new Map<string, CallStats>();
+    merged.forEach((stats, code) => {
+      if (stats !== undefined) out.set(this.actionName(code), stats);
+    });
+    return out;
+  }
+
+  /** Call statistics per group name, then per action name (the live objects: do not change them). */
+  groups(): Map<string, Map<string, CallStats>> {
+    const out = new Map<string, Map<string, CallStats>>();
+    this.calls.forEach((byCode, group) => {
+      if (byCode === undefined) return;
+      const actions = new Map<string, CallStats>();
+      byCode.forEach((stats, code) => {
+        if (stats !== undefined) actions.set(this.actionName(code), stats);
+      });
+      out.set(nameOf(this.names.groupNames, group, 'group'), actions);
+    });
+    return out;
+  }
+
+  /** Gauge levels of the last sample, per group name. */
+  groupGauges(): GroupGauges {
+    const out: GroupGauges = new Map();
+    this.lastGauges?.groups.forEach((g, group) => out.set(nameOf(this.names.groupNames, group, 'group'), g));
+    return out;
+  }
+
+  incomingByAction(): Map<string, IncomingStats> {
+    const out = new Map<string, IncomingStats>();
+    this.incomingByCode.forEach((stats, code) => {
+      if (stats !== undefined) out.set(this.actionName(code), { ...stats });
+    });
+    return out;
+  }
+
+  get connect(): Readonly<ConnectStats> {
+    return this.connectStats;
+  }
+
+  get boot(): Readonly<BootStats> {
+    return this.bootStats;
+  }
+
+  errors(): Map<string, number> {
+    return countsByName(this.errorCounts, this.names.errorNames, 'error');
+  }
+
+  counters(): Map<string, number> {
+    const out = countsByName(this.counterCounts, this.names.counterNames, 'counter');
+    if (this.unknownKinds > 0) out.set('unknownRecordKind', this.unknownKinds);
+    return out;
+  }
+
+  actionName(code: number): string {
+    return nameOf(this.names.actionNames, code, 'action');
+  }
+
+  private callStats(group: number, code: number): CallStats {
+    const byCode = this.calls[group] ?? (this.calls[group] = []);
+    return byCode[code] ?? (byCode[code] = new CallStats());
+  }
+
+  private incoming(code: number): IncomingStats {
+    return this.incomingByCode[code] ?? (this.incomingByCode[code] = { received: 0, answered: 0 });
+  }
+}
+
+function nameOf(table: readonly string[], code: number, what: string): string {
+  return table[code] ?? `${what}#${code}`;
+}
+
+function countsByName(counts: readonly (number | undefined)[], names: readonly string[], what: string): Map<string, number> {
+  const out = new Map<string, number>();
+  counts.forEach((n, code) => {
+    if (n !== undefined) out.set(nameOf(names, code, what), n);
+  });
+  return out;
+}

@@ -1,0 +1,151 @@
+/**
+ * summary.json: the machine-readable result of a run. Its field names are a contract that users'
+ * scripts rely on: add fields, never rename or remove one.
+ *
+ * Times are ms with three decimals. `latencyMs` is the response time measured from the moment a
+ * call was due (coordinated-omission corrected at the source, wrk2 style), `serviceTimeMs` from
+ * the moment it was sent, `dispatchDelayMs` the difference per call. Empty histograms give zeros.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { Aggregator } from '../metrics/aggregator';
+import type { CallStats } from '../metrics/histograms';
+import { delayMs, latencyMs, type DelayMs, type LatencyMs } from './format';
+
+export interface FleetInfo {
+  planned: number;
+  connected: number;
+  booted: number;
+  failedToConnect: number;
+}
+
+/** What the run command knows and the aggregator does not. */
+export interface RunInfo {
+  version: string;
+  scenario: string;
+  seed: number | string;
+  target: string;
+  startedAt: Date;
+  endedAt: Date;
+  partial: boolean;
+  fleet: FleetInfo;
+  settings: Record<string, unknown>;
+  thresholds: unknown[];
+  passed: boolean;
+  /** Sum of RingReader.produced over workers: compared with what the aggregator ingested. */
+  recordsWritten: number;
+  /** Optional per-group fleet figures; by default a group's fleet is its last gauge sample. */
+  groupFleet?: Record<string, Record<string, number>>;
+}
+
+export interface ActionSummary {
+  sent: number;
+  ok: number;
+  callErrors: number;
+  timeouts: number;
+  invalid: number;
+  aborted: number;
+  latencyMs: LatencyMs;
+  serviceTimeMs: LatencyMs;
+  dispatchDelayMs: DelayMs;
+}
+
+export interface GroupSummary {
+  fleet?: Record<string, number>;
+  actions: Record<string, ActionSummary>;
+}
+
+export interface Summary {
+  tool: 'ocpp-fleet';
+  version: string;
+  scenario: string;
+  seed: number | string;
+  target: string;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  partial: boolean;
+  fleet: FleetInfo;
+  actions: Record<string, ActionSummary>;
+  incoming: Record<string, { received: number; answered: number }>;
+  connect: { attempts: number; ok: number; errors: number; latencyMs: LatencyMs };
+  boot: { accepted: number; timeToAcceptedMs: LatencyMs };
+  errors: Record<string, number>;
+  counters: Record<string, number>;
+  groups: Record<string, GroupSummary>;
+  thresholds: unknown[];
+  passed: boolean;
+  pump: { recordsWritten: number; recordsAggregated: number };
+  settings: Record<string, unknown>;
+}
+
+export function actionSummary(stats: CallStats): ActionSummary {
+  return {
+    sent: stats.sent,
+    ok: stats.ok,
+    callErrors: stats.callErrors,
+    timeouts: stats.timeouts,
+    invalid: stats.invalid,
+    aborted: stats.aborted,
+    latencyMs: latencyMs(stats.response),
+    serviceTimeMs: latencyMs(stats.service),
+    dispatchDelayMs: delayMs(stats.dispatchDelay),
+  };
+}
+
+function sortedRecord<T>(entries: Iterable<[string, T]>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [key, value] of [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    out[key] = value;
+  }
+  return out;
+}
+
+function mapValues<T, U>(map: Map<string, T>, f: (value: T) => U): Array<[string, U]> {
+  return [...map].map(([key, value]) => [key, f(value)]);
+}
+
+/** Call after the last drain; reads the aggregator, changes nothing in it. */
+export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
+  const groupGauges = aggregator.groupGauges();
+  const groups: Array<[string, GroupSummary]> = mapValues(aggregator.groups(), (actions) => ({
+    actions: sortedRecord(mapValues(actions, actionSummary)),
+  }));
+  for (const [name, group] of groups) {
+    const fleet = run.groupFleet?.[name] ?? groupGauges.get(name);
+    if (fleet !== undefined) group.fleet = { ...fleet };
+  }
+  const connect = aggregator.connect;
+  const boot = aggregator.boot;
+  return {
+    tool: 'ocpp-fleet',
+    version: run.version,
+    scenario: run.scenario,
+    seed: run.seed,
+    target: run.target,
+    startedAt: run.startedAt.toISOString(),
+    endedAt: run.endedAt.toISOString(),
+    durationMs: run.endedAt.getTime() - run.startedAt.getTime(),
+    partial: run.partial,
+    fleet: { ...run.fleet },
+    actions: sortedRecord(mapValues(aggregator.actions(), actionSummary)),
+    incoming: sortedRecord(aggregator.incomingByAction()),
+    connect: {
+      attempts: connect.attempts,
+      ok: connect.ok,
+      errors: connect.errors,
+      latencyMs: latencyMs(connect.latency),
+    },
+    boot: { accepted: boot.accepted, timeToAcceptedMs: latencyMs(boot.timeToAccepted) },
+    errors: sortedRecord(aggregator.errors()),
+    counters: sortedRecord(aggregator.counters()),
+    groups: sortedRecord(groups),
+    thresholds: run.thresholds,
+    passed: run.passed,
+    pump: { recordsWritten: run.recordsWritten, recordsAggregated: aggregator.ingested },
+    settings: run.settings,
+  };
+}
+
+export async function writeSummary(path: string, summary: Summary): Promise<void> {
+  await writeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
+}

@@ -1,0 +1,6 @@
+export * from './types';
+export * from './units';
+export * from './random';
+export * from './load';
+export * from './plan';
+export * from './version-name';

@@ -1,0 +1,66 @@
+import { hashString, streamSeed } from './random';
+import type { GroupSpec, Scenario } from './types';
+
+/**
+ * The plan: who connects when. It is computed once, from the scenario and the seed alone, so the
+ * same file and seed give the same schedule whatever the number of workers; workers only execute it.
+ */
+export interface PlannedStation {
+  readonly identity: string;
+  readonly group: number;
+  /** When to open the first connection, ms after the run's start. */
+  readonly connectAtMs: number;
+  /** Seed of this station's random stream (derived from the run seed and its identity). */
+  readonly seed: number;
+}
+
+export interface FleetPlan {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly groups: readonly GroupSpec[];
+  readonly stations: readonly PlannedStation[];
+}
+
+const INDEX = /\{index(?::0(\d+))?\}/;
+
+export function formatIdentity(pattern: string, index: number): string {
+  return pattern.replace(INDEX, (_m, width: string | undefined) => String(index).padStart(width ? Number(width) : 0, '0'));
+}
+
+/** Scale the groups so that their counts add up to `total` (largest remainders keep the mix). */
+export function scaleGroups(groups: readonly GroupSpec[], total: number): GroupSpec[] {
+  const planned = groups.reduce((n, g) => n + g.count, 0);
+  if (planned === 0) return groups.map((g, i) => ({ ...g, count: i === 0 ? total : 0 }));
+  const exact = groups.map((g) => (g.count * total) / planned);
+  const counts = exact.map(Math.floor);
+  let left = total - counts.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => ({ i, frac: x - Math.floor(x) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (const { i } of order) {
+    if (left-- <= 0) break;
+    counts[i] = (counts[i] as number) + 1;
+  }
+  return groups.map((g, i) => ({ ...g, count: counts[i] as number }));
+}
+
+export function planFleet(scenario: Scenario, seed: number, groups: readonly GroupSpec[] = scenario.groups): FleetPlan {
+  const stations: PlannedStation[] = [];
+  const seen = new Set<string>();
+  groups.forEach((group, g) => {
+    for (let i = 0; i < group.count; i++) {
+      const identity = formatIdentity(group.identity, i + 1);
+      if (seen.has(identity)) throw new Error(`identity ${identity} of group ${group.name} is used twice`);
+      seen.add(identity);
+      // Paced connections, spread evenly; within a step, a small identity-derived offset keeps
+      // stations that share a slot from starting in a burst of the tool's own making.
+      const step = Number.isFinite(group.rampPerSec) ? 1000 / group.rampPerSec : 0;
+      const offset = step > 0 ? (hashString(identity) / 4294967296) * Math.min(step, 1) : 0;
+      stations.push({ identity, group: g, connectAtMs: group.startAtMs + i * step + offset, seed: streamSeed(seed, identity) });
+    }
+  });
+  return Object.freeze({ scenario, seed, groups, stations });
+}
+
+/** The stations of worker `w` of `n`: every n-th, so each worker sees the same ramp. */
+export function stationsOfWorker(plan: FleetPlan, w: number, n: number): PlannedStation[] {
+  return plan.stations.filter((_s, i) => i % n === w);
+}

@@ -1,0 +1,34 @@
+/** Human units of scenario files and flags: durations (`90s`, `10m`, `250ms`) and rates (`200/s`). */
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
+const FACTOR: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds of a duration; a bare number is seconds. Undefined when `text` is not a duration. */
+export function parseDuration(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+  const m = DURATION.exec(value.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * (FACTOR[m[2] ?? 's'] as number);
+}
+
+const RATE = /^(\d+(?:\.\d+)?)\s*\/\s*(ms|s|m|h)$/;
+
+/** Events per second of a rate such as `200/s` or `3000/m`; a bare number is per second. */
+export function parseRate(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? value : undefined;
+  const m = RATE.exec(value.trim());
+  if (!m) {
+    const n = Number(value);
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  }
+  const rate = (Number(m[1]) * 1000) / (FACTOR[m[2] as string] as number);
+  // "0/s" is refused like 0 and "0": a zero rate would pace connections infinitely far apart.
+  return rate > 0 ? rate : undefined;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

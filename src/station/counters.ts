@@ -1,0 +1,40 @@
+/**
+ * Events worth counting that are not errors, reported under `counters` in summary.json. Stable
+ * names (users read them); the index is the code in measurement records. Add at the end.
+ */
+export const COUNTER_NAMES = [
+  /** Connections re-opened after a drop (not the first connection of a station). */
+  'reconnects',
+  /** Transaction messages created while offline and queued for later. */
+  'queuedOffline',
+  /** Queued transaction messages delivered after reconnecting. */
+  'replayed',
+  /** BootNotification answered Pending (the station retried after the interval). */
+  'bootPending',
+  /** BootNotifications sent again (after Pending, Rejected, an error or no answer). */
+  'bootRetries',
+  /** Charging sessions started (transaction started at the CSMS or queued offline). */
+  'sessionsStarted',
+  /** Charging sessions that ended with a stop message sent. */
+  'sessionsCompleted',
+  /** Authorize answered with a status other than Accepted (no session started). */
+  'authorizeRejected',
+  /** Transaction messages dropped because the CSMS never gave the transaction an id (1.6). */
+  'droppedNoTransactionId',
+  /** Transaction messages still queued when the run ended (never delivered). */
+  'undelivered',
+  /** Sessions started by a CSMS remote start request. */
+  'remoteStarts',
+  /** Sessions stopped by a CSMS remote stop request. */
+  'remoteStops',
+  /** Stations rebooted by a CSMS Reset. */
+  'resets',
+] as const;
+
+export type CounterName = (typeof COUNTER_NAMES)[number];
+
+const CODES = new Map<string, number>(COUNTER_NAMES.map((n, i) => [n, i]));
+
+export function counterCode(name: CounterName): number {
+  return CODES.get(name) as number;
+}

@@ -1,0 +1,154 @@
+import type { JsonObject } from '../ocpp';
+import { Phase } from './connector';
+import type { Station16 } from './station-16';
+
+/**
+ * Answers of a 1.6 charge point to CSMS-initiated calls (OCPP 1.6 §5). Payloads arrive already
+ * validated against their schemas; what a call asks for beyond its answer (start a session,
+ * reboot, send a triggered message) happens after the answer is on the wire (`afterIncoming`).
+ */
+interface ConfigKey {
+  readonly readonly: boolean;
+  readonly value: (s: Station16) => string;
+}
+
+const CONFIG: Readonly<Record<string, ConfigKey>> = {
+  HeartbeatInterval: { readonly: false, value: (s) => String(Math.round(s.heartbeatIntervalMs / 1000)) },
+  MeterValueSampleInterval: { readonly: false, value: (s) => String(Math.round(s.group.sessions.meterIntervalMs / 1000)) },
+  NumberOfConnectors: { readonly: true, value: (s) => String(s.connectors.length) },
+  AuthorizeRemoteTxRequests: { readonly: true, value: () => 'false' },
+  LocalAuthorizeOffline: { readonly: false, value: () => 'true' },
+  StopTransactionOnInvalidId: { readonly: false, value: () => 'true' },
+  MeterValuesSampledData: { readonly: false, value: () => 'Energy.Active.Import.Register,Power.Active.Import' },
+  ConnectionTimeOut: { readonly: false, value: () => '60' },
+  SupportedFeatureProfiles: {
+    readonly: true,
+    value: () => 'Core,RemoteTrigger,SmartCharging,Reservation,LocalAuthListManagement,FirmwareManagement',
+  },
+};
+
+export function handleIncoming16(s: Station16, action: string, p: JsonObject): JsonObject | undefined {
+  switch (action) {
+    case 'RemoteStartTransaction':
+      return { status: s.remoteStart(p.connectorId as number | undefined, p.idTag as string) ? 'Accepted' : 'Rejected' };
+    case 'RemoteStopTransaction':
+      return { status: remoteStop(s, p.transactionId as number) ? 'Accepted' : 'Rejected' };
+    case 'Reset':
+      s.resetPending = true;
+      s.resetType = p.type as string;
+      return { status: 'Accepted' };
+    case 'ChangeAvailability':
+      return { status: changeAvailability(s, p.connectorId as number, p.type === 'Operative') };
+    case 'ChangeConfiguration':
+      return { status: changeConfiguration(s, p.key as string, p.value as string) };
+    case 'GetConfiguration':
+      return getConfiguration(s, p.key as string[] | undefined);
+    case 'TriggerMessage':
+      return triggerMessage(s, p.requestedMessage as string, p.connectorId as number | undefined);
+    case 'UnlockConnector':
+      return { status: unlock(s, p.connectorId as number) };
+    case 'DataTransfer':
+      return { status: 'UnknownVendorId' };
+    case 'ClearCache':
+      return { status: 'Accepted' };
+    case 'SetChargingProfile':
+      return setChargingProfile(s, p);
+    case 'ClearChargingProfile':
+      return { status: clearChargingProfile(s, p.connectorId as number | undefined) };
+    default:
+      return undefined;
+  }
+}
+
+function remoteStop(s: Station16, transactionId: number): boolean {
+  const c = s.connectors.find((x) => x.tx !== null && !x.tx.ended && x.tx.csmsId === transactionId);
+  if (!c) return false;
+  s.countRemoteStop();
+  s.endSession(c, 'Remote', s.now());
+  return true;
+}
+
+function changeAvailability(s: Station16, connectorId: number, operative: boolean): string {
+  const targets = connectorId === 0 ? s.connectors : s.connectors.filter((c) => c.id === connectorId);
+  if (targets.length === 0) return 'Rejected';
+  let scheduled = false;
+  for (const c of targets) {
+    c.operative = operative;
+    // Inoperative takes effect once a running transaction has ended (OCPP 1.6 §5.2).
+    if (c.phase !== Phase.Idle) scheduled = true;
+    else s.sendStatus(c.id, s.statusOfConnector(c), c, s.now());
+  }
+  return scheduled && !operative ? 'Scheduled' : 'Accepted';
+}
+
+function changeConfiguration(s: Station16, key: string, value: string): string {
+  const entry = CONFIG[key];
+  if (!entry) return 'NotSupported';
+  if (entry.readonly) return 'Rejected';
+  if (key === 'HeartbeatInterval' || key === 'MeterValueSampleInterval' || key === 'ConnectionTimeOut') {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) return 'Rejected';
+    if (key === 'HeartbeatInterval' && n > 0) s.setHeartbeatInterval(n * 1000);
+  }
+  s.setConfig(key, value);
+  return 'Accepted';
+}
+
+function getConfiguration(s: Station16, keys: string[] | undefined): JsonObject {
+  const wanted = keys && keys.length > 0 ? keys : Object.keys(CONFIG);
+  const configurationKey: JsonObject[] = [];
+  const unknownKey: string[] = [];
+  for (const key of wanted) {
+    const entry = CONFIG[key];
+    if (!entry) unknownKey.push(key);
+    else configurationKey.push({ key, readonly: entry.readonly, value: s.configValue(key) ?? entry.value(s) });
+  }
+  return unknownKey.length > 0 ? { configurationKey, unknownKey } : { configurationKey };
+}
+
+const TRIGGERABLE = new Set([
+  'BootNotification',
+  'DiagnosticsStatusNotification',
+  'FirmwareStatusNotification',
+  'Heartbeat',
+  'MeterValues',
+  'StatusNotification',
+]);
+
+function triggerMessage(s: Station16, message: string, connectorId: number | undefined): JsonObject {
+  if (!TRIGGERABLE.has(message)) return { status: 'NotImplemented' };
+  if (connectorId !== undefined && connectorId > s.connectors.length) return { status: 'Rejected' };
+  s.trigger = { message, connectorId: connectorId === 0 ? undefined : connectorId };
+  return { status: 'Accepted' };
+}
+
+function unlock(s: Station16, connectorId: number): string {
+  const c = s.connectors[connectorId - 1];
+  if (!c) return 'NotSupported';
+  // Unlocking a connector with a transaction stops it first (OCPP 1.6 §5.17).
+  if (c.phase === Phase.Charging) s.endSession(c, 'UnlockCommand', s.now());
+  return 'Unlocked';
+}
+
+function setChargingProfile(s: Station16, p: JsonObject): JsonObject {
+  const connectorId = p.connectorId as number;
+  const profile = p.csChargingProfiles as { chargingSchedule: { chargingRateUnit: string; chargingSchedulePeriod: { limit: number }[] } };
+  const targets = connectorId === 0 ? s.connectors : s.connectors.filter((c) => c.id === connectorId);
+  if (targets.length === 0) return { status: 'Rejected' };
+  const schedule = profile.chargingSchedule;
+  const first = schedule.chargingSchedulePeriod[0];
+  // A limit in A is taken as three phases at 230 V: close enough for a load model.
+  const limitW = first === undefined ? undefined : schedule.chargingRateUnit === 'W' ? first.limit : first.limit * 230 * 3;
+  for (const c of targets) c.limitW = limitW;
+  return { status: 'Accepted' };
+}
+
+function clearChargingProfile(s: Station16, connectorId: number | undefined): string {
+  let cleared = false;
+  for (const c of s.connectors) {
+    if (connectorId !== undefined && connectorId !== 0 && c.id !== connectorId) continue;
+    if (c.limitW !== undefined) cleared = true;
+    c.limitW = undefined;
+  }
+  return cleared ? 'Accepted' : 'Unknown';
+}

@@ -1,0 +1,242 @@
+import type { JsonObject } from '../ocpp';
+import { Connector, Phase, type Transaction } from './connector';
+import { handleIncoming16 } from './incoming-16';
+import { Station, type CallTag } from './station';
+
+/** 1.6 connector statuses (OCPP 1.6 §7.7 ChargePointStatus) of the phases a connector goes through. */
+function statusOf(c: Connector): string {
+  if (!c.operative && c.phase === Phase.Idle) return 'Unavailable';
+  switch (c.phase) {
+    case Phase.Authorizing:
+      return 'Preparing';
+    case Phase.Charging:
+      return 'Charging';
+    case Phase.Finishing:
+      return 'Finishing';
+    default:
+      return 'Available';
+  }
+}
+
+function isTransaction(tag: CallTag): tag is Transaction {
+  return tag !== null && !(tag instanceof Connector);
+}
+
+/** A virtual OCPP 1.6J charge point. */
+export class Station16 extends Station {
+  private txCounter = 0;
+
+  protected bootPayload(): JsonObject {
+    return {
+      chargePointVendor: this.group.vendor,
+      chargePointModel: this.group.model,
+      chargePointSerialNumber: this.identity.slice(-25),
+      firmwareVersion: this.group.firmware,
+    };
+  }
+
+  protected reportAllStatus(due: number): void {
+    this.sendStatus(0, this.connectors.every((c) => !c.operative) ? 'Unavailable' : 'Available', null, due);
+    for (const c of this.connectors) this.sendStatus(c.id, statusOf(c), c, due);
+  }
+
+  sendStatus(connectorId: number, status: string, tag: CallTag, due: number): void {
+    this.callIfOnline(
+      'StatusNotification',
+      { connectorId, errorCode: 'NoError', status, timestamp: new Date().toISOString() },
+      tag,
+      due,
+    );
+  }
+
+  protected plugIn(c: Connector, due: number): void {
+    this.sendStatus(c.id, 'Preparing', c, due);
+    if (c.pendingRemoteStartId !== undefined || !this.online) {
+      // Remote starts need no Authorize (AuthorizeRemoteTxRequests = false); offline, the
+      // station authorizes locally, as a real one would from its cache.
+      this.onAuthorized(c, true, due);
+      return;
+    }
+    this.session.call('Authorize', { idTag: c.pendingTag }, c, due);
+  }
+
+  protected startTransaction(c: Connector, idTag: string, due: number): void {
+    const tx: Transaction = {
+      localId: `${this.identity}#${++this.txCounter}`,
+      csmsId: undefined,
+      idTag,
+      startedAt: due,
+      endsAt: due,
+      meterStartWh: Math.floor(c.energyWh),
+      seqNo: 0,
+      remoteStartId: c.pendingRemoteStartId,
+      ended: false,
+    };
+    c.tx = tx;
+    const payload = { connectorId: c.id, idTag, meterStart: tx.meterStartWh, timestamp: new Date().toISOString() };
+    this.queueTransactionMessage('StartTransaction', payload, tx, due);
+    this.sendStatus(c.id, 'Charging', c, due);
+  }
+
+  protected sendMeterValues(c: Connector, tx: Transaction, due: number): void {
+    c.advance(due);
+    const payload = {
+      connectorId: c.id,
+      transactionId: 0,
+      meterValue: [
+        {
+          timestamp: new Date().toISOString(),
+          sampledValue: [
+            {
+              value: String(Math.floor(c.energyWh)),
+              context: 'Sample.Periodic',
+              measurand: 'Energy.Active.Import.Register',
+              unit: 'Wh',
+            },
+            { value: String(Math.round(c.powerW)), context: 'Sample.Periodic', measurand: 'Power.Active.Import', unit: 'W' },
+          ],
+        },
+      ],
+    };
+    this.queueTransactionMessage('MeterValues', payload, tx, due);
+  }
+
+  protected stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void {
+    const payload = {
+      transactionId: 0,
+      idTag: tx.idTag,
+      meterStop: Math.floor(c.energyWh),
+      timestamp: new Date().toISOString(),
+      reason,
+    };
+    this.queueTransactionMessage('StopTransaction', payload, tx, due);
+  }
+
+  protected afterRelease(c: Connector, now: number): void {
+    this.sendStatus(c.id, 'Finishing', c, now);
+    this.sendStatus(c.id, statusOf(c), c, now);
+  }
+
+  protected isTransactionMessage(action: string, tag: CallTag): boolean {
+    return action === 'StartTransaction' || action === 'StopTransaction' || (action === 'MeterValues' && isTransaction(tag));
+  }
+
+  /** 1.6 transaction ids come from the CSMS: patch them in as the message leaves the queue. */
+  override beforeSend(action: string, payload: JsonObject, tag: CallTag): boolean {
+    if ((action !== 'MeterValues' && action !== 'StopTransaction') || !isTransaction(tag)) return true;
+    if (tag.csmsId === undefined) {
+      this.ctx.count(this.group, 'droppedNoTransactionId');
+      return false;
+    }
+    payload.transactionId = tag.csmsId;
+    return true;
+  }
+
+  onResult(action: string, payload: JsonObject, tag: CallTag): void {
+    switch (action) {
+      case 'BootNotification':
+        this.onBootResult(payload.status as string, payload.interval as number);
+        return;
+      case 'Authorize':
+        if (tag instanceof Connector) {
+          const info = payload.idTagInfo as { status: string };
+          this.onAuthorized(tag, info.status === 'Accepted', this.ctx.now());
+        }
+        return;
+      case 'StartTransaction':
+        if (isTransaction(tag)) this.onStarted(tag, payload);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onStarted(tx: Transaction, payload: JsonObject): void {
+    tx.csmsId = payload.transactionId as number;
+    const status = (payload.idTagInfo as { status: string }).status;
+    if (status === 'Accepted' || tx.ended) return;
+    // OCPP 1.6 §5.18: a transaction whose tag the CSMS refuses is stopped (StopTxOnInvalidId).
+    const c = this.connectors.find((x) => x.tx === tx);
+    if (c) this.endSession(c, 'DeAuthorized', this.ctx.now());
+  }
+
+  protected onTransactionCallFailed(action: string, tag: CallTag): void {
+    if (action === 'Authorize' && tag instanceof Connector) this.onAuthorized(tag, false, this.ctx.now());
+  }
+
+  onIncoming(action: string, payload: JsonObject): JsonObject | undefined {
+    return handleIncoming16(this, action, payload);
+  }
+
+  // ---- used by the handlers of CSMS-initiated calls ----------------------------------------
+  remoteStart(connectorId: number | undefined, idTag: string): boolean {
+    const c = connectorId === undefined ? this.connectors.find((x) => x.phase === Phase.Idle && x.operative) : this.connectors[connectorId - 1];
+    if (!c || c.phase !== Phase.Idle || !c.operative || !this.booted) return false;
+    c.pendingTag = idTag;
+    c.pendingRemoteStartId = 0;
+    c.phase = Phase.Authorizing;
+    this.ctx.count(this.group, 'remoteStarts');
+    // Start after the answer is on the wire, as the specification orders the messages.
+    this.deferred.push(c);
+    return true;
+  }
+
+  private readonly deferred: Connector[] = [];
+
+  override afterIncoming(action: string): void {
+    if (action === 'RemoteStartTransaction') {
+      const now = this.ctx.now();
+      for (const c of this.deferred.splice(0)) this.plugIn(c, now);
+    } else if (action === 'TriggerMessage' && this.trigger !== undefined) {
+      const t = this.trigger;
+      this.trigger = undefined;
+      this.runTrigger(t.message, t.connectorId);
+    } else if (action === 'Reset' && this.resetPending) {
+      this.resetPending = false;
+      this.stopAllSessions(this.resetType === 'Hard' ? 'HardReset' : 'SoftReset');
+      this.ctx.count(this.group, 'resets');
+      this.closeSocket(true);
+    }
+  }
+
+  trigger: { message: string; connectorId: number | undefined } | undefined;
+  resetPending = false;
+  resetType = 'Soft';
+
+  private runTrigger(message: string, connectorId: number | undefined): void {
+    const now = this.ctx.now();
+    switch (message) {
+      case 'BootNotification':
+        this.session.call('BootNotification', this.bootPayload(), null, now, true);
+        return;
+      case 'Heartbeat':
+        this.session.call('Heartbeat', {}, null, now);
+        return;
+      case 'StatusNotification':
+        if (connectorId === undefined) this.reportAllStatus(now);
+        else {
+          const c = this.connectors[connectorId - 1];
+          if (c) this.sendStatus(c.id, statusOf(c), c, now);
+        }
+        return;
+      case 'MeterValues':
+        for (const c of this.connectors) {
+          if (connectorId !== undefined && c.id !== connectorId) continue;
+          if (c.tx && !c.tx.ended) this.sendMeterValues(c, c.tx, now);
+        }
+        return;
+      case 'DiagnosticsStatusNotification':
+        this.session.call('DiagnosticsStatusNotification', { status: 'Idle' }, null, now);
+        return;
+      case 'FirmwareStatusNotification':
+        this.session.call('FirmwareStatusNotification', { status: 'Idle' }, null, now);
+        return;
+      default:
+        return;
+    }
+  }
+
+  statusOfConnector(c: Connector): string {
+    return statusOf(c);
+  }
+}

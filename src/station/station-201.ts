@@ -1,0 +1,318 @@
+import type { JsonObject } from '../ocpp';
+import { hashString } from '../scenario/random';
+import { Connector, Phase, type Transaction } from './connector';
+import { deviceReport } from './device-model-201';
+import { handleIncoming201 } from './incoming-201';
+import { Station, StationState, type CallTag } from './station';
+
+/** 2.0.1 connector status (OCPP 2.0.1 ConnectorStatusEnumType) of a connector's phase. */
+function statusOf(c: Connector): string {
+  if (!c.operative && c.phase === Phase.Idle) return 'Unavailable';
+  return c.phase === Phase.Idle ? 'Available' : 'Occupied';
+}
+
+function isTransaction(tag: CallTag): tag is Transaction {
+  return tag !== null && !(tag instanceof Connector);
+}
+
+/** How the common stop reasons read in 2.0.1: stoppedReason and the triggerReason of the Ended event. */
+const STOP_REASONS: Readonly<Record<string, readonly [string, string]>> = {
+  Local: ['Local', 'StopAuthorized'],
+  Remote: ['Remote', 'RemoteStop'],
+  DeAuthorized: ['DeAuthorized', 'Deauthorized'],
+  HardReset: ['ImmediateReset', 'ResetCommand'],
+  SoftReset: ['ImmediateReset', 'ResetCommand'],
+  ImmediateReset: ['ImmediateReset', 'ResetCommand'],
+  UnlockCommand: ['Other', 'UnlockCommand'],
+  EVDisconnected: ['EVDisconnected', 'EVCommunicationLost'],
+};
+
+/** A virtual OCPP 2.0.1 charging station; each EVSE has one connector (connectorId 1). */
+export class Station201 extends Station {
+  private txCounter = 0;
+  /** Follow-ups to CSMS calls, run once their answer is on the wire. */
+  followUp:
+    | { kind: 'remoteStart'; c: Connector }
+    | { kind: 'remoteStop'; c: Connector }
+    | { kind: 'status'; connectors: readonly Connector[] }
+    | { kind: 'reset' }
+    | { kind: 'report'; requestId: number }
+    | { kind: 'trigger'; message: string; evseId: number | undefined }
+    | undefined;
+
+  protected bootPayload(): JsonObject {
+    return {
+      reason: this.bootReason,
+      chargingStation: {
+        model: this.group.model,
+        vendorName: this.group.vendor,
+        firmwareVersion: this.group.firmware,
+        serialNumber: this.identity.slice(-25),
+      },
+    };
+  }
+
+  protected reportAllStatus(due: number): void {
+    for (const c of this.connectors) this.sendStatus(c, due);
+  }
+
+  sendStatus(c: Connector, due: number): void {
+    this.callIfOnline(
+      'StatusNotification',
+      { timestamp: new Date().toISOString(), connectorStatus: statusOf(c), evseId: c.id, connectorId: 1 },
+      c,
+      due,
+    );
+  }
+
+  protected plugIn(c: Connector, due: number): void {
+    this.sendStatus(c, due);
+    if (c.pendingRemoteStartId !== undefined || !this.online) {
+      this.onAuthorized(c, true, due);
+      return;
+    }
+    this.session.call('Authorize', { idToken: { idToken: c.pendingTag, type: 'ISO14443' } }, c, due);
+  }
+
+  private newTransactionId(): string {
+    const base = this.identity.length <= 28 ? this.identity : hashString(this.identity).toString(16);
+    return `${base}-${++this.txCounter}`;
+  }
+
+  private event(eventType: string, triggerReason: string, c: Connector, tx: Transaction, extra: JsonObject): JsonObject {
+    return {
+      eventType,
+      timestamp: new Date().toISOString(),
+      triggerReason,
+      seqNo: tx.seqNo++,
+      offline: !this.online,
+      transactionInfo: { transactionId: tx.localId, ...extra },
+      evse: { id: c.id, connectorId: 1 },
+    };
+  }
+
+  private meterValue(c: Connector, context: string): JsonObject[] {
+    return [
+      {
+        timestamp: new Date().toISOString(),
+        sampledValue: [
+          { value: Math.floor(c.energyWh), context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
+          { value: Math.round(c.powerW), context, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } },
+        ],
+      },
+    ];
+  }
+
+  protected startTransaction(c: Connector, idTag: string, due: number): void {
+    const tx: Transaction = {
+      localId: this.newTransactionId(),
+      csmsId: undefined,
+      idTag,
+      startedAt: due,
+      endsAt: due,
+      meterStartWh: Math.floor(c.energyWh),
+      seqNo: 0,
+      remoteStartId: c.pendingRemoteStartId,
+      ended: false,
+    };
+    c.tx = tx;
+    const remote = tx.remoteStartId !== undefined;
+    const payload = this.event('Started', remote ? 'RemoteStart' : 'Authorized', c, tx, {
+      chargingState: 'Charging',
+      ...(remote ? { remoteStartId: tx.remoteStartId } : {}),
+    });
+    payload.idToken = { idToken: idTag, type: 'ISO14443' };
+    payload.meterValue = this.meterValue(c, 'Transaction.Begin');
+    this.queueTransactionMessage('TransactionEvent', payload, tx, due);
+  }
+
+  protected sendMeterValues(c: Connector, tx: Transaction, due: number): void {
+    c.advance(due);
+    const payload = this.event('Updated', 'MeterValuePeriodic', c, tx, { chargingState: 'Charging' });
+    payload.meterValue = this.meterValue(c, 'Sample.Periodic');
+    this.queueTransactionMessage('TransactionEvent', payload, tx, due);
+  }
+
+  protected stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void {
+    const [stoppedReason, trigger] = STOP_REASONS[reason] ?? ['Other', 'AbnormalCondition'];
+    const payload = this.event('Ended', trigger, c, tx, { chargingState: 'Idle', stoppedReason });
+    payload.meterValue = this.meterValue(c, 'Transaction.End');
+    this.queueTransactionMessage('TransactionEvent', payload, tx, due);
+  }
+
+  protected afterRelease(c: Connector, now: number): void {
+    this.sendStatus(c, now);
+    if (this.resetWhenIdle && !this.hasOpenTransactions) {
+      this.resetWhenIdle = false;
+      // Not inline: the session may end while a frame is being handled (a CSMS answer that
+      // refuses the token); the socket closes once that handling is done.
+      queueMicrotask(() => this.resetNow());
+    }
+  }
+
+  protected isTransactionMessage(action: string, _tag: CallTag): boolean {
+    return action === 'TransactionEvent';
+  }
+
+  onResult(action: string, payload: JsonObject, tag: CallTag): void {
+    switch (action) {
+      case 'BootNotification':
+        this.onBootResult(payload.status as string, payload.interval as number);
+        return;
+      case 'Authorize':
+        if (tag instanceof Connector) {
+          const info = payload.idTokenInfo as { status: string };
+          this.onAuthorized(tag, info.status === 'Accepted', this.ctx.now());
+        }
+        return;
+      case 'TransactionEvent':
+        if (isTransaction(tag)) this.onTransactionEventResult(tag, payload);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onTransactionEventResult(tx: Transaction, payload: JsonObject): void {
+    const info = payload.idTokenInfo as { status: string } | undefined;
+    if (info === undefined || info.status === 'Accepted' || tx.ended) return;
+    // The CSMS refused the token of a running transaction: stop it (StopTxOnInvalidId).
+    const c = this.connectors.find((x) => x.tx === tx);
+    if (c) this.endSession(c, 'DeAuthorized', this.ctx.now());
+  }
+
+  protected onTransactionCallFailed(action: string, tag: CallTag): void {
+    if (action === 'Authorize' && tag instanceof Connector) this.onAuthorized(tag, false, this.ctx.now());
+  }
+
+  onIncoming(action: string, payload: JsonObject): JsonObject | undefined {
+    return handleIncoming201(this, action, payload);
+  }
+
+  // ---- used by the handlers of CSMS-initiated calls ----------------------------------------
+  statusOfConnector(c: Connector): string {
+    return statusOf(c);
+  }
+
+  /** Accept a RequestStartTransaction on `evseId` (or the first free EVSE); undefined when refused. */
+  acceptRemoteStart(evseId: number | undefined, idToken: string, remoteStartId: number): Connector | undefined {
+    const c = evseId === undefined ? this.connectors.find((x) => x.phase === Phase.Idle && x.operative) : this.connectors[evseId - 1];
+    if (!c || c.phase !== Phase.Idle || !c.operative || !this.booted) return undefined;
+    c.pendingTag = idToken;
+    c.pendingRemoteStartId = remoteStartId;
+    c.phase = Phase.Authorizing;
+    this.ctx.count(this.group, 'remoteStarts');
+    this.followUp = { kind: 'remoteStart', c };
+    return c;
+  }
+
+  transactionById(id: string): { c: Connector; tx: Transaction } | undefined {
+    for (const c of this.connectors) if (c.tx !== null && c.tx.localId === id) return { c, tx: c.tx };
+    return undefined;
+  }
+
+  /** Whether transaction messages are still waiting to be delivered. */
+  get hasQueuedMessages(): boolean {
+    return this.session.queued > 0 || this.session.hasPending;
+  }
+
+  countReset(): void {
+    this.ctx.count(this.group, 'resets');
+  }
+
+  /** B12.FR.01: a Reset OnIdle answered Scheduled runs once the last transaction has ended. */
+  private resetWhenIdle = false;
+
+  scheduleResetWhenIdle(): void {
+    this.resetWhenIdle = true;
+  }
+
+  /** BootReasonEnumType of the next BootNotification: a reboot after Reset says so (B11/B12). */
+  private bootReason: 'PowerUp' | 'RemoteReset' = 'PowerUp';
+
+  private resetNow(): void {
+    this.resetWhenIdle = false;
+    if (this.ctx.stopping || this.state === StationState.Stopped) return;
+    this.bootReason = 'RemoteReset';
+    this.stopAllSessions('ImmediateReset');
+    this.countReset();
+    this.closeSocket(true);
+  }
+
+  /** An EVSE made Operative again takes vehicles: its arrival timer lapsed while it was Inoperative. */
+  resumeArrivals(c: Connector): void {
+    if (c.phase === Phase.Idle) this.scheduleNextSession(c, this.now());
+  }
+
+  override afterIncoming(_action: string): void {
+    const f = this.followUp;
+    if (f === undefined) return;
+    this.followUp = undefined;
+    const now = this.ctx.now();
+    switch (f.kind) {
+      case 'remoteStart':
+        this.plugIn(f.c, now);
+        return;
+      case 'remoteStop':
+        this.endSession(f.c, 'Remote', now);
+        return;
+      case 'status':
+        for (const c of f.connectors) this.sendStatus(c, now);
+        return;
+      case 'reset':
+        this.resetNow();
+        return;
+      case 'report':
+        this.session.call('NotifyReport', this.reportPayload(f.requestId), null, now);
+        return;
+      case 'trigger':
+        this.runTrigger(f.message, f.evseId, now);
+        return;
+    }
+  }
+
+  /** The NotifyReport answering GetBaseReport: the device model lives in its own module. */
+  reportPayload(requestId: number): JsonObject {
+    return { requestId, generatedAt: new Date().toISOString(), seqNo: 0, tbc: false, reportData: deviceReport(this) };
+  }
+
+  private runTrigger(message: string, evseId: number | undefined, now: number): void {
+    switch (message) {
+      case 'BootNotification':
+        this.session.call('BootNotification', { ...this.bootPayload(), reason: 'Triggered' }, null, now, true);
+        return;
+      case 'Heartbeat':
+        this.session.call('Heartbeat', {}, null, now);
+        return;
+      case 'StatusNotification':
+        for (const c of this.connectors) if (evseId === undefined || c.id === evseId) this.sendStatus(c, now);
+        return;
+      case 'MeterValues':
+        for (const c of this.connectors) {
+          if (evseId !== undefined && c.id !== evseId) continue;
+          c.advance(now);
+          this.session.call('MeterValues', { evseId: c.id, meterValue: this.meterValue(c, 'Trigger') }, null, now);
+        }
+        return;
+      case 'TransactionEvent':
+        for (const c of this.connectors) {
+          if (evseId !== undefined && c.id !== evseId) continue;
+          const tx = c.tx;
+          if (tx === null || tx.ended) continue;
+          c.advance(now);
+          const payload = this.event('Updated', 'Trigger', c, tx, { chargingState: 'Charging' });
+          payload.meterValue = this.meterValue(c, 'Trigger');
+          this.queueTransactionMessage('TransactionEvent', payload, tx, now);
+        }
+        return;
+      case 'FirmwareStatusNotification':
+        this.session.call('FirmwareStatusNotification', { status: 'Idle' }, null, now);
+        return;
+      case 'LogStatusNotification':
+        this.session.call('LogStatusNotification', { status: 'Idle' }, null, now);
+        return;
+      default:
+        return;
+    }
+  }
+}

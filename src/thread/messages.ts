@@ -1,0 +1,79 @@
+import type { MessagePort } from 'node:worker_threads';
+
+/**
+ * Everything that crosses between the coordinator and a worker, in one place. Measurements do not
+ * travel here: they go through the shared-memory pump. These messages are few (start, stop, end).
+ */
+
+/** A fleet group as a worker needs it: plain data that survives structured cloning. */
+export interface GroupConfig {
+  readonly index: number;
+  readonly name: string;
+  readonly version: '1.6' | '2.0.1';
+  readonly connectors: number;
+  readonly vendor: string;
+  readonly model: string;
+  readonly firmware: string;
+  readonly heartbeatIntervalMs: number | undefined;
+  readonly callTimeoutMs: number;
+  readonly reconnect: { readonly minMs: number; readonly maxMs: number; readonly jitter: number };
+  readonly sessions: {
+    readonly meanIdleMs: number;
+    readonly durationMs: number;
+    readonly meterIntervalMs: number;
+    readonly powerW: number;
+    readonly invalidTagShare: number;
+  };
+}
+
+export interface StationAssignment {
+  readonly identity: string;
+  readonly group: number;
+  /** ms after the run's epoch. */
+  readonly connectAtMs: number;
+  readonly seed: number;
+}
+
+export interface WorkerTask {
+  readonly workerIndex: number;
+  readonly baseUrl: string;
+  readonly groups: readonly GroupConfig[];
+  readonly stations: readonly StationAssignment[];
+  readonly gracefulStopMs: number;
+  readonly ring: SharedArrayBuffer;
+  readonly gauges: SharedArrayBuffer;
+  /** Coordinator → worker: CoordinatorMessage; worker → coordinator: WorkerMessage. */
+  readonly port: MessagePort;
+}
+
+export type CoordinatorMessage =
+  /**
+   * Every worker is ready: go. The epoch (wall-clock ms) is the run's zero, from which the
+   * stations' schedule and every record's time count; sent only once all workers have paid their
+   * start-up cost, so no station starts late.
+   */
+  | { readonly type: 'start'; readonly epochWallMs: number }
+  /** Wind down: stop sessions cleanly, then close (`immediate`: close now). */
+  | { readonly type: 'stop'; readonly immediate: boolean };
+
+export type WorkerMessage =
+  /** Stations created and scheduled (start-up cost paid, schemas compiled). */
+  | { readonly type: 'ready'; readonly stations: number }
+  /** All sockets closed; the final records are in the ring. */
+  | { readonly type: 'closed' };
+
+export interface GroupOutcome {
+  planned: number;
+  /** Stations that connected at least once. */
+  connected: number;
+  /** Stations whose boot was accepted at least once. */
+  booted: number;
+}
+
+export interface WorkerResult {
+  readonly workerIndex: number;
+  readonly groups: GroupOutcome[];
+  readonly recordsWritten: number;
+  /** Transaction messages still queued when the run ended. */
+  readonly undelivered: number;
+}

@@ -1,0 +1,93 @@
+import { validatorsFor } from '../ocpp';
+import type { StationGroup } from '../station/group';
+import { Station } from '../station/station';
+import { Station16 } from '../station/station-16';
+import { Station201 } from '../station/station-201';
+import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import { WorkerRuntime } from './runtime';
+
+/**
+ * The piscina task a worker runs for the whole run: build its share of stations, execute their
+ * schedule on one scheduler, and wind down when the coordinator says stop. Measurements leave
+ * through the ring; only start-up and shutdown go through the port.
+ */
+async function runWorker(task: WorkerTask): Promise<WorkerResult> {
+  const groups: StationGroup[] = task.groups.map((g) => ({ ...g }));
+  // Compile the validators before the first station connects: ~0.1–0.6 s that must not land in
+  // any call's latency.
+  for (const version of new Set(groups.map((g) => g.version))) validatorsFor(version);
+
+  const rt = new WorkerRuntime(task.baseUrl, groups, task.ring, task.gauges);
+  task.stations.forEach((a, i) => {
+    const group = groups[a.group] as StationGroup;
+    (rt.outcomes[a.group] as { planned: number }).planned++;
+    const station: Station =
+      group.version === '1.6' ? new Station16(i, a.identity, group, rt, a.seed) : new Station201(i, a.identity, group, rt, a.seed);
+    rt.stations.push(station);
+  });
+  const port = task.port;
+  const send = (m: WorkerMessage): void => port.postMessage(m);
+  send({ type: 'ready', stations: rt.stations.length });
+  const start = await nextMessage(port);
+  if (start.type === 'start') {
+    rt.setEpoch(start.epochWallMs);
+    task.stations.forEach((a, i) => (rt.stations[i] as Station).start(rt.atEpochOffset(a.connectAtMs)));
+  }
+
+  // The ring is drained by the coordinator; whatever it could not take yet is retried here.
+  const flusher = setInterval(() => rt.flush(), 20);
+  const stop = start.type === 'stop' ? start : await nextMessage(port);
+  if (stop.type === 'stop' && !stop.immediate) await windDown(rt, task.gracefulStopMs, port);
+  for (const s of rt.stations) s.shutdown();
+  rt.scheduler.stop();
+  await settle();
+  let undelivered = 0;
+  for (const s of rt.stations) undelivered += s.session.queued;
+  if (undelivered > 0) {
+    const first = rt.stations[0];
+    if (first) rt.count(first.group, 'undelivered', undelivered);
+  }
+  clearInterval(flusher);
+  while (!rt.flush()) await new Promise((r) => setTimeout(r, 5));
+  send({ type: 'closed' });
+  port.close();
+  return { workerIndex: task.workerIndex, groups: rt.outcomes, recordsWritten: rt.recordsWritten, undelivered };
+}
+
+function nextMessage(port: WorkerTask['port']): Promise<CoordinatorMessage> {
+  return new Promise((resolve) => port.once('message', resolve));
+}
+
+/**
+ * Stop running transactions, let their messages be answered, then close. A second stop message
+ * from the coordinator (a second Ctrl-C) or the grace period ends the wait.
+ */
+async function windDown(rt: WorkerRuntime, graceMs: number, port: WorkerTask['port']): Promise<void> {
+  rt.stopping = true;
+  for (const s of rt.stations) s.stopAllSessions('Local');
+  const deadline = rt.now() + graceMs;
+  let cut = false;
+  const onMessage = (): void => {
+    cut = true;
+  };
+  port.on('message', onMessage);
+  while (!cut && rt.now() < deadline) {
+    let busy = false;
+    for (const s of rt.stations) {
+      if (s.connected && !s.idle) {
+        busy = true;
+        break;
+      }
+    }
+    if (!busy) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  port.off('message', onMessage);
+}
+
+/** Let close events of terminated sockets run, so pending calls are counted as aborted. */
+function settle(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 50));
+}
+
+export = runWorker;

@@ -1,0 +1,123 @@
+import { performance } from 'node:perf_hooks';
+import { errorKindCode, type CallOutcome, type CallRecorder, type ErrorKind } from '../ocpp';
+import { Gauge, GaugeWriter } from '../metrics/gauges';
+import { packHeader, RecordKind, toMicros } from '../metrics/record';
+import { RingWriter } from '../metrics/ring';
+import { counterCode, type CounterName } from '../station/counters';
+import type { StationContext } from '../station/context';
+import type { StationGroup } from '../station/group';
+import { Station, TIMER_SLOTS } from '../station/station';
+import type { GroupOutcome } from '../thread/messages';
+import { Scheduler } from './scheduler';
+
+const GAUGES = { connected: Gauge.Connected, booted: Gauge.Booted, charging: Gauge.Charging } as const;
+
+/**
+ * What a worker gives its stations: one clock, one scheduler, and the writing end of the pump.
+ * Every record carries its completion time as ms since the run's epoch, so the coordinator can
+ * put records of all workers on one time line.
+ */
+export class WorkerRuntime implements StationContext {
+  readonly stations: Station[] = [];
+  readonly scheduler: Scheduler;
+  readonly outcomes: GroupOutcome[];
+  stopping = false;
+  private readonly ring: RingWriter;
+  private readonly gauges: GaugeWriter;
+  private readonly recorders: CallRecorder[];
+  /** performance.now() of this thread at the run's epoch (set by `setEpoch` when the run starts). */
+  private epochPerf = 0;
+
+  constructor(
+    readonly baseUrl: string,
+    groups: readonly StationGroup[],
+    ring: SharedArrayBuffer,
+    gauges: SharedArrayBuffer,
+  ) {
+    this.ring = new RingWriter(ring);
+    this.gauges = new GaugeWriter(gauges);
+    this.scheduler = new Scheduler(this.now, (key, at) => this.dispatch(key, at));
+    this.recorders = groups.map((g) => this.makeRecorder(g.index));
+    this.outcomes = groups.map(() => ({ planned: 0, connected: 0, booted: 0 }));
+  }
+
+  /** Monotonic ms of this thread; an arrow so stations and sessions can hold it as a plain function. */
+  readonly now = (): number => performance.now();
+
+  setEpoch(epochWallMs: number): void {
+    this.epochPerf = epochWallMs - performance.timeOrigin;
+  }
+
+  /** Monotonic time of a moment given as ms after the run's epoch. */
+  atEpochOffset(ms: number): number {
+    return this.epochPerf + ms;
+  }
+
+  private sinceEpoch(): number {
+    const t = performance.now() - this.epochPerf;
+    return t > 0 ? Math.floor(t) : 0;
+  }
+
+  private dispatch(key: number, at: number): void {
+    const index = Math.floor(key / TIMER_SLOTS);
+    (this.stations[index] as Station).onTimer(key - index * TIMER_SLOTS, at);
+  }
+
+  schedule(index: number, kind: number, at: number): void {
+    this.scheduler.schedule(index * TIMER_SLOTS + kind, at);
+  }
+
+  private write(kind: RecordKind, group: number, code: number, v1: number, v2: number): void {
+    this.ring.write(packHeader(kind, group, code), v1, v2, this.sinceEpoch());
+  }
+
+  private makeRecorder(group: number): CallRecorder {
+    // CallOutcome values equal the call RecordKinds (Ok = CallOk = 1 ... Aborted = CallAborted = 5).
+    return {
+      recordCall: (outcome: CallOutcome, action: number, responseMs: number, serviceMs: number) =>
+        this.write(outcome as number as RecordKind, group, action, toMicros(responseMs), toMicros(serviceMs)),
+      recordIncoming: (action: number, answered: boolean, answerMs: number) =>
+        this.write(answered ? RecordKind.IncomingAnswered : RecordKind.IncomingReceived, group, action, toMicros(answerMs), 0),
+      recordError: (kind: ErrorKind) => this.write(RecordKind.Error, group, errorKindCode(kind), 1, 0),
+    };
+  }
+
+  recorderOf(group: StationGroup): CallRecorder {
+    return this.recorders[group.index] as CallRecorder;
+  }
+
+  count(group: StationGroup, name: CounterName, n = 1): void {
+    this.write(RecordKind.Counter, group.index, counterCode(name), n, 0);
+  }
+
+  error(group: StationGroup, kind: ErrorKind): void {
+    this.write(RecordKind.Error, group.index, errorKindCode(kind), 1, 0);
+  }
+
+  recordConnect(group: StationGroup, ok: boolean, ms: number, kind: ErrorKind | undefined): void {
+    if (ok) this.write(RecordKind.ConnectOk, group.index, 0, toMicros(ms), 0);
+    else this.write(RecordKind.ConnectFail, group.index, errorKindCode(kind ?? 'other'), toMicros(ms), 0);
+  }
+
+  recordBootAccepted(group: StationGroup, ms: number): void {
+    this.write(RecordKind.BootAccepted, group.index, 0, toMicros(ms), 0);
+  }
+
+  gauge(group: StationGroup, which: 'connected' | 'booted' | 'charging', delta: number): void {
+    this.gauges.add(group.index, GAUGES[which], delta);
+  }
+
+  stationMilestone(group: StationGroup, which: 'connected' | 'booted'): void {
+    (this.outcomes[group.index] as GroupOutcome)[which]++;
+  }
+
+  /** Move records the ring could not take yet; true when none are left behind. */
+  flush(): boolean {
+    this.ring.flush();
+    return this.ring.backlog === 0;
+  }
+
+  get recordsWritten(): number {
+    return this.ring.written;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * One scheduler per worker: a binary min-heap of (time, key) in typed arrays, driven by a single
+ * Node timer armed for the earliest entry. Thousands of stations share it instead of holding a
+ * timer each; an entry is two numbers, so scheduling allocates nothing once the arrays have grown.
+ * Cancellation is lazy: the target ignores an entry whose time it no longer expects.
+ */
+export type TimerTarget = (key: number, at: number) => void;
+
+/** Most entries handled in one turn of the event loop, so that sockets are read in between. */
+const BATCH = 4096;
+
+export class Scheduler {
+  private times = new Float64Array(1024);
+  private keys = new Float64Array(1024);
+  private size = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private armedAt = Infinity;
+  private immediate: NodeJS.Immediate | undefined;
+  private stopped = false;
+  /** True while `fire` runs: entries the target schedules then are armed for when it returns. */
+  private firing = false;
+  private readonly run = (): void => this.fire();
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly target: TimerTarget,
+  ) {}
+
+  get pending(): number {
+    return this.size;
+  }
+
+  schedule(key: number, at: number): void {
+    if (this.stopped) return;
+    if (this.size === this.times.length) this.grow();
+    let i = this.size++;
+    // Sift up.
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((this.times[parent] as number) <= at) break;
+      this.times[i] = this.times[parent] as number;
+      this.keys[i] = this.keys[parent] as number;
+      i = parent;
+    }
+    this.times[i] = at;
+    this.keys[i] = key;
+    if (at < this.armedAt && this.immediate === undefined && !this.firing) this.arm(at);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.size = 0;
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.armedAt = at;
+    this.timer = setTimeout(this.run, Math.max(0, at - this.clock()));
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.immediate = undefined;
+    this.armedAt = Infinity;
+    let handled = 0;
+    // Arming a timer from `schedule` here would leave it behind if the batch ends with
+    // setImmediate: a stray timer that stop() cannot clear and that keeps the process alive.
+    this.firing = true;
+    try {
+      // Entries due within the next half millisecond go now: Node timers have 1 ms granularity.
+      while (this.size > 0 && handled < BATCH) {
+        const at = this.times[0] as number;
+        if (at > this.clock() + 0.5) break;
+        const key = this.keys[0] as number;
+        this.popTop();
+        handled++;
+        this.target(key, at);
+        if (this.stopped) return;
+      }
+    } finally {
+      this.firing = false;
+    }
+    if (this.size === 0) return;
+    if (handled === BATCH) this.immediate = setImmediate(this.run);
+    else this.arm(this.times[0] as number);
+  }
+
+  private popTop(): void {
+    const last = --this.size;
+    if (last === 0) return;
+    const at = this.times[last] as number;
+    const key = this.keys[last] as number;
+    let i = 0;
+    // Sift down.
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= last) break;
+      const right = left + 1;
+      const child = right < last && (this.times[right] as number) < (this.times[left] as number) ? right : left;
+      if ((this.times[child] as number) >= at) break;
+      this.times[i] = this.times[child] as number;
+      this.keys[i] = this.keys[child] as number;
+      i = child;
+    }
+    this.times[i] = at;
+    this.keys[i] = key;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    const keys = new Float64Array(this.keys.length * 2);
+    times.set(this.times);
+    keys.set(this.keys);
+    this.times = times;
+    this.keys = keys;
+  }
+}

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startCsmsServer, type CsmsServer } from '../../src/csms/server';
+import type { CsmsOptions } from '../../src/csms/options';
+import { BareStation, upgradeStatus } from '../helpers/csms-client';
+import { SAMPLES_16, SAMPLES_201 } from '../helpers/csms-samples';
+
+describe('embedded CSMS: options are checked up front', () => {
+  const bad: [string, unknown, RegExp][] = [
+    ['a negative port', { port: -1 }, /^options\.port must be an integer from 0 to 65535, got -1$/],
+    ['no port', {}, /^options\.port is required/],
+    ['an unknown option', { port: 0, delay: 5 }, /^options\.delay is not a CSMS option/],
+    ['a negative delay', { port: 0, delayMs: -5 }, /^options\.delayMs must be a number >= 0/],
+    ['a boot status OCPP lacks', { port: 0, bootStatus: 'Maybe' }, /^options\.bootStatus must be one of Accepted, Pending, Rejected, got "Maybe"$/],
+    ['a share above 1', { port: 0, invalidTagShare: 1.5 }, /^options\.invalidTagShare must be a number >= 0 and <= 1, got 1\.5$/],
+    ['a zero call timeout', { port: 0, callTimeoutMs: 0 }, /^options\.callTimeoutMs must be a number > 0/],
+    ['a fractional heartbeat interval', { port: 0, heartbeatIntervalS: 1.5 }, /^options\.heartbeatIntervalS must be an integer/],
+    ['an empty host', { port: 0, host: '' }, /^options\.host must be a non-empty string/],
+  ];
+  for (const [what, options, message] of bad) {
+    it(`refuses ${what}`, async () => {
+      await assert.rejects(startCsmsServer(options as CsmsOptions), (err: Error) => err instanceof TypeError && message.test(err.message));
+    });
+  }
+});
+
+describe('embedded CSMS: handshake and identities', { timeout: 20_000 }, () => {
+  let csms: CsmsServer;
+  before(async () => {
+    csms = await startCsmsServer({ port: 0 });
+  });
+  after(async () => {
+    await csms?.close();
+  });
+
+  it('refuses with HTTP 400 a client that offers no OCPP subprotocol, or none at all', async () => {
+    assert.equal((await upgradeStatus(`${csms.url}/CP-X`)).status, 400);
+    assert.equal((await upgradeStatus(`${csms.url}/CP-X`, 'ocpp1.5')).status, 400);
+    assert.equal(csms.stats().connections.refused, 2);
+  });
+
+  it('refuses a URL without an identity', async () => {
+    assert.equal((await upgradeStatus(`${csms.url}/`, 'ocpp1.6')).status, 400);
+  });
+
+  it("picks the client's first supported subprotocol", async () => {
+    assert.deepEqual(await upgradeStatus(`${csms.url}/CP-P1`, ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6']), { status: 101, protocol: 'ocpp2.0.1' });
+    assert.deepEqual(await upgradeStatus(`${csms.url}/CP-P2`, ['ocpp1.6', 'ocpp2.0.1']), { status: 101, protocol: 'ocpp1.6' });
+  });
+
+  it('takes the identity from the last path segment, percent-decoded', async () => {
+    const station = await BareStation.connect(`${csms.url}/ocpp/v16`, 'CP 7/b', 'ocpp1.6');
+    assert.deepEqual(csms.stations(), [{ identity: 'CP 7/b', version: '1.6' }]);
+    await station.close();
+  });
+
+  it('replaces the connection of an identity that connects again', async () => {
+    const first = await BareStation.connect(csms.url, 'CP-TWICE', 'ocpp1.6');
+    const firstClosed = first.closed();
+    const second = await BareStation.connect(csms.url, 'CP-TWICE', 'ocpp2.0.1');
+    assert.equal(await firstClosed, 4000);
+    assert.deepEqual(csms.stations(), [{ identity: 'CP-TWICE', version: '2.0.1' }]);
+    const answer = await second.result('Heartbeat', {});
+    assert.equal(typeof answer.currentTime, 'string');
+    const c = csms.stats().connections;
+    assert.equal(c.replaced, 1);
+    assert.equal(c.now, 1);
+    await second.close();
+  });
+});
+
+describe('embedded CSMS: boot status and invalid tag share', { timeout: 20_000 }, () => {
+  const servers: CsmsServer[] = [];
+  const stations: BareStation[] = [];
+  after(async () => {
+    for (const s of stations) await s.close();
+    for (const s of servers) await s.close();
+  });
+
+  async function stationOn(options: CsmsOptions, protocol: string): Promise<{ csms: CsmsServer; station: BareStation }> {
+    const csms = await startCsmsServer(options);
+    servers.push(csms);
+    const station = await BareStation.connect(csms.url, 'CP-B', protocol);
+    stations.push(station);
+    return { csms, station };
+  }
+
+  for (const status of ['Pending', 'Rejected'] as const) {
+    it(`answers BootNotification ${status} with the interval when told to`, async () => {
+      const { csms, station } = await stationOn({ port: 0, bootStatus: status, heartbeatIntervalS: 5 }, 'ocpp2.0.1');
+      const answer = await station.result('BootNotification', SAMPLES_201.BootNotification);
+      assert.equal(answer.status, status);
+      assert.equal(answer.interval, 5);
+      assert.equal(csms.stats().boots[status === 'Pending' ? 'pending' : 'rejected'], 1);
+    });
+  }
+
+  it('refuses about the configured share of tags, the same tags every time', async () => {
+    const { csms, station } = await stationOn({ port: 0, invalidTagShare: 0.5 }, 'ocpp1.6');
+    const verdicts: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const answer = await station.result('Authorize', { idTag: `TAG-${i}` });
+      verdicts.push((answer.idTagInfo as { status: string }).status);
+    }
+    const invalid = verdicts.filter((v) => v === 'Invalid').length;
+    assert.ok(invalid >= 70 && invalid <= 130, `about half of 200 tags should be Invalid, got ${invalid}`);
+    for (let i = 0; i < 20; i++) {
+      const again = await station.result('Authorize', { idTag: `TAG-${i}` });
+      assert.equal((again.idTagInfo as { status: string }).status, verdicts[i], `TAG-${i} changed its verdict`);
+    }
+    assert.equal(csms.stats().invalidTagsAnswered, invalid + verdicts.slice(0, 20).filter((v) => v === 'Invalid').length);
+  });
+});
+
+describe('embedded CSMS: answer delay', { timeout: 20_000 }, () => {
+  const servers: CsmsServer[] = [];
+  const stations: BareStation[] = [];
+  after(async () => {
+    for (const s of stations) await s.close();
+    for (const s of servers) await s.close();
+  });
+
+  async function timedAnswers(options: CsmsOptions, count: number): Promise<number[]> {
+    const csms = await startCsmsServer(options);
+    servers.push(csms);
+    const station = await BareStation.connect(csms.url, 'CP-D', 'ocpp1.6');
+    stations.push(station);
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await station.result('Heartbeat', {});
+      times.push(performance.now() - started);
+    }
+    return times;
+  }
+
+  it('answers each CALL no sooner than delayMs (50 ms → every answer between 45 and 500 ms)', async () => {
+    for (const ms of await timedAnswers({ port: 0, delayMs: 50 }, 5)) {
+      assert.ok(ms >= 45 && ms <= 500, `answer took ${ms.toFixed(1)} ms`);
+    }
+  });
+
+  it('spreads answers over delay ± jitter (50 ± 30 ms → between 15 and 500 ms, not all alike)', async () => {
+    const times = await timedAnswers({ port: 0, delayMs: 50, jitterMs: 30 }, 12);
+    for (const ms of times) assert.ok(ms >= 15 && ms <= 500, `answer took ${ms.toFixed(1)} ms`);
+    assert.ok(Math.max(...times) - Math.min(...times) > 5, `jitter should spread the answers: ${times.map((t) => t.toFixed(0)).join(', ')}`);
+  });
+
+  it('answers at once without a delay (each under 50 ms)', async () => {
+    for (const ms of await timedAnswers({ port: 0 }, 5)) assert.ok(ms < 50, `answer took ${ms.toFixed(1)} ms`);
+  });
+
+  it('counts a delayed answer as answered once it went out', async () => {
+    const csms = await startCsmsServer({ port: 0, delayMs: 30 });
+    servers.push(csms);
+    const station = await BareStation.connect(csms.url, 'CP-D2', 'ocpp1.6');
+    stations.push(station);
+    await station.result('StartTransaction', SAMPLES_16.StartTransaction);
+    assert.deepEqual(csms.stats().incoming.StartTransaction, { received: 1, answered: 1, callErrors: 0 });
+  });
+});

@@ -1,0 +1,101 @@
+import type { ErrorKind } from '../../src/ocpp/error-kinds';
+import type { JsonObject } from '../../src/ocpp/frame';
+import {
+  OcppSession,
+  type CallOutcome,
+  type CallRecorder,
+  type DEFERRED,
+  type SessionHost,
+  type SessionOptions,
+} from '../../src/ocpp/session';
+
+/**
+ * A socket-free host for OcppSession: it collects the frames the session writes, the results it
+ * hands back and everything it records, on a clock the test advances by hand.
+ */
+export interface CallRecord {
+  outcome: CallOutcome;
+  action: number;
+  responseMs: number;
+  serviceMs: number;
+}
+
+export interface IncomingRecord {
+  action: number;
+  answered: boolean;
+  answerMs: number;
+}
+
+export type IncomingHandler = (action: string, payload: JsonObject, id: string) => JsonObject | undefined | typeof DEFERRED;
+
+export class Harness {
+  now = 0;
+  /** Frames written, in order. */
+  readonly sent: string[] = [];
+  /** Everything the session told the host, in order, as short strings ("result Heartbeat t1"). */
+  readonly events: string[] = [];
+  readonly results: { action: string; payload: JsonObject; tag: string }[] = [];
+  readonly failures: { action: string; outcome: CallOutcome; tag: string; errorCode: string }[] = [];
+  readonly armed: number[] = [];
+  readonly calls: CallRecord[] = [];
+  readonly incoming: IncomingRecord[] = [];
+  readonly errors: ErrorKind[] = [];
+  /** What onIncoming answers; by default NotImplemented (undefined). */
+  onIncoming: IncomingHandler = () => undefined;
+  /** What beforeSend answers. */
+  beforeSend: (action: string, tag: string) => boolean = () => true;
+  /** What sendFrame answers. */
+  writable = true;
+  readonly session: OcppSession<string>;
+
+  constructor(options: Omit<SessionOptions, 'clock' | 'callTimeoutMs'> & { callTimeoutMs?: number }) {
+    const host: SessionHost<string> = {
+      sendFrame: (text) => {
+        this.events.push(`send ${text}`);
+        if (!this.writable) return false;
+        this.sent.push(text);
+        return true;
+      },
+      onResult: (action, payload, tag) => {
+        this.events.push(`result ${action} ${tag}`);
+        this.results.push({ action, payload, tag });
+      },
+      onCallFailed: (action, outcome, tag, errorCode) => {
+        this.events.push(`failed ${action} ${tag}`);
+        this.failures.push({ action, outcome, tag, errorCode });
+      },
+      onIncoming: (action, payload, id) => {
+        this.events.push(`incoming ${action} ${id}`);
+        return this.onIncoming(action, payload, id);
+      },
+      afterIncoming: (action) => {
+        this.events.push(`after ${action}`);
+      },
+      beforeSend: (action, _payload, tag) => this.beforeSend(action, tag),
+      armTimeout: (at) => {
+        this.armed.push(at);
+      },
+    };
+    const recorder: CallRecorder = {
+      recordCall: (outcome, action, responseMs, serviceMs) => {
+        this.calls.push({ outcome, action, responseMs, serviceMs });
+      },
+      recordIncoming: (action, answered, answerMs) => {
+        this.incoming.push({ action, answered, answerMs });
+      },
+      recordError: (kind) => {
+        this.errors.push(kind);
+      },
+    };
+    this.session = new OcppSession<string>(host, recorder, {
+      callTimeoutMs: 30_000,
+      ...options,
+      clock: () => this.now,
+    });
+  }
+
+  /** The frames written since the last `take`, emptied. */
+  take(): string[] {
+    return this.sent.splice(0, this.sent.length);
+  }
+}
