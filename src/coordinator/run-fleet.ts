@@ -65,6 +65,8 @@ export class FleetRun {
       maxThreads: shares.length,
       concurrentTasksPerWorker: 1,
       idleTimeout: 1000,
+      // The task runs for the whole run and lives on its event loop: piscina must never block it.
+      atomics: 'disabled',
     });
     const ready: Promise<void>[] = [];
     const tasks: Promise<WorkerResult>[] = shares.map((stations, w) => {

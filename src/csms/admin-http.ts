@@ -60,8 +60,8 @@ async function route(api: AdminApi, req: IncomingMessage): Promise<unknown> {
     if (!('payload' in body)) throw new HttpError(400, 'body.payload is required');
     return api.sendCall(identity, action, body.payload, timeoutMs);
   }
-  const reply = await api.sendRaw(identity, field(body, 'frame', 'string') as string, timeoutMs);
-  return { reply: reply ?? null };
+  const frame = await api.sendRaw(identity, field(body, 'frame', 'string') as string, timeoutMs);
+  return { reply: frame ?? null };
 }
 
 function field(body: Record<string, unknown>, name: string, type: 'string' | 'number', optional = false): unknown {

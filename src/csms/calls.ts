@@ -1,4 +1,4 @@
-import type { JsonObject } from '../ocpp';
+import { isCsmsAction, schemaProblem, validatorsFor, type JsonObject, type OcppVersion } from '../ocpp';
 
 /** How a CSMS-initiated CALL ended, as the admin API returns it. */
 export type CsmsCallResult =
@@ -53,3 +53,21 @@ export const NOT_SENT: CsmsCallResult = Object.freeze({
 });
 
 export const TIMED_OUT: CsmsCallResult = Object.freeze({ timeout: true as const });
+
+/**
+ * Checked before the session sees the call, so the caller gets a precise refusal at once rather
+ * than a CALL the session declines to send.
+ */
+export function checkOutgoingCall(version: OcppVersion, action: string, payload: unknown): JsonObject {
+  if (!isCsmsAction(version, action)) {
+    throw new CsmsRequestError('badRequest', `${action} is not an action a CSMS sends in OCPP ${version}`);
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new CsmsRequestError('badRequest', `${action}: payload must be a JSON object`);
+  }
+  const validate = validatorsFor(version).request(action);
+  if (validate !== undefined && !validate(payload)) {
+    throw new CsmsRequestError('badRequest', `${action}: ${schemaProblem(validate).message}`);
+  }
+  return payload as JsonObject;
+}

@@ -3,10 +3,7 @@ import {
   actionCode,
   CallOutcome,
   DEFERRED,
-  isCsmsAction,
   OcppSession,
-  schemaProblem,
-  validatorsFor,
   type CallRecorder,
   type ErrorKind,
   type JsonObject,
@@ -14,6 +11,7 @@ import {
   type SessionHost,
 } from '../ocpp';
 import {
+  checkOutgoingCall,
   CONNECTION_LOST,
   CsmsRequestError,
   INVALID_RESPONSE,
@@ -143,6 +141,7 @@ export class CsmsConnection implements SessionHost<OutgoingCall>, CallRecorder, 
     return DEFERRED;
   }
 
+  /** A CSMS sends nothing of its own in reaction to an answer it gave. */
   afterIncoming(): void {}
 
   beforeSend(action: string, _payload: JsonObject, tag: OutgoingCall): boolean {
@@ -215,31 +214,13 @@ export class CsmsConnection implements SessionHost<OutgoingCall>, CallRecorder, 
 
   /** Send a CSMS-initiated CALL; rejects (CsmsRequestError) when the action or payload is not one to send. */
   call(action: string, payload: unknown, timeoutMs: number): Promise<CsmsCallResult> {
-    const checked = this.checkOutgoing(action, payload);
+    const checked = checkOutgoingCall(this.version, action, payload);
     return new Promise((resolve) => this.enqueue(new OutgoingCall(action, timeoutMs, resolve), checked));
   }
 
   /** A call from the call rate: nobody waits for it, the counts are its only trace. */
   callUnattended(action: string, payload: JsonObject): void {
     this.enqueue(new OutgoingCall(action, this.options.callTimeoutMs), payload);
-  }
-
-  /**
-   * Checked here, before the session sees the call: the session drops a CALL that fails its
-   * schema without telling the host, which would leave the caller waiting forever.
-   */
-  private checkOutgoing(action: string, payload: unknown): JsonObject {
-    if (!isCsmsAction(this.version, action)) {
-      throw new CsmsRequestError('badRequest', `${action} is not an action a CSMS sends in OCPP ${this.version}`);
-    }
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      throw new CsmsRequestError('badRequest', `${action}: payload must be a JSON object`);
-    }
-    const validate = validatorsFor(this.version).request(action);
-    if (validate !== undefined && !validate(payload)) {
-      throw new CsmsRequestError('badRequest', `${action}: ${schemaProblem(validate).message}`);
-    }
-    return payload as JsonObject;
   }
 
   private enqueue(call: OutgoingCall, payload: JsonObject): void {

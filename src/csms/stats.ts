@@ -152,18 +152,18 @@ export class CsmsCounters {
     for (let i = 0; i < SLOTS; i++) {
       const name = i === UNKNOWN ? '(unknown)' : (ACTION_NAMES[i] as string);
       if (this.inReceived[i] !== 0) {
-        const counts = { received: this.inReceived[i] as number, answered: this.inAnswered[i] as number, callErrors: this.inCallErrors[i] as number };
+        const counts = { received: this.inReceived[i], answered: this.inAnswered[i], callErrors: this.inCallErrors[i] };
         incoming[name] = counts;
         addInto(incomingTotal, counts);
       }
       if (this.outSent[i] !== 0 || this.outAborted[i] !== 0) {
         const counts: OutgoingCounts = {
-          sent: this.outSent[i] as number,
-          answered: this.outAnswered[i] as number,
-          callErrors: this.outCallErrors[i] as number,
-          timeouts: this.outTimeouts[i] as number,
-          invalidResponses: this.outInvalid[i] as number,
-          aborted: this.outAborted[i] as number,
+          sent: this.outSent[i],
+          answered: this.outAnswered[i],
+          callErrors: this.outCallErrors[i],
+          timeouts: this.outTimeouts[i],
+          invalidResponses: this.outInvalid[i],
+          aborted: this.outAborted[i],
         };
         outgoing[name] = counts;
         addInto(outgoingTotal, counts);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
@@ -49,6 +50,17 @@ describe('embedded CSMS in a child process', { timeout: 30_000 }, () => {
   it('refuses bad options before forking anything', async () => {
     await assert.rejects(startEmbeddedCsms({ delayMs: -1 }), /options\.delayMs must be a number >= 0/);
     await assert.rejects(startEmbeddedCsms({ port: 70000 }), /options\.port must be an integer/);
+  });
+
+  it('rejects with the child’s stderr when it exits before listening (port taken)', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      await assert.rejects(startEmbeddedCsms({ port }), /exited before listening \(exit code \d\): .*EADDRINUSE/s);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('exits 2 on a bad flag, naming the flag and the value', async () => {

@@ -1,0 +1,225 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, relative } from 'node:path';
+import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load';
+
+/** The repository root: compiled tests live in dist/test/unit. */
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** A fixture's path as the user would type it from the current directory. */
+function fixture(name: string): string {
+  return relative(process.cwd(), join(ROOT, 'test', 'fixtures', 'scenarios', name));
+}
+
+/** The ScenarioError thrown by `run`, checked to be a one-line message with no stack in it. */
+function scenarioError(run: () => unknown): ScenarioError {
+  try {
+    run();
+  } catch (err) {
+    assert.ok(err instanceof ScenarioError, `expected a ScenarioError, got ${String(err)}`);
+    assert.ok(err instanceof Error);
+    assert.equal(err.name, 'ScenarioError');
+    assert.doesNotMatch(err.message, /\n/);
+    assert.doesNotMatch(err.message, /\bat .+:\d+:\d+/);
+    assert.doesNotMatch(err.message, /node_modules|[\\/]dist[\\/]/);
+    return err;
+  }
+  assert.fail('expected a ScenarioError, nothing was thrown');
+}
+
+const MINIMAL = `
+groups:
+  - name: cp
+    count: 3
+    ocpp: "1.6"
+  - name: cs
+    count: 2
+    ocpp: "2.0.1"
+`;
+
+test('a minimal scenario gets every default, named after its file', () => {
+  const s = parseScenario(MINIMAL, 'scenarios/night-shift.yaml');
+  assert.equal(s.name, 'night-shift');
+  assert.equal(s.description, '');
+  assert.equal(s.source, 'scenarios/night-shift.yaml');
+  assert.equal(s.durationMs, 60_000);
+  assert.equal(s.seed, 1);
+  assert.equal(s.callTimeoutMs, 30_000);
+  assert.equal(s.gracefulStopMs, 10_000);
+  assert.equal(s.groups.length, 2);
+  assert.deepEqual(s.groups[0], {
+    name: 'cp',
+    count: 3,
+    ocpp: '1.6',
+    connectors: 1,
+    identity: 'cp-{index:05}',
+    vendor: 'ocpp-fleet',
+    model: 'VirtualCP-16',
+    firmware: '0.1.0',
+    startAtMs: 0,
+    rampPerSec: 200,
+    heartbeatIntervalMs: undefined,
+    reconnect: { minMs: 1000, maxMs: 30_000, jitter: 0.5 },
+    sessions: { meanIdleMs: 60_000, durationMs: 1_800_000, meterIntervalMs: 60_000, powerW: 11_000, invalidTagShare: 0 },
+  });
+  assert.equal(s.groups[1]?.model, 'VirtualCS-201');
+  assert.equal(s.groups[1]?.identity, 'cs-{index:05}');
+});
+
+test('a parsed scenario is frozen, down to its groups', () => {
+  const s = parseScenario(MINIMAL, 'x.yaml');
+  assert.ok(Object.isFrozen(s));
+  assert.ok(Object.isFrozen(s.groups));
+  const g = s.groups[0];
+  assert.ok(g && Object.isFrozen(g) && Object.isFrozen(g.reconnect) && Object.isFrozen(g.sessions));
+});
+
+test('every field written is read, with units converted', () => {
+  const s = parseScenario(
+    `
+name: full
+description: every field
+duration: 10m
+seed: 42
+callTimeout: 5s
+gracefulStop: 1500ms
+groups:
+  - name: acme
+    count: 1000
+    ocpp: "2.0.1"
+    connectors: 4
+    identity: "ACME-{index:06}"
+    vendor: ACME
+    model: Wallbox-X
+    firmware: 3.2.1
+    startAt: 2s
+    ramp: 3000/m
+    heartbeatInterval: 5m
+    reconnect: { min: 500ms, max: 1m, jitter: 0 }
+    sessions:
+      idle: 1h
+      duration: 45m
+      meterInterval: 15
+      powerKw: 22
+      invalidTagShare: 0.1
+  - name: burst
+    count: 10
+    ocpp: "1.6"
+    ramp: all
+`,
+    'full.yaml',
+  );
+  assert.equal(s.name, 'full');
+  assert.equal(s.description, 'every field');
+  assert.equal(s.durationMs, 600_000);
+  assert.equal(s.seed, 42);
+  assert.equal(s.callTimeoutMs, 5000);
+  assert.equal(s.gracefulStopMs, 1500);
+  assert.deepEqual(s.groups[0], {
+    name: 'acme',
+    count: 1000,
+    ocpp: '2.0.1',
+    connectors: 4,
+    identity: 'ACME-{index:06}',
+    vendor: 'ACME',
+    model: 'Wallbox-X',
+    firmware: '3.2.1',
+    startAtMs: 2000,
+    rampPerSec: 50,
+    heartbeatIntervalMs: 300_000,
+    reconnect: { minMs: 500, maxMs: 60_000, jitter: 0 },
+    sessions: { meanIdleMs: 3_600_000, durationMs: 2_700_000, meterIntervalMs: 15_000, powerW: 22_000, invalidTagShare: 0.1 },
+  });
+  assert.equal(s.groups[1]?.rampPerSec, Number.POSITIVE_INFINITY);
+});
+
+test('loadScenarioFile reads a file and names the scenario after it', () => {
+  const file = fixture('valid-minimal.yaml');
+  const s = loadScenarioFile(file);
+  assert.equal(s.name, 'valid-minimal');
+  assert.equal(s.source, file);
+  assert.equal(s.groups[0]?.count, 3);
+});
+
+/** Each broken fixture, the line it fails on, and the rest of the message after `file:line: `. */
+const BROKEN: readonly [file: string, line: number, message: string][] = [
+  ['bad-ocpp-version.yaml', 7, 'groups[0].ocpp: expected "1.6" or "2.0.1", got "2.0"'],
+  ['bad-ocpp-unquoted.yaml', 5, 'groups[0].ocpp: expected "1.6" or "2.0.1", got 1.6 (a number: write it in quotes)'],
+  ['bad-unknown-field.yaml', 7, 'groups[0].conectors: is not a known field; did you mean "connectors"?'],
+  [
+    'bad-unknown-top-field.yaml',
+    3,
+    'rampUp: is not a known field; expected one of name, description, duration, seed, callTimeout, gracefulStop, groups',
+  ],
+  ['bad-session-typo.yaml', 7, 'groups[0].sessions.meterIntervall: is not a known field; did you mean "meterInterval"?'],
+  ['bad-missing-count.yaml', 6, 'groups[1].count: is required'],
+  ['bad-negative-count.yaml', 4, 'groups[0].count: expected a number >= 0, got -5'],
+  ['bad-duration-unit.yaml', 4, 'duration: expected a duration such as "250ms", "90s", "10m" or "1h", got "10x"'],
+  ['bad-ramp.yaml', 5, 'groups[0].ramp: expected a rate such as "200/s" or "all", got "fast"'],
+  ['bad-ramp-zero.yaml', 5, 'groups[0].ramp: expected a rate above 0 such as "200/s" or "all", got "0/s"'],
+  ['bad-duplicate-group.yaml', 9, 'groups[2].name: expected a name no other group uses, got "cp" (also groups[0].name)'],
+  [
+    'bad-identity-no-index.yaml',
+    5,
+    'groups[0].identity: expected a pattern with {index} or {index:0N} such as "ACME-{index:05}", got "ACME-CP"',
+  ],
+  ['bad-reconnect-min-max.yaml', 7, 'groups[0].reconnect.min: expected at most reconnect.max (10s), got "1m"'],
+  ['bad-reconnect-max-default.yaml', 8, 'groups[0].reconnect.max: expected at least reconnect.min (1s, the default), got "500ms"'],
+  ['bad-meter-interval.yaml', 8, 'groups[0].sessions.meterInterval: expected at least 100ms, got "50ms"'],
+  ['bad-heartbeat-interval.yaml', 5, 'groups[0].heartbeatInterval: expected at least 1s, got "500ms"'],
+  ['bad-yaml-syntax.yaml', 4, 'not valid YAML: Sequence item without - indicator'],
+  ['bad-empty-groups.yaml', 2, 'groups: expected at least 1 item(s), got []'],
+  ['bad-empty-file.yaml', 1, '(top level): expected a scenario with a "groups" list, got an empty file'],
+];
+
+for (const [name, line, message] of BROKEN) {
+  test(`${name} fails at line ${line}: ${message}`, () => {
+    const file = fixture(name);
+    const err = scenarioError(() => loadScenarioFile(file));
+    assert.equal(err.message, `${file}:${line}: ${message}`);
+    assert.equal(err.file, file);
+    assert.equal(err.line, line);
+  });
+}
+
+test('a missing file is an error naming the file and the reason, without a line', () => {
+  const file = fixture('does-not-exist.yaml');
+  const err = scenarioError(() => loadScenarioFile(file));
+  assert.equal(err.message, `${file}: cannot read the file (ENOENT: no such file or directory)`);
+  assert.equal(err.line, undefined);
+});
+
+test('a directory is not a scenario file', () => {
+  const dir = fixture('');
+  const err = scenarioError(() => loadScenarioFile(dir));
+  assert.equal(err.message, `${dir}: cannot read the file (EISDIR: illegal operation on a directory)`);
+});
+
+test('errors from parseScenario carry the field apart from the message', () => {
+  const err = scenarioError(() => parseScenario('groups:\n  - name: cp\n    count: 2.5\n    ocpp: "1.6"\n', 'inline.yaml'));
+  assert.equal(err.message, 'inline.yaml:3: groups[0].count: expected a whole number, got 2.5');
+  assert.equal(err.field, 'groups[0].count');
+  assert.equal(err.detail, 'expected a whole number, got 2.5');
+});
+
+test('a field holding a block is located at its key, not at its first child', () => {
+  const err = scenarioError(() => parseScenario('groups:\n  - name: cp\n    count: 1\n    ocpp: "1.6"\n    sessions:\n      - 5s\n', 'b.yaml'));
+  assert.equal(err.message, 'b.yaml:5: groups[0].sessions: expected a mapping of fields, got ["5s"]');
+});
+
+test('other broken shapes are named precisely', () => {
+  const cases: [string, string][] = [
+    ['- a\n- b\n', 'x.yaml:1: (top level): expected a mapping of fields, got ["a","b"]'],
+    ['name: x\n', 'x.yaml:1: groups: is required'],
+    ['groups:\n  cp: 1\n', 'x.yaml:1: groups: expected a list, got {"cp":1}'],
+    ['seed: -1\ngroups:\n  - {name: a, count: 1, ocpp: "1.6"}\n', 'x.yaml:1: seed: expected a number >= 0, got -1'],
+    ['duration: -5\ngroups:\n  - {name: a, count: 1, ocpp: "1.6"}\n', 'x.yaml:1: duration: expected a number >= 0, got -5'],
+    ['duration: true\ngroups:\n  - {name: a, count: 1, ocpp: "1.6"}\n', 'x.yaml:1: duration: expected a duration such as "250ms", "90s", "10m" or "1h", got true'],
+    ['groups:\n  - {name: a, count: 1, ocpp: "1.6", ramp: 0}\n', 'x.yaml:2: groups[0].ramp: expected a rate such as "200/s" or "all", got 0'],
+    ['groups:\n  - {name: "a b", count: 1, ocpp: "1.6"}\n', 'x.yaml:2: groups[0].name: expected letters, digits, ".", "_" or "-", got "a b"'],
+    ['groups:\n  - name: a\n    count: 1\n    ocpp: "1.6"\n    reconnect: {jitter: 2}\n', 'x.yaml:5: groups[0].reconnect.jitter: expected a number <= 1, got 2'],
+    ['groups:\n  - name: a\n    count: 1\n    count: 2\n    ocpp: "1.6"\n', 'x.yaml:4: not valid YAML: Map keys must be unique'],
+    ['groups:\n  - name: a\n    count: 1\n    ocpp: "1.6"\n    sessions: {duration: 0s}\n', 'x.yaml:5: groups[0].sessions.duration: expected more than 0s, got "0s"'],
+  ];
+  for (const [text, message] of cases) assert.equal(scenarioError(() => parseScenario(text, 'x.yaml')).message, message);
+});
