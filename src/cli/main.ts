@@ -4,6 +4,7 @@ import { ScenarioError } from '../scenario/load';
 import { registerCsmsCommand } from './csms-command';
 import { ExitCode, UsageError } from './exit-codes';
 import { registerRunCommand } from './run-command';
+import { redactUrls } from './options';
 import { registerValidateCommand } from './validate-command';
 import { VERSION } from './version';
 
@@ -18,6 +19,8 @@ function buildProgram(): Command {
     .description('Load-test an OCPP central system (CSMS) with a fleet of virtual charge points (OCPP 1.6J and 2.0.1).')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    // commander repeats a rejected value in its message: never let it repeat a password.
+    .configureOutput({ outputError: (text, write) => write(redactUrls(text)) })
     .exitOverride();
   registerRunCommand(program);
   registerValidateCommand(program);

@@ -57,4 +57,9 @@ export function redactUrl(value: string): string {
   return value.replace(/\/\/[^/@]*@/, '//***@');
 }
 
+/** Every URL in a text as it may be printed. */
+export function redactUrls(text: string): string {
+  return text.replace(/\/\/[^/@\s'"]*@/g, '//***@');
+}
+
 export const DEFAULT_WORKERS = Math.max(1, availableParallelism());

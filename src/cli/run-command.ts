@@ -7,7 +7,8 @@ import { Aggregator } from '../metrics/aggregator';
 import { ACTION_NAMES, ERROR_KINDS } from '../ocpp';
 import { formatTable } from '../report/table';
 import { resultsDirName, writeResults } from '../report/results-dir';
-import type { Summary } from '../report/summary';
+import type { FleetInfo, Summary } from '../report/summary';
+import type { GroupOutcome } from '../thread/messages';
 import { loadScenarioFile } from '../scenario/load';
 import { planFleet, scaleGroups } from '../scenario/plan';
 import { COUNTER_NAMES } from '../station/counters';
@@ -26,6 +27,8 @@ export interface RunFlags {
   json?: boolean;
   quiet?: boolean;
 }
+
+const CONNECT_ERROR_KINDS = ['connectRefused', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
 
 export const DEFAULT_SCENARIO = 'scenarios/smoke.yaml';
 
@@ -92,8 +95,13 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     await csms?.stop();
   }
   const fleet = outcome.groups.reduce(
-    (t, g) => ({ planned: t.planned + g.planned, connected: t.connected + g.connected, booted: t.booted + g.booted }),
-    { planned: 0, connected: 0, booted: 0 },
+    (t, g) => ({
+      planned: t.planned + g.planned,
+      attempted: t.attempted + g.attempted,
+      connected: t.connected + g.connected,
+      booted: t.booted + g.booted,
+    }),
+    { planned: 0, attempted: 0, connected: 0, booted: 0 },
   );
   const dir = resolve(flags.out ?? resultsDirName(outcome.startedAt, scenario.name));
   const summary: Summary = await writeResults(dir, aggregator, {
@@ -104,7 +112,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     startedAt: outcome.startedAt,
     endedAt: outcome.endedAt,
     partial: outcome.partial,
-    fleet: { ...fleet, failedToConnect: fleet.planned - fleet.connected },
+    fleet: fleetInfo(fleet),
     settings: {
       scenarioFile: file,
       workers: Math.min(flags.workers, plan.stations.length),
@@ -117,17 +125,29 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     passed: true,
     recordsWritten: outcome.recordsWritten,
     groupFleet: Object.fromEntries(
-      outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { planned: g.planned, connected: g.connected, booted: g.booted, failedToConnect: g.planned - g.connected }]),
+      outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { ...fleetInfo(g) }]),
     ),
   });
   report(summary, dir, flags);
   if (outcome.partial) return ExitCode.Aborted;
   if (fleet.connected === 0) {
-    const kinds = Object.entries(summary.connect.errors ?? {}).map(([k, n]) => `${k} ×${n}`).join(', ');
+    const kinds = CONNECT_ERROR_KINDS.filter((k) => (summary.errors[k] ?? 0) > 0)
+      .map((k) => `${k} ×${summary.errors[k]}`)
+      .join(', ');
     process.stderr.write(`no charge point could connect to ${summary.target}${kinds ? ` (${kinds})` : ''}\n`);
     return ExitCode.Unreachable;
   }
   return summary.passed ? ExitCode.Ok : ExitCode.ThresholdsFailed;
+}
+
+function fleetInfo(o: GroupOutcome): FleetInfo {
+  return {
+    planned: o.planned,
+    connected: o.connected,
+    booted: o.booted,
+    failedToConnect: o.attempted - o.connected,
+    notStarted: o.planned - o.attempted,
+  };
 }
 
 function report(summary: Summary, dir: string, flags: RunFlags): void {

@@ -158,11 +158,12 @@ export class FleetRun {
 }
 
 function mergeOutcomes(results: WorkerResult[], groups: number): GroupOutcome[] {
-  const out: GroupOutcome[] = Array.from({ length: groups }, () => ({ planned: 0, connected: 0, booted: 0 }));
+  const out: GroupOutcome[] = Array.from({ length: groups }, () => ({ planned: 0, attempted: 0, connected: 0, booted: 0 }));
   for (const r of results) {
     r.groups.forEach((g, i) => {
       const o = out[i] as GroupOutcome;
       o.planned += g.planned;
+      o.attempted += g.attempted;
       o.connected += g.connected;
       o.booted += g.booted;
     });

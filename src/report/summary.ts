@@ -15,7 +15,10 @@ export interface FleetInfo {
   planned: number;
   connected: number;
   booted: number;
+  /** Stations that tried to connect and never managed to. */
   failedToConnect: number;
+  /** Stations whose first connection was not due yet when the run ended (a short or stopped run). */
+  notStarted?: number;
 }
 
 /** What the run command knows and the aggregator does not. */

@@ -22,6 +22,6 @@ export interface StationContext {
   /** Gauges: connected, booted, charging (per group, summed by the coordinator). */
   gauge(group: StationGroup, which: 'connected' | 'booted' | 'charging', delta: number): void;
   /** Stations report first connect and first boot so the fleet figures count stations, not events. */
-  stationMilestone(group: StationGroup, which: 'connected' | 'booted'): void;
+  stationMilestone(group: StationGroup, which: 'attempted' | 'connected' | 'booted'): void;
   recorderOf(group: StationGroup): CallRecorder;
 }

@@ -55,6 +55,7 @@ export abstract class Station implements SessionHost<CallTag> {
   private attempts = 0;
   private connectStartedAt = 0;
   private bootCycleStartedAt = -1;
+  private everAttempted = false;
   private everConnected = false;
   private everBooted = false;
   private isConnected = false;
@@ -201,6 +202,8 @@ export abstract class Station implements SessionHost<CallTag> {
     this.state = StationState.Connecting;
     this.connectStartedAt = this.ctx.now();
     if (this.bootCycleStartedAt < 0) this.bootCycleStartedAt = this.connectStartedAt;
+    if (!this.everAttempted) this.ctx.stationMilestone(this.group, 'attempted');
+    this.everAttempted = true;
     const url = `${this.ctx.baseUrl}/${encodeURIComponent(this.identity)}`;
     const ws = new WebSocket(url, subprotocolOf(this.group.version), {
       perMessageDeflate: false,
@@ -249,7 +252,8 @@ export abstract class Station implements SessionHost<CallTag> {
     this.ws = null;
     const now = this.ctx.now();
     if (!this.isConnected) {
-      if (!this.connectFailed) this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, failedKind ?? 'other');
+      // An attempt cut short by the end of the run is not a failure of the target.
+      if (!this.connectFailed && !this.closingOnPurpose) this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, failedKind ?? 'other');
     } else {
       this.isConnected = false;
       this.ctx.gauge(this.group, 'connected', -1);

@@ -64,6 +64,8 @@ export type WorkerMessage =
 
 export interface GroupOutcome {
   planned: number;
+  /** Stations that tried to connect at least once. */
+  attempted: number;
   /** Stations that connected at least once. */
   connected: number;
   /** Stations whose boot was accepted at least once. */

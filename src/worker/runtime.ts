@@ -38,7 +38,7 @@ export class WorkerRuntime implements StationContext {
     this.gauges = new GaugeWriter(gauges);
     this.scheduler = new Scheduler(this.now, (key, at) => this.dispatch(key, at));
     this.recorders = groups.map((g) => this.makeRecorder(g.index));
-    this.outcomes = groups.map(() => ({ planned: 0, connected: 0, booted: 0 }));
+    this.outcomes = groups.map(() => ({ planned: 0, attempted: 0, connected: 0, booted: 0 }));
   }
 
   /** Monotonic ms of this thread; an arrow so stations and sessions can hold it as a plain function. */
@@ -107,7 +107,7 @@ export class WorkerRuntime implements StationContext {
     this.gauges.add(group.index, GAUGES[which], delta);
   }
 
-  stationMilestone(group: StationGroup, which: 'connected' | 'booted'): void {
+  stationMilestone(group: StationGroup, which: 'attempted' | 'connected' | 'booted'): void {
     (this.outcomes[group.index] as GroupOutcome)[which]++;
   }
 
