@@ -18,6 +18,8 @@ interface Flags {
   jitterMs: number;
   heartbeatInterval: number;
   bootStatus: string;
+  pendingBoots: number;
+  bootRetryInterval: number;
   invalidTagShare: number;
   callTimeoutMs: number;
   callRate: number;
@@ -32,6 +34,8 @@ function optionsOf(flags: Flags): CsmsOptions {
     heartbeatIntervalS: flags.heartbeatInterval,
     // Checked against BOOT_STATUSES by its flag parser.
     bootStatus: flags.bootStatus as BootStatus,
+    pendingBoots: flags.pendingBoots,
+    bootRetryIntervalS: flags.bootRetryInterval,
     invalidTagShare: flags.invalidTagShare,
     callTimeoutMs: flags.callTimeoutMs,
     callRate: flags.callRate,
@@ -68,6 +72,8 @@ export function registerCsmsCommand(program: Command): void {
     .option(`${CSMS_FLAGS.jitterMs} <ms>`, 'uniform jitter ± around the delay', numberFlag('jitterMs'), d.jitterMs)
     .option(`${CSMS_FLAGS.heartbeatIntervalS} <s>`, 'interval returned in BootNotification answers', numberFlag('heartbeatIntervalS'), d.heartbeatIntervalS)
     .option(`${CSMS_FLAGS.bootStatus} <status>`, `BootNotification status: ${BOOT_STATUSES.join(', ')}`, stringFlag('bootStatus'), d.bootStatus)
+    .option(`${CSMS_FLAGS.pendingBoots} <n>`, 'answer the first N BootNotifications of each station Pending', numberFlag('pendingBoots'), d.pendingBoots)
+    .option(`${CSMS_FLAGS.bootRetryIntervalS} <s>`, 'interval returned with Pending and Rejected boots', numberFlag('bootRetryIntervalS'), d.bootRetryIntervalS)
     .option(`${CSMS_FLAGS.invalidTagShare} <x>`, 'share 0..1 of id tags answered Invalid (tags starting INVALID always are)', numberFlag('invalidTagShare'), d.invalidTagShare)
     .option(`${CSMS_FLAGS.callTimeoutMs} <ms>`, 'time a station has to answer a CSMS-initiated CALL', numberFlag('callTimeoutMs'), d.callTimeoutMs)
     .option(`${CSMS_FLAGS.callRate} <n>`, 'CSMS-initiated calls per second over the connected stations', numberFlag('callRate'), d.callRate)

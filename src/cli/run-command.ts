@@ -124,6 +124,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     thresholds: [],
     passed: true,
     recordsWritten: outcome.recordsWritten,
+    generator: outcome.generator,
     groupFleet: Object.fromEntries(
       outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { ...fleetInfo(g) }]),
     ),
@@ -155,6 +156,14 @@ function report(summary: Summary, dir: string, flags: RunFlags): void {
   if (!flags.quiet) {
     const out = flags.json ? process.stderr : process.stdout;
     out.write(`\n${formatTable(summary)}\n`);
+    const g = summary.generator;
+    if (g) {
+      const booted = g.timeToAllBootedMs === null ? 'not all booted' : `all booted after ${(g.timeToAllBootedMs / 1000).toFixed(1)} s`;
+      out.write(
+        `generator: ${booted}; RSS ${g.rssStartMb} → ${g.rssPeakMb} MB peak (${g.rssPerStationKb} KB per station); ` +
+          `CPU ${g.cpuUserS} s user + ${g.cpuSystemS} s system\n`,
+      );
+    }
     out.write(`results: ${dir}\n`);
   }
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Aggregator, LiveView } from '../metrics/aggregator';
+import type { GeneratorCost } from '../report/summary';
 import { createGauges, sumGauges, type GaugeTotals } from '../metrics/gauges';
 import { createRing, RingReader } from '../metrics/ring';
 import type { FleetPlan } from '../scenario/plan';
@@ -29,6 +30,7 @@ export interface FleetRunResult {
   readonly groups: GroupOutcome[];
   readonly recordsWritten: number;
   readonly undelivered: number;
+  readonly generator: GeneratorCost;
 }
 
 const DRAIN_EVERY_MS = 25;
@@ -58,6 +60,10 @@ export class FleetRun {
 
   async run(): Promise<FleetRunResult> {
     const { plan, workers, aggregator } = this.options;
+    const rssStart = process.memoryUsage.rss();
+    const cpuStart = process.cpuUsage();
+    let rssPeak = rssStart;
+    let allBootedAt: number | null = null;
     const shares = splitOverWorkers(plan, workers);
     const pool = new Piscina({
       filename: join(__dirname, '../worker/main.js'),
@@ -112,6 +118,8 @@ export class FleetRun {
       const second = Math.floor((Date.now() - epoch) / 1000);
       const totals = sumGauges(this.gauges, plan.groups.length);
       aggregator.sampleGauges(second, totals);
+      rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+      if (allBootedAt === null && totals.total.booted >= plan.stations.length) allBootedAt = Date.now() - epoch;
       if (second === lastSecond) return;
       lastSecond = second;
       this.options.onTick?.(second, aggregator.live(Date.now() - epoch), totals);
@@ -128,6 +136,7 @@ export class FleetRun {
       await pool.destroy();
     }
     const endedAt = new Date();
+    const cpu = process.cpuUsage(cpuStart);
     this.drain();
     const final = Math.floor((endedAt.getTime() - epoch) / 1000);
     aggregator.sampleGauges(final, sumGauges(this.gauges, plan.groups.length));
@@ -138,6 +147,14 @@ export class FleetRun {
       groups: mergeOutcomes(results, plan.groups.length),
       recordsWritten: this.readers.reduce((n, r) => n + r.produced, 0),
       undelivered: results.reduce((n, r) => n + r.undelivered, 0),
+      generator: {
+        timeToAllBootedMs: allBootedAt,
+        rssStartMb: round(rssStart / 1048576),
+        rssPeakMb: round(rssPeak / 1048576),
+        rssPerStationKb: round((rssPeak - rssStart) / 1024 / Math.max(1, plan.stations.length)),
+        cpuUserS: round(cpu.user / 1e6),
+        cpuSystemS: round(cpu.system / 1e6),
+      },
     };
   }
 
@@ -155,6 +172,10 @@ export class FleetRun {
   private drain(): void {
     for (const r of this.readers) r.drain(this.options.aggregator);
   }
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
 }
 
 function mergeOutcomes(results: WorkerResult[], groups: number): GroupOutcome[] {

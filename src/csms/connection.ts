@@ -133,6 +133,7 @@ export class CsmsConnection implements SessionHost<OutgoingCall>, CallRecorder, 
   onIncoming(action: string, payload: JsonObject, id: string): JsonObject | undefined | typeof DEFERRED {
     const handler = this.handlers.get(action);
     if (handler === undefined) return undefined;
+    if (!this.station.accepted && action !== 'BootNotification') this.stats.callsBeforeAccepted++;
     const answer = handler(this, payload);
     const delay = this.core.answerDelay();
     if (delay < 0) return answer;

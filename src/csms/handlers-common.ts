@@ -58,12 +58,17 @@ export function tagStatus(scope: HandlerScope, tag: string): 'Accepted' | 'Inval
 
 /** Counts a boot verdict and remembers it for the station; returns the configured status. */
 export function answerBoot(scope: HandlerScope): 'Accepted' | 'Pending' | 'Rejected' {
-  const status = scope.options.bootStatus;
+  const status = scope.station.boots++ < scope.options.pendingBoots ? 'Pending' : scope.options.bootStatus;
   if (status === 'Accepted') scope.stats.bootsAccepted++;
   else if (status === 'Pending') scope.stats.bootsPending++;
   else scope.stats.bootsRejected++;
   scope.station.accepted = status === 'Accepted';
   return status;
+}
+
+/** The interval of a boot answer: the heartbeat interval when accepted, else when to try again. */
+export function bootInterval(scope: HandlerScope, status: 'Accepted' | 'Pending' | 'Rejected'): number {
+  return status === 'Accepted' ? scope.options.heartbeatIntervalS : scope.options.bootRetryIntervalS;
 }
 
 export function nowIso(): string {

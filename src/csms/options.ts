@@ -20,6 +20,13 @@ export interface CsmsOptions {
   heartbeatIntervalS?: number;
   /** Status of every BootNotification answer (default Accepted). */
   bootStatus?: BootStatus;
+  /**
+   * Answer the first N BootNotifications of each station Pending before `bootStatus` applies
+   * (default 0): the cold boot of a CSMS that admits stations gradually.
+   */
+  pendingBoots?: number;
+  /** `interval` of Pending and Rejected boot answers, in seconds: when the station may boot again (default 10). */
+  bootRetryIntervalS?: number;
   /** Share 0..1 of id tags answered Invalid, decided per tag by a hash (default 0). */
   invalidTagShare?: number;
   /** Default time a station has to answer a CSMS-initiated CALL (default 30,000 ms). */
@@ -36,6 +43,8 @@ export const CSMS_DEFAULTS: Readonly<Omit<ResolvedCsmsOptions, 'port'>> = Object
   jitterMs: 0,
   heartbeatIntervalS: 60,
   bootStatus: 'Accepted',
+  pendingBoots: 0,
+  bootRetryIntervalS: 10,
   invalidTagShare: 0,
   callTimeoutMs: 30_000,
   callRate: 0,
@@ -76,6 +85,8 @@ const RULES: Readonly<Record<keyof CsmsOptions, Rule>> = {
     typeof value === 'string' && (BOOT_STATUSES as readonly string[]).includes(value)
       ? undefined
       : `must be one of ${BOOT_STATUSES.join(', ')}`,
+  pendingBoots: integerIn(0, 1_000_000),
+  bootRetryIntervalS: integerIn(0, MAX_TIMER_MS),
   invalidTagShare: numberIn(0, 1),
   callTimeoutMs: numberIn(0, MAX_TIMER_MS, true),
   callRate: numberIn(0, 1_000_000),
@@ -120,6 +131,8 @@ export const CSMS_FLAGS: Readonly<Record<keyof CsmsOptions, string>> = {
   jitterMs: '--jitter-ms',
   heartbeatIntervalS: '--heartbeat-interval',
   bootStatus: '--boot-status',
+  pendingBoots: '--pending-boots',
+  bootRetryIntervalS: '--boot-retry-interval',
   invalidTagShare: '--invalid-tag-share',
   callTimeoutMs: '--call-timeout-ms',
   callRate: '--call-rate',

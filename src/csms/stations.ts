@@ -25,6 +25,8 @@ const ENDED_KEPT_PER_STATION = 16;
 export class StationRecord {
   /** Whether the last BootNotification was answered Accepted (CSMS-initiated load goes only there). */
   accepted = false;
+  /** BootNotifications received from this station, over all its connections. */
+  boots = 0;
   private readonly transactions = new Map<string | number, Transaction>();
   private readonly endedOrder: (string | number)[] = [];
 

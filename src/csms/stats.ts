@@ -47,7 +47,11 @@ export interface CsmsStats {
   malformedFrames: number;
   /** CALLRESULT/CALLERROR frames for no outstanding CSMS call: unknown ids and late answers. */
   unexpectedAnswers: { unknownMessageId: number; lateResponse: number };
-  boots: { accepted: number; pending: number; rejected: number };
+  /**
+   * Boots by answer; `callsBeforeAccepted` counts the other CALLs a station sent while its boot
+   * was not Accepted, which OCPP forbids (1.6 §4.2, 2.0.1 B02.FR.02 / B03.FR.04).
+   */
+  boots: { accepted: number; pending: number; rejected: number; callsBeforeAccepted: number };
   transactions: {
     started: number;
     stopped: number;
@@ -108,6 +112,7 @@ export class CsmsCounters {
   bootsAccepted = 0;
   bootsPending = 0;
   bootsRejected = 0;
+  callsBeforeAccepted = 0;
   invalidTagsAnswered = 0;
 
   txStarted = 0;
@@ -191,7 +196,12 @@ export class CsmsCounters {
       },
       malformedFrames: this.malformedFrames,
       unexpectedAnswers: { unknownMessageId: this.unknownMessageId, lateResponse: this.lateResponse },
-      boots: { accepted: this.bootsAccepted, pending: this.bootsPending, rejected: this.bootsRejected },
+      boots: {
+        accepted: this.bootsAccepted,
+        pending: this.bootsPending,
+        rejected: this.bootsRejected,
+        callsBeforeAccepted: this.callsBeforeAccepted,
+      },
       transactions: {
         started: this.txStarted,
         stopped: this.txStopped,

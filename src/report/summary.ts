@@ -21,6 +21,18 @@ export interface FleetInfo {
   notStarted?: number;
 }
 
+export interface GeneratorCost {
+  /** ms from the run's start until every planned station had been accepted once; null if never. */
+  timeToAllBootedMs: number | null;
+  /** Resident memory of the generator process before the stations were created, and at its peak. */
+  rssStartMb: number;
+  rssPeakMb: number;
+  /** (peak − start) / planned stations: what one station costs, socket included. */
+  rssPerStationKb: number;
+  cpuUserS: number;
+  cpuSystemS: number;
+}
+
 /** What the run command knows and the aggregator does not. */
 export interface RunInfo {
   version: string;
@@ -32,6 +44,8 @@ export interface RunInfo {
   partial: boolean;
   fleet: FleetInfo;
   settings: Record<string, unknown>;
+  /** What the load generator itself cost (its own process, all threads). */
+  generator?: GeneratorCost;
   thresholds: unknown[];
   passed: boolean;
   /** Sum of RingReader.produced over workers: compared with what the aggregator ingested. */
@@ -79,6 +93,7 @@ export interface Summary {
   passed: boolean;
   pump: { recordsWritten: number; recordsAggregated: number };
   settings: Record<string, unknown>;
+  generator?: GeneratorCost;
 }
 
 export function actionSummary(stats: CallStats): ActionSummary {
@@ -146,6 +161,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     passed: run.passed,
     pump: { recordsWritten: run.recordsWritten, recordsAggregated: aggregator.ingested },
     settings: run.settings,
+    ...(run.generator ? { generator: run.generator } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../ocpp';
-import { Phase } from './connector';
+import { Phase, type Connector } from './connector';
 import type { Station16 } from './station-16';
 
 /**
@@ -64,7 +64,8 @@ function remoteStop(s: Station16, transactionId: number): boolean {
   const c = s.connectors.find((x) => x.tx !== null && !x.tx.ended && x.tx.csmsId === transactionId);
   if (!c) return false;
   s.countRemoteStop();
-  s.endSession(c, 'Remote', s.now());
+  // The answer says the transaction "will be stopped" (OCPP 1.6 §5.12): StopTransaction follows it.
+  s.stopAfterAnswer.push(c);
   return true;
 }
 
@@ -73,10 +74,13 @@ function changeAvailability(s: Station16, connectorId: number, operative: boolea
   if (targets.length === 0) return 'Rejected';
   let scheduled = false;
   for (const c of targets) {
+    const was = c.operative;
     c.operative = operative;
     // Inoperative takes effect once a running transaction has ended (OCPP 1.6 §5.2).
     if (c.phase !== Phase.Idle) scheduled = true;
-    else s.sendStatus(c.id, s.statusOfConnector(c), c, s.now());
+    // The StatusNotification follows the answer (OCPP 1.6 §5.2, as for 2.0.1 G03/G04).
+    else s.reportAfterAnswer.push(c);
+    if (operative && !was) s.resumeArrivals(c);
   }
   return scheduled && !operative ? 'Scheduled' : 'Accepted';
 }
@@ -132,9 +136,18 @@ function unlock(s: Station16, connectorId: number): string {
 
 function setChargingProfile(s: Station16, p: JsonObject): JsonObject {
   const connectorId = p.connectorId as number;
-  const profile = p.csChargingProfiles as { chargingSchedule: { chargingRateUnit: string; chargingSchedulePeriod: { limit: number }[] } };
+  const profile = p.csChargingProfiles as {
+    chargingProfilePurpose: string;
+    transactionId?: number;
+    chargingSchedule: { chargingRateUnit: string; chargingSchedulePeriod: { limit: number }[] };
+  };
   const targets = connectorId === 0 ? s.connectors : s.connectors.filter((c) => c.id === connectorId);
   if (targets.length === 0) return { status: 'Rejected' };
+  if (profile.chargingProfilePurpose === 'TxProfile') {
+    // A TxProfile with no transaction on its connector is discarded (OCPP 1.6 TxProfile; OCTT TC_058_1_CS).
+    const tx = connectorId === 0 ? null : (targets[0] as Connector).tx;
+    if (tx === null || tx.ended || (profile.transactionId !== undefined && tx.csmsId !== profile.transactionId)) return { status: 'Rejected' };
+  }
   const schedule = profile.chargingSchedule;
   const first = schedule.chargingSchedulePeriod[0];
   // A limit in A is taken as three phases at 230 V: close enough for a load model.

@@ -182,11 +182,21 @@ export class Station16 extends Station {
   }
 
   private readonly deferred: Connector[] = [];
+  /** Transactions to stop (RemoteStopTransaction) once the answer is on the wire. */
+  readonly stopAfterAnswer: Connector[] = [];
+  /** Connectors whose availability changed: their StatusNotification follows the answer. */
+  readonly reportAfterAnswer: Connector[] = [];
 
   override afterIncoming(action: string): void {
     if (action === 'RemoteStartTransaction') {
       const now = this.ctx.now();
       for (const c of this.deferred.splice(0)) this.plugIn(c, now);
+    } else if (action === 'RemoteStopTransaction') {
+      const now = this.ctx.now();
+      for (const c of this.stopAfterAnswer.splice(0)) this.endSession(c, 'Remote', now);
+    } else if (action === 'ChangeAvailability') {
+      const now = this.ctx.now();
+      for (const c of this.reportAfterAnswer.splice(0)) this.sendStatus(c.id, statusOf(c), c, now);
     } else if (action === 'TriggerMessage' && this.trigger !== undefined) {
       const t = this.trigger;
       this.trigger = undefined;
@@ -238,5 +248,10 @@ export class Station16 extends Station {
 
   statusOfConnector(c: Connector): string {
     return statusOf(c);
+  }
+
+  /** A connector made Operative again takes vehicles: its arrival timer lapsed while it was Inoperative. */
+  resumeArrivals(c: Connector): void {
+    if (c.phase === Phase.Idle) this.scheduleNextSession(c, this.now());
   }
 }

@@ -20,6 +20,8 @@ export const enum TimerKind {
   Heartbeat = 2,
   CallTimeout = 3,
   Close = 4,
+  /** End of run: stop the running transactions (spread over the fleet, see `windDownAt`). */
+  WindDown = 5,
   ConnectorBase = 8,
 }
 export const TIMER_SLOTS = 64;
@@ -190,6 +192,9 @@ export abstract class Station implements SessionHost<CallTag> {
         return;
       case TimerKind.Close:
         this.closeSocket();
+        return;
+      case TimerKind.WindDown:
+        this.stopAllSessions('Local');
         return;
       default:
         this.onConnectorTimer(this.connectors[kind - TimerKind.ConnectorBase] as Connector, at);
@@ -506,6 +511,11 @@ export abstract class Station implements SessionHost<CallTag> {
 
   /** Status reporting when a connector becomes free again. */
   protected abstract afterRelease(c: Connector, now: number): void;
+
+  /** Stop the running transactions at `at` (end of run), without stopping new arrivals first. */
+  windDownAt(at: number): void {
+    this.setTimer(TimerKind.WindDown, at);
+  }
 
   /** Stop every running transaction (end of run, reset). */
   stopAllSessions(reason: string): void {

@@ -86,11 +86,12 @@ describe('embedded CSMS: boot status and invalid tag share', { timeout: 20_000 }
   }
 
   for (const status of ['Pending', 'Rejected'] as const) {
-    it(`answers BootNotification ${status} with the interval when told to`, async () => {
-      const { csms, station } = await stationOn({ port: 0, bootStatus: status, heartbeatIntervalS: 5 }, 'ocpp2.0.1');
+    it(`answers BootNotification ${status} with the retry interval when told to`, async () => {
+      const { csms, station } = await stationOn({ port: 0, bootStatus: status, heartbeatIntervalS: 5, bootRetryIntervalS: 7 }, 'ocpp2.0.1');
       const answer = await station.result('BootNotification', SAMPLES_201.BootNotification);
       assert.equal(answer.status, status);
-      assert.equal(answer.interval, 5);
+      // Not the heartbeat interval: a Pending or Rejected station boots again after this one.
+      assert.equal(answer.interval, 7);
       assert.equal(csms.stats().boots[status === 'Pending' ? 'pending' : 'rejected'], 1);
     });
   }
