@@ -3,9 +3,9 @@ import type { JsonObject } from '../ocpp';
 import {
   answerBoot,
   bootInterval,
+  dataTransfer,
   answerOf,
   emptyAnswer,
-  FLEET_VENDOR_ID,
   nowIso,
   requestAs,
   tagStatus,
@@ -50,16 +50,6 @@ function stopTransaction(scope: HandlerScope, payload: JsonObject): JsonObject {
   return answerOf<Ocpp16Types.StopTransactionResponse>({ idTagInfo: { status: tagStatus(scope, request.idTag) } });
 }
 
-function dataTransfer(_scope: HandlerScope, payload: JsonObject): JsonObject {
-  const request = requestAs<Ocpp16Types.DataTransferRequest>(payload);
-  if (request.vendorId !== FLEET_VENDOR_ID) {
-    return answerOf<Ocpp16Types.DataTransferResponse>({ status: 'UnknownVendorId' });
-  }
-  // Echoing the data lets a scenario check a round trip end to end.
-  return answerOf<Ocpp16Types.DataTransferResponse>(
-    request.data === undefined ? { status: 'Accepted' } : { status: 'Accepted', data: request.data },
-  );
-}
 
 /** This CSMS signs no certificates; Rejected tells the station so without leaving it waiting. */
 function signCertificate(): JsonObject {

@@ -3,9 +3,9 @@ import type { JsonObject } from '../ocpp';
 import {
   answerBoot,
   bootInterval,
+  dataTransfer,
   answerOf,
   emptyAnswer,
-  FLEET_VENDOR_ID,
   nowIso,
   requestAs,
   tagStatus,
@@ -44,16 +44,6 @@ function transactionEvent(scope: HandlerScope, payload: JsonObject): JsonObject 
   return answerOf<Ocpp20Types.TransactionEventResponse>({ idTokenInfo: tokenInfo(scope, request.idToken) });
 }
 
-function dataTransfer(_scope: HandlerScope, payload: JsonObject): JsonObject {
-  const request = requestAs<Ocpp20Types.DataTransferRequest>(payload);
-  if (request.vendorId !== FLEET_VENDOR_ID) {
-    return answerOf<Ocpp20Types.DataTransferResponse>({ status: 'UnknownVendorId' });
-  }
-  // Echoing the data lets a scenario check a round trip end to end.
-  return answerOf<Ocpp20Types.DataTransferResponse>(
-    request.data === undefined ? { status: 'Accepted' } : { status: 'Accepted', data: request.data },
-  );
-}
 
 /** Accepted: the CSMS takes note of the EV's needs or schedule (and plans nothing). */
 function accepted(): JsonObject {

@@ -66,6 +66,16 @@ export function answerBoot(scope: HandlerScope): 'Accepted' | 'Pending' | 'Rejec
   return status;
 }
 
+/**
+ * DataTransfer, the same in both versions: only our own vendor id is known, and its data is
+ * echoed so that a scenario can check a round trip end to end.
+ */
+export function dataTransfer(_scope: HandlerScope, payload: JsonObject): JsonObject {
+  const request = requestAs<{ vendorId: string; data?: unknown }>(payload);
+  if (request.vendorId !== FLEET_VENDOR_ID) return { status: 'UnknownVendorId' };
+  return request.data === undefined ? { status: 'Accepted' } : { status: 'Accepted', data: request.data };
+}
+
 /** The interval of a boot answer: the heartbeat interval when accepted, else when to try again. */
 export function bootInterval(scope: HandlerScope, status: 'Accepted' | 'Pending' | 'Rejected'): number {
   return status === 'Accepted' ? scope.options.heartbeatIntervalS : scope.options.bootRetryIntervalS;

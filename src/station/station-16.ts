@@ -132,36 +132,14 @@ export class Station16 extends Station {
     return true;
   }
 
-  onResult(action: string, payload: JsonObject, tag: CallTag): void {
-    switch (action) {
-      case 'BootNotification':
-        this.onBootResult(payload.status as string, payload.interval as number);
-        return;
-      case 'Authorize':
-        if (tag instanceof Connector) {
-          const info = payload.idTagInfo as { status: string };
-          this.onAuthorized(tag, info.status === 'Accepted', this.ctx.now());
-        }
-        return;
-      case 'StartTransaction':
-        if (isTransaction(tag)) this.onStarted(tag, payload);
-        return;
-      default:
-        return;
-    }
+  protected authorizeAccepted(payload: JsonObject): boolean {
+    return (payload.idTagInfo as { status: string }).status === 'Accepted';
   }
 
-  private onStarted(tx: Transaction, payload: JsonObject): void {
-    tx.csmsId = payload.transactionId as number;
-    const status = (payload.idTagInfo as { status: string }).status;
-    if (status === 'Accepted' || tx.ended) return;
-    // OCPP 1.6 §5.18: a transaction whose tag the CSMS refuses is stopped (StopTxOnInvalidId).
-    const c = this.connectors.find((x) => x.tx === tx);
-    if (c) this.endSession(c, 'DeAuthorized', this.ctx.now());
-  }
-
-  protected onTransactionCallFailed(action: string, tag: CallTag): void {
-    if (action === 'Authorize' && tag instanceof Connector) this.onAuthorized(tag, false, this.ctx.now());
+  protected onTransactionResult(action: string, payload: JsonObject, tag: CallTag): void {
+    if (action !== 'StartTransaction' || !isTransaction(tag)) return;
+    tag.csmsId = payload.transactionId as number;
+    if ((payload.idTagInfo as { status: string }).status !== 'Accepted') this.stopRefused(tag);
   }
 
   onIncoming(action: string, payload: JsonObject): JsonObject | undefined {

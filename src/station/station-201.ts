@@ -154,35 +154,14 @@ export class Station201 extends Station {
     return action === 'TransactionEvent';
   }
 
-  onResult(action: string, payload: JsonObject, tag: CallTag): void {
-    switch (action) {
-      case 'BootNotification':
-        this.onBootResult(payload.status as string, payload.interval as number);
-        return;
-      case 'Authorize':
-        if (tag instanceof Connector) {
-          const info = payload.idTokenInfo as { status: string };
-          this.onAuthorized(tag, info.status === 'Accepted', this.ctx.now());
-        }
-        return;
-      case 'TransactionEvent':
-        if (isTransaction(tag)) this.onTransactionEventResult(tag, payload);
-        return;
-      default:
-        return;
-    }
+  protected authorizeAccepted(payload: JsonObject): boolean {
+    return (payload.idTokenInfo as { status: string }).status === 'Accepted';
   }
 
-  private onTransactionEventResult(tx: Transaction, payload: JsonObject): void {
+  protected onTransactionResult(action: string, payload: JsonObject, tag: CallTag): void {
+    if (action !== 'TransactionEvent' || !isTransaction(tag)) return;
     const info = payload.idTokenInfo as { status: string } | undefined;
-    if (info === undefined || info.status === 'Accepted' || tx.ended) return;
-    // The CSMS refused the token of a running transaction: stop it (StopTxOnInvalidId).
-    const c = this.connectors.find((x) => x.tx === tx);
-    if (c) this.endSession(c, 'DeAuthorized', this.ctx.now());
-  }
-
-  protected onTransactionCallFailed(action: string, tag: CallTag): void {
-    if (action === 'Authorize' && tag instanceof Connector) this.onAuthorized(tag, false, this.ctx.now());
+    if (info !== undefined && info.status !== 'Accepted') this.stopRefused(tag);
   }
 
   onIncoming(action: string, payload: JsonObject): JsonObject | undefined {

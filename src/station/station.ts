@@ -1,96 +1,26 @@
-import WebSocket from 'ws';
-import {
-  CallOutcome,
-  OcppSession,
-  subprotocolOf,
-  type ErrorKind,
-  type JsonObject,
-  type SessionHost,
-} from '../ocpp';
-import { nextRandom } from '../scenario/random';
+import type { JsonObject } from '../ocpp';
 import { Connector, Phase, type Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
-import { classifySocketError } from './socket-errors';
+import { StationLink, StationState, TimerKind, type CallTag } from './station-link';
 
-/** Timer kinds of a station; connector k (1-based) uses ConnectorBase + k - 1. */
-export const enum TimerKind {
-  Connect = 0,
-  Boot = 1,
-  Heartbeat = 2,
-  CallTimeout = 3,
-  Close = 4,
-  /** End of run: stop the running transactions (spread over the fleet, see `windDownAt`). */
-  WindDown = 5,
-  ConnectorBase = 8,
-}
-export const TIMER_SLOTS = 64;
-
-export const enum StationState {
-  Idle = 0,
-  Connecting = 1,
-  /** Open, BootNotification sent or about to be. */
-  Booting = 2,
-  Pending = 3,
-  Rejected = 4,
-  Accepted = 5,
-  Closing = 6,
-  Stopped = 7,
-}
-
-/** What a call was for: the connector or transaction it concerns, or nothing. */
-export type CallTag = Connector | Transaction | null;
+export { EMPTY_PAYLOAD, StationLink, StationState, TIMER_SLOTS, TimerKind, type CallTag } from './station-link';
 
 /**
- * The common part of a virtual charge point: connection, boot, heartbeat, reconnects with
- * backoff, the offline queue, and the charging-session clockwork. What is said on the wire
- * differs per version and lives in the subclasses.
+ * A virtual charge point: its link to the CSMS (StationLink) and the charging sessions on its
+ * connectors, arriving as a Poisson process, authorized, metered and stopped. What is said on the
+ * wire differs per version and lives in the subclasses.
  */
-export abstract class Station implements SessionHost<CallTag> {
-  readonly session: OcppSession<CallTag>;
+export abstract class Station extends StationLink {
   readonly connectors: Connector[] = [];
-  state = StationState.Idle;
-  protected ws: WebSocket | null = null;
-  protected heartbeatMs = 60_000;
-  private readonly timerAt: Float64Array;
-  private rng: number;
-  private attempts = 0;
-  private connectStartedAt = 0;
-  private bootCycleStartedAt = -1;
-  private everAttempted = false;
-  private everConnected = false;
-  private everBooted = false;
-  private isConnected = false;
-  private isBooted = false;
   private sessionsScheduled = false;
-  /** Set while the station closes its own socket (reset, end of run): no reconnect follows. */
-  private closingOnPurpose = false;
-  /** Reconnect right after a purposeful close (Reset). */
-  private rebootAfterClose = false;
 
-  private readonly keepOffline = (action: string, tag: CallTag): boolean => this.isTransactionMessage(action, tag);
-
-  constructor(
-    readonly index: number,
-    readonly identity: string,
-    readonly group: StationGroup,
-    protected readonly ctx: StationContext,
-    seed: number,
-  ) {
-    this.rng = seed >>> 0 || 1;
+  constructor(index: number, identity: string, group: StationGroup, ctx: StationContext, seed: number) {
+    super(index, identity, group, ctx, seed);
     for (let c = 1; c <= group.connectors; c++) this.connectors.push(new Connector(c));
-    this.timerAt = new Float64Array(TimerKind.ConnectorBase + group.connectors).fill(-1);
-    this.session = new OcppSession<CallTag>(this, ctx.recorderOf(group), {
-      version: group.version,
-      callTimeoutMs: group.callTimeoutMs,
-      clock: ctx.now,
-      role: 'station',
-    });
-    if (group.heartbeatIntervalMs !== undefined) this.heartbeatMs = group.heartbeatIntervalMs;
   }
 
   // ---- version-specific wire behaviour ----------------------------------------------------
-  protected abstract bootPayload(): JsonObject;
   /** Report every connector's current status (after boot, and on request). */
   protected abstract reportAllStatus(due: number): void;
   /** A vehicle plugs in: status change and Authorize (or straight to start for remote starts). */
@@ -98,27 +28,34 @@ export abstract class Station implements SessionHost<CallTag> {
   protected abstract startTransaction(c: Connector, idTag: string, due: number): void;
   protected abstract sendMeterValues(c: Connector, tx: Transaction, due: number): void;
   protected abstract stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void;
-  /** Whether a queued call must survive a disconnect (transaction messages are queued offline). */
-  protected abstract isTransactionMessage(action: string, tag: CallTag): boolean;
-  abstract onIncoming(action: string, payload: JsonObject): JsonObject | undefined;
-  abstract onResult(action: string, payload: JsonObject, tag: CallTag): void;
+  /** Whether an Authorize answer accepts the tag (1.6 idTagInfo, 2.0.1 idTokenInfo). */
+  protected abstract authorizeAccepted(payload: JsonObject): boolean;
+  /** Answers to the version's own transaction messages. */
+  protected abstract onTransactionResult(action: string, payload: JsonObject, tag: CallTag): void;
+
+  onResult(action: string, payload: JsonObject, tag: CallTag): void {
+    if (action === 'BootNotification') {
+      this.onBootResult(payload.status as string, payload.interval as number);
+    } else if (action === 'Authorize') {
+      if (tag instanceof Connector) this.onAuthorized(tag, this.authorizeAccepted(payload), this.ctx.now());
+    } else {
+      this.onTransactionResult(action, payload, tag);
+    }
+  }
+
+  protected onTransactionCallFailed(action: string, tag: CallTag): void {
+    if (action === 'Authorize' && tag instanceof Connector) this.onAuthorized(tag, false, this.ctx.now());
+  }
+
+  /** The CSMS refused the tag of a running transaction: stop it (StopTxOnInvalidId, 1.6 §5.18). */
+  protected stopRefused(tx: Transaction): void {
+    if (tx.ended) return;
+    const c = this.connectors.find((x) => x.tx === tx);
+    if (c) this.endSession(c, 'DeAuthorized', this.ctx.now());
+  }
 
   // ---- used by the handlers of CSMS-initiated calls ----------------------------------------
   private config: Map<string, string> | undefined;
-
-  now(): number {
-    return this.ctx.now();
-  }
-
-  get heartbeatIntervalMs(): number {
-    return this.heartbeatMs;
-  }
-
-  /** A new heartbeat interval from the CSMS (ChangeConfiguration / SetVariables). */
-  setHeartbeatInterval(ms: number): void {
-    this.heartbeatMs = ms;
-    if (this.isBooted) this.setTimer(TimerKind.Heartbeat, this.ctx.now() + ms);
-  }
 
   /** Configuration set by the CSMS; kept only where it differs from the group's, to stay small. */
   setConfig(key: string, value: string): void {
@@ -133,290 +70,19 @@ export abstract class Station implements SessionHost<CallTag> {
     this.ctx.count(this.group, 'remoteStops');
   }
 
-  // ---- random stream ---------------------------------------------------------------------
-  protected random(): number {
-    const r = nextRandom(this.rng);
-    this.rng = r.state;
-    return r.value;
-  }
-
-  // ---- lifecycle ---------------------------------------------------------------------------
-  /** Schedule the first connection at `at` (monotonic ms). */
-  start(at: number): void {
-    this.setTimer(TimerKind.Connect, at);
-  }
-
-  get connected(): boolean {
-    return this.isConnected;
-  }
-
-  get booted(): boolean {
-    return this.isBooted;
-  }
-
   get hasOpenTransactions(): boolean {
     for (const c of this.connectors) if (c.tx !== null && !c.tx.ended) return true;
     return false;
   }
 
-  /** Nothing left to say: no call outstanding or queued. */
-  get idle(): boolean {
-    return !this.session.hasPending && this.session.queued === 0;
+  protected onAccepted(now: number): void {
+    this.reportAllStatus(now);
+    if (!this.sessionsScheduled) this.scheduleFirstSessions(now);
   }
 
-  setTimer(kind: number, at: number): void {
-    this.timerAt[kind] = at;
-    this.ctx.schedule(this.index, kind, at);
-  }
-
-  clearTimer(kind: number): void {
-    this.timerAt[kind] = -1;
-  }
-
-  /** Entry point of the worker's scheduler. Stale timers (superseded or cleared) are ignored. */
-  onTimer(kind: number, at: number): void {
-    if (this.timerAt[kind] !== at) return;
-    this.timerAt[kind] = -1;
-    switch (kind) {
-      case TimerKind.Connect:
-        this.connect();
-        return;
-      case TimerKind.Boot:
-        this.sendBoot(at, true);
-        return;
-      case TimerKind.Heartbeat:
-        this.heartbeat(at);
-        return;
-      case TimerKind.CallTimeout:
-        this.session.checkTimeout(this.ctx.now());
-        return;
-      case TimerKind.Close:
-        this.closeSocket();
-        return;
-      case TimerKind.WindDown:
-        this.stopAllSessions('Local');
-        return;
-      default:
-        this.onConnectorTimer(this.connectors[kind - TimerKind.ConnectorBase] as Connector, at);
-    }
-  }
-
-  // ---- connection --------------------------------------------------------------------------
-  private connect(): void {
-    if (this.ctx.stopping || this.state === StationState.Stopped) return;
-    this.state = StationState.Connecting;
-    this.connectStartedAt = this.ctx.now();
-    if (this.bootCycleStartedAt < 0) this.bootCycleStartedAt = this.connectStartedAt;
-    if (!this.everAttempted) this.ctx.stationMilestone(this.group, 'attempted');
-    this.everAttempted = true;
-    const url = `${this.ctx.baseUrl}/${encodeURIComponent(this.identity)}`;
-    const ws = new WebSocket(url, subprotocolOf(this.group.version), {
-      perMessageDeflate: false,
-      handshakeTimeout: this.group.callTimeoutMs,
-    });
-    this.ws = ws;
-    let failedKind: ErrorKind | undefined;
-    ws.on('open', () => this.onOpen(ws));
-    ws.on('message', (data: Buffer) => this.session.receive(data.toString()));
-    ws.on('unexpected-response', (_req, res) => {
-      failedKind = 'handshakeRejected';
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('error', (err: Error) => {
-      failedKind ??= classifySocketError(err);
-    });
-    ws.on('close', () => this.onClose(ws, failedKind));
-  }
-
-  private onOpen(ws: WebSocket): void {
-    if (ws !== this.ws) return;
-    const now = this.ctx.now();
-    if (ws.protocol !== subprotocolOf(this.group.version)) {
-      this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, 'subprotocolMismatch');
-      this.connectFailed = true;
-      ws.terminate();
-      return;
-    }
-    this.ctx.recordConnect(this.group, true, now - this.connectStartedAt, undefined);
-    if (this.everConnected) this.ctx.count(this.group, 'reconnects');
-    else this.ctx.stationMilestone(this.group, 'connected');
-    this.everConnected = true;
-    this.isConnected = true;
-    this.ctx.gauge(this.group, 'connected', 1);
-    this.state = StationState.Booting;
-    this.session.attach();
-    this.sendBoot(now, false);
-  }
-
-  /** Set when the socket failed before the station counted it as connected. */
-  private connectFailed = false;
-
-  private onClose(ws: WebSocket, failedKind: ErrorKind | undefined): void {
-    if (ws !== this.ws) return;
-    this.ws = null;
-    const now = this.ctx.now();
-    if (!this.isConnected) {
-      // An attempt cut short by the end of the run is not a failure of the target.
-      if (!this.connectFailed && !this.closingOnPurpose) this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, failedKind ?? 'other');
-    } else {
-      this.isConnected = false;
-      this.ctx.gauge(this.group, 'connected', -1);
-      if (this.isBooted) {
-        this.isBooted = false;
-        this.ctx.gauge(this.group, 'booted', -1);
-      }
-      if (!this.closingOnPurpose) this.ctx.error(this.group, 'connectionLost');
-    }
-    this.connectFailed = false;
-    this.clearTimer(TimerKind.Boot);
-    this.clearTimer(TimerKind.Heartbeat);
-    this.clearTimer(TimerKind.CallTimeout);
-    // Transaction messages wait for the next connection (an unanswered one is sent again);
-    // the rest is stale by then.
-    this.session.detach(this.keepOffline);
-    const purposeful = this.closingOnPurpose;
-    this.closingOnPurpose = false;
-    if (this.state === StationState.Stopped) return;
-    if (purposeful && !this.rebootAfterClose) {
-      this.state = StationState.Stopped;
-      return;
-    }
-    this.state = StationState.Idle;
-    if (this.ctx.stopping) return;
-    if (this.rebootAfterClose) {
-      this.rebootAfterClose = false;
-      this.attempts = 0;
-      this.bootCycleStartedAt = -1;
-      this.setTimer(TimerKind.Connect, now + 1000);
-      return;
-    }
-    this.setTimer(TimerKind.Connect, now + this.backoffMs());
-  }
-
-  /** Exponential backoff with jitter: min · 2^attempt, capped at max, the jittered share drawn. */
-  private backoffMs(): number {
-    const { minMs, maxMs, jitter } = this.group.reconnect;
-    const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempts, 20));
-    this.attempts++;
-    return base * (1 - jitter) + base * jitter * this.random();
-  }
-
-  sendFrame(text: string): boolean {
-    const ws = this.ws;
-    if (ws === null || ws.readyState !== WebSocket.OPEN) return false;
-    ws.send(text);
-    return true;
-  }
-
-  armTimeout(at: number): void {
-    this.setTimer(TimerKind.CallTimeout, at);
-  }
-
-  /** Close the socket on purpose; `reboot` reconnects and boots again afterwards (Reset). */
-  closeSocket(reboot = false): void {
-    this.rebootAfterClose = reboot;
-    if (this.ws === null) {
-      if (!reboot) this.state = StationState.Stopped;
-      else this.setTimer(TimerKind.Connect, this.ctx.now() + 1000);
-      return;
-    }
-    this.closingOnPurpose = true;
-    this.state = StationState.Closing;
-    this.ws.close(1000);
-    // A peer that never completes the closing handshake must not hold the station.
-    const ws = this.ws;
-    setTimeout(() => ws.terminate(), 2000).unref();
-  }
-
-  /** End of run: nothing new starts; the socket closes now and no reconnect follows. */
-  shutdown(): void {
-    this.state = StationState.Stopped;
-    for (let k = 0; k < this.timerAt.length; k++) this.timerAt[k] = -1;
-    if (this.ws !== null) {
-      this.closingOnPurpose = true;
-      this.ws.terminate();
-    }
-  }
-
-  // ---- boot and heartbeat ------------------------------------------------------------------
-  private sendBoot(due: number, retry: boolean): void {
-    if (!this.isConnected) return;
-    if (retry) this.ctx.count(this.group, 'bootRetries');
-    this.state = StationState.Booting;
-    this.session.call('BootNotification', this.bootPayload(), null, due, true);
-  }
-
-  /** BootNotification answered (both versions share the shape of the answer we use). */
-  protected onBootResult(status: string, intervalS: number): void {
-    const now = this.ctx.now();
-    const intervalMs = intervalS > 0 ? intervalS * 1000 : 0;
-    if (status === 'Accepted' && this.isBooted) {
-      // A boot the CSMS triggered while already accepted: only the interval may change.
-      if (this.group.heartbeatIntervalMs === undefined && intervalMs > 0) this.heartbeatMs = intervalMs;
-      return;
-    }
-    if (status === 'Accepted') {
-      this.state = StationState.Accepted;
-      this.attempts = 0;
-      if (this.group.heartbeatIntervalMs === undefined && intervalMs > 0) this.heartbeatMs = intervalMs;
-      this.ctx.recordBootAccepted(this.group, now - this.bootCycleStartedAt);
-      this.bootCycleStartedAt = -1;
-      if (!this.everBooted) this.ctx.stationMilestone(this.group, 'booted');
-      this.everBooted = true;
-      this.isBooted = true;
-      this.ctx.gauge(this.group, 'booted', 1);
-      const replay = this.session.queued;
-      if (replay > 0) this.ctx.count(this.group, 'replayed', replay);
-      this.reportAllStatus(now);
-      this.session.openGate(now);
-      this.setTimer(TimerKind.Heartbeat, now + this.heartbeatMs);
-      if (!this.sessionsScheduled) this.scheduleFirstSessions(now);
-      return;
-    }
-    // Pending: only BootNotification again after the interval (CSMS calls are still answered).
-    // Rejected: nothing at all until the interval has passed. Interval 0: the station chooses.
-    if (status === 'Pending') {
-      this.state = StationState.Pending;
-      this.ctx.count(this.group, 'bootPending');
-    } else {
-      this.state = StationState.Rejected;
-      this.ctx.error(this.group, 'bootRejected');
-    }
-    this.setTimer(TimerKind.Boot, now + (intervalMs > 0 ? intervalMs : this.fallbackBootRetryMs()));
-  }
-
-  /** After no answer, an error, or an interval of 0: retry within the reconnect bounds. */
-  private fallbackBootRetryMs(): number {
-    return Math.max(this.group.reconnect.minMs, Math.min(this.group.reconnect.maxMs, 30_000));
-  }
-
-  onCallFailed(action: string, outcome: CallOutcome, tag: CallTag, _errorCode: string): void {
-    if (action === 'BootNotification') {
-      if (outcome !== CallOutcome.Aborted && this.isConnected) {
-        this.setTimer(TimerKind.Boot, this.ctx.now() + this.fallbackBootRetryMs());
-      }
-      return;
-    }
-    // A transaction message cut off by a disconnect is sent again after reconnecting.
-    if (outcome === CallOutcome.Aborted && this.isTransactionMessage(action, tag)) return;
-    this.onTransactionCallFailed(action, tag);
-  }
-  /** A call of a session failed for good: the session must not hang waiting for it. */
-  protected abstract onTransactionCallFailed(action: string, tag: CallTag): void;
-
-  private heartbeat(due: number): void {
-    if (!this.isBooted) return;
-    this.session.call('Heartbeat', EMPTY_PAYLOAD, null, due);
-    this.setTimer(TimerKind.Heartbeat, due + this.heartbeatMs);
-  }
-
-  afterIncoming(_action: string): void {
-    // Follow-ups to CSMS calls are scheduled by the version handlers.
-  }
-
-  beforeSend(_action: string, _payload: JsonObject, _tag: CallTag): boolean {
-    return true;
+  protected onStationTimer(kind: number, at: number): void {
+    if (kind === TimerKind.WindDown) this.stopAllSessions('Local');
+    else this.onConnectorTimer(this.connectors[kind - TimerKind.ConnectorBase] as Connector, at);
   }
 
   // ---- charging sessions -------------------------------------------------------------------
@@ -435,7 +101,7 @@ export abstract class Station implements SessionHost<CallTag> {
   private onConnectorTimer(c: Connector, at: number): void {
     if (c.phase === Phase.Idle) {
       if (this.ctx.stopping || !c.operative || this.state === StationState.Stopped) return;
-      if (!this.isBooted) {
+      if (!this.booted) {
         // A vehicle arriving while the station is down waits until it is back.
         this.scheduleNextSession(c, at);
         return;
@@ -531,18 +197,17 @@ export abstract class Station implements SessionHost<CallTag> {
 
   /** Whether transaction messages should go on the wire now or wait in the offline queue. */
   protected get online(): boolean {
-    return this.isBooted;
+    return this.booted;
   }
 
   protected queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    if (!this.isBooted) this.ctx.count(this.group, 'queuedOffline');
+    if (!this.booted) this.ctx.count(this.group, 'queuedOffline');
     this.session.call(action, payload, tag, due);
   }
 
   /** Ask the CSMS-visible status to be sent only when connected (stale statuses are not queued). */
   protected callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    if (this.isBooted) this.session.call(action, payload, tag, due);
+    if (this.booted) this.session.call(action, payload, tag, due);
   }
 }
 
-export const EMPTY_PAYLOAD: JsonObject = Object.freeze({}) as JsonObject;

@@ -1,0 +1,393 @@
+import WebSocket from 'ws';
+import {
+  CallOutcome,
+  OcppSession,
+  subprotocolOf,
+  type ErrorKind,
+  type JsonObject,
+  type SessionHost,
+} from '../ocpp';
+import { nextRandom } from '../scenario/random';
+import type { Connector, Transaction } from './connector';
+import type { StationContext } from './context';
+import type { StationGroup } from './group';
+import { classifySocketError } from './socket-errors';
+
+/** Timer kinds of a station; connector k (1-based) uses ConnectorBase + k - 1. */
+export const enum TimerKind {
+  Connect = 0,
+  Boot = 1,
+  Heartbeat = 2,
+  CallTimeout = 3,
+  Close = 4,
+  /** End of run: stop the running transactions (spread over the fleet, see `windDownAt`). */
+  WindDown = 5,
+  ConnectorBase = 8,
+}
+export const TIMER_SLOTS = 64;
+
+export const enum StationState {
+  Idle = 0,
+  Connecting = 1,
+  /** Open, BootNotification sent or about to be. */
+  Booting = 2,
+  Pending = 3,
+  Rejected = 4,
+  Accepted = 5,
+  Closing = 6,
+  Stopped = 7,
+}
+
+/** What a call was for: the connector or transaction it concerns, or nothing. */
+export type CallTag = Connector | Transaction | null;
+
+/**
+ * The link of a virtual charge point to its CSMS: the connection, reconnects with backoff and
+ * jitter, boot (Accepted, Pending, Rejected), heartbeat, the timers and the offline queue kept
+ * across connections. The charging sessions built on top of it are `Station`'s.
+ */
+export abstract class StationLink implements SessionHost<CallTag> {
+  readonly session: OcppSession<CallTag>;
+  state = StationState.Idle;
+  protected ws: WebSocket | null = null;
+  protected heartbeatMs = 60_000;
+  private readonly timerAt: Float64Array;
+  private rng: number;
+  private attempts = 0;
+  private connectStartedAt = 0;
+  private bootCycleStartedAt = -1;
+  private everAttempted = false;
+  private everConnected = false;
+  private everBooted = false;
+  private isConnected = false;
+  private isBooted = false;
+  /** Set while the station closes its own socket (reset, end of run): no reconnect follows. */
+  private closingOnPurpose = false;
+  /** Reconnect right after a purposeful close (Reset). */
+  private rebootAfterClose = false;
+
+  private readonly keepOffline = (action: string, tag: CallTag): boolean => this.isTransactionMessage(action, tag);
+
+  constructor(
+    readonly index: number,
+    readonly identity: string,
+    readonly group: StationGroup,
+    protected readonly ctx: StationContext,
+    seed: number,
+  ) {
+    this.rng = seed >>> 0 || 1;
+    this.timerAt = new Float64Array(TimerKind.ConnectorBase + group.connectors).fill(-1);
+    this.session = new OcppSession<CallTag>(this, ctx.recorderOf(group), {
+      version: group.version,
+      callTimeoutMs: group.callTimeoutMs,
+      clock: ctx.now,
+      role: 'station',
+    });
+    if (group.heartbeatIntervalMs !== undefined) this.heartbeatMs = group.heartbeatIntervalMs;
+  }
+
+  // ---- what the layers above decide ------------------------------------------------------
+  protected abstract bootPayload(): JsonObject;
+  /** Whether a queued call must survive a disconnect (transaction messages are queued offline). */
+  protected abstract isTransactionMessage(action: string, tag: CallTag): boolean;
+  /** Boot accepted: what the station reports and schedules before ordinary calls flow again. */
+  protected abstract onAccepted(now: number): void;
+  /** Timers of kinds above the link's own (WindDown, connectors). */
+  protected abstract onStationTimer(kind: number, at: number): void;
+  /** A call of a session failed for good: the session must not hang waiting for it. */
+  protected abstract onTransactionCallFailed(action: string, tag: CallTag): void;
+  abstract onIncoming(action: string, payload: JsonObject): JsonObject | undefined;
+  abstract onResult(action: string, payload: JsonObject, tag: CallTag): void;
+
+  // ---- used by the handlers of CSMS-initiated calls ----------------------------------------
+  now(): number {
+    return this.ctx.now();
+  }
+
+  get heartbeatIntervalMs(): number {
+    return this.heartbeatMs;
+  }
+
+  /** A new heartbeat interval from the CSMS (ChangeConfiguration / SetVariables). */
+  setHeartbeatInterval(ms: number): void {
+    this.heartbeatMs = ms;
+    if (this.isBooted) this.setTimer(TimerKind.Heartbeat, this.ctx.now() + ms);
+  }
+
+  // ---- random stream ---------------------------------------------------------------------
+  protected random(): number {
+    const r = nextRandom(this.rng);
+    this.rng = r.state;
+    return r.value;
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+  /** Schedule the first connection at `at` (monotonic ms). */
+  start(at: number): void {
+    this.setTimer(TimerKind.Connect, at);
+  }
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  get booted(): boolean {
+    return this.isBooted;
+  }
+
+  /** Nothing left to say: no call outstanding or queued. */
+  get idle(): boolean {
+    return !this.session.hasPending && this.session.queued === 0;
+  }
+
+  setTimer(kind: number, at: number): void {
+    this.timerAt[kind] = at;
+    this.ctx.schedule(this.index, kind, at);
+  }
+
+  clearTimer(kind: number): void {
+    this.timerAt[kind] = -1;
+  }
+
+  /** Entry point of the worker's scheduler. Stale timers (superseded or cleared) are ignored. */
+  onTimer(kind: number, at: number): void {
+    if (this.timerAt[kind] !== at) return;
+    this.timerAt[kind] = -1;
+    switch (kind) {
+      case TimerKind.Connect:
+        this.connect();
+        return;
+      case TimerKind.Boot:
+        this.sendBoot(at, true);
+        return;
+      case TimerKind.Heartbeat:
+        this.heartbeat(at);
+        return;
+      case TimerKind.CallTimeout:
+        this.session.checkTimeout(this.ctx.now());
+        return;
+      case TimerKind.Close:
+        this.closeSocket();
+        return;
+      default:
+        this.onStationTimer(kind, at);
+    }
+  }
+
+  // ---- connection --------------------------------------------------------------------------
+  private connect(): void {
+    if (this.ctx.stopping || this.state === StationState.Stopped) return;
+    this.state = StationState.Connecting;
+    this.connectStartedAt = this.ctx.now();
+    if (this.bootCycleStartedAt < 0) this.bootCycleStartedAt = this.connectStartedAt;
+    if (!this.everAttempted) this.ctx.stationMilestone(this.group, 'attempted');
+    this.everAttempted = true;
+    const url = `${this.ctx.baseUrl}/${encodeURIComponent(this.identity)}`;
+    const ws = new WebSocket(url, subprotocolOf(this.group.version), {
+      perMessageDeflate: false,
+      handshakeTimeout: this.group.callTimeoutMs,
+    });
+    this.ws = ws;
+    let failedKind: ErrorKind | undefined;
+    ws.on('open', () => this.onOpen(ws));
+    ws.on('message', (data: Buffer) => this.session.receive(data.toString()));
+    ws.on('unexpected-response', (_req, res) => {
+      failedKind = 'handshakeRejected';
+      res.resume();
+      ws.terminate();
+    });
+    ws.on('error', (err: Error) => {
+      failedKind ??= classifySocketError(err);
+    });
+    ws.on('close', () => this.onClose(ws, failedKind));
+  }
+
+  private onOpen(ws: WebSocket): void {
+    if (ws !== this.ws) return;
+    const now = this.ctx.now();
+    if (ws.protocol !== subprotocolOf(this.group.version)) {
+      this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, 'subprotocolMismatch');
+      this.connectFailed = true;
+      ws.terminate();
+      return;
+    }
+    this.ctx.recordConnect(this.group, true, now - this.connectStartedAt, undefined);
+    if (this.everConnected) this.ctx.count(this.group, 'reconnects');
+    else this.ctx.stationMilestone(this.group, 'connected');
+    this.everConnected = true;
+    this.isConnected = true;
+    this.ctx.gauge(this.group, 'connected', 1);
+    this.state = StationState.Booting;
+    this.session.attach();
+    this.sendBoot(now, false);
+  }
+
+  /** Set when the socket failed before the station counted it as connected. */
+  private connectFailed = false;
+
+  private onClose(ws: WebSocket, failedKind: ErrorKind | undefined): void {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    const now = this.ctx.now();
+    if (!this.isConnected) {
+      // An attempt cut short by the end of the run is not a failure of the target.
+      if (!this.connectFailed && !this.closingOnPurpose) this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, failedKind ?? 'other');
+    } else {
+      this.isConnected = false;
+      this.ctx.gauge(this.group, 'connected', -1);
+      if (this.isBooted) {
+        this.isBooted = false;
+        this.ctx.gauge(this.group, 'booted', -1);
+      }
+      if (!this.closingOnPurpose) this.ctx.error(this.group, 'connectionLost');
+    }
+    this.connectFailed = false;
+    this.clearTimer(TimerKind.Boot);
+    this.clearTimer(TimerKind.Heartbeat);
+    this.clearTimer(TimerKind.CallTimeout);
+    // Transaction messages wait for the next connection (an unanswered one is sent again);
+    // the rest is stale by then.
+    this.session.detach(this.keepOffline);
+    const purposeful = this.closingOnPurpose;
+    this.closingOnPurpose = false;
+    if (this.state === StationState.Stopped) return;
+    if (purposeful && !this.rebootAfterClose) {
+      this.state = StationState.Stopped;
+      return;
+    }
+    this.state = StationState.Idle;
+    if (this.ctx.stopping) return;
+    if (this.rebootAfterClose) {
+      this.rebootAfterClose = false;
+      this.attempts = 0;
+      this.bootCycleStartedAt = -1;
+      this.setTimer(TimerKind.Connect, now + 1000);
+      return;
+    }
+    this.setTimer(TimerKind.Connect, now + this.backoffMs());
+  }
+
+  /** Exponential backoff with jitter: min · 2^attempt, capped at max, the jittered share drawn. */
+  private backoffMs(): number {
+    const { minMs, maxMs, jitter } = this.group.reconnect;
+    const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempts, 20));
+    this.attempts++;
+    return base * (1 - jitter) + base * jitter * this.random();
+  }
+
+  sendFrame(text: string): boolean {
+    const ws = this.ws;
+    if (ws === null || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(text);
+    return true;
+  }
+
+  armTimeout(at: number): void {
+    this.setTimer(TimerKind.CallTimeout, at);
+  }
+
+  /** Close the socket on purpose; `reboot` reconnects and boots again afterwards (Reset). */
+  closeSocket(reboot = false): void {
+    this.rebootAfterClose = reboot;
+    if (this.ws === null) {
+      if (!reboot) this.state = StationState.Stopped;
+      else this.setTimer(TimerKind.Connect, this.ctx.now() + 1000);
+      return;
+    }
+    this.closingOnPurpose = true;
+    this.state = StationState.Closing;
+    this.ws.close(1000);
+    // A peer that never completes the closing handshake must not hold the station.
+    const ws = this.ws;
+    setTimeout(() => ws.terminate(), 2000).unref();
+  }
+
+  /** End of run: nothing new starts; the socket closes now and no reconnect follows. */
+  shutdown(): void {
+    this.state = StationState.Stopped;
+    for (let k = 0; k < this.timerAt.length; k++) this.timerAt[k] = -1;
+    if (this.ws !== null) {
+      this.closingOnPurpose = true;
+      this.ws.terminate();
+    }
+  }
+
+  // ---- boot and heartbeat ------------------------------------------------------------------
+  private sendBoot(due: number, retry: boolean): void {
+    if (!this.isConnected) return;
+    if (retry) this.ctx.count(this.group, 'bootRetries');
+    this.state = StationState.Booting;
+    this.session.call('BootNotification', this.bootPayload(), null, due, true);
+  }
+
+  /** BootNotification answered (both versions share the shape of the answer we use). */
+  protected onBootResult(status: string, intervalS: number): void {
+    const now = this.ctx.now();
+    const intervalMs = intervalS > 0 ? intervalS * 1000 : 0;
+    if (status === 'Accepted' && this.isBooted) {
+      // A boot the CSMS triggered while already accepted: only the interval may change.
+      if (this.group.heartbeatIntervalMs === undefined && intervalMs > 0) this.heartbeatMs = intervalMs;
+      return;
+    }
+    if (status === 'Accepted') {
+      this.state = StationState.Accepted;
+      this.attempts = 0;
+      if (this.group.heartbeatIntervalMs === undefined && intervalMs > 0) this.heartbeatMs = intervalMs;
+      this.ctx.recordBootAccepted(this.group, now - this.bootCycleStartedAt);
+      this.bootCycleStartedAt = -1;
+      if (!this.everBooted) this.ctx.stationMilestone(this.group, 'booted');
+      this.everBooted = true;
+      this.isBooted = true;
+      this.ctx.gauge(this.group, 'booted', 1);
+      const replay = this.session.queued;
+      if (replay > 0) this.ctx.count(this.group, 'replayed', replay);
+      this.onAccepted(now);
+      this.session.openGate(now);
+      this.setTimer(TimerKind.Heartbeat, now + this.heartbeatMs);
+      return;
+    }
+    // Pending: only BootNotification again after the interval (CSMS calls are still answered).
+    // Rejected: nothing at all until the interval has passed. Interval 0: the station chooses.
+    if (status === 'Pending') {
+      this.state = StationState.Pending;
+      this.ctx.count(this.group, 'bootPending');
+    } else {
+      this.state = StationState.Rejected;
+      this.ctx.error(this.group, 'bootRejected');
+    }
+    this.setTimer(TimerKind.Boot, now + (intervalMs > 0 ? intervalMs : this.fallbackBootRetryMs()));
+  }
+
+  /** After no answer, an error, or an interval of 0: retry within the reconnect bounds. */
+  private fallbackBootRetryMs(): number {
+    return Math.max(this.group.reconnect.minMs, Math.min(this.group.reconnect.maxMs, 30_000));
+  }
+
+  onCallFailed(action: string, outcome: CallOutcome, tag: CallTag, _errorCode: string): void {
+    if (action === 'BootNotification') {
+      if (outcome !== CallOutcome.Aborted && this.isConnected) {
+        this.setTimer(TimerKind.Boot, this.ctx.now() + this.fallbackBootRetryMs());
+      }
+      return;
+    }
+    // A transaction message cut off by a disconnect is sent again after reconnecting.
+    if (outcome === CallOutcome.Aborted && this.isTransactionMessage(action, tag)) return;
+    this.onTransactionCallFailed(action, tag);
+  }
+
+  private heartbeat(due: number): void {
+    if (!this.isBooted) return;
+    this.session.call('Heartbeat', EMPTY_PAYLOAD, null, due);
+    this.setTimer(TimerKind.Heartbeat, due + this.heartbeatMs);
+  }
+
+  afterIncoming(_action: string): void {
+    // Follow-ups to CSMS calls are scheduled by the version handlers.
+  }
+
+  beforeSend(_action: string, _payload: JsonObject, _tag: CallTag): boolean {
+    return true;
+  }
+}
+
+export const EMPTY_PAYLOAD: JsonObject = Object.freeze({}) as JsonObject;
