@@ -23,6 +23,10 @@ interface Flags {
   invalidTagShare: number;
   callTimeoutMs: number;
   callRate: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  clientCa?: string;
+  basicAuth?: string;
 }
 
 function optionsOf(flags: Flags): CsmsOptions {
@@ -39,6 +43,10 @@ function optionsOf(flags: Flags): CsmsOptions {
     invalidTagShare: flags.invalidTagShare,
     callTimeoutMs: flags.callTimeoutMs,
     callRate: flags.callRate,
+    tlsCert: flags.tlsCert,
+    tlsKey: flags.tlsKey,
+    clientCa: flags.clientCa,
+    basicAuth: flags.basicAuth,
   };
 }
 
@@ -77,6 +85,10 @@ export function registerCsmsCommand(program: Command): void {
     .option(`${CSMS_FLAGS.invalidTagShare} <x>`, 'share 0..1 of id tags answered Invalid (tags starting INVALID always are)', numberFlag('invalidTagShare'), d.invalidTagShare)
     .option(`${CSMS_FLAGS.callTimeoutMs} <ms>`, 'time a station has to answer a CSMS-initiated CALL', numberFlag('callTimeoutMs'), d.callTimeoutMs)
     .option(`${CSMS_FLAGS.callRate} <n>`, 'CSMS-initiated calls per second over the connected stations', numberFlag('callRate'), d.callRate)
+    .option(`${CSMS_FLAGS.tlsCert} <file>`, 'PEM certificate: serve wss:// (security profile 2; needs --tls-key)')
+    .option(`${CSMS_FLAGS.tlsKey} <file>`, 'PEM private key of --tls-cert')
+    .option(`${CSMS_FLAGS.clientCa} <file>`, 'PEM CA of station certificates: require a client certificate naming the station (profile 3)')
+    .option(`${CSMS_FLAGS.basicAuth} <file>`, 'CSV identity,password: require HTTP Basic auth (profiles 1 and 2)')
     .action(async (flags: Flags) => {
       await runCsms(flags);
     });

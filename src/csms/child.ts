@@ -47,7 +47,10 @@ export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Prom
     throw new TypeError(`options.startTimeoutMs must be a number > 0, got ${String(startTimeoutMs)}`);
   }
   const args = ['csms'];
-  for (const key of Object.keys(CSMS_FLAGS) as (keyof CsmsOptions)[]) args.push(CSMS_FLAGS[key], String(resolved[key]));
+  for (const key of Object.keys(CSMS_FLAGS) as (keyof CsmsOptions)[]) {
+    // Empty strings are options left out (no TLS, no auth file).
+    if (resolved[key] !== '') args.push(CSMS_FLAGS[key], String(resolved[key]));
+  }
 
   // execArgv is not inherited: a parent under `node --test` or a profiler must not pass that on.
   const child = fork(CLI_ENTRY, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });

@@ -33,6 +33,19 @@ export interface CsmsOptions {
   callTimeoutMs?: number;
   /** CSMS-initiated calls per second, spread over the connected, accepted stations (default 0). */
   callRate?: number;
+  /** PEM certificate and key files: serve wss:// (security profile 2). Both or neither. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /**
+   * PEM file of the CA that signs station certificates: require a client certificate whose
+   * common name is the station's identity (security profile 3). Needs tlsCert and tlsKey.
+   */
+  clientCa?: string;
+  /**
+   * CSV file `identity,password` (a header line is allowed): require HTTP Basic auth with the
+   * station's identity and password (security profiles 1 and 2). Passwords are never printed.
+   */
+  basicAuth?: string;
 }
 
 export type ResolvedCsmsOptions = Readonly<Required<CsmsOptions>>;
@@ -48,6 +61,10 @@ export const CSMS_DEFAULTS: Readonly<Omit<ResolvedCsmsOptions, 'port'>> = Object
   invalidTagShare: 0,
   callTimeoutMs: 30_000,
   callRate: 0,
+  tlsCert: '',
+  tlsKey: '',
+  clientCa: '',
+  basicAuth: '',
 });
 
 /** Longest delay or timeout accepted: setTimeout's own limit (2^31 - 1 ms). */
@@ -74,6 +91,11 @@ function describe(min: number, max: number, minExclusive: boolean): string {
   return `must be a number ${minExclusive ? '>' : '>='} ${min} and <= ${max}`;
 }
 
+/** A file path, or '' for none. Existence is checked when the server reads it. */
+function pathRule(value: unknown): string | undefined {
+  return typeof value === 'string' ? undefined : 'must be a file path';
+}
+
 const RULES: Readonly<Record<keyof CsmsOptions, Rule>> = {
   port: integerIn(0, 65535),
   host: (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'must be a non-empty string'),
@@ -90,6 +112,10 @@ const RULES: Readonly<Record<keyof CsmsOptions, Rule>> = {
   invalidTagShare: numberIn(0, 1),
   callTimeoutMs: numberIn(0, MAX_TIMER_MS, true),
   callRate: numberIn(0, 1_000_000),
+  tlsCert: pathRule,
+  tlsKey: pathRule,
+  clientCa: pathRule,
+  basicAuth: pathRule,
 };
 
 /** What is wrong with `value` for option `name`, or undefined when it is acceptable. */
@@ -114,6 +140,12 @@ export function resolveCsmsOptions(options: CsmsOptions): ResolvedCsmsOptions {
     const problem = RULES[key](merged[key]);
     if (problem) throw new TypeError(`options.${key} ${problem}, got ${show(merged[key])}`);
   }
+  if ((merged.tlsCert === '') !== (merged.tlsKey === '')) {
+    throw new TypeError('options.tlsCert and options.tlsKey go together: give both or neither');
+  }
+  if (merged.clientCa !== '' && merged.tlsCert === '') {
+    throw new TypeError('options.clientCa needs TLS: give options.tlsCert and options.tlsKey too');
+  }
   return Object.freeze(merged as Required<CsmsOptions>);
 }
 
@@ -136,4 +168,8 @@ export const CSMS_FLAGS: Readonly<Record<keyof CsmsOptions, string>> = {
   invalidTagShare: '--invalid-tag-share',
   callTimeoutMs: '--call-timeout-ms',
   callRate: '--call-rate',
+  tlsCert: '--tls-cert',
+  tlsKey: '--tls-key',
+  clientCa: '--client-ca',
+  basicAuth: '--basic-auth',
 };

@@ -1,4 +1,5 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,13 +11,14 @@ import { CsmsConnection, type CsmsCore } from './connection';
 import { HANDLERS_16 } from './handlers-16';
 import { HANDLERS_201 } from './handlers-201';
 import { csmsOptionProblem, resolveCsmsOptions, type CsmsOptions, type ResolvedCsmsOptions } from './options';
+import { StationAuth, tlsMaterial } from './security';
 import { StationRecord } from './stations';
 import { CsmsCounters, type CsmsStats } from './stats';
 
 export interface CsmsServer extends AdminApi {
   readonly port: number;
   readonly host: string;
-  /** `ws://host:port`; stations append `/<identity>`. */
+  /** `ws://host:port` (`wss://` with TLS); stations append `/<identity>`. */
   readonly url: string;
   stats(): CsmsStats;
   /** Identities connected now, with the OCPP version each negotiated. */
@@ -58,6 +60,8 @@ class OcppCsms implements CsmsServer, CsmsCore {
   private readonly connections = new Map<string, CsmsConnection>();
   private readonly live: CsmsConnection[] = [];
   private readonly records = new Map<string, StationRecord>();
+  private readonly tls: boolean;
+  private readonly auth: StationAuth;
   private readonly driver: CallRateDriver;
   private readonly answersDelayed: boolean;
   private lastTransactionId = 0;
@@ -65,7 +69,11 @@ class OcppCsms implements CsmsServer, CsmsCore {
 
   constructor(readonly options: ResolvedCsmsOptions) {
     this.answersDelayed = options.delayMs > 0 || options.jitterMs > 0;
-    this.http = createServer((req, res) => handleAdminRequest(this, req, res));
+    const tls = tlsMaterial(options);
+    this.tls = tls !== undefined;
+    this.auth = new StationAuth(options);
+    const admin = (req: IncomingMessage, res: import('node:http').ServerResponse): void => handleAdminRequest(this, req, res);
+    this.http = tls === undefined ? createServer(admin) : createTlsServer(tls, admin);
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -85,7 +93,7 @@ class OcppCsms implements CsmsServer, CsmsCore {
   }
 
   get url(): string {
-    return `ws://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    return `${this.tls ? 'wss' : 'ws'}://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
   listen(): Promise<void> {
@@ -117,13 +125,19 @@ class OcppCsms implements CsmsServer, CsmsCore {
       const supported = OCPP_VERSIONS.map(subprotocolOf).join(', ');
       return this.refuse(socket, 400, `no supported OCPP subprotocol offered (got ${header ?? 'none'}; supported: ${supported})`);
     }
+    const verdict = this.auth.check(req, identity);
+    if (verdict !== 'ok') {
+      this.counters.authFailures[verdict]++;
+      if (verdict === 'badCertificate') return this.refuse(socket, 403, 'the client certificate does not name this station');
+      return this.refuse(socket, 401, 'unknown station or wrong password', 'WWW-Authenticate: Basic realm="OCPP"\r\n');
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity, version));
   }
 
-  private refuse(socket: Duplex, status: number, message: string): void {
+  private refuse(socket: Duplex, status: number, message: string, extraHeaders = ''): void {
     this.counters.connectionsRefused++;
     socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n${extraHeaders}` +
         `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
     );
   }

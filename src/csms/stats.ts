@@ -32,8 +32,10 @@ export interface CsmsStats {
   connections: {
     now: number;
     accepted: number;
-    /** Upgrades refused: no OCPP subprotocol offered, or no identity in the URL. */
+    /** Upgrades refused: no OCPP subprotocol offered, no identity in the URL, or auth failed. */
     refused: number;
+    /** Refusals by the security profile: no Basic credentials, wrong ones, a certificate that does not name the station. */
+    authFailures: { missingCredentials: number; badCredentials: number; badCertificate: number };
     /** Connections closed because the same identity connected again. */
     replaced: number;
     byVersion: Record<OcppVersion, { now: number; accepted: number }>;
@@ -85,6 +87,8 @@ export class CsmsCounters {
   connectionsNow = 0;
   connectionsAccepted = 0;
   connectionsRefused = 0;
+  /** Upgrades refused by the security profile, by reason. */
+  readonly authFailures = { missingCredentials: 0, badCredentials: 0, badCertificate: 0 };
   connectionsReplaced = 0;
   readonly versionNow: Record<OcppVersion, number> = { '1.6': 0, '2.0.1': 0 };
   readonly versionAccepted: Record<OcppVersion, number> = { '1.6': 0, '2.0.1': 0 };
@@ -180,6 +184,7 @@ export class CsmsCounters {
         now: this.connectionsNow,
         accepted: this.connectionsAccepted,
         refused: this.connectionsRefused,
+        authFailures: { ...this.authFailures },
         replaced: this.connectionsReplaced,
         byVersion: {
           '1.6': { now: this.versionNow['1.6'], accepted: this.versionAccepted['1.6'] },
