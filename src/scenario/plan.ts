@@ -64,3 +64,29 @@ export function planFleet(scenario: Scenario, seed: number, groups: readonly Gro
 export function stationsOfWorker(plan: FleetPlan, w: number, n: number): PlannedStation[] {
   return plan.stations.filter((_s, i) => i % n === w);
 }
+
+/** A shard of a run spread over processes or machines: `index` counts from 1 to `count`. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * Shard `index` of `count`: every count-th station, so each shard holds a disjoint, deterministic
+ * slice of every group and ramps its share at the planned times (together the shards ramp as the
+ * plan says). Identities never overlap; the union of all shards is the plan.
+ */
+export function shardPlan(plan: FleetPlan, shard: Shard): FleetPlan {
+  if (shard.count === 1) return plan;
+  const stations = plan.stations.filter((_s, i) => i % shard.count === shard.index - 1);
+  return Object.freeze({ ...plan, stations });
+}
+
+/** `I/N` as given to --shard (or JOB_COMPLETION_INDEX, which counts from 0, with N). */
+export function parseShard(text: string): Shard | undefined {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m) return undefined;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  return count >= 1 && index >= 1 && index <= count ? { index, count } : undefined;
+}
