@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { CompareError } from '../report/compare-load';
 import { ScenarioError } from '../scenario/load';
+import { registerCompareCommand } from './compare-command';
 import { registerCsmsCommand } from './csms-command';
+import { registerMergeCommand } from './merge-command';
+import { registerReportCommand } from './report-command';
 import { ExitCode, UsageError } from './exit-codes';
 import { registerRunCommand } from './run-command';
 import { redactUrls } from './options';
@@ -25,6 +29,9 @@ function buildProgram(): Command {
   registerRunCommand(program);
   registerValidateCommand(program);
   registerCsmsCommand(program);
+  registerCompareCommand(program);
+  registerMergeCommand(program);
+  registerReportCommand(program);
   program.addHelpText(
     'after',
     '\nExit codes: 0 done, 1 thresholds failed, 2 bad usage or configuration, 3 target unreachable or run aborted.',
@@ -46,7 +53,7 @@ function exitCodeOf(err: unknown): number {
     // Help and version exit 0; everything else commander rejects is bad usage (it printed why).
     return err.exitCode === 0 ? 0 : ExitCode.Usage;
   }
-  if (err instanceof ScenarioError || err instanceof UsageError) {
+  if (err instanceof ScenarioError || err instanceof UsageError || err instanceof CompareError) {
     process.stderr.write(`error: ${err.message}\n`);
     return ExitCode.Usage;
   }

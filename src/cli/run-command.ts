@@ -4,13 +4,21 @@ import { FleetRun } from '../coordinator/run-fleet';
 import { groupConfigs } from '../coordinator/groups';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../csms/child';
 import { Aggregator } from '../metrics/aggregator';
-import { ACTION_NAMES, ERROR_KINDS } from '../ocpp';
+import { ACTION_NAMES, actionsOf, ERROR_KINDS } from '../ocpp';
+import { writeRunJunit } from '../report/junit';
+import { abortingThreshold, evaluateThresholds } from '../report/thresholds-eval';
+import { describeResult, formatThresholds } from '../report/thresholds-format';
+import { parseThreshold, ThresholdError, type MetricNames, type Threshold, type ThresholdOptions, type ThresholdResult } from '../report/thresholds';
 import { formatTable } from '../report/table';
 import { resultsDirName, writeResults } from '../report/results-dir';
 import type { FleetInfo, Summary } from '../report/summary';
 import type { GroupOutcome } from '../thread/messages';
-import { loadScenarioFile } from '../scenario/load';
-import { planFleet, scaleGroups } from '../scenario/plan';
+import { loadScenarioFile, ScenarioError } from '../scenario/load';
+import type { Scenario } from '../scenario/types';
+import { parseShard, planFleet, scaleGroups, shardPlan, type Shard } from '../scenario/plan';
+import { fleetRegistry, serveMetrics } from '../coordinator/live-metrics';
+import type { GaugeTotals } from '../metrics/gauges';
+import { InvalidArgumentError } from 'commander';
 import { COUNTER_NAMES } from '../station/counters';
 import { DEFAULT_WORKERS, duration, nonNegativeInt, positiveInt, redactUrl, targetUrl } from './options';
 import { StatusLine } from './status-line';
@@ -26,11 +34,32 @@ export interface RunFlags {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  /** Threshold texts from --threshold, in the order given. */
+  threshold: string[];
+  junit?: string;
+  shard?: Shard;
+  metricsPort?: number;
+  metricsHost: string;
 }
 
 const CONNECT_ERROR_KINDS = ['connectRefused', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
 
 export const DEFAULT_SCENARIO = 'scenarios/smoke.yaml';
+
+/** `I/N`, or `index/N` on Kubernetes, where an Indexed Job sets JOB_COMPLETION_INDEX (from 0). */
+function shardOption(value: string): Shard {
+  let text = value;
+  if (/^\s*index\s*\//.test(value)) {
+    const index = process.env.JOB_COMPLETION_INDEX;
+    if (index === undefined || !/^\d+$/.test(index)) {
+      throw new InvalidArgumentError(`--shard ${value} takes I from JOB_COMPLETION_INDEX, which is ${index === undefined ? 'not set' : `"${index}"`}`);
+    }
+    text = value.replace(/^\s*index/, String(Number(index) + 1));
+  }
+  const shard = parseShard(text);
+  if (shard === undefined) throw new InvalidArgumentError(`--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4, got "${value}"`);
+  return shard;
+}
 
 export function registerRunCommand(program: Command): void {
   program
@@ -45,6 +74,16 @@ export function registerRunCommand(program: Command): void {
     .option('--out <dir>', 'results folder (default results/<UTC timestamp>-<scenario>)')
     .option('--json', 'print summary.json to stdout (the table goes to stderr)')
     .option('--quiet', 'no status line and no table')
+    .option(
+      '--threshold <expr>',
+      'pass/fail criterion, repeatable, e.g. "BootNotification.p99 < 800ms", "errors.rate < 0.1%"; a failure exits 1',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--junit <file>', 'also write a JUnit XML report: one test case per threshold, and one for protocol errors')
+    .option('--shard <I/N>', 'run the I-th of N disjoint slices of the fleet (I from 1; "index/N" takes I from JOB_COMPLETION_INDEX + 1); merge the results with `ocpp-fleet merge`', shardOption)
+    .option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics during the run (0 picks a port)', nonNegativeInt('--metrics-port'))
+    .option('--metrics-host <host>', 'address of the metrics server', '127.0.0.1')
     .action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommand(file, flags);
     });
@@ -54,9 +93,11 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const scenario = loadScenarioFile(file);
   const groups = flags.cps === undefined ? scenario.groups : scaleGroups(scenario.groups, flags.cps);
   const seed = flags.seed ?? scenario.seed;
-  const plan = planFleet(scenario, seed, groups);
+  const plan = flags.shard === undefined ? planFleet(scenario, seed, groups) : shardPlan(planFleet(scenario, seed, groups), flags.shard);
   if (plan.stations.length === 0) throw new UsageError(`${file}: the fleet is empty (every group has count 0)`);
   const durationMs = flags.duration ?? scenario.durationMs;
+  // Parsed before anything starts: a threshold that cannot be evaluated exits 2 with nothing run.
+  const thresholds = parseRunThresholds(scenario, flags.threshold ?? [], groups.map((g) => g.name));
 
   const csms: EmbeddedCsms | undefined = flags.url === undefined ? await startEmbeddedCsms({}) : undefined;
   const baseUrl: string = flags.url ?? (csms as EmbeddedCsms).url;
@@ -67,7 +108,17 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     counterNames: COUNTER_NAMES,
   };
   const aggregator = new Aggregator(names);
+  let lastGauges: GaugeTotals | undefined;
+  const metrics =
+    flags.metricsPort === undefined
+      ? undefined
+      : await serveMetrics(fleetRegistry(aggregator, () => lastGauges, names.groupNames), flags.metricsPort, flags.metricsHost);
+  if (metrics !== undefined && !flags.quiet) process.stderr.write(`metrics: http://${flags.metricsHost}:${metrics.port}/metrics\n`);
   const status = flags.quiet ? undefined : new StatusLine(plan.stations.length);
+  // abortOnFail (k6's): checked once a second from the aggregator; the result that fired is kept,
+  // with the value that made it fire, for the summary.
+  let aborted: { index: number; result: ThresholdResult } | undefined;
+  const abortable = thresholds.some((t) => t.abortOnFail);
   const run = new FleetRun({
     plan,
     groups: groupConfigs(scenario, groups),
@@ -76,7 +127,17 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     durationMs,
     gracefulStopMs: scenario.gracefulStopMs,
     aggregator,
-    onTick: status ? (s, live, g) => status.update(s, live, g) : undefined,
+    onTick: (second, live, gauges) => {
+      lastGauges = gauges;
+      status?.update(second, live, gauges);
+      // Second 0 has no whole second behind it: a rate over it would mean little.
+      if (!abortable || aborted !== undefined || second < 1) return;
+      aborted = abortingThreshold(thresholds, { aggregator, elapsedMs: second * 1000 });
+      if (aborted === undefined) return;
+      status?.end();
+      process.stderr.write(`threshold failed, aborting the run (abortOnFail): ${describeResult(aborted.result)}\n`);
+      run.stop();
+    },
   });
   const onSignal = (): void => {
     status?.end();
@@ -93,6 +154,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     process.off('SIGTERM', onSignal);
     status?.end();
     await csms?.stop();
+    await metrics?.close();
   }
   const fleet = outcome.groups.reduce(
     (t, g) => ({
@@ -103,7 +165,11 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     }),
     { planned: 0, attempted: 0, connected: 0, booted: 0 },
   );
-  const dir = resolve(flags.out ?? resultsDirName(outcome.startedAt, scenario.name));
+  const results = evaluateThresholds(thresholds, { aggregator, elapsedMs: outcome.endedAt.getTime() - outcome.startedAt.getTime() });
+  if (aborted !== undefined) results[aborted.index] = aborted.result;
+  const passed = aborted === undefined && results.every((r) => r.verdict === 'pass');
+  const shardSuffix = flags.shard === undefined ? '' : `-shard-${flags.shard.index}-of-${flags.shard.count}`;
+  const dir = resolve(flags.out ?? resultsDirName(outcome.startedAt, scenario.name + shardSuffix));
   const summary: Summary = await writeResults(dir, aggregator, {
     version: VERSION,
     scenario: scenario.name,
@@ -120,16 +186,20 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       callTimeoutMs: scenario.callTimeoutMs,
       gracefulStopMs: scenario.gracefulStopMs,
       cps: plan.stations.length,
+      ...(flags.shard === undefined ? {} : { shard: `${flags.shard.index}/${flags.shard.count}` }),
     },
-    thresholds: [],
-    passed: true,
+    thresholds: results,
+    passed,
     recordsWritten: outcome.recordsWritten,
     generator: outcome.generator,
     groupFleet: Object.fromEntries(
       outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { ...fleetInfo(g) }]),
     ),
   });
-  report(summary, dir, flags);
+  if (flags.junit !== undefined) await writeRunJunit(resolve(flags.junit), summary, results);
+  report(summary, results, dir, flags);
+  // Stopped by a threshold: a failed verdict (1), not an interrupted run (3).
+  if (aborted !== undefined) return ExitCode.ThresholdsFailed;
   if (outcome.partial) return ExitCode.Aborted;
   if (fleet.connected === 0) {
     const kinds = CONNECT_ERROR_KINDS.filter((k) => (summary.errors[k] ?? 0) > 0)
@@ -139,6 +209,42 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     return ExitCode.Unreachable;
   }
   return summary.passed ? ExitCode.Ok : ExitCode.ThresholdsFailed;
+}
+
+/**
+ * The scenario's thresholds, then --threshold's, parsed against the names that exist: OCPP
+ * actions of either version, error kinds, counters and this run's groups. A bad one is reported
+ * where it was written (file:line, or the flag).
+ */
+function parseRunThresholds(scenario: Scenario, flagTexts: readonly string[], groupNames: readonly string[]): Threshold[] {
+  const v16 = actionsOf('1.6');
+  const v201 = actionsOf('2.0.1');
+  const stationActions = [...new Set([...v16.station, ...v201.station])];
+  const names: MetricNames = {
+    stationActions,
+    csmsActions: [...new Set([...v16.csms, ...v201.csms])].filter((a) => !stationActions.includes(a)),
+    errorKinds: ERROR_KINDS,
+    counters: COUNTER_NAMES,
+    groups: groupNames,
+  };
+  const parse = (text: string, options: ThresholdOptions, fail: (message: string) => Error): Threshold => {
+    try {
+      return parseThreshold(text, names, options);
+    } catch (err) {
+      throw err instanceof ThresholdError ? fail(err.message) : err;
+    }
+  };
+  const fromFile = (scenario.thresholds ?? []).map((spec) =>
+    parse(
+      spec.text,
+      { source: `${scenario.source}:${spec.line}`, abortOnFail: spec.abortOnFail, abortGracePeriodMs: spec.abortGracePeriodMs },
+      (message) => new ScenarioError(scenario.source, spec.line, spec.field, `"${spec.text}": ${message}`),
+    ),
+  );
+  const fromFlags = flagTexts.map((text) =>
+    parse(text, { source: '--threshold' }, (message) => new UsageError(`--threshold "${text}": ${message}`)),
+  );
+  return [...fromFile, ...fromFlags];
 }
 
 function fleetInfo(o: GroupOutcome): FleetInfo {
@@ -151,11 +257,13 @@ function fleetInfo(o: GroupOutcome): FleetInfo {
   };
 }
 
-function report(summary: Summary, dir: string, flags: RunFlags): void {
+function report(summary: Summary, thresholds: readonly ThresholdResult[], dir: string, flags: RunFlags): void {
   if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   if (!flags.quiet) {
     const out = flags.json ? process.stderr : process.stdout;
-    out.write(`\n${formatTable(summary)}\n`);
+    // Thresholds first, k6 style: the verdict is the first thing read.
+    const verdicts = formatThresholds(thresholds);
+    out.write(`\n${verdicts ? `${verdicts}\n` : ''}${formatTable(summary)}\n`);
     const g = summary.generator;
     if (g) {
       const booted = g.timeToAllBootedMs === null ? 'not all booted' : `all booted after ${(g.timeToAllBootedMs / 1000).toFixed(1)} s`;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { build, HistogramLogReader, type Histogram } from 'hdr-histogram-js';
 import { HIGHEST_TRACKABLE_US } from '../metrics/histograms';
 import { delayMs, latencyMs, usToMs } from './format';
+import { writeHtmlReport } from './html';
 import { HLOG_FILE, SUMMARY_FILE, TIMESERIES_FILE } from './results-dir';
 import type { ActionSummary, GroupSummary, Summary } from './summary';
 import { TIMESERIES_COLUMNS } from './timeseries';
@@ -229,5 +230,6 @@ export async function mergeResults(dirs: readonly string[], outDir: string): Pro
     // of merges stays exact.
     writeFile(join(outDir, TOTALS_FILE), totalsText),
   ]);
+  await writeHtmlReport(outDir);
   return summary;
 }

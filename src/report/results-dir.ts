@@ -1,18 +1,21 @@
 /**
  * A run's results folder: results/<UTC start, e.g. 20261123T221700Z>-<scenario>/ holding
- * summary.json, histograms.hlog and timeseries.csv. The timestamp first makes folders sort by
- * time; UTC keeps names the same whatever the machine's time zone.
+ * summary.json, histograms.hlog, timeseries.csv, histograms-total.hlog and report.html. The timestamp first makes
+ * folders sort by time; UTC keeps names the same whatever the machine's time zone.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Aggregator } from '../metrics/aggregator';
 import { writeHlog } from './hlog';
+import { writeHtmlReport } from './html';
 import { buildSummary, type RunInfo, type Summary, writeSummary } from './summary';
 import { writeTimeseries } from './timeseries';
+import { TOTALS_FILE, writeTotals } from './totals';
 
 export const SUMMARY_FILE = 'summary.json';
 export const HLOG_FILE = 'histograms.hlog';
 export const TIMESERIES_FILE = 'timeseries.csv';
+export { REPORT_FILE } from './html';
 
 function utcStamp(date: Date): string {
   // 2026-11-23T22:17:00.000Z -> 20261123T221700Z
@@ -31,7 +34,8 @@ export function resultsDirName(startedAt: Date, scenario: string): string {
 
 /**
  * Closes the aggregator's open seconds (aggregator.finish()) and writes the three files into
- * `dir`, creating it. Call after the last drain of every ring. Returns what summary.json holds.
+ * `dir`, creating it, then report.html built from those files as written (what `ocpp-fleet report`
+ * rebuilds). Call after the last drain of every ring. Returns what summary.json holds.
  */
 export async function writeResults(dir: string, aggregator: Aggregator, run: RunInfo): Promise<Summary> {
   aggregator.finish();
@@ -45,6 +49,16 @@ export async function writeResults(dir: string, aggregator: Aggregator, run: Run
       scenario: run.scenario,
     }),
     writeTimeseries(join(dir, TIMESERIES_FILE), aggregator.seconds, run.startedAt),
+    // Whole-run histograms of every action and group: what `merge` adds up, exactly, across shards.
+    writeTotals(join(dir, TOTALS_FILE), aggregator, run.startedAt, run.endedAt.getTime() - run.startedAt.getTime()),
   ]);
+  try {
+    await writeHtmlReport(dir);
+  } catch (err) {
+    // The three files are the run's result; the page is a view of them that can be rebuilt, so
+    // failing to write it must not turn a finished run into a failed one.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`warning: report.html not written (${message}); rebuild it with: ocpp-fleet report ${dir}\n`);
+  }
   return summary;
 }

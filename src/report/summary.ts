@@ -46,7 +46,13 @@ export interface RunInfo {
   settings: Record<string, unknown>;
   /** What the load generator itself cost (its own process, all threads). */
   generator?: GeneratorCost;
+  /**
+   * Each threshold with its value and verdict, in the order written: the run command passes
+   * ThresholdResult[] (thresholds.ts). Typed loosely here because readers of old or merged
+   * summaries must not assume the shape.
+   */
   thresholds: unknown[];
+  /** False when any threshold did not pass. */
   passed: boolean;
   /** Sum of RingReader.produced over workers: compared with what the aggregator ingested. */
   recordsWritten: number;

@@ -12,6 +12,23 @@ const RATE = {
   ],
 } as const;
 const SHARE = { type: 'number', minimum: 0, maximum: 1 } as const;
+/**
+ * A threshold is a string ("BootNotification.p99 < 800ms") or, to abort on failure, a mapping.
+ * One union type rather than anyOf: a wrong item then gets "expected a string or a mapping".
+ * The string's grammar is checked by the report's threshold parser, which knows metric names.
+ */
+const THRESHOLD = {
+  type: ['string', 'object'],
+  minLength: 1,
+  maxLength: 200,
+  additionalProperties: false,
+  required: ['threshold'],
+  properties: {
+    threshold: { type: 'string', minLength: 1, maxLength: 200 },
+    abortOnFail: { type: 'boolean' },
+    abortGracePeriod: DURATION,
+  },
+} as const;
 
 export const SCENARIO_FILE_SCHEMA = {
   type: 'object',
@@ -24,6 +41,7 @@ export const SCENARIO_FILE_SCHEMA = {
     seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
     callTimeout: DURATION,
     gracefulStop: DURATION,
+    thresholds: { type: 'array', maxItems: 1000, items: THRESHOLD },
     groups: {
       type: 'array',
       minItems: 1,
@@ -96,5 +114,8 @@ export interface RawScenario {
   seed?: number;
   callTimeout?: string | number;
   gracefulStop?: string | number;
+  thresholds?: RawThreshold[];
   groups: RawGroup[];
 }
+
+export type RawThreshold = string | { threshold: string; abortOnFail?: boolean; abortGracePeriod?: string | number };

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
-import { SCENARIO_FILE_SCHEMA, type RawGroup, type RawScenario } from './file-schema';
-import type { GroupSpec, Scenario } from './types';
+import { SCENARIO_FILE_SCHEMA, type RawGroup, type RawScenario, type RawThreshold } from './file-schema';
+import type { GroupSpec, Scenario, ThresholdSpec } from './types';
 import { formatDuration, parseDuration, parseRate } from './units';
 
 /** A problem with a scenario, located: `file:line: field: what was expected, what was found`. */
@@ -232,6 +232,24 @@ function resolve(raw: RawScenario, file: string, defaultName: string, doc: Docum
     callTimeoutMs: ms(raw.callTimeout, 30_000),
     gracefulStopMs: ms(raw.gracefulStop, 10_000),
     groups: Object.freeze(groups),
+    thresholds: Object.freeze((raw.thresholds ?? []).map((t, i) => resolveThreshold(t, i, file, doc, lines))),
+  });
+}
+
+function resolveThreshold(t: RawThreshold, i: number, file: string, doc: Document, lines: LineCounter): ThresholdSpec {
+  const field = `thresholds[${i}]`;
+  const line = lineOf(doc, lines, ['thresholds', i]);
+  if (typeof t === 'string') return Object.freeze({ text: t, abortOnFail: false, abortGracePeriodMs: undefined, field, line });
+  // A grace period with nothing to abort is a misunderstanding worth saying, not a silent no-op.
+  if (t.abortGracePeriod !== undefined && t.abortOnFail !== true) {
+    throw new ScenarioError(file, lineOf(doc, lines, ['thresholds', i, 'abortGracePeriod']), `${field}.abortGracePeriod`, 'has no effect without "abortOnFail: true"');
+  }
+  return Object.freeze({
+    text: t.threshold,
+    abortOnFail: t.abortOnFail === true,
+    abortGracePeriodMs: t.abortGracePeriod === undefined ? undefined : ms(t.abortGracePeriod, 0),
+    field,
+    line,
   });
 }
 

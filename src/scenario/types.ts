@@ -12,6 +12,24 @@ export interface Scenario {
   /** After the duration: time for running transactions to stop cleanly before sockets close. */
   readonly gracefulStopMs: number;
   readonly groups: readonly GroupSpec[];
+  /**
+   * Pass/fail criteria as written; their grammar and metric names are checked by the run command.
+   * The loader always sets it; optional so that scenarios built in code (benchmarks) need not.
+   */
+  readonly thresholds?: readonly ThresholdSpec[];
+}
+
+/** A threshold as the scenario file gives it, located so that a bad one is reported at its line. */
+export interface ThresholdSpec {
+  /** The text, e.g. `BootNotification.p99 < 800ms` (it may end with `abortOnFail` itself). */
+  readonly text: string;
+  /** Stop the run as soon as the threshold fails (mapping form `abortOnFail: true`). */
+  readonly abortOnFail: boolean;
+  /** With abortOnFail: not evaluated for aborting before this much of the run has passed. */
+  readonly abortGracePeriodMs: number | undefined;
+  /** `thresholds[i]`, and the line of the file it is on. */
+  readonly field: string;
+  readonly line: number;
 }
 
 export interface ReconnectSpec {

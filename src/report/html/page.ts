@@ -1,0 +1,157 @@
+/**
+ * report.html as one string: the markup, the styles, uPlot and its licence, the data as JSON and
+ * the page's script, all inline, so the file opens offline and can be mailed or archived alone.
+ * A Content-Security-Policy forbids every fetch, which makes "works offline" a property of the
+ * page rather than a hope.
+ */
+import type { Summary } from '../summary';
+import type { ChartSpec } from './charts';
+import { CLIENT_SCRIPT } from './client-script';
+import { escapeHtml, htmlComment, inlineScript, inlineStyle, jsonForScript } from './escape';
+import { REPORT_CSS } from './styles';
+import {
+  actionsTable, callFailures, formatCount, formatDurationMs, formatMs, formatUtc, keyValueTable, thresholdsTable,
+} from './tables';
+
+/** The charting library as read from node_modules. */
+export interface ChartLibrary {
+  name: string;
+  version: string;
+  script: string;
+  css: string;
+  license: string;
+}
+
+export interface PageInput {
+  summary: Summary;
+  charts: ChartSpec[];
+  library: ChartLibrary;
+}
+
+const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+
+function figure(label: string, value: string, className = ''): string {
+  return `<div class="figure${className ? ` ${className}` : ''}"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
+}
+
+function keyFigures(summary: Summary): string {
+  const actions = Object.values(summary.actions);
+  const sent = actions.reduce((t, a) => t + a.sent, 0);
+  const failures = actions.reduce((t, a) => t + callFailures(a), 0);
+  const timeouts = actions.reduce((t, a) => t + a.timeouts, 0);
+  const callsPerSecond = summary.durationMs > 0 ? sent / (summary.durationMs / 1000) : 0;
+  const f = summary.fleet;
+  return [
+    figure('charge points planned', formatCount(f.planned)),
+    figure('connected', formatCount(f.connected), f.connected < f.planned ? 'warn' : ''),
+    figure('booted', formatCount(f.booted), f.booted < f.planned ? 'warn' : ''),
+    figure('calls', formatCount(sent)),
+    figure('calls per second (mean)', callsPerSecond.toFixed(1)),
+    figure('errors', formatCount(failures), failures > 0 ? 'bad' : ''),
+    figure('timeouts', formatCount(timeouts), timeouts > 0 ? 'bad' : ''),
+    figure('connect p99', `${formatMs(summary.connect.latencyMs.p99)} ms`),
+  ].join('\n');
+}
+
+function verdict(summary: Summary): string {
+  const badges = [
+    summary.thresholds.length === 0
+      ? '<span class="badge neutral">no thresholds</span>'
+      : summary.passed
+      ? '<span class="badge good">thresholds passed</span>'
+      : '<span class="badge bad">thresholds failed</span>',
+  ];
+  if (summary.partial) badges.push('<span class="badge warn">partial run (stopped early)</span>');
+  return badges.join(' ');
+}
+
+function chartSection(chart: ChartSpec): string {
+  return `<section class="chart" id="${escapeHtml(chart.id)}">
+<h3>${escapeHtml(chart.title)}</h3>
+<p class="note">${escapeHtml(chart.note)}</p>
+<div class="plot" data-chart="${escapeHtml(chart.id)}"></div>
+</section>`;
+}
+
+function runEntries(summary: Summary): Array<readonly [string, unknown]> {
+  return [
+    ['scenario', summary.scenario],
+    ['target', summary.target],
+    ['seed', summary.seed],
+    ['started', formatUtc(summary.startedAt)],
+    ['ended', formatUtc(summary.endedAt)],
+    ['duration', formatDurationMs(summary.durationMs)],
+    ['partial', summary.partial],
+    ['tool', `${summary.tool} ${summary.version}`],
+  ];
+}
+
+function prefixed(prefix: string, record: object | undefined): Array<readonly [string, unknown]> {
+  return record === undefined ? [] : Object.entries(record).map(([k, v]) => [`${prefix}${k}`, v] as const);
+}
+
+export function renderPage({ summary, charts, library }: PageInput): string {
+  const title = `ocpp-fleet report: ${summary.scenario}`;
+  const data = { charts };
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${inlineStyle(library.css, library.name)}</style>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header>
+<h1><span class="tool">ocpp-fleet</span> ${escapeHtml(summary.scenario)}</h1>
+<p class="subtitle">${escapeHtml(formatUtc(summary.startedAt))} · ${escapeHtml(formatDurationMs(summary.durationMs))} · ${escapeHtml(summary.target)} · seed ${escapeHtml(String(summary.seed))}</p>
+<p>${verdict(summary)}</p>
+</header>
+<main>
+<section class="figures">
+${keyFigures(summary)}
+</section>
+
+<section id="thresholds-section">
+<h2>Thresholds</h2>
+${thresholdsTable(summary.thresholds)}
+</section>
+
+<section id="actions-section">
+<h2>Calls by action</h2>
+<p class="note">Response time in ms from the moment each call was due (coordinated-omission corrected); errors are CALLERRORs, invalid answers and calls whose connection closed first.</p>
+${actionsTable(summary)}
+</section>
+
+<h2>Over time</h2>
+<p class="note">Drag across a chart to zoom, double-click to zoom out; click a name in a legend to hide or show that line.</p>
+<div class="charts">
+${charts.map(chartSection).join('\n')}
+</div>
+
+<section id="run-section">
+<h2>The run</h2>
+<div class="columns">
+<div><h3>Run</h3>${keyValueTable('run', runEntries(summary))}</div>
+<div><h3>Settings</h3>${keyValueTable('settings', Object.entries(summary.settings))}</div>
+<div><h3>Fleet</h3>${keyValueTable('fleet', [...prefixed('', summary.fleet), ['connect attempts', summary.connect.attempts], ['connect errors', summary.connect.errors], ['boots accepted', summary.boot.accepted]])}</div>
+<div><h3>Errors by kind</h3>${keyValueTable('errors', Object.entries(summary.errors))}</div>
+<div><h3>Counters</h3>${keyValueTable('counters', Object.entries(summary.counters))}</div>
+${summary.generator ? `<div><h3>Load generator</h3>${keyValueTable('generator', Object.entries(summary.generator))}</div>` : ''}
+</div>
+</section>
+</main>
+<footer>
+Built by ocpp-fleet ${escapeHtml(summary.version)} from this folder's summary.json, timeseries.csv and histograms.hlog
+(<code>ocpp-fleet report DIR</code> builds it again). Charts: ${escapeHtml(library.name)} ${escapeHtml(library.version)}, inlined.
+</footer>
+${htmlComment(`${library.name} ${library.version}\n${library.license}`)}
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script>${inlineScript(library.script, library.name)}</script>
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

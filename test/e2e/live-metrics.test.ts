@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { finished, spawnCli, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
+
+const SCENARIO = `
+name: scraped
+duration: 6s
+gracefulStop: 1s
+groups:
+  - name: g16
+    count: 4
+    ocpp: "1.6"
+    identity: "PROM-{index}"
+    heartbeatInterval: 1s
+`;
+
+function get(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/metrics' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve(body));
+    }).on('error', reject).end();
+  });
+}
+
+test('--metrics-port serves Prometheus metrics while the run goes', async () => {
+  const dir = tempDir('prom');
+  const cli = spawnCli(['run', writeScenario(dir, 'scraped', SCENARIO), '--metrics-port', '0', '--out', join(dir, 'out')]);
+  let stderr = '';
+  cli.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = finished(cli, 60_000);
+  const port = await waitFor('the metrics address', () => {
+    const m = /metrics: http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(stderr);
+    return m ? Number(m[1]) : undefined;
+  });
+  const text = await waitFor('four booted stations in the metrics', async () => {
+    const body = await get(port);
+    return /ocpp_fleet_stations\{group="g16",state="booted"\} 4/.test(body) && /ocpp_fleet_calls_total\{action="Heartbeat"/.test(body) ? body : undefined;
+  });
+  assert.match(text, /ocpp_fleet_call_duration_seconds_bucket\{action="BootNotification",group="g16",le="\+Inf"\} 4/);
+  assert.doesNotMatch(text, /PROM-\d/, 'no series per charge point');
+  const result = await done;
+  assert.equal(result.code, 0, result.stderr);
+});
