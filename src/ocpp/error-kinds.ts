@@ -38,6 +38,16 @@ export const ERROR_KINDS = [
   'timeout',
   /** Anything else that failed on a connection (error text is not kept: it may hold secrets). */
   'other',
+  /**
+   * The station closed an open connection because a WebSocket ping got no pong in time: the CSMS
+   * stopped reading, or the link is half-open. Counted instead of `connectionLost`.
+   */
+  'pingTimeout',
+  /**
+   * The station closed an open connection because the CSMS sent a frame above the station's size
+   * cap (WebSocket close 1009). Counted instead of `connectionLost`.
+   */
+  'frameTooLarge',
 ] as const;
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];

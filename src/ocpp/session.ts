@@ -55,6 +55,9 @@ export interface SessionHost<Tag> {
   armTimeout(at: number): void;
 }
 
+/** How many timed-out call ids a session remembers to recognise late answers. */
+const TIMED_OUT_KEPT = 8;
+
 /** Returned by `onIncoming` when the host answers later with `answerDeferred` (a CSMS with a delay). */
 export const DEFERRED: unique symbol = Symbol('ocpp.deferred');
 
@@ -93,7 +96,13 @@ export class OcppSession<Tag> {
   private pendingDueAt = 0;
   private pendingSentAt = 0;
   private pendingDeadline = 0;
-  private lastTimedOutId = '';
+  /**
+   * Ids of the last calls that timed out, so that their answers count as late rather than unknown.
+   * Several, not one: a CSMS that answers every call twice the timeout late answers call n after
+   * call n+1 has timed out too. Allocated on the first timeout: a healthy link never pays for it.
+   */
+  private timedOut: string[] | undefined = undefined;
+  private timedOutNext = 0;
 
   constructor(
     private readonly host: SessionHost<Tag>,
@@ -191,7 +200,9 @@ export class OcppSession<Tag> {
   /** Called by the host's scheduler at (or after) the armed deadline. */
   checkTimeout(now: number): void {
     if (this.pendingId === '' || now < this.pendingDeadline) return;
-    this.lastTimedOutId = this.pendingId;
+    const timedOut = (this.timedOut ??= new Array<string>(TIMED_OUT_KEPT).fill(''));
+    timedOut[this.timedOutNext] = this.pendingId;
+    this.timedOutNext = (this.timedOutNext + 1) % TIMED_OUT_KEPT;
     this.recorder.recordError('timeout');
     this.finish(CallOutcome.Timeout, '');
     this.pump();
@@ -243,7 +254,7 @@ export class OcppSession<Tag> {
 
   private isAnswerToPending(id: string): boolean {
     if (id === this.pendingId && id !== '') return true;
-    this.recorder.recordError(id === this.lastTimedOutId ? 'lateResponse' : 'unknownMessageId');
+    this.recorder.recordError(id !== '' && this.timedOut?.includes(id) ? 'lateResponse' : 'unknownMessageId');
     return false;
   }
 

@@ -8,6 +8,8 @@ const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_
  */
 export function classifySocketError(err: Error): ErrorKind {
   const code = (err as NodeJS.ErrnoException).code ?? '';
+  // ws refuses a frame above `maxPayload` with this code and closes with 1009.
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return 'frameTooLarge';
   if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENOTFOUND') {
     return 'connectRefused';
   }

@@ -8,6 +8,7 @@ import {
   type SessionHost,
 } from '../ocpp';
 import { nextRandom } from '../scenario/random';
+import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_PING_INTERVAL_MS } from '../thread/messages';
 import type { Connector, Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
@@ -22,9 +23,16 @@ export const enum TimerKind {
   Close = 4,
   /** End of run: stop the running transactions (spread over the fleet, see `windDownAt`). */
   WindDown = 5,
+  /** WebSocket keep-alive: send the next ping, or give up on the one that is out (see `onPingTimer`). */
+  Ping = 6,
+  /** A close the peer has not completed in time: terminate the socket. */
+  CloseDeadline = 7,
   ConnectorBase = 8,
 }
 export const TIMER_SLOTS = 64;
+
+/** How long a closing handshake may take before the socket is terminated. */
+const CLOSE_GRACE_MS = 2000;
 
 export const enum StationState {
   Idle = 0,
@@ -65,6 +73,10 @@ export abstract class StationLink implements SessionHost<CallTag> {
   private closingOnPurpose = false;
   /** Reconnect right after a purposeful close (Reset). */
   private rebootAfterClose = false;
+  /** When the ping that is out must have been answered by a pong (clock ms); -1: no ping out. */
+  private pongDeadline = -1;
+  /** Why the station itself ends an open connection; counted instead of `connectionLost`. */
+  private lostKind: ErrorKind | undefined = undefined;
 
   private readonly keepOffline = (action: string, tag: CallTag): boolean => this.isTransactionMessage(action, tag);
 
@@ -164,10 +176,19 @@ export abstract class StationLink implements SessionHost<CallTag> {
         this.heartbeat(at);
         return;
       case TimerKind.CallTimeout:
-        this.session.checkTimeout(this.ctx.now());
+        // `at`, not the clock: the scheduler fires entries up to 0.5 ms early (Node timers have
+        // 1 ms granularity), and a deadline judged not yet reached by the clock was never re-armed,
+        // so the call waited for an answer for as long as the connection lived.
+        this.session.checkTimeout(Math.max(at, this.ctx.now()));
         return;
       case TimerKind.Close:
         this.closeSocket();
+        return;
+      case TimerKind.Ping:
+        this.onPingTimer(at);
+        return;
+      case TimerKind.CloseDeadline:
+        this.ws?.terminate();
         return;
       default:
         this.onStationTimer(kind, at);
@@ -186,20 +207,93 @@ export abstract class StationLink implements SessionHost<CallTag> {
     const ws = new WebSocket(url, subprotocolOf(this.group.version), {
       perMessageDeflate: false,
       handshakeTimeout: this.group.callTimeoutMs,
+      // A frame above the cap is refused as its header arrives (close 1009), before it is buffered:
+      // a CSMS sending 10 MB to thousands of stations must not cost the fleet 10 MB per station.
+      maxPayload: this.group.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     });
     this.ws = ws;
     let failedKind: ErrorKind | undefined;
     ws.on('open', () => this.onOpen(ws));
     ws.on('message', (data: Buffer) => this.session.receive(data.toString()));
+    ws.on('pong', () => this.onPong(ws));
     ws.on('unexpected-response', (_req, res) => {
       failedKind = 'handshakeRejected';
       res.resume();
       ws.terminate();
     });
     ws.on('error', (err: Error) => {
-      failedKind ??= classifySocketError(err);
+      if (ws === this.ws && this.isConnected) this.onOpenSocketError(classifySocketError(err));
+      else failedKind ??= classifySocketError(err);
     });
     ws.on('close', () => this.onClose(ws, failedKind));
+  }
+
+  /**
+   * An error on an open connection: ws has started a closing handshake (a protocol violation by
+   * the peer, such as an oversized frame) or the socket is already gone. A peer that never completes
+   * the handshake must not hold the station for ws's 30 s.
+   */
+  private onOpenSocketError(kind: ErrorKind): void {
+    if (kind === 'frameTooLarge') {
+      // ws has written the 1009 close frame; waiting for the peer's would mean reading (and
+      // discarding) the rest of the oversized frame first: megabytes per station.
+      this.lostKind ??= kind;
+      this.ws?.terminate();
+      return;
+    }
+    if (this.timerAt[TimerKind.CloseDeadline] === -1) this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
+  }
+
+  // ---- WebSocket keep-alive ----------------------------------------------------------------
+  private get pingIntervalMs(): number {
+    return this.group.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+  }
+
+  /** As long as the station waits for an answer to a CALL, unless the group says otherwise. */
+  private get pingTimeoutMs(): number {
+    return this.group.pingTimeoutMs ?? this.group.callTimeoutMs;
+  }
+
+  /**
+   * A half-open connection (the CSMS stopped reading, a peer vanished without a FIN) looks open to
+   * the station for as long as the kernel keeps it. A ping unanswered by a pong within
+   * `pingTimeoutMs` ends it. Pings go every `pingIntervalMs`, and at once when a call times out:
+   * a timeout is the first sign of a dead link, and a CSMS that is only slow still pongs (ws answers
+   * pings below the application). One timer slot serves both: while a ping is out it holds the
+   * pong deadline, otherwise the time of the next ping.
+   */
+  private onPingTimer(at: number): void {
+    if (!this.isConnected || this.ws === null) return;
+    if (this.pongDeadline < 0) {
+      this.sendPing(at);
+      return;
+    }
+    if (at < this.pongDeadline) {
+      this.setTimer(TimerKind.Ping, this.pongDeadline);
+      return;
+    }
+    this.lostKind ??= 'pingTimeout';
+    this.ws.terminate();
+  }
+
+  private sendPing(now: number): void {
+    const ws = this.ws;
+    if (this.pingTimeoutMs <= 0 || ws === null || ws.readyState !== WebSocket.OPEN) return;
+    ws.ping();
+    this.pongDeadline = now + this.pingTimeoutMs;
+    this.setTimer(TimerKind.Ping, this.pongDeadline);
+  }
+
+  private onPong(ws: WebSocket): void {
+    if (ws !== this.ws || this.pongDeadline < 0) return;
+    this.pongDeadline = -1;
+    if (this.pingIntervalMs > 0) this.setTimer(TimerKind.Ping, this.ctx.now() + this.pingIntervalMs);
+    else this.clearTimer(TimerKind.Ping);
+  }
+
+  /** A call timed out: ask the link whether it is still alive, unless a ping is already out. */
+  private probeLink(): void {
+    if (this.isConnected && this.pongDeadline < 0) this.sendPing(this.ctx.now());
   }
 
   private onOpen(ws: WebSocket): void {
@@ -218,6 +312,8 @@ export abstract class StationLink implements SessionHost<CallTag> {
     this.isConnected = true;
     this.ctx.gauge(this.group, 'connected', 1);
     this.state = StationState.Booting;
+    this.pongDeadline = -1;
+    if (this.pingIntervalMs > 0) this.setTimer(TimerKind.Ping, now + this.pingIntervalMs);
     this.session.attach();
     this.sendBoot(now, false);
   }
@@ -239,12 +335,16 @@ export abstract class StationLink implements SessionHost<CallTag> {
         this.isBooted = false;
         this.ctx.gauge(this.group, 'booted', -1);
       }
-      if (!this.closingOnPurpose) this.ctx.error(this.group, 'connectionLost');
+      if (!this.closingOnPurpose) this.ctx.error(this.group, this.lostKind ?? 'connectionLost');
     }
     this.connectFailed = false;
+    this.lostKind = undefined;
+    this.pongDeadline = -1;
     this.clearTimer(TimerKind.Boot);
     this.clearTimer(TimerKind.Heartbeat);
     this.clearTimer(TimerKind.CallTimeout);
+    this.clearTimer(TimerKind.Ping);
+    this.clearTimer(TimerKind.CloseDeadline);
     // Transaction messages wait for the next connection (an unanswered one is sent again);
     // the rest is stale by then.
     this.session.detach(this.keepOffline);
@@ -297,9 +397,9 @@ export abstract class StationLink implements SessionHost<CallTag> {
     this.closingOnPurpose = true;
     this.state = StationState.Closing;
     this.ws.close(1000);
-    // A peer that never completes the closing handshake must not hold the station.
-    const ws = this.ws;
-    setTimeout(() => ws.terminate(), 2000).unref();
+    // A peer that never completes the closing handshake must not hold the station (a timer slot of
+    // the worker's scheduler, not a Node timer per station).
+    this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
   }
 
   /** End of run: nothing new starts; the socket closes now and no reconnect follows. */
@@ -364,6 +464,7 @@ export abstract class StationLink implements SessionHost<CallTag> {
   }
 
   onCallFailed(action: string, outcome: CallOutcome, tag: CallTag, _errorCode: string): void {
+    if (outcome === CallOutcome.Timeout) this.probeLink();
     if (action === 'BootNotification') {
       if (outcome !== CallOutcome.Aborted && this.isConnected) {
         this.setTimer(TimerKind.Boot, this.ctx.now() + this.fallbackBootRetryMs());

@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { ActionSummary, Summary } from '../../src/report/summary';
+import { readSummary, runCli, tempDir, writeScenario, type CliResult } from '../helpers/fleet-cli';
+import { startChaosCsms, type Behaviour, type ChaosCsms, type ChaosOptions } from './chaos-csms';
+
+/**
+ * A tiny fleet against the chaos CSMS: a healthy group per OCPP version (identities `OK16-n`,
+ * `OK201-n`, sessions running) next to chaos groups (identities `<prefix>-n`, no sessions, so
+ * that what they send is boot, status and heartbeats only and the counts stay exact).
+ */
+export interface ChaosGroup {
+  readonly name: string;
+  readonly ocpp: '1.6' | '2.0.1';
+  readonly count: number;
+  /** Identity prefix the chaos CSMS routes to `behaviour`. */
+  readonly prefix: string;
+  readonly behaviour: Behaviour;
+}
+
+export interface ChaosRun {
+  readonly result: CliResult;
+  readonly summary: Summary;
+  readonly csms: ChaosCsms;
+}
+
+export interface ChaosRunOptions {
+  readonly groups: readonly ChaosGroup[];
+  /** Whether the two healthy groups run beside the chaos ones (default true). */
+  readonly healthy?: boolean;
+  readonly duration?: string;
+  /** Default 2 s: a healthy station must not time out because the test machine is busy. */
+  readonly callTimeout?: string;
+  readonly csms?: Omit<ChaosOptions, 'route'>;
+}
+
+export const HEALTHY_GROUPS = ['ok16', 'ok201'] as const;
+export const HEALTHY_COUNT = 2;
+
+function groupYaml(name: string, ocpp: string, count: number, identity: string, sessions: string): string {
+  return `
+  - name: ${name}
+    count: ${count}
+    ocpp: "${ocpp}"
+    identity: "${identity}"
+    heartbeatInterval: 1s
+    reconnect: { min: 300ms, max: 600ms, jitter: 0.5 }
+    sessions: ${sessions}`;
+}
+
+const HEALTHY_SESSIONS = '{ idle: 200ms, duration: 1s, meterInterval: 300ms }';
+const NO_SESSIONS = '{ idle: 1h }';
+
+export async function runAgainstChaos(name: string, options: ChaosRunOptions, closers: (() => Promise<void>)[]): Promise<ChaosRun> {
+  const route = (identity: string): Behaviour => options.groups.find((g) => identity.startsWith(`${g.prefix}-`))?.behaviour ?? 'healthy';
+  const csms = await startChaosCsms({ ...options.csms, route });
+  closers.push(() => csms.close());
+  let groups = '';
+  if (options.healthy !== false) {
+    groups += groupYaml('ok16', '1.6', HEALTHY_COUNT, 'OK16-{index}', HEALTHY_SESSIONS);
+    groups += groupYaml('ok201', '2.0.1', HEALTHY_COUNT, 'OK201-{index}', HEALTHY_SESSIONS);
+  }
+  for (const g of options.groups) groups += groupYaml(g.name, g.ocpp, g.count, `${g.prefix}-{index}`, NO_SESSIONS);
+  const yaml = `
+name: chaos-${name}
+duration: ${options.duration ?? '4s'}
+seed: 7
+callTimeout: ${options.callTimeout ?? '2s'}
+gracefulStop: 2s
+groups:${groups}
+`;
+  const dir = tempDir(`chaos-${name}`);
+  const out = join(dir, 'out');
+  const result = await runCli(['run', writeScenario(dir, name, yaml), '--url', csms.url, '--workers', '1', '--out', out, '--quiet'], 40_000);
+  let summary: Summary;
+  try {
+    summary = readSummary(out);
+  } catch {
+    throw new Error(`no summary.json (exit ${result.code}):\n${result.stderr}`);
+  }
+  return { result, summary, csms };
+}
+
+function failures(a: ActionSummary): number {
+  return a.callErrors + a.timeouts + a.invalid + a.aborted;
+}
+
+function sum(actions: Record<string, ActionSummary>, field: keyof Omit<ActionSummary, 'latencyMs' | 'serviceTimeMs' | 'dispatchDelayMs'>): number {
+  return Object.values(actions).reduce((t, a) => t + a[field], 0);
+}
+
+/**
+ * No sample lost: every record the workers wrote was aggregated, every call sent has exactly one
+ * outcome, the groups add up to the fleet, and the error kinds that mirror call outcomes agree
+ * with them.
+ */
+export function assertBooksBalance(s: Summary): void {
+  assert.equal(s.pump.recordsWritten, s.pump.recordsAggregated, 'pump: records written = records aggregated');
+  assert.ok(s.pump.recordsWritten > 0);
+  const byAction = new Map<string, number>();
+  for (const [group, g] of Object.entries(s.groups)) {
+    for (const [action, a] of Object.entries(g.actions)) {
+      assert.equal(a.sent, a.ok + failures(a), `${group}.${action}: sent = ok + callErrors + timeouts + invalid + aborted`);
+      byAction.set(action, (byAction.get(action) ?? 0) + a.sent);
+    }
+  }
+  for (const [action, a] of Object.entries(s.actions)) {
+    assert.equal(a.sent, a.ok + failures(a), `${action}: sent = ok + callErrors + timeouts + invalid + aborted`);
+    assert.equal(a.sent, byAction.get(action), `${action}: the groups add up to the fleet`);
+  }
+  assert.equal(s.errors.callError ?? 0, sum(s.actions, 'callErrors'), 'errors.callError = Σ callErrors');
+  assert.equal(s.errors.timeout ?? 0, sum(s.actions, 'timeouts'), 'errors.timeout = Σ timeouts');
+  assert.equal(s.errors.invalidResponse ?? 0, sum(s.actions, 'invalid'), 'errors.invalidResponse = Σ invalid');
+  const connectErrors = ['connectRefused', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
+  assert.equal(s.connect.attempts, s.connect.ok + s.connect.errors);
+  assert.ok(connectErrors.reduce((t, k) => t + (s.errors[k] ?? 0), 0) >= s.connect.errors, 'every failed connect has a kind');
+}
+
+/**
+ * The healthy groups kept being measured as if nothing happened next to them: all stations
+ * connected and booted once, every call answered, sessions ran, and the chaos CSMS received exactly
+ * the calls the fleet says it sent.
+ */
+export function assertHealthyUntouched(run: ChaosRun): void {
+  const { summary: s, csms } = run;
+  let sentByHealthy = 0;
+  for (const name of HEALTHY_GROUPS) {
+    const g = s.groups[name];
+    assert.ok(g, `group ${name} in the summary`);
+    assert.equal(g.fleet?.connected, HEALTHY_COUNT, `${name}: connected`);
+    assert.equal(g.fleet?.booted, HEALTHY_COUNT, `${name}: booted`);
+    for (const [action, a] of Object.entries(g.actions)) {
+      assert.equal(failures(a), 0, `${name}.${action}: no failure attributed to a healthy station ${JSON.stringify(a)}`);
+      assert.ok(a.ok > 0, `${name}.${action}: ok > 0`);
+      sentByHealthy += a.sent;
+    }
+    const expected = name === 'ok16' ? ['Authorize', 'BootNotification', 'Heartbeat', 'StartTransaction', 'StatusNotification'] : ['Authorize', 'BootNotification', 'Heartbeat', 'StatusNotification', 'TransactionEvent'];
+    for (const action of expected) assert.ok((g.actions[action]?.ok ?? 0) > 0, `${name}.${action} measured`);
+    // A healthy station's latency is that of a loopback CSMS answering at once.
+    assert.ok((g.actions.Heartbeat?.latencyMs.p50 ?? Infinity) < 100, `${name}: Heartbeat p50 ${g.actions.Heartbeat?.latencyMs.p50} ms`);
+  }
+  const received = csms.logsOf('healthy').reduce((t, l) => t + [...l.calls.values()].reduce((u, n) => u + n, 0), 0);
+  assert.equal(received, sentByHealthy, 'the CSMS received every call the healthy stations counted as sent');
+  for (const l of csms.logsOf('healthy')) assert.equal(l.connections, 1, `${l.identity}: one connection for the whole run`);
+}
+
+/** Only these error kinds, with these counts (a kind absent from `expected` must be absent). */
+export function assertErrors(s: Summary, expected: Record<string, number | ((n: number) => boolean)>): void {
+  for (const [kind, n] of Object.entries(s.errors)) {
+    const want = expected[kind];
+    assert.ok(want !== undefined, `unexpected error kind ${kind} ×${n} in ${JSON.stringify(s.errors)}`);
+    if (typeof want === 'number') assert.equal(n, want, `errors.${kind} in ${JSON.stringify(s.errors)}`);
+    else assert.ok(want(n), `errors.${kind} = ${n} in ${JSON.stringify(s.errors)}`);
+  }
+  for (const [kind, want] of Object.entries(expected)) {
+    if (typeof want === 'number' && want > 0) assert.equal(s.errors[kind], want, `errors.${kind} in ${JSON.stringify(s.errors)}`);
+  }
+}
+
+/** Sum of `field` over the actions of the named groups. */
+export function groupSum(s: Summary, groups: readonly string[], field: 'sent' | 'ok' | 'callErrors' | 'timeouts' | 'invalid' | 'aborted', action?: string): number {
+  let t = 0;
+  for (const name of groups) {
+    const g = s.groups[name];
+    if (!g) continue;
+    for (const [a, stats] of Object.entries(g.actions)) if (action === undefined || a === action) t += stats[field];
+  }
+  return t;
+}
