@@ -63,6 +63,9 @@ export const SCENARIO_FILE_SCHEMA = {
           startAt: DURATION,
           ramp: RATE,
           heartbeatInterval: DURATION,
+          pingInterval: DURATION,
+          pingTimeout: DURATION,
+          maxFrameSize: { type: 'integer', minimum: 1024, maximum: 104857600 },
           reconnect: {
             type: 'object',
             additionalProperties: false,
@@ -97,6 +100,9 @@ export interface RawGroup {
   startAt?: string | number;
   ramp?: string | number;
   heartbeatInterval?: string | number;
+  pingInterval?: string | number;
+  pingTimeout?: string | number;
+  maxFrameSize?: number;
   reconnect?: { min?: string | number; max?: string | number; jitter?: number };
   sessions?: {
     idle?: string | number;

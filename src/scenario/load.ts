@@ -215,6 +215,9 @@ function resolve(raw: RawScenario, file: string, defaultName: string, doc: Docum
     }
     if (group.sessions.meterIntervalMs < 100) throw at('sessions.meterInterval', `expected at least 100ms, got ${show(g.sessions?.meterInterval)}`);
     if (group.sessions.durationMs <= 0) throw at('sessions.duration', `expected more than 0s, got ${show(g.sessions?.duration)}`);
+    if (group.pingTimeoutMs !== undefined && group.pingTimeoutMs < 100) {
+      throw at('pingTimeout', `expected at least 100ms, got ${show(g.pingTimeout)}`);
+    }
     if (group.heartbeatIntervalMs !== undefined && group.heartbeatIntervalMs < 1000) {
       throw at('heartbeatInterval', `expected at least 1s, got ${show(g.heartbeatInterval)}`);
     }
@@ -268,6 +271,9 @@ function resolveGroup(g: RawGroup): GroupSpec {
     startAtMs: ms(g.startAt, 0),
     rampPerSec: ramp,
     heartbeatIntervalMs: g.heartbeatInterval === undefined ? undefined : ms(g.heartbeatInterval, 0),
+    pingIntervalMs: g.pingInterval === undefined ? undefined : ms(g.pingInterval, 0),
+    pingTimeoutMs: g.pingTimeout === undefined ? undefined : ms(g.pingTimeout, 0),
+    maxFrameBytes: g.maxFrameSize,
     reconnect: Object.freeze({
       minMs: ms(g.reconnect?.min, 1000),
       maxMs: ms(g.reconnect?.max, 30_000),

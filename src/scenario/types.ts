@@ -64,6 +64,12 @@ export interface GroupSpec {
   readonly rampPerSec: number;
   /** Overrides the interval the CSMS returns in BootNotification; undefined follows the CSMS. */
   readonly heartbeatIntervalMs: number | undefined;
+  /** WebSocket ping every this long (0: none); undefined: the station's default (30 s). */
+  readonly pingIntervalMs: number | undefined;
+  /** A ping without a pong for this long closes the connection; undefined: the call timeout. */
+  readonly pingTimeoutMs: number | undefined;
+  /** Largest frame a station accepts, bytes; undefined: 1 MiB. */
+  readonly maxFrameBytes: number | undefined;
   readonly reconnect: ReconnectSpec;
   readonly sessions: SessionSpec;
 }

@@ -76,8 +76,11 @@ export class WorkerRuntime implements StationContext {
     return {
       recordCall: (outcome: CallOutcome, action: number, responseMs: number, serviceMs: number) =>
         this.write(outcome as number as RecordKind, group, action, toMicros(responseMs), toMicros(serviceMs)),
-      recordIncoming: (action: number, answered: boolean, answerMs: number) =>
-        this.write(answered ? RecordKind.IncomingAnswered : RecordKind.IncomingReceived, group, action, toMicros(answerMs), 0),
+      // An action that is no OCPP action has no name to count it under in `incoming`: it is
+      // counted once, as errors.notImplemented, by the session.
+      recordIncoming: (action: number, answered: boolean, answerMs: number) => {
+        if (action >= 0) this.write(answered ? RecordKind.IncomingAnswered : RecordKind.IncomingReceived, group, action, toMicros(answerMs), 0);
+      },
       recordError: (kind: ErrorKind) => this.write(RecordKind.Error, group, errorKindCode(kind), 1, 0),
     };
   }

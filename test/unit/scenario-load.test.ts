@@ -59,6 +59,9 @@ test('a minimal scenario gets every default, named after its file', () => {
     startAtMs: 0,
     rampPerSec: 200,
     heartbeatIntervalMs: undefined,
+    pingIntervalMs: undefined,
+    pingTimeoutMs: undefined,
+    maxFrameBytes: undefined,
     reconnect: { minMs: 1000, maxMs: 30_000, jitter: 0.5 },
     sessions: { meanIdleMs: 60_000, durationMs: 1_800_000, meterIntervalMs: 60_000, powerW: 11_000, invalidTagShare: 0 },
   });
@@ -95,6 +98,9 @@ groups:
     startAt: 2s
     ramp: 3000/m
     heartbeatInterval: 5m
+    pingInterval: 20s
+    pingTimeout: 5s
+    maxFrameSize: 65536
     reconnect: { min: 500ms, max: 1m, jitter: 0 }
     sessions:
       idle: 1h
@@ -127,6 +133,9 @@ groups:
     startAtMs: 2000,
     rampPerSec: 50,
     heartbeatIntervalMs: 300_000,
+    pingIntervalMs: 20_000,
+    pingTimeoutMs: 5000,
+    maxFrameBytes: 65_536,
     reconnect: { minMs: 500, maxMs: 60_000, jitter: 0 },
     sessions: { meanIdleMs: 3_600_000, durationMs: 2_700_000, meterIntervalMs: 15_000, powerW: 22_000, invalidTagShare: 0.1 },
   });
