@@ -1,94 +1,29 @@
-import WebSocket from 'ws';
-import {
-  CallOutcome,
-  OcppSession,
-  subprotocolOf,
-  type ErrorKind,
-  type JsonObject,
-  type SessionHost,
-} from '../ocpp';
-import { nextRandom } from '../scenario/random';
-import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_PING_INTERVAL_MS } from '../thread/messages';
+import { CallOutcome, OcppSession, type JsonObject, type SessionHost } from '../ocpp';
 import type { Connector, Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
-import { classifySocketError } from './socket-errors';
+import { StationSocket, StationState, TimerKind } from './station-socket';
 
-/** Timer kinds of a station; connector k (1-based) uses ConnectorBase + k - 1. */
-export const enum TimerKind {
-  Connect = 0,
-  Boot = 1,
-  Heartbeat = 2,
-  CallTimeout = 3,
-  Close = 4,
-  /** End of run: stop the running transactions (spread over the fleet, see `windDownAt`). */
-  WindDown = 5,
-  /** WebSocket keep-alive: send the next ping, or give up on the one that is out (see `onPingTimer`). */
-  Ping = 6,
-  /** A close the peer has not completed in time: terminate the socket. */
-  CloseDeadline = 7,
-  ConnectorBase = 8,
-}
-export const TIMER_SLOTS = 64;
-
-/** How long a closing handshake may take before the socket is terminated. */
-const CLOSE_GRACE_MS = 2000;
-
-export const enum StationState {
-  Idle = 0,
-  Connecting = 1,
-  /** Open, BootNotification sent or about to be. */
-  Booting = 2,
-  Pending = 3,
-  Rejected = 4,
-  Accepted = 5,
-  Closing = 6,
-  Stopped = 7,
-}
+export { StationState, TIMER_SLOTS, TimerKind } from './station-socket';
 
 /** What a call was for: the connector or transaction it concerns, or nothing. */
 export type CallTag = Connector | Transaction | null;
 
 /**
- * The link of a virtual charge point to its CSMS: the connection, reconnects with backoff and
- * jitter, boot (Accepted, Pending, Rejected), heartbeat, the timers and the offline queue kept
- * across connections. The charging sessions built on top of it are `Station`'s.
+ * What a virtual charge point says over its socket before any charging: the OCPP-J session with
+ * its offline queue kept across connections, boot (Accepted, Pending, Rejected) and heartbeat.
+ * The charging sessions built on top of it are `Station`'s.
  */
-export abstract class StationLink implements SessionHost<CallTag> {
+export abstract class StationLink extends StationSocket implements SessionHost<CallTag> {
   readonly session: OcppSession<CallTag>;
-  state = StationState.Idle;
-  protected ws: WebSocket | null = null;
   protected heartbeatMs = 60_000;
-  private readonly timerAt: Float64Array;
-  private rng: number;
-  private attempts = 0;
-  private connectStartedAt = 0;
-  private bootCycleStartedAt = -1;
-  private everAttempted = false;
-  private everConnected = false;
   private everBooted = false;
-  private isConnected = false;
   private isBooted = false;
-  /** Set while the station closes its own socket (reset, end of run): no reconnect follows. */
-  private closingOnPurpose = false;
-  /** Reconnect right after a purposeful close (Reset). */
-  private rebootAfterClose = false;
-  /** When the ping that is out must have been answered by a pong (clock ms); -1: no ping out. */
-  private pongDeadline = -1;
-  /** Why the station itself ends an open connection; counted instead of `connectionLost`. */
-  private lostKind: ErrorKind | undefined = undefined;
 
   private readonly keepOffline = (action: string, tag: CallTag): boolean => this.isTransactionMessage(action, tag);
 
-  constructor(
-    readonly index: number,
-    readonly identity: string,
-    readonly group: StationGroup,
-    protected readonly ctx: StationContext,
-    seed: number,
-  ) {
-    this.rng = seed >>> 0 || 1;
-    this.timerAt = new Float64Array(TimerKind.ConnectorBase + group.connectors).fill(-1);
+  constructor(index: number, identity: string, group: StationGroup, ctx: StationContext, seed: number) {
+    super(index, identity, group, ctx, seed);
     this.session = new OcppSession<CallTag>(this, ctx.recorderOf(group), {
       version: group.version,
       callTimeoutMs: group.callTimeoutMs,
@@ -126,23 +61,6 @@ export abstract class StationLink implements SessionHost<CallTag> {
     if (this.isBooted) this.setTimer(TimerKind.Heartbeat, this.ctx.now() + ms);
   }
 
-  // ---- random stream ---------------------------------------------------------------------
-  protected random(): number {
-    const r = nextRandom(this.rng);
-    this.rng = r.state;
-    return r.value;
-  }
-
-  // ---- lifecycle ---------------------------------------------------------------------------
-  /** Schedule the first connection at `at` (monotonic ms). */
-  start(at: number): void {
-    this.setTimer(TimerKind.Connect, at);
-  }
-
-  get connected(): boolean {
-    return this.isConnected;
-  }
-
   get booted(): boolean {
     return this.isBooted;
   }
@@ -152,23 +70,31 @@ export abstract class StationLink implements SessionHost<CallTag> {
     return !this.session.hasPending && this.session.queued === 0;
   }
 
-  setTimer(kind: number, at: number): void {
-    this.timerAt[kind] = at;
-    this.ctx.schedule(this.index, kind, at);
+  // ---- the socket's hooks ------------------------------------------------------------------
+  protected onConnected(now: number): void {
+    this.session.attach();
+    this.sendBoot(now, false);
   }
 
-  clearTimer(kind: number): void {
-    this.timerAt[kind] = -1;
+  protected onDisconnected(): void {
+    if (this.isBooted) {
+      this.isBooted = false;
+      this.ctx.gauge(this.group, 'booted', -1);
+    }
+    this.clearTimer(TimerKind.Boot);
+    this.clearTimer(TimerKind.Heartbeat);
+    this.clearTimer(TimerKind.CallTimeout);
+    // Transaction messages wait for the next connection (an unanswered one is sent again);
+    // the rest is stale by then.
+    this.session.detach(this.keepOffline);
   }
 
-  /** Entry point of the worker's scheduler. Stale timers (superseded or cleared) are ignored. */
-  onTimer(kind: number, at: number): void {
-    if (this.timerAt[kind] !== at) return;
-    this.timerAt[kind] = -1;
+  protected onFrame(text: string): void {
+    this.session.receive(text);
+  }
+
+  protected onLinkTimer(kind: number, at: number): void {
     switch (kind) {
-      case TimerKind.Connect:
-        this.connect();
-        return;
       case TimerKind.Boot:
         this.sendBoot(at, true);
         return;
@@ -181,240 +107,18 @@ export abstract class StationLink implements SessionHost<CallTag> {
         // so the call waited for an answer for as long as the connection lived.
         this.session.checkTimeout(Math.max(at, this.ctx.now()));
         return;
-      case TimerKind.Close:
-        this.closeSocket();
-        return;
-      case TimerKind.Ping:
-        this.onPingTimer(at);
-        return;
-      case TimerKind.CloseDeadline:
-        this.ws?.terminate();
-        return;
       default:
         this.onStationTimer(kind, at);
     }
-  }
-
-  // ---- connection --------------------------------------------------------------------------
-  private connect(): void {
-    if (this.ctx.stopping || this.state === StationState.Stopped) return;
-    this.state = StationState.Connecting;
-    this.connectStartedAt = this.ctx.now();
-    if (this.bootCycleStartedAt < 0) this.bootCycleStartedAt = this.connectStartedAt;
-    if (!this.everAttempted) this.ctx.stationMilestone(this.group, 'attempted');
-    this.everAttempted = true;
-    const url = `${this.ctx.baseUrl}/${encodeURIComponent(this.identity)}`;
-    const ws = new WebSocket(url, subprotocolOf(this.group.version), {
-      perMessageDeflate: false,
-      handshakeTimeout: this.group.callTimeoutMs,
-      // A frame above the cap is refused as its header arrives (close 1009), before it is buffered:
-      // a CSMS sending 10 MB to thousands of stations must not cost the fleet 10 MB per station.
-      maxPayload: this.group.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
-    });
-    this.ws = ws;
-    let failedKind: ErrorKind | undefined;
-    ws.on('open', () => this.onOpen(ws));
-    ws.on('message', (data: Buffer) => this.session.receive(data.toString()));
-    ws.on('pong', () => this.onPong(ws));
-    ws.on('unexpected-response', (_req, res) => {
-      failedKind = 'handshakeRejected';
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('error', (err: Error) => {
-      if (ws === this.ws && this.isConnected) this.onOpenSocketError(classifySocketError(err));
-      else failedKind ??= classifySocketError(err);
-    });
-    ws.on('close', () => this.onClose(ws, failedKind));
-  }
-
-  /**
-   * An error on an open connection: ws has started a closing handshake (a protocol violation by
-   * the peer, such as an oversized frame) or the socket is already gone. A peer that never completes
-   * the handshake must not hold the station for ws's 30 s.
-   */
-  private onOpenSocketError(kind: ErrorKind): void {
-    if (kind === 'frameTooLarge') {
-      // ws has written the 1009 close frame; waiting for the peer's would mean reading (and
-      // discarding) the rest of the oversized frame first: megabytes per station.
-      this.lostKind ??= kind;
-      this.ws?.terminate();
-      return;
-    }
-    if (this.timerAt[TimerKind.CloseDeadline] === -1) this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
-  }
-
-  // ---- WebSocket keep-alive ----------------------------------------------------------------
-  private get pingIntervalMs(): number {
-    return this.group.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
-  }
-
-  /** As long as the station waits for an answer to a CALL, unless the group says otherwise. */
-  private get pingTimeoutMs(): number {
-    return this.group.pingTimeoutMs ?? this.group.callTimeoutMs;
-  }
-
-  /**
-   * A half-open connection (the CSMS stopped reading, a peer vanished without a FIN) looks open to
-   * the station for as long as the kernel keeps it. A ping unanswered by a pong within
-   * `pingTimeoutMs` ends it. Pings go every `pingIntervalMs`, and at once when a call times out:
-   * a timeout is the first sign of a dead link, and a CSMS that is only slow still pongs (ws answers
-   * pings below the application). One timer slot serves both: while a ping is out it holds the
-   * pong deadline, otherwise the time of the next ping.
-   */
-  private onPingTimer(at: number): void {
-    if (!this.isConnected || this.ws === null) return;
-    if (this.pongDeadline < 0) {
-      this.sendPing(at);
-      return;
-    }
-    if (at < this.pongDeadline) {
-      this.setTimer(TimerKind.Ping, this.pongDeadline);
-      return;
-    }
-    this.lostKind ??= 'pingTimeout';
-    this.ws.terminate();
-  }
-
-  private sendPing(now: number): void {
-    const ws = this.ws;
-    if (this.pingTimeoutMs <= 0 || ws === null || ws.readyState !== WebSocket.OPEN) return;
-    ws.ping();
-    this.pongDeadline = now + this.pingTimeoutMs;
-    this.setTimer(TimerKind.Ping, this.pongDeadline);
-  }
-
-  private onPong(ws: WebSocket): void {
-    if (ws !== this.ws || this.pongDeadline < 0) return;
-    this.pongDeadline = -1;
-    if (this.pingIntervalMs > 0) this.setTimer(TimerKind.Ping, this.ctx.now() + this.pingIntervalMs);
-    else this.clearTimer(TimerKind.Ping);
-  }
-
-  /** A call timed out: ask the link whether it is still alive, unless a ping is already out. */
-  private probeLink(): void {
-    if (this.isConnected && this.pongDeadline < 0) this.sendPing(this.ctx.now());
-  }
-
-  private onOpen(ws: WebSocket): void {
-    if (ws !== this.ws) return;
-    const now = this.ctx.now();
-    if (ws.protocol !== subprotocolOf(this.group.version)) {
-      this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, 'subprotocolMismatch');
-      this.connectFailed = true;
-      ws.terminate();
-      return;
-    }
-    this.ctx.recordConnect(this.group, true, now - this.connectStartedAt, undefined);
-    if (this.everConnected) this.ctx.count(this.group, 'reconnects');
-    else this.ctx.stationMilestone(this.group, 'connected');
-    this.everConnected = true;
-    this.isConnected = true;
-    this.ctx.gauge(this.group, 'connected', 1);
-    this.state = StationState.Booting;
-    this.pongDeadline = -1;
-    if (this.pingIntervalMs > 0) this.setTimer(TimerKind.Ping, now + this.pingIntervalMs);
-    this.session.attach();
-    this.sendBoot(now, false);
-  }
-
-  /** Set when the socket failed before the station counted it as connected. */
-  private connectFailed = false;
-
-  private onClose(ws: WebSocket, failedKind: ErrorKind | undefined): void {
-    if (ws !== this.ws) return;
-    this.ws = null;
-    const now = this.ctx.now();
-    if (!this.isConnected) {
-      // An attempt cut short by the end of the run is not a failure of the target.
-      if (!this.connectFailed && !this.closingOnPurpose) this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, failedKind ?? 'other');
-    } else {
-      this.isConnected = false;
-      this.ctx.gauge(this.group, 'connected', -1);
-      if (this.isBooted) {
-        this.isBooted = false;
-        this.ctx.gauge(this.group, 'booted', -1);
-      }
-      if (!this.closingOnPurpose) this.ctx.error(this.group, this.lostKind ?? 'connectionLost');
-    }
-    this.connectFailed = false;
-    this.lostKind = undefined;
-    this.pongDeadline = -1;
-    this.clearTimer(TimerKind.Boot);
-    this.clearTimer(TimerKind.Heartbeat);
-    this.clearTimer(TimerKind.CallTimeout);
-    this.clearTimer(TimerKind.Ping);
-    this.clearTimer(TimerKind.CloseDeadline);
-    // Transaction messages wait for the next connection (an unanswered one is sent again);
-    // the rest is stale by then.
-    this.session.detach(this.keepOffline);
-    const purposeful = this.closingOnPurpose;
-    this.closingOnPurpose = false;
-    if (this.state === StationState.Stopped) return;
-    if (purposeful && !this.rebootAfterClose) {
-      this.state = StationState.Stopped;
-      return;
-    }
-    this.state = StationState.Idle;
-    if (this.ctx.stopping) return;
-    if (this.rebootAfterClose) {
-      this.rebootAfterClose = false;
-      this.attempts = 0;
-      this.bootCycleStartedAt = -1;
-      this.setTimer(TimerKind.Connect, now + 1000);
-      return;
-    }
-    this.setTimer(TimerKind.Connect, now + this.backoffMs());
-  }
-
-  /** Exponential backoff with jitter: min · 2^attempt, capped at max, the jittered share drawn. */
-  private backoffMs(): number {
-    const { minMs, maxMs, jitter } = this.group.reconnect;
-    const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempts, 20));
-    this.attempts++;
-    return base * (1 - jitter) + base * jitter * this.random();
-  }
-
-  sendFrame(text: string): boolean {
-    const ws = this.ws;
-    if (ws === null || ws.readyState !== WebSocket.OPEN) return false;
-    ws.send(text);
-    return true;
   }
 
   armTimeout(at: number): void {
     this.setTimer(TimerKind.CallTimeout, at);
   }
 
-  /** Close the socket on purpose; `reboot` reconnects and boots again afterwards (Reset). */
-  closeSocket(reboot = false): void {
-    this.rebootAfterClose = reboot;
-    if (this.ws === null) {
-      if (!reboot) this.state = StationState.Stopped;
-      else this.setTimer(TimerKind.Connect, this.ctx.now() + 1000);
-      return;
-    }
-    this.closingOnPurpose = true;
-    this.state = StationState.Closing;
-    this.ws.close(1000);
-    // A peer that never completes the closing handshake must not hold the station (a timer slot of
-    // the worker's scheduler, not a Node timer per station).
-    this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
-  }
-
-  /** End of run: nothing new starts; the socket closes now and no reconnect follows. */
-  shutdown(): void {
-    this.state = StationState.Stopped;
-    for (let k = 0; k < this.timerAt.length; k++) this.timerAt[k] = -1;
-    if (this.ws !== null) {
-      this.closingOnPurpose = true;
-      this.ws.terminate();
-    }
-  }
-
   // ---- boot and heartbeat ------------------------------------------------------------------
   private sendBoot(due: number, retry: boolean): void {
-    if (!this.isConnected) return;
+    if (!this.connected) return;
     if (retry) this.ctx.count(this.group, 'bootRetries');
     this.state = StationState.Booting;
     this.session.call('BootNotification', this.bootPayload(), null, due, true);
@@ -431,7 +135,7 @@ export abstract class StationLink implements SessionHost<CallTag> {
     }
     if (status === 'Accepted') {
       this.state = StationState.Accepted;
-      this.attempts = 0;
+      this.resetBackoff();
       if (this.group.heartbeatIntervalMs === undefined && intervalMs > 0) this.heartbeatMs = intervalMs;
       this.ctx.recordBootAccepted(this.group, now - this.bootCycleStartedAt);
       this.bootCycleStartedAt = -1;
@@ -466,7 +170,7 @@ export abstract class StationLink implements SessionHost<CallTag> {
   onCallFailed(action: string, outcome: CallOutcome, tag: CallTag, _errorCode: string): void {
     if (outcome === CallOutcome.Timeout) this.probeLink();
     if (action === 'BootNotification') {
-      if (outcome !== CallOutcome.Aborted && this.isConnected) {
+      if (outcome !== CallOutcome.Aborted && this.connected) {
         this.setTimer(TimerKind.Boot, this.ctx.now() + this.fallbackBootRetryMs());
       }
       return;
