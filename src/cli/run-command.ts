@@ -21,11 +21,12 @@ import type { GaugeTotals } from '../metrics/gauges';
 import { InvalidArgumentError } from 'commander';
 import { COUNTER_NAMES } from '../station/counters';
 import { DEFAULT_WORKERS, duration, nonNegativeInt, positiveInt, redactUrl, targetUrl } from './options';
+import { addSecurityOptions, resolveSecurity, type SecurityFlags } from './security-options';
 import { StatusLine } from './status-line';
 import { VERSION } from './version';
 import { ExitCode, UsageError } from './exit-codes';
 
-export interface RunFlags {
+export interface RunFlags extends SecurityFlags {
   url?: string;
   cps?: number;
   duration?: number;
@@ -62,7 +63,7 @@ function shardOption(value: string): Shard {
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('run a fleet of virtual charge points against a CSMS (the embedded one when no --url is given)')
     .argument('[scenario]', 'scenario file (YAML)', DEFAULT_SCENARIO)
@@ -83,7 +84,8 @@ export function registerRunCommand(program: Command): void {
     .option('--junit <file>', 'also write a JUnit XML report: one test case per threshold, and one for protocol errors')
     .option('--shard <I/N>', 'run the I-th of N disjoint slices of the fleet (I from 1; "index/N" takes I from JOB_COMPLETION_INDEX + 1); merge the results with `ocpp-fleet merge`', shardOption)
     .option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics during the run (0 picks a port)', nonNegativeInt('--metrics-port'))
-    .option('--metrics-host <host>', 'address of the metrics server', '127.0.0.1')
+    .option('--metrics-host <host>', 'address of the metrics server', '127.0.0.1');
+  addSecurityOptions(command)
     .action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommand(file, flags);
     });
@@ -99,6 +101,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   // Parsed before anything starts: a threshold that cannot be evaluated exits 2 with nothing run.
   const thresholds = parseRunThresholds(scenario, flags.threshold ?? [], groups.map((g) => g.name));
 
+  // Credentials and TLS material are read before anything starts: a missing file is bad usage.
+  const security = resolveSecurity(flags, flags.url);
   const csms: EmbeddedCsms | undefined = flags.url === undefined ? await startEmbeddedCsms({}) : undefined;
   const baseUrl: string = flags.url ?? (csms as EmbeddedCsms).url;
   const names = {
@@ -123,6 +127,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     plan,
     groups: groupConfigs(scenario, groups),
     baseUrl,
+    security: security.security,
+    passwordOf: security.passwordOf,
     workers: flags.workers,
     durationMs,
     gracefulStopMs: scenario.gracefulStopMs,
@@ -187,6 +193,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       gracefulStopMs: scenario.gracefulStopMs,
       cps: plan.stations.length,
       ...(flags.shard === undefined ? {} : { shard: `${flags.shard.index}/${flags.shard.count}` }),
+      ...(Object.keys(security.describe).length === 0 ? {} : { security: security.describe }),
     },
     thresholds: results,
     passed,

@@ -6,13 +6,16 @@ import type { GeneratorCost } from '../report/summary';
 import { createGauges, sumGauges, type GaugeTotals } from '../metrics/gauges';
 import { createRing, RingReader } from '../metrics/ring';
 import type { FleetPlan } from '../scenario/plan';
-import type { GroupConfig, GroupOutcome, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import type { GroupConfig, GroupOutcome, StationSecurity, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
 import { splitOverWorkers } from './split';
 
 export interface FleetRunOptions {
   readonly plan: FleetPlan;
   readonly groups: readonly GroupConfig[];
   readonly baseUrl: string;
+  readonly security?: StationSecurity;
+  /** Each station's Basic auth password, if the target asks for one. */
+  readonly passwordOf?: (identity: string) => string | undefined;
   readonly workers: number;
   readonly durationMs: number;
   readonly gracefulStopMs: number;
@@ -64,7 +67,7 @@ export class FleetRun {
     const cpuStart = process.cpuUsage();
     let rssPeak = rssStart;
     let allBootedAt: number | null = null;
-    const shares = splitOverWorkers(plan, workers);
+    const shares = splitOverWorkers(plan, workers, this.options.passwordOf);
     const pool = new Piscina({
       filename: join(__dirname, '../worker/main.js'),
       minThreads: shares.length,
@@ -87,6 +90,7 @@ export class FleetRun {
       const task: WorkerTask = {
         workerIndex: w,
         baseUrl: this.options.baseUrl,
+        security: this.options.security ?? { verifyTls: true },
         groups: this.options.groups,
         stations,
         gracefulStopMs: this.options.gracefulStopMs,

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import type { OcppVersion } from '../ocpp';
 import type { CsmsCallResult } from './calls';
@@ -69,10 +70,11 @@ export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Prom
 
   const host = isWildcard(resolved.host) ? '127.0.0.1' : resolved.host;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
-  const admin = (method: string, path: string, body?: unknown): Promise<unknown> => adminRequest(host, port, method, path, body);
+  const tls = resolved.tlsCert !== '';
+  const admin = (method: string, path: string, body?: unknown): Promise<unknown> => adminRequest(tls, host, port, method, path, body);
   return {
     port,
-    url: `ws://${hostInUrl}:${port}`,
+    url: `${resolved.tlsCert === '' ? 'ws' : 'wss'}://${hostInUrl}:${port}`,
     pid: child.pid ?? -1,
     stats: () => admin('GET', '/stats') as Promise<CsmsStats>,
     stations: () => admin('GET', '/stations') as Promise<{ identity: string; version: OcppVersion }[]>,
@@ -139,10 +141,13 @@ function isWildcard(host: string): boolean {
 }
 
 /** One admin call, on a fresh connection (no agent): nothing lingers to keep a process alive. */
-function adminRequest(host: string, port: number, method: string, path: string, body?: unknown): Promise<unknown> {
+function adminRequest(tls: boolean, host: string, port: number, method: string, path: string, body?: unknown): Promise<unknown> {
   const text = body === undefined ? undefined : JSON.stringify(body);
+  const options = { host, port, method, path, agent: false, headers: text === undefined ? {} : { 'content-type': 'application/json' } };
+  // Our own child on loopback: its certificate was made for the stations, not for this client.
+  const send = tls ? (o: typeof options, cb: (res: IncomingMessage) => void) => httpsRequest({ ...o, rejectUnauthorized: false }, cb) : request;
   return new Promise((resolve, reject) => {
-    const req = request({ host, port, method, path, agent: false, headers: text === undefined ? {} : { 'content-type': 'application/json' } }, (res) => {
+    const req = send(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);

@@ -32,6 +32,8 @@ export interface ConnectStats {
   errors: number;
   /** µs, ConnectOk only. */
   latency: Histogram;
+  /** µs, the TLS part of the connect time (wss:// only). */
+  tlsHandshake: Histogram;
 }
 
 export interface BootStats {
@@ -65,7 +67,7 @@ export class Aggregator implements RecordSink {
   private readonly incomingByCode: (IncomingStats | undefined)[] = [];
   private readonly errorCounts: number[] = [];
   private readonly counterCounts: number[] = [];
-  private readonly connectStats: ConnectStats = { attempts: 0, ok: 0, errors: 0, latency: newHistogram() };
+  private readonly connectStats: ConnectStats = { attempts: 0, ok: 0, errors: 0, latency: newHistogram(), tlsHandshake: newHistogram() };
   private readonly bootStats: BootStats = { accepted: 0, timeToAccepted: newHistogram() };
   private callsTotal = 0;
   private failuresTotal = 0;
@@ -128,6 +130,9 @@ export class Aggregator implements RecordSink {
         this.connectStats.ok++;
         record(this.connectStats.latency, w1);
         this.seconds.connectOk(second, w1);
+        return;
+      case RecordKind.TlsHandshake:
+        record(this.connectStats.tlsHandshake, w1);
         return;
       case RecordKind.ConnectFail:
         this.connectStats.attempts++;

@@ -40,6 +40,8 @@ export const enum RecordKind {
   Error = 11,
   /** A counted event of interest that is not an error (code = counter id, w1 = how many). */
   Counter = 12,
+  /** A TLS handshake completed (part of the connect time, reported on its own). w1 = its time (µs). */
+  TlsHandshake = 13,
 }
 
 export const MAX_CODE = 0xfff;

@@ -119,6 +119,7 @@ function mergeSummaries(shards: Shard[], totals: Map<string, Histogram>): Summar
       ok: s.reduce((n, x) => n + x.connect.ok, 0),
       errors: s.reduce((n, x) => n + x.connect.errors, 0),
       latencyMs: latencyMs(totals.get('connect') ?? empty()),
+      ...(totals.has('tls') ? { tlsHandshakeMs: latencyMs(totals.get('tls') as Histogram) } : {}),
     },
     boot: { accepted: s.reduce((n, x) => n + x.boot.accepted, 0), timeToAcceptedMs: latencyMs(totals.get('boot') ?? empty()) },
     errors,

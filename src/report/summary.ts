@@ -90,7 +90,8 @@ export interface Summary {
   fleet: FleetInfo;
   actions: Record<string, ActionSummary>;
   incoming: Record<string, { received: number; answered: number }>;
-  connect: { attempts: number; ok: number; errors: number; latencyMs: LatencyMs };
+  /** `tlsHandshakeMs` only when connections used TLS: the handshake's share of the connect time. */
+  connect: { attempts: number; ok: number; errors: number; latencyMs: LatencyMs; tlsHandshakeMs?: LatencyMs };
   boot: { accepted: number; timeToAcceptedMs: LatencyMs };
   errors: Record<string, number>;
   counters: Record<string, number>;
@@ -158,6 +159,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
       ok: connect.ok,
       errors: connect.errors,
       latencyMs: latencyMs(connect.latency),
+      ...(connect.tlsHandshake.totalCount > 0 ? { tlsHandshakeMs: latencyMs(connect.tlsHandshake) } : {}),
     },
     boot: { accepted: boot.accepted, timeToAcceptedMs: latencyMs(boot.timeToAccepted) },
     errors: sortedRecord(aggregator.errors()),

@@ -44,6 +44,7 @@ export function formatTable(summary: Summary): string {
   }
   const c = summary.connect;
   rows.push(['(connect)', String(c.attempts), String(c.ok), String(c.errors), '-', ...latencyCells(c.latencyMs)]);
+  if (c.tlsHandshakeMs !== undefined) rows.push(['(tls)', String(c.ok), String(c.ok), '-', '-', ...latencyCells(c.tlsHandshakeMs)]);
   const b = summary.boot;
   rows.push(['(boot)', String(b.accepted), String(b.accepted), '-', '-', ...latencyCells(b.timeToAcceptedMs)]);
   return `${align(rows).join('\n')}\n`;

@@ -41,6 +41,7 @@ export function formatTotals(aggregator: Aggregator, startedAt: Date, durationMs
     for (const [action, stats] of actions) putCalls((t) => groupTag(group, t), action, stats);
   }
   put('connect', aggregator.connect.latency);
+  put('tls', aggregator.connect.tlsHandshake);
   put('boot', aggregator.boot.timeToAccepted);
   return chunks.join('');
 }

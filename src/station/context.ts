@@ -1,6 +1,21 @@
+import type { SecureContext } from 'node:tls';
 import type { CallRecorder, ErrorKind } from '../ocpp';
 import type { CounterName } from './counters';
 import type { StationGroup } from './group';
+
+/** What TLS needs, resolved once per worker: trusted CAs, verification, fleet-wide client cert. */
+export interface SharedTls {
+  /**
+   * Built once for the worker (trusted CAs, the fleet-wide client certificate): parsing a CA
+   * list costs milliseconds, so it must not happen per connection.
+   */
+  readonly context: SecureContext | undefined;
+  /** Trusted CAs for per-station contexts (undefined: the system's). */
+  readonly ca: readonly string[] | undefined;
+  readonly rejectUnauthorized: boolean;
+  /** A folder of `<identity>.pem` / `<identity>.key`: each station builds its own context once. */
+  readonly clientCertDir?: string;
+}
 
 /**
  * What a station needs from the worker that runs it: one clock, one scheduler, the metrics pump.
@@ -13,12 +28,15 @@ export interface StationContext {
   schedule(index: number, kind: number, at: number): void;
   /** Where connections go: `<baseUrl>/<identity>`. */
   readonly baseUrl: string;
+  /** TLS options shared by every station of the worker, built once (profiles 2 and 3). */
+  readonly tls: SharedTls;
   /** Whether the run is winding down: no new sessions, no reconnects. */
   readonly stopping: boolean;
   count(group: StationGroup, name: CounterName, n?: number): void;
   error(group: StationGroup, kind: ErrorKind): void;
   recordConnect(group: StationGroup, ok: boolean, ms: number, kind: ErrorKind | undefined): void;
   recordBootAccepted(group: StationGroup, ms: number): void;
+  recordTlsHandshake(group: StationGroup, ms: number): void;
   /** Gauges: connected, booted, charging (per group, summed by the coordinator). */
   gauge(group: StationGroup, which: 'connected' | 'booted' | 'charging', delta: number): void;
   /** Stations report first connect and first boot so the fleet figures count stations, not events. */

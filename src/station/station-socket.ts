@@ -5,6 +5,11 @@ import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_PING_INTERVAL_MS } from '../thread/mes
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
 import { classifySocketError } from './socket-errors';
+import { isIP } from 'node:net';
+import { connect as tlsConnect, createSecureContext, type ConnectionOptions as TlsConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SharedTls } from './context';
 
 /** Timer kinds of a station; connector k (1-based) uses ConnectorBase + k - 1. */
 export const enum TimerKind {
@@ -46,6 +51,10 @@ export const enum StationState {
  */
 export abstract class StationSocket {
   state = StationState.Idle;
+  /** HTTP Basic auth password (security profiles 1 and 2); never logged, never in a result. */
+  password: string | undefined = undefined;
+  /** Only for stations with a client certificate of their own (profile 3). */
+  private tlsContext: SecureContext | undefined = undefined;
   protected ws: WebSocket | null = null;
   /** When the current boot cycle began: its first connection attempt (-1: none under way). */
   protected bootCycleStartedAt = -1;
@@ -146,13 +155,7 @@ export abstract class StationSocket {
     if (!this.everAttempted) this.ctx.stationMilestone(this.group, 'attempted');
     this.everAttempted = true;
     const url = `${this.ctx.baseUrl}/${encodeURIComponent(this.identity)}`;
-    const ws = new WebSocket(url, subprotocolOf(this.group.version), {
-      perMessageDeflate: false,
-      handshakeTimeout: this.group.callTimeoutMs,
-      // A frame above the cap is refused as its header arrives (close 1009), before it is buffered:
-      // a CSMS sending 10 MB to thousands of stations must not cost the fleet 10 MB per station.
-      maxPayload: this.group.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
-    });
+    const ws = new WebSocket(url, subprotocolOf(this.group.version), this.socketOptions(url));
     this.ws = ws;
     let failedKind: ErrorKind | undefined;
     ws.on('open', () => this.onOpen(ws));
@@ -169,6 +172,45 @@ export abstract class StationSocket {
     });
     ws.on('close', () => this.onClose(ws, failedKind));
   }
+
+  private socketOptions(url: string): WebSocket.ClientOptions {
+    const options: WebSocket.ClientOptions = {
+      perMessageDeflate: false,
+      handshakeTimeout: this.group.callTimeoutMs,
+      // A frame above the cap is refused as its header arrives (close 1009), before it is buffered:
+      // a CSMS sending 10 MB to thousands of stations must not cost the fleet 10 MB per station.
+      maxPayload: this.group.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    };
+    if (this.password !== undefined) {
+      // OCPP security profiles 1 and 2: Basic auth, the user being the station's identity.
+      options.headers = { Authorization: `Basic ${Buffer.from(`${this.identity}:${this.password}`).toString('base64')}` };
+    }
+    if (url.startsWith('wss:')) {
+      const tls = this.ctx.tls;
+      if (tls.clientCertDir !== undefined && this.tlsContext === undefined) {
+        this.tlsContext = stationTlsContext(tls, tls.clientCertDir, this.identity);
+      }
+      options.rejectUnauthorized = tls.rejectUnauthorized;
+      // ws hands its options to createConnection; the typings only know net's signature.
+      options.createConnection = this.timedTls as unknown as WebSocket.ClientOptions['createConnection'];
+    }
+    return options;
+  }
+
+  /** tls.connect, timing the handshake on its own: it is part of the connect time, and reported apart. */
+  private readonly timedTls = (options: TlsConnectionOptions): TLSSocket => {
+    const context = this.tlsContext ?? this.ctx.tls.context;
+    const socket = tlsConnect({
+      ...options,
+      ...(context === undefined ? {} : { secureContext: context }),
+      // As ws itself does: no SNI for an IP address.
+      servername: options.servername ?? (isIP(options.host ?? '') ? '' : options.host),
+    });
+    let tcpAt = 0;
+    socket.once('connect', () => (tcpAt = this.ctx.now()));
+    socket.once('secureConnect', () => this.ctx.recordTlsHandshake(this.group, this.ctx.now() - tcpAt));
+    return socket;
+  };
 
   /**
    * An error on an open connection: ws has started a closing handshake (a protocol violation by
@@ -335,5 +377,21 @@ export abstract class StationSocket {
       this.closingOnPurpose = true;
       this.ws.terminate();
     }
+  }
+}
+
+/**
+ * The TLS context of a station with its own client certificate (profile 3), from
+ * `<dir>/<identity>.pem|.key`, built on its first connection and kept for its reconnects. A
+ * missing file leaves the station without a certificate: the CSMS refuses the handshake, and
+ * that is what is counted (`tlsError`), not a crash of the worker.
+ */
+function stationTlsContext(tls: SharedTls, dir: string, identity: string): SecureContext | undefined {
+  try {
+    const cert = readFileSync(join(dir, `${identity}.pem`));
+    const key = readFileSync(join(dir, `${identity}.key`));
+    return createSecureContext({ ca: tls.ca === undefined ? undefined : [...tls.ca], cert, key });
+  } catch {
+    return tls.context;
   }
 }

@@ -44,8 +44,25 @@ export const DEFAULT_PING_INTERVAL_MS = 30_000;
  */
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
+/**
+ * How stations secure their connections (OCPP security profiles): TLS trust, client
+ * certificates. Passwords travel per station (StationAssignment.password), never in a group.
+ */
+export interface StationSecurity {
+  /** PEM of CAs to trust in addition to the system's (--ca). */
+  readonly extraCa?: string;
+  /** Verify the CSMS's certificate (off only with --insecure). */
+  readonly verifyTls: boolean;
+  /** One client certificate and key (PEM) for every station (profile 3). */
+  readonly clientCert?: { readonly cert: string; readonly key: string };
+  /** A folder of `<identity>.pem` / `<identity>.key`, one pair per station (profile 3). */
+  readonly clientCertDir?: string;
+}
+
 export interface StationAssignment {
   readonly identity: string;
+  /** HTTP Basic auth password (security profiles 1 and 2); the user is the identity. */
+  readonly password?: string;
   readonly group: number;
   /** ms after the run's epoch. */
   readonly connectAtMs: number;
@@ -55,6 +72,7 @@ export interface StationAssignment {
 export interface WorkerTask {
   readonly workerIndex: number;
   readonly baseUrl: string;
+  readonly security: StationSecurity;
   readonly groups: readonly GroupConfig[];
   readonly stations: readonly StationAssignment[];
   readonly gracefulStopMs: number;

@@ -17,12 +17,13 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   // any call's latency.
   for (const version of new Set(groups.map((g) => g.version))) validatorsFor(version);
 
-  const rt = new WorkerRuntime(task.baseUrl, groups, task.ring, task.gauges);
+  const rt = new WorkerRuntime(task.baseUrl, task.security, groups, task.ring, task.gauges);
   task.stations.forEach((a, i) => {
     const group = groups[a.group] as StationGroup;
     (rt.outcomes[a.group] as { planned: number }).planned++;
     const station: Station =
       group.version === '1.6' ? new Station16(i, a.identity, group, rt, a.seed) : new Station201(i, a.identity, group, rt, a.seed);
+    if (a.password !== undefined) station.password = a.password;
     rt.stations.push(station);
   });
   const port = task.port;

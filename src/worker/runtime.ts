@@ -4,10 +4,11 @@ import { Gauge, GaugeWriter } from '../metrics/gauges';
 import { packHeader, RecordKind, toMicros } from '../metrics/record';
 import { RingWriter } from '../metrics/ring';
 import { counterCode, type CounterName } from '../station/counters';
-import type { StationContext } from '../station/context';
+import type { SharedTls, StationContext } from '../station/context';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import type { StationGroup } from '../station/group';
 import { Station, TIMER_SLOTS } from '../station/station';
-import type { GroupOutcome } from '../thread/messages';
+import type { GroupOutcome, StationSecurity } from '../thread/messages';
 import { Scheduler } from './scheduler';
 
 const GAUGES = { connected: Gauge.Connected, booted: Gauge.Booted, charging: Gauge.Charging } as const;
@@ -28,12 +29,16 @@ export class WorkerRuntime implements StationContext {
   /** performance.now() of this thread at the run's epoch (set by `setEpoch` when the run starts). */
   private epochPerf = 0;
 
+  readonly tls: SharedTls;
+
   constructor(
     readonly baseUrl: string,
+    security: StationSecurity,
     groups: readonly StationGroup[],
     ring: SharedArrayBuffer,
     gauges: SharedArrayBuffer,
   ) {
+    this.tls = sharedTls(security);
     this.ring = new RingWriter(ring);
     this.gauges = new GaugeWriter(gauges);
     this.scheduler = new Scheduler(this.now, (key, at) => this.dispatch(key, at));
@@ -106,6 +111,10 @@ export class WorkerRuntime implements StationContext {
     this.write(RecordKind.BootAccepted, group.index, 0, toMicros(ms), 0);
   }
 
+  recordTlsHandshake(group: StationGroup, ms: number): void {
+    this.write(RecordKind.TlsHandshake, group.index, 0, toMicros(ms), 0);
+  }
+
   gauge(group: StationGroup, which: 'connected' | 'booted' | 'charging', delta: number): void {
     this.gauges.add(group.index, GAUGES[which], delta);
   }
@@ -123,4 +132,19 @@ export class WorkerRuntime implements StationContext {
   get recordsWritten(): number {
     return this.ring.written;
   }
+}
+
+/**
+ * The TLS options every station of the worker shares. Node's `ca` option replaces the system's
+ * trust store, so extra CAs (--ca) are added to the system's roots rather than given alone.
+ */
+function sharedTls(security: StationSecurity): SharedTls {
+  const ca = security.extraCa === undefined ? undefined : [...rootCertificates, security.extraCa];
+  const shared = ca !== undefined || security.clientCert !== undefined;
+  return {
+    context: shared ? createSecureContext({ ca, ...(security.clientCert ?? {}) }) : undefined,
+    ca,
+    rejectUnauthorized: security.verifyTls,
+    ...(security.clientCertDir ? { clientCertDir: security.clientCertDir } : {}),
+  };
 }

@@ -46,6 +46,8 @@ class LiveContext implements StationContext {
     this.connects.push({ ok, at: this.now(), kind });
   }
   recordBootAccepted(): void {}
+  recordTlsHandshake(): void {}
+  readonly tls = { context: undefined, ca: undefined, rejectUnauthorized: true };
   gauge(): void {}
   stationMilestone(): void {}
   recorderOf(): CallRecorder {

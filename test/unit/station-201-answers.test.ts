@@ -47,6 +47,8 @@ class FakeContext implements StationContext {
   error(): void {}
   recordConnect(): void {}
   recordBootAccepted(): void {}
+  recordTlsHandshake(): void {}
+  readonly tls = { context: undefined, ca: undefined, rejectUnauthorized: true };
   gauge(): void {}
   stationMilestone(): void {}
   recorderOf(): CallRecorder {
