@@ -1,5 +1,14 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { BOOT_STATUSES, type BootStatus, CSMS_DEFAULTS, CSMS_FLAGS, csmsOptionProblem, type CsmsOptions } from '../csms/options';
+import {
+  BOOT_STATUSES,
+  type BootStatus,
+  CSMS_DEFAULTS,
+  CSMS_FLAGS,
+  csmsOptionProblem,
+  type CsmsOptions,
+  SECOND_CONNECTION_POLICIES,
+  type SecondConnection,
+} from '../csms/options';
 import { startCsmsServer, type CsmsServer } from '../csms/server';
 import { formatStats } from '../csms/stats';
 import { UsageError } from './exit-codes';
@@ -27,6 +36,7 @@ interface Flags {
   tlsKey?: string;
   clientCa?: string;
   basicAuth?: string;
+  secondConnection: string;
 }
 
 function optionsOf(flags: Flags): CsmsOptions {
@@ -47,6 +57,8 @@ function optionsOf(flags: Flags): CsmsOptions {
     tlsKey: flags.tlsKey,
     clientCa: flags.clientCa,
     basicAuth: flags.basicAuth,
+    // Checked against SECOND_CONNECTION_POLICIES by its flag parser.
+    secondConnection: flags.secondConnection as SecondConnection,
   };
 }
 
@@ -89,6 +101,7 @@ export function registerCsmsCommand(program: Command): void {
     .option(`${CSMS_FLAGS.tlsKey} <file>`, 'PEM private key of --tls-cert')
     .option(`${CSMS_FLAGS.clientCa} <file>`, 'PEM CA of station certificates: require a client certificate naming the station (profile 3)')
     .option(`${CSMS_FLAGS.basicAuth} <file>`, 'CSV identity,password: require HTTP Basic auth (profiles 1 and 2)')
+    .option(`${CSMS_FLAGS.secondConnection} <policy>`, `a second connection of a connected identity: replace (close the first) or refuse (HTTP 409); one of ${SECOND_CONNECTION_POLICIES.join(', ')}`, stringFlag('secondConnection'), d.secondConnection)
     .action(async (flags: Flags) => {
       await runCsms(flags);
     });

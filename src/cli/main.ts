@@ -5,9 +5,11 @@ import { ScenarioError } from '../scenario/load';
 import { registerCompareCommand } from './compare-command';
 import { registerCsmsCommand } from './csms-command';
 import { registerMergeCommand } from './merge-command';
+import { registerProbeCommand } from './probe-command';
 import { registerReportCommand } from './report-command';
 import { ExitCode, UsageError } from './exit-codes';
 import { registerRunCommand } from './run-command';
+import { NotConfirmed } from './staging-safety';
 import { redactUrls } from './options';
 import { registerValidateCommand } from './validate-command';
 import { VERSION } from './version';
@@ -32,6 +34,7 @@ function buildProgram(): Command {
   registerCompareCommand(program);
   registerMergeCommand(program);
   registerReportCommand(program);
+  registerProbeCommand(program);
   program.addHelpText(
     'after',
     '\nExit codes: 0 done, 1 thresholds failed, 2 bad usage or configuration, 3 target unreachable or run aborted.',
@@ -49,6 +52,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 function exitCodeOf(err: unknown): number {
+  if (err instanceof NotConfirmed) {
+    process.stderr.write(`${err.message}\n`);
+    return ExitCode.Aborted;
+  }
   if (err instanceof CommanderError) {
     // Help and version exit 0; everything else commander rejects is bad usage (it printed why).
     return err.exitCode === 0 ? 0 : ExitCode.Usage;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FleetRun } from '../coordinator/run-fleet';
@@ -16,12 +17,15 @@ import type { GroupOutcome } from '../thread/messages';
 import { loadScenarioFile, ScenarioError } from '../scenario/load';
 import type { Scenario } from '../scenario/types';
 import { parseShard, planFleet, scaleGroups, shardPlan, type Shard } from '../scenario/plan';
+import { planText } from '../scenario/plan-text';
+import { parseRate } from '../scenario/units';
 import { fleetRegistry, serveMetrics } from '../coordinator/live-metrics';
 import type { GaugeTotals } from '../metrics/gauges';
 import { InvalidArgumentError } from 'commander';
 import { COUNTER_NAMES } from '../station/counters';
 import { DEFAULT_WORKERS, duration, nonNegativeInt, positiveInt, redactUrl, targetUrl } from './options';
 import { addSecurityOptions, resolveSecurity, type SecurityFlags } from './security-options';
+import { confirmTarget, DEFAULT_CONFIRM_ABOVE } from './staging-safety';
 import { StatusLine } from './status-line';
 import { VERSION } from './version';
 import { ExitCode, UsageError } from './exit-codes';
@@ -41,11 +45,30 @@ export interface RunFlags extends SecurityFlags {
   shard?: Shard;
   metricsPort?: number;
   metricsHost: string;
+  /** Print the plan (charge points per worker and group, expected calls per second) and exit without connecting. */
+  dryRun?: boolean;
+  maxRate?: number;
+  localAddress?: string[];
+  yes?: boolean;
+  confirmAbove: number;
 }
 
 const CONNECT_ERROR_KINDS = ['connectRefused', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
 
 export const DEFAULT_SCENARIO = 'scenarios/smoke.yaml';
+
+function addressList(value: string): string[] {
+  const list = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const bad = list.find((a) => isIP(a) === 0);
+  if (list.length === 0 || bad !== undefined) throw new InvalidArgumentError(`--local-address takes IP addresses separated by commas, got "${bad ?? value}"`);
+  return list;
+}
+
+function rateOption(value: string): number {
+  const rate = parseRate(value);
+  if (rate === undefined) throw new InvalidArgumentError(`--max-rate must be a rate such as 500/s or 3000/m, got "${value}"`);
+  return rate;
+}
 
 /** `I/N`, or `index/N` on Kubernetes, where an Indexed Job sets JOB_COMPLETION_INDEX (from 0). */
 function shardOption(value: string): Shard {
@@ -84,7 +107,12 @@ export function registerRunCommand(program: Command): void {
     .option('--junit <file>', 'also write a JUnit XML report: one test case per threshold, and one for protocol errors')
     .option('--shard <I/N>', 'run the I-th of N disjoint slices of the fleet (I from 1; "index/N" takes I from JOB_COMPLETION_INDEX + 1); merge the results with `ocpp-fleet merge`', shardOption)
     .option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics during the run (0 picks a port)', nonNegativeInt('--metrics-port'))
-    .option('--metrics-host <host>', 'address of the metrics server', '127.0.0.1');
+    .option('--metrics-host <host>', 'address of the metrics server', '127.0.0.1')
+    .option('--dry-run', 'print the plan (charge points per worker and group, ramp, expected calls per second) and exit without connecting')
+    .option('--max-rate <rate>', 'cap on the CALLs per second the whole fleet sends, e.g. 500/s (each of N shards takes 1/N)', rateOption)
+    .option('--local-address <addresses>', 'source addresses to spread connections over, comma-separated (each has ~28,000 ports)', addressList)
+    .option('--yes', 'confirm a run against a target that is not this machine (needed without a terminal)')
+    .option('--confirm-above <n>', 'fleet size above which a non-loopback target needs confirmation', nonNegativeInt('--confirm-above'), DEFAULT_CONFIRM_ABOVE);
   addSecurityOptions(command)
     .action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommand(file, flags);
@@ -100,9 +128,14 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const durationMs = flags.duration ?? scenario.durationMs;
   // Parsed before anything starts: a threshold that cannot be evaluated exits 2 with nothing run.
   const thresholds = parseRunThresholds(scenario, flags.threshold ?? [], groups.map((g) => g.name));
+  if (flags.dryRun) {
+    process.stdout.write(planText(plan, { workers: flags.workers, durationMs }));
+    return ExitCode.Ok;
+  }
 
   // Credentials and TLS material are read before anything starts: a missing file is bad usage.
   const security = resolveSecurity(flags, flags.url);
+  if (flags.url !== undefined) await confirmTarget(flags.url, plan.stations.length, flags.confirmAbove, flags.yes === true);
   const csms: EmbeddedCsms | undefined = flags.url === undefined ? await startEmbeddedCsms({}) : undefined;
   const baseUrl: string = flags.url ?? (csms as EmbeddedCsms).url;
   const names = {
@@ -129,6 +162,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     baseUrl,
     security: security.security,
     passwordOf: security.passwordOf,
+    ...(flags.maxRate === undefined ? {} : { maxCallsPerSec: flags.maxRate / (flags.shard?.count ?? 1) }),
+    ...(flags.localAddress === undefined ? {} : { localAddresses: flags.localAddress }),
     workers: flags.workers,
     durationMs,
     gracefulStopMs: scenario.gracefulStopMs,
@@ -192,8 +227,11 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       callTimeoutMs: scenario.callTimeoutMs,
       gracefulStopMs: scenario.gracefulStopMs,
       cps: plan.stations.length,
+      timeScale: scenario.timeScale ?? 1,
       ...(flags.shard === undefined ? {} : { shard: `${flags.shard.index}/${flags.shard.count}` }),
       ...(Object.keys(security.describe).length === 0 ? {} : { security: security.describe }),
+      ...(flags.maxRate === undefined ? {} : { maxRatePerSec: flags.maxRate }),
+      ...(flags.localAddress === undefined ? {} : { localAddresses: flags.localAddress }),
     },
     thresholds: results,
     passed,

@@ -1,28 +1,19 @@
 import type { Command } from 'commander';
 import { loadScenarioFile } from '../scenario/load';
 import { planFleet } from '../scenario/plan';
-import { formatDuration } from '../scenario/units';
+import { planText } from '../scenario/plan-text';
+import { DEFAULT_WORKERS, positiveInt } from './options';
 
 /** `ocpp-fleet validate FILE`: check a scenario and print what it would run, without connecting. */
 export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
-    .description('check a scenario file and print its plan, without connecting')
+    .description('check a scenario file and print its plan (charge points per worker and group, expected calls per second), without connecting')
     .argument('<scenario>', 'scenario file (YAML)')
-    .action((file: string) => {
+    .option('--workers <n>', 'worker threads the plan is dealt over', positiveInt('--workers', 64), DEFAULT_WORKERS)
+    .action((file: string, flags: { workers: number }) => {
       const scenario = loadScenarioFile(file);
       const plan = planFleet(scenario, scenario.seed);
-      const lines = [
-        `${file}: valid`,
-        `scenario ${scenario.name}: ${plan.stations.length} charge points, duration ${formatDuration(scenario.durationMs)}, seed ${scenario.seed}`,
-      ];
-      for (const g of scenario.groups) {
-        const ramp = Number.isFinite(g.rampPerSec) ? `${g.rampPerSec}/s` : 'all at once';
-        lines.push(
-          `  group ${g.name}: ${g.count} × OCPP ${g.ocpp}, ${g.connectors} connector(s), ramp ${ramp}, ` +
-            `sessions every ~${formatDuration(g.sessions.meanIdleMs)} for ${formatDuration(g.sessions.durationMs)}`,
-        );
-      }
-      process.stdout.write(`${lines.join('\n')}\n`);
+      process.stdout.write(`${file}: valid\n${planText(plan, { workers: flags.workers, durationMs: scenario.durationMs })}`);
     });
 }

@@ -1,8 +1,14 @@
+import { sessionConfig } from '../scenario/session-config';
 import type { GroupSpec, Scenario } from '../scenario/types';
 import type { GroupConfig } from '../thread/messages';
 
-/** The plain, clonable settings workers need for each group. */
+/**
+ * The plain, clonable settings workers need for each group, in real time: the scenario's
+ * timeScale divides session timing and a heartbeat interval the group sets (the CSMS's interval
+ * is divided by the station as it arrives); call timeouts, pings and reconnects stay real.
+ */
 export function groupConfigs(scenario: Scenario, groups: readonly GroupSpec[]): GroupConfig[] {
+  const scale = scenario.timeScale ?? 1;
   return groups.map((g, index) => ({
     index,
     name: g.name,
@@ -11,12 +17,12 @@ export function groupConfigs(scenario: Scenario, groups: readonly GroupSpec[]): 
     vendor: g.vendor,
     model: g.model,
     firmware: g.firmware,
-    heartbeatIntervalMs: g.heartbeatIntervalMs,
+    heartbeatIntervalMs: g.heartbeatIntervalMs === undefined ? undefined : g.heartbeatIntervalMs / scale,
     pingIntervalMs: g.pingIntervalMs,
     pingTimeoutMs: g.pingTimeoutMs,
     maxFrameBytes: g.maxFrameBytes,
     callTimeoutMs: scenario.callTimeoutMs,
     reconnect: { ...g.reconnect },
-    sessions: { ...g.sessions },
+    sessions: sessionConfig(g.sessions, scale, scenario.startTimeOfDayMs ?? 0),
   }));
 }

@@ -17,6 +17,10 @@ export interface FleetRunOptions {
   /** Each station's Basic auth password, if the target asks for one. */
   readonly passwordOf?: (identity: string) => string | undefined;
   readonly workers: number;
+  /** --local-address: source addresses the stations' connections are spread over. */
+  readonly localAddresses?: readonly string[];
+  /** --max-rate: CALLs per second for this process's whole fleet, split evenly over its workers. */
+  readonly maxCallsPerSec?: number;
   readonly durationMs: number;
   readonly gracefulStopMs: number;
   readonly aggregator: Aggregator;
@@ -91,6 +95,8 @@ export class FleetRun {
         workerIndex: w,
         baseUrl: this.options.baseUrl,
         security: this.options.security ?? { verifyTls: true },
+        ...(this.options.localAddresses === undefined ? {} : { localAddresses: this.options.localAddresses }),
+        ...(this.options.maxCallsPerSec === undefined ? {} : { maxCallsPerSec: this.options.maxCallsPerSec / shares.length }),
         groups: this.options.groups,
         stations,
         gracefulStopMs: this.options.gracefulStopMs,

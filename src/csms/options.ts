@@ -7,6 +7,15 @@ export type BootStatus = 'Accepted' | 'Pending' | 'Rejected';
 
 export const BOOT_STATUSES: readonly BootStatus[] = ['Accepted', 'Pending', 'Rejected'];
 
+/**
+ * What happens when a station connects while a connection of the same identity is open: the
+ * newest wins (`replace`: the old one is likely dead), or the newcomer is refused with HTTP 409
+ * (`refuse`: a locked-down CSMS that will not let a second client take an identity over).
+ */
+export type SecondConnection = 'replace' | 'refuse';
+
+export const SECOND_CONNECTION_POLICIES: readonly SecondConnection[] = ['replace', 'refuse'];
+
 export interface CsmsOptions {
   /** TCP port; 0 picks a free one. */
   port: number;
@@ -46,6 +55,8 @@ export interface CsmsOptions {
    * station's identity and password (security profiles 1 and 2). Passwords are never printed.
    */
   basicAuth?: string;
+  /** A second connection of an identity already connected: `replace` the first (default) or `refuse` it. */
+  secondConnection?: SecondConnection;
 }
 
 export type ResolvedCsmsOptions = Readonly<Required<CsmsOptions>>;
@@ -65,6 +76,7 @@ export const CSMS_DEFAULTS: Readonly<Omit<ResolvedCsmsOptions, 'port'>> = Object
   tlsKey: '',
   clientCa: '',
   basicAuth: '',
+  secondConnection: 'replace',
 });
 
 /** Longest delay or timeout accepted: setTimeout's own limit (2^31 - 1 ms). */
@@ -116,6 +128,10 @@ const RULES: Readonly<Record<keyof CsmsOptions, Rule>> = {
   tlsKey: pathRule,
   clientCa: pathRule,
   basicAuth: pathRule,
+  secondConnection: (value) =>
+    typeof value === 'string' && (SECOND_CONNECTION_POLICIES as readonly string[]).includes(value)
+      ? undefined
+      : `must be one of ${SECOND_CONNECTION_POLICIES.join(', ')}`,
 };
 
 /** What is wrong with `value` for option `name`, or undefined when it is acceptable. */
@@ -172,4 +188,5 @@ export const CSMS_FLAGS: Readonly<Record<keyof CsmsOptions, string>> = {
   tlsKey: '--tls-key',
   clientCa: '--client-ca',
   basicAuth: '--basic-auth',
+  secondConnection: '--second-connection',
 };

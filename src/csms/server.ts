@@ -131,6 +131,11 @@ class OcppCsms implements CsmsServer, CsmsCore {
       if (verdict === 'badCertificate') return this.refuse(socket, 403, 'the client certificate does not name this station');
       return this.refuse(socket, 401, 'unknown station or wrong password', 'WWW-Authenticate: Basic realm="OCPP"\r\n');
     }
+    // After authentication, so that only the station itself learns whether it is connected.
+    if (this.options.secondConnection === 'refuse' && this.connections.has(identity)) {
+      this.counters.connectionsSecondRefused++;
+      return this.refuse(socket, 409, 'this station is already connected');
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity, version));
   }
 

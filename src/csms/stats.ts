@@ -32,12 +32,14 @@ export interface CsmsStats {
   connections: {
     now: number;
     accepted: number;
-    /** Upgrades refused: no OCPP subprotocol offered, no identity in the URL, or auth failed. */
+    /** Upgrades refused: no OCPP subprotocol offered, no identity in the URL, auth failed, or a second connection refused. */
     refused: number;
     /** Refusals by the security profile: no Basic credentials, wrong ones, a certificate that does not name the station. */
     authFailures: { missingCredentials: number; badCredentials: number; badCertificate: number };
     /** Connections closed because the same identity connected again. */
     replaced: number;
+    /** Upgrades refused with 409 because the identity was already connected (`secondConnection: refuse`). */
+    secondRefused: number;
     byVersion: Record<OcppVersion, { now: number; accepted: number }>;
   };
   /** Station-initiated CALLs by action ("(unknown)" for names that are no OCPP action). */
@@ -90,6 +92,7 @@ export class CsmsCounters {
   /** Upgrades refused by the security profile, by reason. */
   readonly authFailures = { missingCredentials: 0, badCredentials: 0, badCertificate: 0 };
   connectionsReplaced = 0;
+  connectionsSecondRefused = 0;
   readonly versionNow: Record<OcppVersion, number> = { '1.6': 0, '2.0.1': 0 };
   readonly versionAccepted: Record<OcppVersion, number> = { '1.6': 0, '2.0.1': 0 };
 
@@ -186,6 +189,7 @@ export class CsmsCounters {
         refused: this.connectionsRefused,
         authFailures: { ...this.authFailures },
         replaced: this.connectionsReplaced,
+        secondRefused: this.connectionsSecondRefused,
         byVersion: {
           '1.6': { now: this.versionNow['1.6'], accepted: this.versionAccepted['1.6'] },
           '2.0.1': { now: this.versionNow['2.0.1'], accepted: this.versionAccepted['2.0.1'] },

@@ -53,6 +53,11 @@ export interface SessionHost<Tag> {
   beforeSend(action: string, payload: JsonObject, tag: Tag): boolean;
   /** Ask for `checkTimeout` to be called at `at` (clock ms). */
   armTimeout(at: number): void;
+  /**
+   * A rate limit on the host's CALLs (--max-rate): false holds the queue until the host calls
+   * `resume()`. Undefined: no limit. Answers to the peer's CALLs are never held.
+   */
+  mayCall?(): boolean;
 }
 
 /** How many timed-out call ids a session remembers to recognise late answers. */
@@ -194,6 +199,11 @@ export class OcppSession<Tag> {
     } else {
       this.queue.push(entry);
     }
+    this.pump();
+  }
+
+  /** The host may call again (a rate limit let it): send what waits. */
+  resume(): void {
     this.pump();
   }
 
@@ -339,6 +349,7 @@ export class OcppSession<Tag> {
     while (this.attached && this.pendingId === '' && this.queue.length > 0) {
       const head = this.queue[0] as QueuedCall<Tag>;
       if (!this.gateOpen && !head.bypassGate) return;
+      if (this.host.mayCall !== undefined && !this.host.mayCall()) return;
       this.queue.shift();
       if (!this.host.beforeSend(head.action, head.payload, head.tag)) continue;
       if (!this.sendsOutgoing(head.action) || this.outgoingInvalid(this.validators.request(head.action), head.payload)) {

@@ -1,17 +1,19 @@
 /**
  * The JSON schema of a scenario file as written by people (units as strings). Checked with ajv
  * so that every error names its field; unit strings are matched here by pattern and converted by
- * `units.ts` after validation.
+ * `units.ts` after validation. Pieces shared by several fields are in `file-schema-parts.ts`.
  */
-const DURATION = { type: ['string', 'number'], pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$', minimum: 0 } as const;
-const RATE = {
-  anyOf: [
-    { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*/\\s*(ms|s|m|h)\\s*$' },
-    { type: 'string', enum: ['all'] },
-    { type: 'number', exclusiveMinimum: 0 },
-  ],
-} as const;
-const SHARE = { type: 'number', minimum: 0, maximum: 1 } as const;
+import {
+  ARRIVAL,
+  DURATION,
+  DURATION_DISTRIBUTION,
+  PERCENT_DISTRIBUTION,
+  RAMP,
+  SHARE,
+  TIME_OF_DAY,
+} from './file-schema-parts';
+import { MEASURANDS, STOP_REASONS, TAG_POOLS } from './types';
+
 /**
  * A threshold is a string ("BootNotification.p99 < 800ms") or, to abort on failure, a mapping.
  * One union type rather than anyOf: a wrong item then gets "expected a string or a mapping".
@@ -30,17 +32,53 @@ const THRESHOLD = {
   },
 } as const;
 
+const NAME = { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9._-]+$', description: 'letters, digits, ".", "_" or "-"' } as const;
+
+const SESSIONS = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    idle: DURATION,
+    arrival: ARRIVAL,
+    duration: DURATION_DISTRIBUTION,
+    meterInterval: DURATION,
+    measurands: { type: 'array', minItems: 1, maxItems: MEASURANDS.length, uniqueItems: true, items: { enum: MEASURANDS } },
+    powerKw: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
+    rampUp: DURATION,
+    evCapacityKwh: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
+    startSocPercent: PERCENT_DISTRIBUTION,
+    idTags: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        pool: { enum: TAG_POOLS },
+        size: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+        invalidShare: SHARE,
+      },
+    },
+    invalidTagShare: SHARE,
+    stopReasons: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: Object.fromEntries(STOP_REASONS.map((r) => [r, { type: 'number', minimum: 0 }])),
+    },
+  },
+} as const;
+
 export const SCENARIO_FILE_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['groups'],
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9._-]+$' },
+    name: { ...NAME, maxLength: 80 },
     description: { type: 'string' },
     duration: DURATION,
     seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
     callTimeout: DURATION,
     gracefulStop: DURATION,
+    timeScale: { type: 'number', exclusiveMinimum: 0, maximum: 100_000 },
+    startTimeOfDay: TIME_OF_DAY,
     thresholds: { type: 'array', maxItems: 1000, items: THRESHOLD },
     groups: {
       type: 'array',
@@ -51,7 +89,7 @@ export const SCENARIO_FILE_SCHEMA = {
         additionalProperties: false,
         required: ['name', 'count', 'ocpp'],
         properties: {
-          name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' },
+          name: { ...NAME, maxLength: 64 },
           count: { type: 'integer', minimum: 0, maximum: 1000000 },
           // No `type`: an unquoted `ocpp: 1.6` (a YAML number) gets the enum's message, with a hint.
           ocpp: { enum: ['1.6', '2.0.1'] },
@@ -61,7 +99,7 @@ export const SCENARIO_FILE_SCHEMA = {
           model: { type: 'string', minLength: 1, maxLength: 20 },
           firmware: { type: 'string', maxLength: 50 },
           startAt: DURATION,
-          ramp: RATE,
+          ramp: RAMP,
           heartbeatInterval: DURATION,
           pingInterval: DURATION,
           pingTimeout: DURATION,
@@ -71,22 +109,41 @@ export const SCENARIO_FILE_SCHEMA = {
             additionalProperties: false,
             properties: { min: DURATION, max: DURATION, jitter: SHARE },
           },
-          sessions: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              idle: DURATION,
-              duration: DURATION,
-              meterInterval: DURATION,
-              powerKw: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
-              invalidTagShare: SHARE,
-            },
-          },
+          sessions: SESSIONS,
         },
       },
     },
   },
 } as const;
+
+type Duration = string | number;
+type Rate = string | number;
+
+export type RawRamp = Rate | { linear?: { from: Rate; to: Rate; over: Duration }; steps?: { at: Duration; rate: Rate }[] };
+export type RawDuration =
+  | Duration
+  | { uniform?: { min: Duration; max: Duration }; normal?: { mean: Duration; sd: Duration }; lognormal?: { median: Duration; sigma: number } };
+export type RawPercent = number | { uniform?: { min: number; max: number }; normal?: { mean: number; sd: number } };
+export interface RawArrival {
+  poisson?: { meanIdle: Duration };
+  fixed?: { every: Duration };
+  dailyCurve?: { points: [string, number][]; peakPerHour: number };
+}
+
+export interface RawSessions {
+  idle?: Duration;
+  arrival?: RawArrival;
+  duration?: RawDuration;
+  meterInterval?: Duration;
+  measurands?: (typeof MEASURANDS)[number][];
+  powerKw?: number;
+  rampUp?: Duration;
+  evCapacityKwh?: number;
+  startSocPercent?: RawPercent;
+  idTags?: { pool?: (typeof TAG_POOLS)[number]; size?: number; invalidShare?: number };
+  invalidTagShare?: number;
+  stopReasons?: Partial<Record<(typeof STOP_REASONS)[number], number>>;
+}
 
 export interface RawGroup {
   name: string;
@@ -97,31 +154,27 @@ export interface RawGroup {
   vendor?: string;
   model?: string;
   firmware?: string;
-  startAt?: string | number;
-  ramp?: string | number;
-  heartbeatInterval?: string | number;
-  pingInterval?: string | number;
-  pingTimeout?: string | number;
+  startAt?: Duration;
+  ramp?: RawRamp;
+  heartbeatInterval?: Duration;
+  pingInterval?: Duration;
+  pingTimeout?: Duration;
   maxFrameSize?: number;
-  reconnect?: { min?: string | number; max?: string | number; jitter?: number };
-  sessions?: {
-    idle?: string | number;
-    duration?: string | number;
-    meterInterval?: string | number;
-    powerKw?: number;
-    invalidTagShare?: number;
-  };
+  reconnect?: { min?: Duration; max?: Duration; jitter?: number };
+  sessions?: RawSessions;
 }
 
 export interface RawScenario {
   name?: string;
   description?: string;
-  duration?: string | number;
+  duration?: Duration;
   seed?: number;
-  callTimeout?: string | number;
-  gracefulStop?: string | number;
+  callTimeout?: Duration;
+  gracefulStop?: Duration;
+  timeScale?: number;
+  startTimeOfDay?: string;
   thresholds?: RawThreshold[];
   groups: RawGroup[];
 }
 
-export type RawThreshold = string | { threshold: string; abortOnFail?: boolean; abortGracePeriod?: string | number };
+export type RawThreshold = string | { threshold: string; abortOnFail?: boolean; abortGracePeriod?: Duration };

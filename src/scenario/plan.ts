@@ -1,4 +1,5 @@
 import { hashString, streamSeed } from './random';
+import { rampOffsetMs, rampRateAt } from './ramp';
 import type { GroupSpec, Scenario } from './types';
 
 /**
@@ -50,11 +51,12 @@ export function planFleet(scenario: Scenario, seed: number, groups: readonly Gro
       const identity = formatIdentity(group.identity, i + 1);
       if (seen.has(identity)) throw new Error(`identity ${identity} of group ${group.name} is used twice`);
       seen.add(identity);
-      // Paced connections, spread evenly; within a step, a small identity-derived offset keeps
-      // stations that share a slot from starting in a burst of the tool's own making.
-      const step = Number.isFinite(group.rampPerSec) ? 1000 / group.rampPerSec : 0;
+      // Paced connections at the ramp's times; within a slot, a small identity-derived offset
+      // keeps stations that share it from starting in a burst of the tool's own making.
+      const at = rampOffsetMs(group.ramp, i);
+      const step = 1000 / rampRateAt(group.ramp, at);
       const offset = step > 0 ? (hashString(identity) / 4294967296) * Math.min(step, 1) : 0;
-      stations.push({ identity, group: g, connectAtMs: group.startAtMs + i * step + offset, seed: streamSeed(seed, identity) });
+      stations.push({ identity, group: g, connectAtMs: group.startAtMs + at + offset, seed: streamSeed(seed, identity) });
     }
   });
   return Object.freeze({ scenario, seed, groups, stations });

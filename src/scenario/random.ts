@@ -50,6 +50,13 @@ export class RandomStream {
     return min + (max - min) * this.next();
   }
 
+  /** Standard normal (Box-Muller; two draws, one value, so every call uses the stream alike). */
+  normal(): number {
+    const u1 = this.next();
+    const u2 = this.next();
+    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
   get seed(): number {
     return this.state;
   }

@@ -11,6 +11,13 @@ export interface Scenario {
   readonly callTimeoutMs: number;
   /** After the duration: time for running transactions to stop cleanly before sockets close. */
   readonly gracefulStopMs: number;
+  /**
+   * Scenario time per real time: session timing, heartbeats and meter intervals run this many
+   * times faster (a day in 24 minutes at 60). Optional for scenarios built in code: 1.
+   */
+  readonly timeScale?: number;
+  /** Time of day (ms after midnight) at the run's start, for daily arrival curves. Optional: 0. */
+  readonly startTimeOfDayMs?: number;
   readonly groups: readonly GroupSpec[];
   /**
    * Pass/fail criteria as written; their grammar and metric names are checked by the run command.
@@ -39,14 +46,77 @@ export interface ReconnectSpec {
   readonly jitter: number;
 }
 
+/**
+ * How a group opens its connections: at a constant rate, all at once, a rate changing linearly,
+ * or rates by steps (each from its `atMs` after the group's start until the next).
+ */
+export type RampSpec =
+  | { readonly kind: 'rate'; readonly perSec: number }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'linear'; readonly fromPerSec: number; readonly toPerSec: number; readonly overMs: number }
+  | { readonly kind: 'steps'; readonly steps: readonly { readonly atMs: number; readonly perSec: number }[] };
+
+/** A distribution of positive numbers (durations in ms, state of charge in %). */
+export type Distribution =
+  | { readonly kind: 'fixed'; readonly value: number }
+  | { readonly kind: 'uniform'; readonly min: number; readonly max: number }
+  /** Truncated: draws at or below 0 are drawn again. */
+  | { readonly kind: 'normal'; readonly mean: number; readonly sd: number }
+  | { readonly kind: 'lognormal'; readonly median: number; readonly sigma: number };
+
+/** When vehicles arrive at a free connector (times in ms; scenario time in a SessionSpec). */
+export type ArrivalSpec =
+  /** Poisson: idle times between sessions are exponential with this mean. */
+  | { readonly kind: 'poisson'; readonly meanIdleMs: number }
+  /** On a grid `every` apart, at a phase drawn from the connector's identity; busy points are skipped. */
+  | { readonly kind: 'fixed'; readonly everyMs: number }
+  /**
+   * Poisson with a rate following the time of day: `points` are (ms after midnight, level), joined
+   * linearly and around midnight; the highest level arrives at `peakPerHour` (scenario hours).
+   */
+  | { readonly kind: 'dailyCurve'; readonly points: readonly (readonly [number, number])[]; readonly peakPerHour: number };
+
+/** Stop reasons a scenario may draw (OCPP 1.6 Reason; 2.0.1 ReasonEnumType has them all too). */
+export const STOP_REASONS = ['Local', 'EVDisconnected', 'EmergencyStop', 'PowerLoss', 'Reboot', 'Other'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
+/** Measurands a station can report; valid in both versions' MeasurandEnumType. */
+export const MEASURANDS = ['Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Voltage', 'SoC'] as const;
+export type Measurand = (typeof MEASURANDS)[number];
+
+export const TAG_POOLS = ['unique', 'shared', 'hot'] as const;
+export type TagPool = (typeof TAG_POOLS)[number];
+
+export interface IdTagSpec {
+  /** unique: one per connector of each charge point; shared: a fleet-wide pool; hot: a few, skewed. */
+  readonly pool: TagPool;
+  /** Tags in a shared or hot pool. */
+  readonly size: number;
+  /** Share of sessions presented with a tag the CSMS should refuse (`INVALID…`). */
+  readonly invalidShare: number;
+}
+
+export interface EvSpec {
+  readonly capacityWh: number;
+  /** State of charge on arrival, %. */
+  readonly startSocPercent: Distribution;
+}
+
+/** Charging sessions of a group, in scenario time (the run divides by the scenario's timeScale). */
 export interface SessionSpec {
-  /** Mean idle time between sessions on a connector; arrivals are a Poisson process. */
-  readonly meanIdleMs: number;
-  readonly durationMs: number;
+  readonly arrival: ArrivalSpec;
+  /** Plug-in to stop, ms; shortened when the EV gets full. */
+  readonly duration: Distribution;
   readonly meterIntervalMs: number;
   readonly powerW: number;
-  /** Share of sessions presented with an id tag the CSMS should refuse. */
-  readonly invalidTagShare: number;
+  /** Power rises linearly from 0 over this long at the start of a transaction. */
+  readonly rampUpMs: number;
+  /** Undefined: the EV never gets full. */
+  readonly ev: EvSpec | undefined;
+  readonly idTags: IdTagSpec;
+  /** Weights of the stop reasons of sessions that end as planned, in STOP_REASONS order. */
+  readonly stopReasons: readonly (readonly [StopReason, number])[];
+  readonly measurands: readonly Measurand[];
 }
 
 export interface GroupSpec {
@@ -60,8 +130,7 @@ export interface GroupSpec {
   readonly model: string;
   readonly firmware: string;
   readonly startAtMs: number;
-  /** Connections opened per second; Infinity opens them all at once. */
-  readonly rampPerSec: number;
+  readonly ramp: RampSpec;
   /** Overrides the interval the CSMS returns in BootNotification; undefined follows the CSMS. */
   readonly heartbeatIntervalMs: number | undefined;
   /** WebSocket ping every this long (0: none); undefined: the station's default (30 s). */

@@ -1,3 +1,5 @@
+import type { PlannedSession, SessionCursor } from '../scenario/sessions';
+
 /**
  * One connector (1.6) or EVSE with one connector (2.0.1) and the charging session on it. Plain
  * fields, no methods that allocate: a station holds one per connector for the whole run.
@@ -36,7 +38,7 @@ export class Connector {
   operative = true;
   /** Energy register in Wh: monotonic over the whole run, as a real meter. */
   energyWh = 0;
-  /** Instantaneous power while charging, W. */
+  /** Power of the running session once ramped up, W (the group's, or a CSMS limit below it); 0 when idle. */
   powerW = 0;
   /** When energyWh was last brought up to date (monotonic ms). */
   energyAt = 0;
@@ -48,12 +50,45 @@ export class Connector {
   /** A charging limit from SetChargingProfile, W; undefined when none. */
   limitW: number | undefined = undefined;
   sessionsStarted = 0;
+  /** This connector's planned sessions; created when the station first schedules one. */
+  cursor: SessionCursor | undefined = undefined;
+  /** The planned session whose vehicle is due next (kept while the connector is busy or the station down). */
+  next: PlannedSession | undefined = undefined;
+  /** The planned session running now; undefined for a session the CSMS started. */
+  planned: PlannedSession | undefined = undefined;
+  /** When the running session began to draw power (monotonic ms); its power rises over `rampMs` from there. */
+  chargeFrom = 0;
+  /** Ramp-up of the power at the start of a session, real ms (0: full power at once). */
+  rampMs = 0;
+  /** Scenario time per real time: the register counts scenario energy, so it grows this much faster. */
+  energyScale = 1;
+  /** State of charge of the EV on arrival (%), and the register then; undefined when the EV is not modelled. */
+  startSoc: number | undefined = undefined;
+  sessionFromWh = 0;
 
   constructor(readonly id: number) {}
 
-  /** Bring the energy register up to `now`. */
+  /** Instantaneous power at `t`: rising linearly over the ramp, then `powerW`. */
+  powerAt(t: number): number {
+    if (this.rampMs <= 0 || t >= this.chargeFrom + this.rampMs) return this.powerW;
+    return (this.powerW * Math.max(0, t - this.chargeFrom)) / this.rampMs;
+  }
+
+  /** Bring the energy register up to `now` (exact on the ramp: the power is linear in time there). */
   advance(now: number): void {
-    if (this.powerW > 0 && now > this.energyAt) this.energyWh += (this.powerW * (now - this.energyAt)) / 3_600_000;
+    const from = this.energyAt;
+    if (this.powerW > 0 && now > from) {
+      const rampEnd = this.chargeFrom + this.rampMs;
+      const mid = Math.min(now, Math.max(from, rampEnd));
+      const wattMs = ((this.powerAt(from) + this.powerAt(mid)) / 2) * (mid - from) + this.powerW * (now - mid);
+      this.energyWh += (wattMs * this.energyScale) / 3_600_000;
+    }
     this.energyAt = now;
+  }
+
+  /** State of charge now (%), from the energy delivered since arrival; undefined when the EV is not modelled. */
+  socPercent(capacityWh: number): number | undefined {
+    if (this.startSoc === undefined || !(capacityWh > 0)) return undefined;
+    return Math.min(100, this.startSoc + (100 * (this.energyWh - this.sessionFromWh)) / capacityWh);
   }
 }

@@ -24,10 +24,16 @@ export interface SharedTls {
 export interface StationContext {
   /** Monotonic ms (performance.now of this thread). */
   now(): number;
+  /** The moment `ms` after the run's epoch, on the `now()` clock: the plan counts from the epoch. */
+  atEpochOffset(ms: number): number;
   /** Call `onTimer(kind, at)` of station `index` at `at`; a later schedule of the same kind supersedes. */
   schedule(index: number, kind: number, at: number): void;
   /** Where connections go: `<baseUrl>/<identity>`. */
   readonly baseUrl: string;
+  /** --max-rate: a token for one CALL of `station`, or false (it is resumed when one is free). */
+  takeCallToken?(station: { resumeCalls(): void }): boolean;
+  /** Source addresses to spread connections over; undefined: the system's choice. */
+  readonly localAddresses: readonly string[] | undefined;
   /** TLS options shared by every station of the worker, built once (profiles 2 and 3). */
   readonly tls: SharedTls;
   /** Whether the run is winding down: no new sessions, no reconnects. */

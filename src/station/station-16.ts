@@ -1,6 +1,7 @@
 import type { JsonObject } from '../ocpp';
 import { Connector, Phase, type Transaction } from './connector';
 import { handleIncoming16 } from './incoming-16';
+import { meterSamples } from './meter-sample';
 import { Station, type CallTag } from './station';
 
 /** 1.6 connector statuses (OCPP 1.6 §7.7 ChargePointStatus) of the phases a connector goes through. */
@@ -79,25 +80,15 @@ export class Station16 extends Station {
   }
 
   protected sendMeterValues(c: Connector, tx: Transaction, due: number): void {
-    c.advance(due);
-    const payload = {
-      connectorId: c.id,
-      transactionId: 0,
-      meterValue: [
-        {
-          timestamp: new Date().toISOString(),
-          sampledValue: [
-            {
-              value: String(Math.floor(c.energyWh)),
-              context: 'Sample.Periodic',
-              measurand: 'Energy.Active.Import.Register',
-              unit: 'Wh',
-            },
-            { value: String(Math.round(c.powerW)), context: 'Sample.Periodic', measurand: 'Power.Active.Import', unit: 'W' },
-          ],
-        },
-      ],
-    };
+    // OCPP 1.6 §7.43 SampledValue: the value is a string; SoC is measured at the EV.
+    const sampledValue = meterSamples(c, this.group, due).map((m) => ({
+      value: String(m.value),
+      context: 'Sample.Periodic',
+      measurand: m.measurand,
+      ...(m.location === undefined ? {} : { location: m.location }),
+      unit: m.unit,
+    }));
+    const payload = { connectorId: c.id, transactionId: 0, meterValue: [{ timestamp: new Date().toISOString(), sampledValue }] };
     this.queueTransactionMessage('MeterValues', payload, tx, due);
   }
 

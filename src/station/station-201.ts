@@ -3,6 +3,7 @@ import { hashString } from '../scenario/random';
 import { Connector, Phase, type Transaction } from './connector';
 import { deviceReport } from './device-model-201';
 import { handleIncoming201 } from './incoming-201';
+import { meterSamples } from './meter-sample';
 import { Station, StationState, type CallTag } from './station';
 
 /** 2.0.1 connector status (OCPP 2.0.1 ConnectorStatusEnumType) of a connector's phase. */
@@ -25,6 +26,10 @@ const STOP_REASONS: Readonly<Record<string, readonly [string, string]>> = {
   ImmediateReset: ['ImmediateReset', 'ResetCommand'],
   UnlockCommand: ['Other', 'UnlockCommand'],
   EVDisconnected: ['EVDisconnected', 'EVCommunicationLost'],
+  EmergencyStop: ['EmergencyStop', 'AbnormalCondition'],
+  PowerLoss: ['PowerLoss', 'AbnormalCondition'],
+  Reboot: ['Reboot', 'ResetCommand'],
+  Other: ['Other', 'AbnormalCondition'],
 };
 
 /** A virtual OCPP 2.0.1 charging station; each EVSE has one connector (connectorId 1). */
@@ -91,16 +96,16 @@ export class Station201 extends Station {
     };
   }
 
-  private meterValue(c: Connector, context: string): JsonObject[] {
-    return [
-      {
-        timestamp: new Date().toISOString(),
-        sampledValue: [
-          { value: Math.floor(c.energyWh), context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
-          { value: Math.round(c.powerW), context, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } },
-        ],
-      },
-    ];
+  /** A MeterValueType of the group's measurands (2.0.1: numeric values, units in unitOfMeasure). */
+  private meterValue(c: Connector, context: string, at: number): JsonObject[] {
+    const sampledValue = meterSamples(c, this.group, at).map((m) => ({
+      value: m.value,
+      context,
+      measurand: m.measurand,
+      ...(m.location === undefined ? {} : { location: m.location }),
+      unitOfMeasure: { unit: m.unit },
+    }));
+    return [{ timestamp: new Date().toISOString(), sampledValue }];
   }
 
   protected startTransaction(c: Connector, idTag: string, due: number): void {
@@ -122,21 +127,21 @@ export class Station201 extends Station {
       ...(remote ? { remoteStartId: tx.remoteStartId } : {}),
     });
     payload.idToken = { idToken: idTag, type: 'ISO14443' };
-    payload.meterValue = this.meterValue(c, 'Transaction.Begin');
+    payload.meterValue = this.meterValue(c, 'Transaction.Begin', due);
     this.queueTransactionMessage('TransactionEvent', payload, tx, due);
   }
 
   protected sendMeterValues(c: Connector, tx: Transaction, due: number): void {
     c.advance(due);
     const payload = this.event('Updated', 'MeterValuePeriodic', c, tx, { chargingState: 'Charging' });
-    payload.meterValue = this.meterValue(c, 'Sample.Periodic');
+    payload.meterValue = this.meterValue(c, 'Sample.Periodic', due);
     this.queueTransactionMessage('TransactionEvent', payload, tx, due);
   }
 
   protected stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void {
     const [stoppedReason, trigger] = STOP_REASONS[reason] ?? ['Other', 'AbnormalCondition'];
     const payload = this.event('Ended', trigger, c, tx, { chargingState: 'Idle', stoppedReason });
-    payload.meterValue = this.meterValue(c, 'Transaction.End');
+    payload.meterValue = this.meterValue(c, 'Transaction.End', due);
     this.queueTransactionMessage('TransactionEvent', payload, tx, due);
   }
 
@@ -270,7 +275,7 @@ export class Station201 extends Station {
         for (const c of this.connectors) {
           if (evseId !== undefined && c.id !== evseId) continue;
           c.advance(now);
-          this.session.call('MeterValues', { evseId: c.id, meterValue: this.meterValue(c, 'Trigger') }, null, now);
+          this.session.call('MeterValues', { evseId: c.id, meterValue: this.meterValue(c, 'Trigger', now) }, null, now);
         }
         return;
       case 'TransactionEvent':
@@ -280,7 +285,7 @@ export class Station201 extends Station {
           if (tx === null || tx.ended) continue;
           c.advance(now);
           const payload = this.event('Updated', 'Trigger', c, tx, { chargingState: 'Charging' });
-          payload.meterValue = this.meterValue(c, 'Trigger');
+          payload.meterValue = this.meterValue(c, 'Trigger', now);
           this.queueTransactionMessage('TransactionEvent', payload, tx, now);
         }
         return;

@@ -116,6 +116,15 @@ export abstract class StationLink extends StationSocket implements SessionHost<C
     this.setTimer(TimerKind.CallTimeout, at);
   }
 
+  mayCall(): boolean {
+    return this.ctx.takeCallToken === undefined || this.ctx.takeCallToken(this);
+  }
+
+  /** The rate limit has a token again. */
+  resumeCalls(): void {
+    this.session.resume();
+  }
+
   // ---- boot and heartbeat ------------------------------------------------------------------
   private sendBoot(due: number, retry: boolean): void {
     if (!this.connected) return;

@@ -181,6 +181,10 @@ export abstract class StationSocket {
       // a CSMS sending 10 MB to thousands of stations must not cost the fleet 10 MB per station.
       maxPayload: this.group.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     };
+    const sources = this.ctx.localAddresses;
+    // One address per station, by its place in the worker: each address gets its share of the
+    // ~28,000 ephemeral ports, so a process can hold more connections than one address allows.
+    if (sources !== undefined && sources.length > 0) options.localAddress = sources[this.index % sources.length];
     if (this.password !== undefined) {
       // OCPP security profiles 1 and 2: Basic auth, the user being the station's identity.
       options.headers = { Authorization: `Basic ${Buffer.from(`${this.identity}:${this.password}`).toString('base64')}` };

@@ -1,4 +1,6 @@
 import type { JsonObject } from '../ocpp';
+import { SessionCursor } from '../scenario/sessions';
+import { typicalValue } from '../scenario/session-config';
 import { Connector, Phase, type Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
@@ -8,16 +10,43 @@ export { EMPTY_PAYLOAD, StationLink, StationState, TIMER_SLOTS, TimerKind, type 
 
 /**
  * A virtual charge point: its link to the CSMS (StationLink) and the charging sessions on its
- * connectors, arriving as a Poisson process, authorized, metered and stopped. What is said on the
- * wire differs per version and lives in the subclasses.
+ * connectors, authorized, metered and stopped as the plan of each connector says (SessionCursor).
+ * What is said on the wire differs per version and lives in the subclasses.
  */
 export abstract class Station extends StationLink {
   readonly connectors: Connector[] = [];
-  private sessionsScheduled = false;
+  /** Seed of the station's stream: its connectors' streams derive from it, never from the worker. */
+  private readonly seed: number;
+  /** The planned first connection, on the station clock (0 until `start`). */
+  private connectAt = 0;
+  private epochAt: number | undefined = undefined;
 
   constructor(index: number, identity: string, group: StationGroup, ctx: StationContext, seed: number) {
     super(index, identity, group, ctx, seed);
-    for (let c = 1; c <= group.connectors; c++) this.connectors.push(new Connector(c));
+    this.seed = seed;
+    for (let c = 1; c <= group.connectors; c++) {
+      const connector = new Connector(c);
+      connector.rampMs = group.sessions.rampUpMs ?? 0;
+      connector.energyScale = group.sessions.timeScale ?? 1;
+      this.connectors.push(connector);
+    }
+  }
+
+  override start(at: number): void {
+    this.connectAt = at;
+    super.start(at);
+  }
+
+  /** The run's epoch on the station clock: plans count from it. */
+  private epoch(): number {
+    if (this.epochAt === undefined) this.epochAt = this.ctx.atEpochOffset(0);
+    return this.epochAt;
+  }
+
+  /** Under timeScale the CSMS's heartbeat interval is scenario time too: the station divides it. */
+  protected override onBootResult(status: string, intervalS: number): void {
+    const scale = this.group.sessions.timeScale ?? 1;
+    super.onBootResult(status, status === 'Accepted' && this.group.heartbeatIntervalMs === undefined ? intervalS / scale : intervalS);
   }
 
   // ---- version-specific wire behaviour ----------------------------------------------------
@@ -77,7 +106,8 @@ export abstract class Station extends StationLink {
 
   protected onAccepted(now: number): void {
     this.reportAllStatus(now);
-    if (!this.sessionsScheduled) this.scheduleFirstSessions(now);
+    // Vehicles that arrived while the station was down have waited; the others come as planned.
+    for (const c of this.connectors) if (c.phase === Phase.Idle) this.scheduleNextSession(c, now);
   }
 
   protected onStationTimer(kind: number, at: number): void {
@@ -86,27 +116,29 @@ export abstract class Station extends StationLink {
   }
 
   // ---- charging sessions -------------------------------------------------------------------
-  private scheduleFirstSessions(now: number): void {
-    this.sessionsScheduled = true;
-    for (const c of this.connectors) this.scheduleNextSession(c, now);
-  }
-
+  /** Arm the connector's timer for its next planned vehicle, at once if it is already due. */
   protected scheduleNextSession(c: Connector, now: number): void {
     if (this.ctx.stopping) return;
-    const idle = -Math.log(1 - this.random()) * this.group.sessions.meanIdleMs;
-    this.setTimer(TimerKind.ConnectorBase + c.id - 1, now + idle);
+    const epoch = this.epoch();
+    const cursor = (c.cursor ??= new SessionCursor(this.group.sessions, this.identity, this.seed, c.id, this.connectAt - epoch));
+    const nowMs = now - epoch;
+    let s = c.next ?? cursor.next();
+    // A vehicle whose whole visit fell while the connector was busy or the station down has gone.
+    while (s.arrivalMs + s.durationMs < nowMs) s = cursor.next();
+    c.next = s;
+    this.setTimer(TimerKind.ConnectorBase + c.id - 1, epoch + Math.max(s.arrivalMs, nowMs));
   }
 
   /** Timer of a connector: a new session arrives, or a running one meters or ends. */
   private onConnectorTimer(c: Connector, at: number): void {
     if (c.phase === Phase.Idle) {
       if (this.ctx.stopping || !c.operative || this.state === StationState.Stopped) return;
-      if (!this.booted) {
-        // A vehicle arriving while the station is down waits until it is back.
-        this.scheduleNextSession(c, at);
-        return;
-      }
-      c.pendingTag = this.newIdTag(c);
+      const s = c.next;
+      // A vehicle arriving while the station is down waits until it is back (onAccepted).
+      if (s === undefined || !this.booted) return;
+      c.next = undefined;
+      c.planned = s;
+      c.pendingTag = s.idTag;
       c.phase = Phase.Authorizing;
       this.plugIn(c, at);
       return;
@@ -114,17 +146,11 @@ export abstract class Station extends StationLink {
     const tx = c.tx;
     if (c.phase !== Phase.Charging || tx === null) return;
     if (at >= tx.endsAt) {
-      this.endSession(c, 'Local', at);
+      this.endSession(c, c.planned?.stopReason ?? 'Local', at);
       return;
     }
     this.sendMeterValues(c, tx, at);
     this.setTimer(TimerKind.ConnectorBase + c.id - 1, Math.min(at + this.group.sessions.meterIntervalMs, tx.endsAt));
-  }
-
-  private newIdTag(c: Connector): string {
-    const invalid = this.random() < this.group.sessions.invalidTagShare;
-    const hash = (this.index * 2654435761 + c.id) >>> 0;
-    return (invalid ? 'INVALID' : 'T') + hash.toString(16).padStart(8, '0') + c.id.toString(16);
   }
 
   /** Authorization answered (or skipped for a remote start): start or give up. */
@@ -139,16 +165,23 @@ export abstract class Station extends StationLink {
   }
 
   protected beginTransaction(c: Connector, due: number): void {
+    const sessions = this.group.sessions;
     c.phase = Phase.Charging;
     c.advance(due);
-    c.powerW = c.limitW === undefined ? this.group.sessions.powerW : Math.min(c.limitW, this.group.sessions.powerW);
+    c.chargeFrom = due;
+    c.powerW = c.limitW === undefined ? sessions.powerW : Math.min(c.limitW, sessions.powerW);
+    const planned = c.planned;
+    c.sessionFromWh = c.energyWh;
+    c.startSoc = sessions.ev === undefined ? undefined : (planned?.startSocPercent ?? typicalValue(sessions.ev.startSocPercent));
     c.sessionsStarted++;
     this.ctx.count(this.group, 'sessionsStarted');
     this.ctx.gauge(this.group, 'charging', 1);
     this.startTransaction(c, c.pendingTag, due);
     const tx = c.tx as Transaction;
-    tx.endsAt = due + this.group.sessions.durationMs;
-    this.setTimer(TimerKind.ConnectorBase + c.id - 1, Math.min(due + this.group.sessions.meterIntervalMs, tx.endsAt));
+    // A planned session ends when the plan says, even if it started late (the vehicle waited for
+    // a station that was down, or for the Authorize answer); one the CSMS started lasts the typical time.
+    tx.endsAt = planned === undefined ? due + sessions.durationMs : Math.max(due, this.epoch() + planned.arrivalMs + planned.durationMs);
+    this.setTimer(TimerKind.ConnectorBase + c.id - 1, Math.min(due + sessions.meterIntervalMs, tx.endsAt));
   }
 
   /** Stop the running transaction of `c` (planned end, remote stop, reset, end of run). */
@@ -171,6 +204,8 @@ export abstract class Station extends StationLink {
     c.phase = Phase.Idle;
     c.pendingTag = '';
     c.pendingRemoteStartId = undefined;
+    c.planned = undefined;
+    c.startSoc = undefined;
     this.afterRelease(c, now);
     this.scheduleNextSession(c, now);
   }
@@ -188,11 +223,13 @@ export abstract class Station extends StationLink {
     const now = this.ctx.now();
     for (const c of this.connectors) {
       if (c.phase === Phase.Charging) this.endSession(c, reason, now);
-      else if (c.phase === Phase.Authorizing) c.phase = Phase.Idle;
+      else if (c.phase === Phase.Authorizing) {
+        c.phase = Phase.Idle;
+        c.planned = undefined;
+      }
       this.clearTimer(TimerKind.ConnectorBase + c.id - 1);
     }
-    // After a reboot, arrivals are drawn afresh once the station is accepted again.
-    this.sessionsScheduled = false;
+    // After a reboot the plan goes on: onAccepted arms the connectors again.
   }
 
   /** Whether transaction messages should go on the wire now or wait in the offline queue. */

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { SessionConfig } from '../scenario/session-config';
 
 /**
  * Everything that crosses between the coordinator and a worker, in one place. Measurements do not
@@ -26,13 +27,8 @@ export interface GroupConfig {
   /** Largest frame a station accepts; a larger one closes the connection (frameTooLarge). Undefined: DEFAULT_MAX_FRAME_BYTES. */
   readonly maxFrameBytes?: number;
   readonly reconnect: { readonly minMs: number; readonly maxMs: number; readonly jitter: number };
-  readonly sessions: {
-    readonly meanIdleMs: number;
-    readonly durationMs: number;
-    readonly meterIntervalMs: number;
-    readonly powerW: number;
-    readonly invalidTagShare: number;
-  };
+  /** Real-time session settings (timeScale applied); see SessionConfig for what is optional. */
+  readonly sessions: SessionConfig;
 }
 
 /** Periodic WebSocket ping of a station when the group does not say (see GroupConfig.pingIntervalMs). */
@@ -73,6 +69,10 @@ export interface WorkerTask {
   readonly workerIndex: number;
   readonly baseUrl: string;
   readonly security: StationSecurity;
+  /** Source addresses to spread connections over (--local-address); undefined: the system's choice. */
+  readonly localAddresses?: readonly string[];
+  /** This worker's share of --max-rate, CALLs per second; undefined: no limit. */
+  readonly maxCallsPerSec?: number;
   readonly groups: readonly GroupConfig[];
   readonly stations: readonly StationAssignment[];
   readonly gracefulStopMs: number;

@@ -17,7 +17,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   // any call's latency.
   for (const version of new Set(groups.map((g) => g.version))) validatorsFor(version);
 
-  const rt = new WorkerRuntime(task.baseUrl, task.security, groups, task.ring, task.gauges);
+  const rt = new WorkerRuntime(task.baseUrl, task.security, groups, task.ring, task.gauges, task.maxCallsPerSec, task.localAddresses);
   task.stations.forEach((a, i) => {
     const group = groups[a.group] as StationGroup;
     (rt.outcomes[a.group] as { planned: number }).planned++;
@@ -41,6 +41,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   if (stop.type === 'stop' && !stop.immediate) await windDown(rt, task.gracefulStopMs, port);
   for (const s of rt.stations) s.shutdown();
   rt.scheduler.stop();
+  rt.stopGate();
   await settle();
   let undelivered = 0;
   for (const s of rt.stations) undelivered += s.session.queued;

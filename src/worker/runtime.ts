@@ -9,6 +9,7 @@ import { createSecureContext, rootCertificates } from 'node:tls';
 import type { StationGroup } from '../station/group';
 import { Station, TIMER_SLOTS } from '../station/station';
 import type { GroupOutcome, StationSecurity } from '../thread/messages';
+import { RateGate, type Resumable } from './rate-gate';
 import { Scheduler } from './scheduler';
 
 const GAUGES = { connected: Gauge.Connected, booted: Gauge.Booted, charging: Gauge.Charging } as const;
@@ -30,6 +31,8 @@ export class WorkerRuntime implements StationContext {
   private epochPerf = 0;
 
   readonly tls: SharedTls;
+  readonly takeCallToken: ((station: Resumable) => boolean) | undefined;
+  private readonly gate: RateGate | undefined;
 
   constructor(
     readonly baseUrl: string,
@@ -37,8 +40,13 @@ export class WorkerRuntime implements StationContext {
     groups: readonly StationGroup[],
     ring: SharedArrayBuffer,
     gauges: SharedArrayBuffer,
+    maxCallsPerSec?: number,
+    readonly localAddresses: readonly string[] | undefined = undefined,
   ) {
     this.tls = sharedTls(security);
+    this.gate = maxCallsPerSec === undefined ? undefined : new RateGate(maxCallsPerSec, this.now);
+    const gate = this.gate;
+    this.takeCallToken = gate === undefined ? undefined : (station) => gate.take(station);
     this.ring = new RingWriter(ring);
     this.gauges = new GaugeWriter(gauges);
     this.scheduler = new Scheduler(this.now, (key, at) => this.dispatch(key, at));
@@ -121,6 +129,11 @@ export class WorkerRuntime implements StationContext {
 
   stationMilestone(group: StationGroup, which: 'attempted' | 'connected' | 'booted'): void {
     (this.outcomes[group.index] as GroupOutcome)[which]++;
+  }
+
+  /** End of run: the rate limit's timer stops with the stations. */
+  stopGate(): void {
+    this.gate?.stop();
   }
 
   /** Move records the ring could not take yet; true when none are left behind. */

@@ -47,7 +47,11 @@ class LiveContext implements StationContext {
   }
   recordBootAccepted(): void {}
   recordTlsHandshake(): void {}
+  atEpochOffset(ms: number): number {
+    return ms;
+  }
   readonly tls = { context: undefined, ca: undefined, rejectUnauthorized: true };
+  readonly localAddresses = undefined;
   gauge(): void {}
   stationMilestone(): void {}
   recorderOf(): CallRecorder {

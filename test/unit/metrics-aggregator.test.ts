@@ -78,7 +78,11 @@ test('connect, boot, incoming, errors and counters', () => {
   agg.ingest(packHeader(RecordKind.Counter, 0, COUNTER.reconnects), 2, 0, 0);
   agg.ingest(packHeader(RecordKind.Counter, 0, 99), 1, 0, 0);
 
-  assert.deepEqual({ ...agg.connect, latency: undefined }, { attempts: 13, ok: 10, errors: 3, latency: undefined });
+  assert.deepEqual(
+    { ...agg.connect, latency: undefined, tlsHandshake: undefined },
+    { attempts: 13, ok: 10, errors: 3, latency: undefined, tlsHandshake: undefined },
+  );
+  assert.equal(agg.connect.tlsHandshake.totalCount, 0, 'no TLS record, no TLS sample');
   assertNear(agg.connect.latency.getValueAtPercentile(50), 12_000, 12, 'connect p50 µs');
   assert.equal(agg.boot.accepted, 1);
   assertNear(agg.boot.timeToAccepted.getValueAtPercentile(50), 250_000, 250, 'boot µs');

@@ -27,6 +27,19 @@ function scenarioError(run: () => unknown): ScenarioError {
   assert.fail('expected a ScenarioError, nothing was thrown');
 }
 
+/** What a group without `sessions:` gets: the defaults of the simple model. */
+const DEFAULT_SESSIONS = {
+  arrival: { kind: 'poisson', meanIdleMs: 60_000 },
+  duration: { kind: 'fixed', value: 1_800_000 },
+  meterIntervalMs: 60_000,
+  powerW: 11_000,
+  rampUpMs: 0,
+  ev: undefined,
+  idTags: { pool: 'unique', size: 1, invalidShare: 0 },
+  stopReasons: [['Local', 1]],
+  measurands: ['Energy.Active.Import.Register', 'Power.Active.Import'],
+};
+
 const MINIMAL = `
 groups:
   - name: cp
@@ -57,13 +70,13 @@ test('a minimal scenario gets every default, named after its file', () => {
     model: 'VirtualCP-16',
     firmware: '0.1.0',
     startAtMs: 0,
-    rampPerSec: 200,
+    ramp: { kind: 'rate', perSec: 200 },
     heartbeatIntervalMs: undefined,
     pingIntervalMs: undefined,
     pingTimeoutMs: undefined,
     maxFrameBytes: undefined,
     reconnect: { minMs: 1000, maxMs: 30_000, jitter: 0.5 },
-    sessions: { meanIdleMs: 60_000, durationMs: 1_800_000, meterIntervalMs: 60_000, powerW: 11_000, invalidTagShare: 0 },
+    sessions: DEFAULT_SESSIONS,
   });
   assert.equal(s.groups[1]?.model, 'VirtualCS-201');
   assert.equal(s.groups[1]?.identity, 'cs-{index:05}');
@@ -131,15 +144,22 @@ groups:
     model: 'Wallbox-X',
     firmware: '3.2.1',
     startAtMs: 2000,
-    rampPerSec: 50,
+    ramp: { kind: 'rate', perSec: 50 },
     heartbeatIntervalMs: 300_000,
     pingIntervalMs: 20_000,
     pingTimeoutMs: 5000,
     maxFrameBytes: 65_536,
     reconnect: { minMs: 500, maxMs: 60_000, jitter: 0 },
-    sessions: { meanIdleMs: 3_600_000, durationMs: 2_700_000, meterIntervalMs: 15_000, powerW: 22_000, invalidTagShare: 0.1 },
+    sessions: {
+      ...DEFAULT_SESSIONS,
+      arrival: { kind: 'poisson', meanIdleMs: 3_600_000 },
+      duration: { kind: 'fixed', value: 2_700_000 },
+      meterIntervalMs: 15_000,
+      powerW: 22_000,
+      idTags: { pool: 'unique', size: 1, invalidShare: 0.1 },
+    },
   });
-  assert.equal(s.groups[1]?.rampPerSec, Number.POSITIVE_INFINITY);
+  assert.deepEqual(s.groups[1]?.ramp, { kind: 'all' });
 });
 
 test('loadScenarioFile reads a file and names the scenario after it', () => {
@@ -158,13 +178,13 @@ const BROKEN: readonly [file: string, line: number, message: string][] = [
   [
     'bad-unknown-top-field.yaml',
     3,
-    'rampUp: is not a known field; expected one of name, description, duration, seed, callTimeout, gracefulStop, thresholds, groups',
+    'rampUp: is not a known field; expected one of name, description, duration, seed, callTimeout, gracefulStop, timeScale, startTimeOfDay, thresholds, groups',
   ],
   ['bad-session-typo.yaml', 7, 'groups[0].sessions.meterIntervall: is not a known field; did you mean "meterInterval"?'],
   ['bad-missing-count.yaml', 6, 'groups[1].count: is required'],
   ['bad-negative-count.yaml', 4, 'groups[0].count: expected a number >= 0, got -5'],
   ['bad-duration-unit.yaml', 4, 'duration: expected a duration such as "250ms", "90s", "10m" or "1h", got "10x"'],
-  ['bad-ramp.yaml', 5, 'groups[0].ramp: expected a rate such as "200/s" or "all", got "fast"'],
+  ['bad-ramp.yaml', 5, 'groups[0].ramp: expected a rate such as "200/s" or "all", or a mapping {linear: …} or {steps: […]}, got "fast"'],
   ['bad-ramp-zero.yaml', 5, 'groups[0].ramp: expected a rate above 0 such as "200/s" or "all", got "0/s"'],
   ['bad-duplicate-group.yaml', 9, 'groups[2].name: expected a name no other group uses, got "cp" (also groups[0].name)'],
   [
@@ -224,7 +244,7 @@ test('other broken shapes are named precisely', () => {
     ['seed: -1\ngroups:\n  - {name: a, count: 1, ocpp: "1.6"}\n', 'x.yaml:1: seed: expected a number >= 0, got -1'],
     ['duration: -5\ngroups:\n  - {name: a, count: 1, ocpp: "1.6"}\n', 'x.yaml:1: duration: expected a number >= 0, got -5'],
     ['duration: true\ngroups:\n  - {name: a, count: 1, ocpp: "1.6"}\n', 'x.yaml:1: duration: expected a duration such as "250ms", "90s", "10m" or "1h", got true'],
-    ['groups:\n  - {name: a, count: 1, ocpp: "1.6", ramp: 0}\n', 'x.yaml:2: groups[0].ramp: expected a rate such as "200/s" or "all", got 0'],
+    ['groups:\n  - {name: a, count: 1, ocpp: "1.6", ramp: 0}\n', 'x.yaml:2: groups[0].ramp: expected a rate such as "200/s" or "all", or a mapping {linear: …} or {steps: […]}, got 0'],
     ['groups:\n  - {name: "a b", count: 1, ocpp: "1.6"}\n', 'x.yaml:2: groups[0].name: expected letters, digits, ".", "_" or "-", got "a b"'],
     ['groups:\n  - name: a\n    count: 1\n    ocpp: "1.6"\n    reconnect: {jitter: 2}\n', 'x.yaml:5: groups[0].reconnect.jitter: expected a number <= 1, got 2'],
     ['groups:\n  - name: a\n    count: 1\n    count: 2\n    ocpp: "1.6"\n', 'x.yaml:4: not valid YAML: Map keys must be unique'],

@@ -48,7 +48,11 @@ class FakeContext implements StationContext {
   recordConnect(): void {}
   recordBootAccepted(): void {}
   recordTlsHandshake(): void {}
+  atEpochOffset(ms: number): number {
+    return ms;
+  }
   readonly tls = { context: undefined, ca: undefined, rejectUnauthorized: true };
+  readonly localAddresses = undefined;
   gauge(): void {}
   stationMilestone(): void {}
   recorderOf(): CallRecorder {

@@ -1,0 +1,121 @@
+/**
+ * What the bench asks of its measured children, and what they answer: one typed set, like the
+ * fleet's own thread messages. Times in ms, CPU in µs, memory in bytes unless a name says otherwise.
+ */
+import type { Percentiles } from './stats';
+
+export type BareSpec =
+  /**
+   * Closed loop: every connection sends a Heartbeat CALL, waits for its answer, sends the next.
+   * Interactive: ready once connected, sampled by the parent, runs until asked to finish.
+   */
+  | { readonly mode: 'closed'; readonly url: string; readonly connections: number }
+  /** Open connections and hold them idle: memory per connection. */
+  | { readonly mode: 'idle'; readonly url: string; readonly connections: number; readonly settleMs: number }
+  /**
+   * Open N connections at once; with `boot`, each then sends one BootNotification ('boot') or a
+   * 1.6 station's whole boot ('sequence': Boot and two StatusNotifications, one at a time).
+   */
+  | { readonly mode: 'connect'; readonly url: string; readonly connections: number; readonly boot: false | 'boot' | 'sequence' }
+  /**
+   * Open loop: each connection's Heartbeat is due every `intervalMs` (phases spread), sent when due
+   * or, if the previous one is unanswered, as soon as it is (the one-outstanding-call rule), and
+   * timed from when it was due. Interactive: ready once connected; the first sample opens the
+   * measurement window, the second closes it.
+   */
+  | { readonly mode: 'open'; readonly url: string; readonly connections: number; readonly intervalMs: number };
+
+export interface BareClosedResult {
+  readonly connectMs: number;
+  readonly roundTrips: number;
+}
+
+export interface MemoryResult {
+  readonly count: number;
+  readonly rssBytes: number;
+  readonly heapBytes: number;
+  readonly externalBytes: number;
+  readonly rssPerItemKb: number;
+  /** Growth of V8's young generation (committed), and RSS per item without it. */
+  readonly newSpaceBytes: number;
+  readonly rssPerItemKbWithoutYoung: number;
+  readonly heapPerItemKb: number;
+  /** Process RSS at the end, MB. */
+  readonly rssTotalMb: number;
+}
+
+export interface ConnectResult {
+  readonly opened: number;
+  readonly connectMs: number;
+  /** Time until every connection's boot frames were answered (connect included), when asked. */
+  readonly bootMs: number | null;
+  readonly failed: number;
+}
+
+export interface LatencyResult {
+  readonly calls: number;
+  readonly perSec: number;
+  /** ms from when the call was due (coordinated-omission corrected). */
+  readonly response: Percentiles;
+  /** ms from when the call went on the wire. */
+  readonly service: Percentiles;
+  /** ms from when the call was due to when it went on the wire. */
+  readonly dispatch: Percentiles;
+  readonly cpuUsPerCall: number;
+}
+
+/**
+ * throughput: interactive (ready once booted, sampled by the parent, finish on request);
+ * latency: interactive, the first sample opens the window of Heartbeat latencies, the second closes it;
+ * memory: memory after warm-up; ramp: time to all booted.
+ */
+export type FleetMeasure = 'throughput' | 'memory' | 'ramp' | 'latency';
+
+export interface FleetSpec {
+  readonly url: string;
+  /** Identities are `<identity>-00001`…; the responder serves by this prefix in interleaved cases. */
+  readonly identity: string;
+  readonly stations: number;
+  readonly version: '1.6' | '2.0.1';
+  readonly connectors: number;
+  readonly workers: number;
+  /** Heartbeat interval forced on every station (ms; fractions allowed), or undefined to follow the CSMS. */
+  readonly heartbeatMs: number | undefined;
+  /** Connections per second; 0 = unpaced (all at once). */
+  readonly rampPerSec: number;
+  /**
+   * 'pool': the real FleetRun (piscina worker threads, the pump, the coordinator) in this process.
+   * 'inline': the worker's own task function run on the main thread, so that gc() and the heap
+   * figures see the stations (memory case).
+   */
+  readonly mode: 'pool' | 'inline';
+  readonly measure: FleetMeasure;
+  /** After every station booted: wait this long, then measure over `windowMs`. */
+  readonly warmupMs: number;
+  readonly windowMs: number;
+  /** Hard cap on the run. */
+  readonly capMs: number;
+}
+
+export interface FleetResult {
+  readonly planned: number;
+  readonly booted: number;
+  /** ms from the run's epoch to the last BootNotification accepted, or null if not all booted. */
+  readonly timeToAllBootedMs: number | null;
+  readonly connectP99Ms: number;
+  readonly errors: Record<string, number>;
+  /** Window figures (throughput and latency measures). */
+  readonly calls: number;
+  readonly windowMs: number;
+  readonly perSec: number;
+  readonly cpuUs: number;
+  readonly cpuUsPerCall: number;
+  /** Heartbeat latency over the window (latency measure), ms. */
+  readonly response: Percentiles | null;
+  readonly service: Percentiles | null;
+  readonly dispatch: Percentiles | null;
+  readonly memory: MemoryResult | null;
+  /** Records the workers wrote vs the coordinator read: equal when the pump lost nothing. */
+  readonly recordsWritten: number;
+  readonly recordsRead: number;
+}

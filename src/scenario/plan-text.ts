@@ -1,0 +1,123 @@
+import { ASSUMED_CSMS_HEARTBEAT_MS, expectedRates } from './plan-rates';
+import { stationsOfWorker, type FleetPlan } from './plan';
+import { describeRamp, rampDurationMs } from './ramp';
+import type { ArrivalSpec, Distribution, GroupSpec, SessionSpec } from './types';
+import { formatDuration } from './units';
+
+/** What `validate` and `run --dry-run` print: the plan, in words and expected rates, without connecting. */
+export interface PlanTextOptions {
+  readonly workers: number;
+  readonly durationMs: number;
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${Number((ms / 1000).toFixed(2))}s` : formatDuration(Math.round(ms / 1000) * 1000);
+}
+
+/** A time as written in scenario files, rounded to what a reader needs. */
+function time(ms: number): string {
+  return Number.isInteger(ms) ? formatDuration(ms) : seconds(ms);
+}
+
+function timeOfDay(ms: number): string {
+  const m = Math.floor(ms / 60_000);
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+function distribution(d: Distribution, unit: (x: number) => string): string {
+  switch (d.kind) {
+    case 'fixed':
+      return unit(d.value);
+    case 'uniform':
+      return `uniform ${unit(d.min)}–${unit(d.max)}`;
+    case 'normal':
+      return `normal mean ${unit(d.mean)} sd ${unit(d.sd)}`;
+    case 'lognormal':
+      return `lognormal median ${unit(d.median)} sigma ${d.sigma}`;
+  }
+}
+
+function arrival(a: ArrivalSpec): string {
+  switch (a.kind) {
+    case 'poisson':
+      return `Poisson, mean idle ${time(a.meanIdleMs)}`;
+    case 'fixed':
+      return `every ${time(a.everyMs)}`;
+    case 'dailyCurve':
+      return `daily curve of ${a.points.length} point(s), peak ${a.peakPerHour}/h`;
+  }
+}
+
+function sessionsLine(s: SessionSpec): string {
+  const parts = [
+    `arrivals ${arrival(s.arrival)}`,
+    `duration ${distribution(s.duration, time)}`,
+    `${s.powerW / 1000} kW${s.rampUpMs > 0 ? ` after a ${time(s.rampUpMs)} ramp-up` : ''}`,
+    `meter values every ${time(s.meterIntervalMs)} (${s.measurands.join(', ')})`,
+  ];
+  if (s.ev) parts.push(`EV ${s.ev.capacityWh / 1000} kWh from ${distribution(s.ev.startSocPercent, (x) => `${x}%`)}`);
+  parts.push(`tags ${s.idTags.pool}${s.idTags.pool === 'unique' ? '' : ` (${s.idTags.size})`}${s.idTags.invalidShare > 0 ? `, ${Number((s.idTags.invalidShare * 100).toFixed(2))}% invalid` : ''}`);
+  if (s.stopReasons.length > 1 || s.stopReasons[0]?.[0] !== 'Local') parts.push(`stop reasons ${s.stopReasons.map(([r, w]) => `${r} ${w}`).join(', ')}`);
+  return parts.join('; ');
+}
+
+function rate(x: number): string {
+  if (x === 0) return '-';
+  return x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(3);
+}
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = (rows[0] as readonly string[]).map((_c, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')}`.trimEnd());
+}
+
+export function planText(plan: FleetPlan, options: PlanTextOptions): string {
+  const scenario = plan.scenario;
+  const groups: readonly GroupSpec[] = plan.groups;
+  const scale = scenario.timeScale ?? 1;
+  const lines = [`scenario ${scenario.name}: ${plan.stations.length} charge points, duration ${formatDuration(options.durationMs)}, seed ${plan.seed}`];
+  if (scale !== 1) {
+    lines.push(`timeScale ${scale}: one second of the run is ${time(1000 * scale)} of scenario time; the day starts at ${timeOfDay(scenario.startTimeOfDayMs ?? 0)}`);
+  }
+  const planned = groups.map((_g, i) => plan.stations.filter((s) => s.group === i).length);
+  let fleetRampMs = 0;
+  groups.forEach((g, i) => {
+    const count = planned[i] as number;
+    const rampMs = rampDurationMs(g.ramp, g.count);
+    fleetRampMs = Math.max(fleetRampMs, g.startAtMs + rampMs);
+    lines.push(
+      `  group ${g.name}: ${count} × OCPP ${g.ocpp}, ${g.connectors} connector(s), ramp ${describeRamp(g.ramp)}` +
+        `, from ${time(g.startAtMs)}, all connecting within ${seconds(rampMs)}`,
+      `    sessions: ${sessionsLine(g.sessions)}`,
+    );
+  });
+  lines.push(`ramp: the whole fleet has started connecting ${seconds(fleetRampMs)} after the start`);
+
+  const workers = Math.max(1, Math.min(options.workers, plan.stations.length));
+  const shares = Array.from({ length: workers }, (_v, w) => stationsOfWorker(plan, w, workers));
+  lines.push(`workers: ${workers}`);
+  const header = ['', ...shares.map((_s, w) => `worker ${w + 1}`)];
+  const byGroup = groups.map((g, i) => [g.name, ...shares.map((s) => String(s.filter((st) => st.group === i).length))]);
+  lines.push(...table([header, ...byGroup, ['total', ...shares.map((s) => String(s.length))]]));
+
+  const rates = expectedRates(scenario, groups.map((g, i) => ({ ...g, count: planned[i] as number })));
+  const actions = [...new Set(rates.flatMap((r) => Object.keys(r.callsPerSec)))].sort();
+  const assumed = rates.some((r) => r.heartbeatAssumed);
+  lines.push(
+    'expected calls per second in steady state (every charge point connected' +
+      (assumed ? `; heartbeats every ${formatDuration(ASSUMED_CSMS_HEARTBEAT_MS)} of scenario time where the CSMS sets the interval` : '') +
+      '):',
+  );
+  const total = (action: string): number => rates.reduce((n, r) => n + (r.callsPerSec[action] ?? 0), 0);
+  const rows = actions.map((a) => [a, rate(total(a)), ...(rates.length > 1 ? rates.map((r) => rate(r.callsPerSec[a] ?? 0)) : [])]);
+  const all = actions.reduce((n, a) => n + total(a), 0);
+  lines.push(
+    ...table([
+      ['action', 'total', ...(rates.length > 1 ? rates.map((r) => r.group) : [])],
+      ...rows,
+      ['all actions', rate(all), ...(rates.length > 1 ? rates.map((r) => rate(Object.values(r.callsPerSec).reduce((a, b) => a + b, 0))) : [])],
+    ]),
+  );
+  lines.push(`  sessions arriving: ${rate(rates.reduce((n, r) => n + r.sessionsPerSec, 0))}/s`);
+  return `${lines.join('\n')}\n`;
+}

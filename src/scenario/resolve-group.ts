@@ -1,0 +1,97 @@
+import type { RawGroup, RawRamp } from './file-schema';
+import { show, type FieldPath, type Locator } from './load-errors';
+import { resolveSessions } from './resolve-sessions';
+import type { GroupSpec, RampSpec } from './types';
+import { formatDuration, parseDuration, parseRate } from './units';
+
+function ms(value: string | number | undefined, fallback: number): number {
+  return value === undefined ? fallback : (parseDuration(value) as number);
+}
+
+/** The smallest interval a station can keep at this time scale: `realMs` of real time, at least `floorMs` as written. */
+function atLeast(floorMs: number, realMs: number, timeScale: number): { minMs: number; words: string } {
+  const minMs = Math.max(floorMs, realMs * timeScale);
+  return { minMs, words: minMs === floorMs ? `at least ${formatDuration(minMs)}` : `at least ${formatDuration(minMs)} at timeScale ${timeScale} (${formatDuration(realMs)} of real time)` };
+}
+
+/** A group of the file, resolved and checked beyond what the schema can say. */
+export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, timeScale: number): GroupSpec {
+  const here = (field: FieldPath, detail: string): Error => at.error([...path, ...field], detail);
+  const ramp = resolveRamp(g.ramp, [...path, 'ramp'], at);
+  const reconnect = { minMs: ms(g.reconnect?.min, 1000), maxMs: ms(g.reconnect?.max, 30_000), jitter: g.reconnect?.jitter ?? 0.5 };
+  if (reconnect.minMs > reconnect.maxMs) {
+    // Blame the bound the file sets; when both are written, the minimum.
+    if (g.reconnect?.min === undefined) {
+      throw here(['reconnect', 'max'], `expected at least reconnect.min (${formatDuration(reconnect.minMs)}, the default), got ${show(g.reconnect?.max)}`);
+    }
+    const max = g.reconnect.max === undefined ? `${formatDuration(reconnect.maxMs)}, the default` : formatDuration(reconnect.maxMs);
+    throw here(['reconnect', 'min'], `expected at most reconnect.max (${max}), got ${show(g.reconnect.min)}`);
+  }
+  const pingTimeoutMs = g.pingTimeout === undefined ? undefined : ms(g.pingTimeout, 0);
+  if (pingTimeoutMs !== undefined && pingTimeoutMs < 100) throw here(['pingTimeout'], `expected at least 100ms, got ${show(g.pingTimeout)}`);
+  const heartbeatIntervalMs = g.heartbeatInterval === undefined ? undefined : ms(g.heartbeatInterval, 0);
+  const heartbeat = atLeast(1000, 100, timeScale);
+  if (heartbeatIntervalMs !== undefined && heartbeatIntervalMs < heartbeat.minMs) {
+    throw here(['heartbeatInterval'], `expected ${heartbeat.words}, got ${show(g.heartbeatInterval)}`);
+  }
+  const identity = g.identity ?? `${g.name}-{index:05}`;
+  if (!/\{index(:0\d+)?\}/.test(identity)) {
+    throw here(['identity'], `expected a pattern with {index} or {index:0N} such as "ACME-{index:05}", got ${show(g.identity)}`);
+  }
+  const sessions = resolveSessions(g.sessions ?? {}, [...path, 'sessions'], at);
+  const meter = atLeast(100, 100, timeScale);
+  if (sessions.meterIntervalMs < meter.minMs) throw here(['sessions', 'meterInterval'], `expected ${meter.words}, got ${show(g.sessions?.meterInterval)}`);
+  return Object.freeze({
+    name: g.name,
+    count: g.count,
+    ocpp: g.ocpp,
+    connectors: g.connectors ?? 1,
+    identity,
+    vendor: g.vendor ?? 'ocpp-fleet',
+    model: g.model ?? (g.ocpp === '1.6' ? 'VirtualCP-16' : 'VirtualCS-201'),
+    firmware: g.firmware ?? '0.1.0',
+    startAtMs: ms(g.startAt, 0),
+    ramp,
+    heartbeatIntervalMs,
+    pingIntervalMs: g.pingInterval === undefined ? undefined : ms(g.pingInterval, 0),
+    pingTimeoutMs,
+    maxFrameBytes: g.maxFrameSize,
+    reconnect: Object.freeze(reconnect),
+    sessions,
+  });
+}
+
+/** A rate the schema let through; 0 where the schema allows it (the start of a linear ramp). */
+function rateOf(value: string | number): number {
+  return typeof value === 'number' ? value : (parseRate(value) ?? 0);
+}
+
+function resolveRamp(raw: RawRamp | undefined, path: FieldPath, at: Locator): RampSpec {
+  if (raw === undefined) return { kind: 'rate', perSec: 200 };
+  const positive = (value: string | number, field: FieldPath, example: string): number => {
+    const rate = rateOf(value);
+    // Schema patterns let "0/s" through; a zero rate would pace connections infinitely far apart.
+    if (!(rate > 0)) throw at.error([...path, ...field], `expected a rate above 0 such as ${example}, got ${show(value)}`);
+    return rate;
+  };
+  if (raw === 'all') return { kind: 'all' };
+  if (typeof raw !== 'object') return { kind: 'rate', perSec: positive(raw, [], '"200/s" or "all"') };
+  if (raw.linear !== undefined) {
+    const { from, to, over } = raw.linear;
+    const overMs = parseDuration(over) as number;
+    if (overMs <= 0) throw at.error([...path, 'linear', 'over'], `expected more than 0s, got ${show(over)}`);
+    return { kind: 'linear', fromPerSec: rateOf(from), toPerSec: positive(to, ['linear', 'to'], '"500/s"'), overMs };
+  }
+  const steps = (raw.steps ?? []).map((s, i) => {
+    const atMs = parseDuration(s.at) as number;
+    if (i === 0 && atMs !== 0) throw at.error([...path, 'steps', 0, 'at'], `expected 0s (the first step starts the ramp), got ${show(s.at)}`);
+    return { atMs, perSec: positive(s.rate, ['steps', i, 'rate'], '"200/s"') };
+  });
+  steps.forEach((s, i) => {
+    const before = steps[i - 1];
+    if (before !== undefined && s.atMs <= before.atMs) {
+      throw at.error([...path, 'steps', i, 'at'], `expected after steps[${i - 1}].at (${formatDuration(before.atMs)}), got ${show(raw.steps?.[i]?.at)}`);
+    }
+  });
+  return { kind: 'steps', steps };
+}

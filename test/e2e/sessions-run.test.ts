@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
+import { expandPlan } from '../../src/scenario/expand';
+import { loadScenarioFile } from '../../src/scenario/load';
+import { planFleet } from '../../src/scenario/plan';
+import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+
+/**
+ * Sessions over real sockets against the embedded CSMS: what the plan says is what happens, and
+ * timeScale compresses what it should (session timing, meter values, heartbeats).
+ */
+const FIXED = `
+name: sessions-fixed
+duration: 10s
+seed: 5
+callTimeout: 5s
+gracefulStop: 5s
+groups:
+  - name: old
+    count: 20
+    ocpp: "1.6"
+    ramp: all
+    heartbeatInterval: 5s
+    sessions: {arrival: {fixed: {every: 2s}}, duration: 1s, meterInterval: 400ms}
+  - name: new
+    count: 20
+    ocpp: "2.0.1"
+    ramp: all
+    heartbeatInterval: 5s
+    sessions: {arrival: {fixed: {every: 2s}}, duration: 1s, meterInterval: 400ms}
+`;
+
+/** A day at 60 times the pace: a 1 min meter interval and 60 s heartbeats come every second. */
+const SCALED = `
+name: sessions-scaled
+duration: 8s
+seed: 9
+timeScale: 60
+callTimeout: 5s
+# Short, so that the end-of-run stops (spread over half of it) barely lengthen the sessions.
+gracefulStop: 1s
+groups:
+  - name: old
+    count: 10
+    ocpp: "1.6"
+    ramp: all
+    heartbeatInterval: 60s
+    sessions: {idle: 1s, duration: 2h, meterInterval: 1m, powerKw: 11}
+  - name: new
+    count: 10
+    ocpp: "2.0.1"
+    ramp: all
+    heartbeatInterval: 60s
+    sessions: {idle: 1s, duration: 2h, meterInterval: 1m, powerKw: 11, evCapacityKwh: 80, measurands: [Energy.Active.Import.Register, Power.Active.Import, Current.Import, Voltage, SoC]}
+`;
+
+describe('sessions against the embedded CSMS', () => {
+  let csms: EmbeddedCsms;
+  let dir: string;
+
+  before(async () => {
+    csms = await startEmbeddedCsms({});
+    dir = tempDir('sessions');
+  });
+
+  after(async () => {
+    await csms?.stop();
+  });
+
+  test('fixed arrivals of fixed duration: the number of sessions the plan says (±5%), every one stopped', async () => {
+    const file = writeScenario(dir, 'sessions-fixed', FIXED);
+    const out = join(dir, 'fixed');
+    const result = await runCli(['run', file, '--url', csms.url, '--workers', '2', '--out', out, '--quiet'], 60_000);
+    assert.equal(result.code, 0, result.stderr);
+    const summary = readSummary(out);
+    const s = loadScenarioFile(file);
+    const planned = [...expandPlan(planFleet(s, s.seed), s.durationMs).values()].flat().filter((e) => e.kind === 'session').length;
+    // A session every 2 s for 10 s on each of 40 connectors.
+    assert.ok(planned >= 190 && planned <= 210, `${planned} planned`);
+    const started = summary.counters.sessionsStarted ?? 0;
+    assert.ok(Math.abs(started - planned) <= planned * 0.05, `${started} started, ${planned} planned`);
+    assert.equal(summary.counters.sessionsCompleted, started);
+    // Half on each version: 1.6 starts are StartTransactions, the rest are 2.0.1's.
+    const started16 = summary.actions.StartTransaction?.ok ?? 0;
+    assert.ok(Math.abs(started16 - planned / 2) <= planned * 0.05, `${started16} 1.6 sessions`);
+    assert.equal(summary.actions.StopTransaction?.ok, started16);
+    // 1 s sessions metered every 400 ms: two meter values each (at 400 and 800 ms), one when a
+    // slow Authorize answer started the session 200 ms late (it still ends on time).
+    const perSession = (summary.actions.MeterValues?.ok ?? 0) / started16;
+    assert.ok(perSession > 1.8 && perSession <= 2, `${perSession} meter values per 1.6 session`);
+    // 2.0.1: Started, Ended, and the Updated ones.
+    const started201 = started - started16;
+    const updated = ((summary.actions.TransactionEvent?.ok ?? 0) - 2 * started201) / started201;
+    assert.ok(updated > 1.8 && updated <= 2, `${updated} Updated per 2.0.1 session`);
+    assert.deepEqual(summary.errors, {});
+  });
+
+  test('timeScale 60: a 1 min meter interval gives about one meter value a second, heartbeats too', async () => {
+    const file = writeScenario(dir, 'sessions-scaled', SCALED);
+    const out = join(dir, 'scaled');
+    const result = await runCli(['run', file, '--url', csms.url, '--workers', '2', '--out', out, '--quiet'], 60_000);
+    assert.equal(result.code, 0, result.stderr);
+    const summary = readSummary(out);
+    assert.equal(summary.settings.timeScale, 60);
+    assert.deepEqual(summary.errors, {}, 'every payload passed the official schemas both ways');
+    const seconds = 8;
+    // Each connector charges from its first second to the end (a 2 h session is 2 min here).
+    const meter16 = (summary.actions.MeterValues?.ok ?? 0) / (10 * seconds);
+    assert.ok(meter16 > 0.8 && meter16 < 1.15, `${meter16} MeterValues per station per second`);
+    // 2.0.1 sessions send Started, one Updated a second, and Ended at the graceful stop.
+    const sessions201 = (summary.counters.sessionsStarted ?? 0) - (summary.actions.StartTransaction?.ok ?? 0);
+    assert.equal(sessions201, 10, 'one long session per 2.0.1 connector');
+    const updated201 = ((summary.actions.TransactionEvent?.ok ?? 0) - 2 * sessions201) / (10 * seconds);
+    assert.ok(updated201 > 0.8 && updated201 < 1.15, `${updated201} TransactionEvent Updated per station per second`);
+    const heartbeats = (summary.actions.Heartbeat?.ok ?? 0) / (20 * seconds);
+    assert.ok(heartbeats > 0.8 && heartbeats < 1.1, `${heartbeats} Heartbeats per station per second`);
+  });
+
+  test('run --dry-run prints the plan and exits 0 without connecting', async () => {
+    const file = writeScenario(dir, 'sessions-scaled', SCALED);
+    const out = join(dir, 'dry');
+    const result = await runCli(['run', file, '--dry-run', '--workers', '3', '--out', out], 30_000);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^scenario sessions-scaled: 20 charge points, duration 8s, seed 9$/m);
+    assert.match(result.stdout, /^timeScale 60: one second of the run is 1m of scenario time/m);
+    assert.match(result.stdout, /^workers: 3$/m);
+    assert.match(result.stdout, /^ {2}Heartbeat +20\.0 +10\.0 +10\.0$/m);
+    assert.match(result.stdout, /^ {2}MeterValues +\d/m);
+    assert.ok(!existsSync(out), 'no results folder: nothing ran');
+  });
+});
