@@ -6,10 +6,8 @@ import type { StationContext } from './context';
 import type { StationGroup } from './group';
 import { classifySocketError } from './socket-errors';
 import { isIP } from 'node:net';
-import { connect as tlsConnect, createSecureContext, type ConnectionOptions as TlsConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { SharedTls } from './context';
+import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
+import { stationTlsContext } from './station-tls';
 
 /** Timer kinds of a station; connector k (1-based) uses ConnectorBase + k - 1. */
 export const enum TimerKind {
@@ -381,21 +379,5 @@ export abstract class StationSocket {
       this.closingOnPurpose = true;
       this.ws.terminate();
     }
-  }
-}
-
-/**
- * The TLS context of a station with its own client certificate (profile 3), from
- * `<dir>/<identity>.pem|.key`, built on its first connection and kept for its reconnects. A
- * missing file leaves the station without a certificate: the CSMS refuses the handshake, and
- * that is what is counted (`tlsError`), not a crash of the worker.
- */
-function stationTlsContext(tls: SharedTls, dir: string, identity: string): SecureContext | undefined {
-  try {
-    const cert = readFileSync(join(dir, `${identity}.pem`));
-    const key = readFileSync(join(dir, `${identity}.key`));
-    return createSecureContext({ ca: tls.ca === undefined ? undefined : [...tls.ca], cert, key });
-  } catch {
-    return tls.context;
   }
 }

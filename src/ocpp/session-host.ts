@@ -1,0 +1,58 @@
+import type { ErrorKind } from './error-kinds';
+import type { JsonObject } from './frame';
+import type { OcppVersion } from './version';
+
+/** How a CALL of ours ended; the values are those of the call record kinds in the metrics pump. */
+export const enum CallOutcome {
+  Ok = 1,
+  CallError = 2,
+  Timeout = 3,
+  Invalid = 4,
+  Aborted = 5,
+  /** Never sent: the payload failed its schema or the action goes the other way. Not a call record. */
+  NotSent = 6,
+}
+
+/** Where the session reports timings; the host binds it to a group and the metrics pump. */
+export interface CallRecorder {
+  recordCall(outcome: CallOutcome, action: number, responseMs: number, serviceMs: number): void;
+  recordIncoming(action: number, answered: boolean, answerMs: number): void;
+  recordError(kind: ErrorKind): void;
+}
+
+export interface SessionHost<Tag> {
+  /** Write a frame; false when the transport cannot take it (the call then counts as aborted). */
+  sendFrame(text: string): boolean;
+  onResult(action: string, payload: JsonObject, tag: Tag): void;
+  /** `errorCode` and `errorDescription` are the peer's CALLERROR fields ('' for other outcomes). */
+  onCallFailed(action: string, outcome: CallOutcome, tag: Tag, errorCode: string, errorDescription: string): void;
+  /**
+   * A valid CALL from the peer. Return the response payload, undefined for NotImplemented, or
+   * DEFERRED and call `answerDeferred` later.
+   */
+  onIncoming(action: string, payload: JsonObject, id: string): JsonObject | undefined | typeof DEFERRED;
+  /** Runs once the answer to an incoming CALL is on the wire: follow-up CALLs go here. */
+  afterIncoming(action: string): void;
+  /** Last look at a queued CALL as it leaves the queue; false drops it (counted by the host). */
+  beforeSend(action: string, payload: JsonObject, tag: Tag): boolean;
+  /** Ask for `checkTimeout` to be called at `at` (clock ms). */
+  armTimeout(at: number): void;
+  /**
+   * A rate limit on the host's CALLs (--max-rate): false holds the queue until the host calls
+   * `resume()`. Undefined: no limit. Answers to the peer's CALLs are never held.
+   */
+  mayCall?(): boolean;
+}
+
+/** Returned by `onIncoming` when the host answers later with `answerDeferred` (a CSMS with a delay). */
+export const DEFERRED: unique symbol = Symbol('ocpp.deferred');
+
+export interface SessionOptions {
+  version: OcppVersion;
+  /** Which side of the connection this session is: it decides which actions go out and come in. */
+  role?: 'station' | 'csms';
+  callTimeoutMs: number;
+  clock: () => number;
+  /** Validate outgoing payloads too (on by default: it catches our own bugs for ~0.3 µs a call). */
+  validateOutgoing?: boolean;
+}
