@@ -32,6 +32,23 @@ export interface Transaction {
   ended: boolean;
 }
 
+/** A transaction starting on `c` now, with the meter's reading as its start; it becomes `c.tx`. */
+export function openTransaction(c: Connector, localId: string, idTag: string, at: number): Transaction {
+  const tx: Transaction = {
+    localId,
+    csmsId: undefined,
+    idTag,
+    startedAt: at,
+    endsAt: at,
+    meterStartWh: Math.floor(c.energyWh),
+    seqNo: 0,
+    remoteStartId: c.pendingRemoteStartId,
+    ended: false,
+  };
+  c.tx = tx;
+  return tx;
+}
+
 export class Connector {
   phase = Phase.Idle;
   /** Operative unless ChangeAvailability made it Inoperative. */

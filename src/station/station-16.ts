@@ -1,5 +1,5 @@
 import type { JsonObject } from '../ocpp';
-import { Connector, Phase, type Transaction } from './connector';
+import { Connector, openTransaction, Phase, type Transaction } from './connector';
 import { handleIncoming16 } from './incoming-16';
 import { meterSamples } from './meter-sample';
 import { Station, type CallTag } from './station';
@@ -62,18 +62,7 @@ export class Station16 extends Station {
   }
 
   protected startTransaction(c: Connector, idTag: string, due: number): void {
-    const tx: Transaction = {
-      localId: `${this.identity}#${++this.txCounter}`,
-      csmsId: undefined,
-      idTag,
-      startedAt: due,
-      endsAt: due,
-      meterStartWh: Math.floor(c.energyWh),
-      seqNo: 0,
-      remoteStartId: c.pendingRemoteStartId,
-      ended: false,
-    };
-    c.tx = tx;
+    const tx = openTransaction(c, `${this.identity}#${++this.txCounter}`, idTag, due);
     const payload = { connectorId: c.id, idTag, meterStart: tx.meterStartWh, timestamp: new Date().toISOString() };
     this.queueTransactionMessage('StartTransaction', payload, tx, due);
     this.sendStatus(c.id, 'Charging', c, due);

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../ocpp';
 import { hashString } from '../scenario/random';
-import { Connector, Phase, type Transaction } from './connector';
+import { Connector, openTransaction, Phase, type Transaction } from './connector';
 import { deviceReport } from './device-model-201';
 import { handleIncoming201 } from './incoming-201';
 import { meterSamples } from './meter-sample';
@@ -109,18 +109,7 @@ export class Station201 extends Station {
   }
 
   protected startTransaction(c: Connector, idTag: string, due: number): void {
-    const tx: Transaction = {
-      localId: this.newTransactionId(),
-      csmsId: undefined,
-      idTag,
-      startedAt: due,
-      endsAt: due,
-      meterStartWh: Math.floor(c.energyWh),
-      seqNo: 0,
-      remoteStartId: c.pendingRemoteStartId,
-      ended: false,
-    };
-    c.tx = tx;
+    const tx = openTransaction(c, this.newTransactionId(), idTag, due);
     const remote = tx.remoteStartId !== undefined;
     const payload = this.event('Started', remote ? 'RemoteStart' : 'Authorized', c, tx, {
       chargingState: 'Charging',
