@@ -62,4 +62,12 @@ export function redactUrls(text: string): string {
   return text.replace(/\/\/[^/@\s'"]*@/g, '//***@');
 }
 
-export const DEFAULT_WORKERS = Math.max(1, availableParallelism());
+/**
+ * One worker per core against a remote CSMS; one core fewer when the embedded CSMS runs beside
+ * the fleet, which needs a core of its own (bench/README.md: on 2 cores, 2 workers beside the
+ * embedded CSMS ramped slower than 1 in every run).
+ */
+export function defaultWorkers(embeddedCsms: boolean): number {
+  const cores = availableParallelism();
+  return Math.max(1, embeddedCsms ? cores - 1 : cores);
+}

@@ -23,7 +23,7 @@ import { fleetRegistry, serveMetrics } from '../coordinator/live-metrics';
 import type { GaugeTotals } from '../metrics/gauges';
 import { InvalidArgumentError } from 'commander';
 import { COUNTER_NAMES } from '../station/counters';
-import { DEFAULT_WORKERS, duration, nonNegativeInt, positiveInt, redactUrl, targetUrl } from './options';
+import { defaultWorkers, duration, nonNegativeInt, positiveInt, redactUrl, targetUrl } from './options';
 import { addSecurityOptions, resolveSecurity, type SecurityFlags } from './security-options';
 import { confirmTarget, DEFAULT_CONFIRM_ABOVE } from './staging-safety';
 import { StatusLine } from './status-line';
@@ -34,7 +34,7 @@ export interface RunFlags extends SecurityFlags {
   url?: string;
   cps?: number;
   duration?: number;
-  workers: number;
+  workers?: number;
   seed?: number;
   out?: string;
   json?: boolean;
@@ -93,7 +93,7 @@ export function registerRunCommand(program: Command): void {
     .option('--url <url>', 'CSMS base URL, ws:// or wss://; stations connect to <url>/<identity>', targetUrl)
     .option('--cps <n>', 'fleet size: scale the scenario\'s groups to N charge points in total', positiveInt('--cps', 1_000_000))
     .option('--duration <d>', 'how long the load runs, e.g. 30s, 10m (overrides the scenario)', duration('--duration'))
-    .option('--workers <n>', 'worker threads', positiveInt('--workers', 64), DEFAULT_WORKERS)
+    .option('--workers <n>', 'worker threads (default: one per core, one fewer beside the embedded CSMS)', positiveInt('--workers', 64))
     .option('--seed <n>', 'seed of every random choice (overrides the scenario)', nonNegativeInt('--seed'))
     .option('--out <dir>', 'results folder (default results/<UTC timestamp>-<scenario>)')
     .option('--json', 'print summary.json to stdout (the table goes to stderr)')
@@ -123,13 +123,14 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const scenario = loadScenarioFile(file);
   const groups = flags.cps === undefined ? scenario.groups : scaleGroups(scenario.groups, flags.cps);
   const seed = flags.seed ?? scenario.seed;
+  const workers = flags.workers ?? defaultWorkers(flags.url === undefined);
   const plan = flags.shard === undefined ? planFleet(scenario, seed, groups) : shardPlan(planFleet(scenario, seed, groups), flags.shard);
   if (plan.stations.length === 0) throw new UsageError(`${file}: the fleet is empty (every group has count 0)`);
   const durationMs = flags.duration ?? scenario.durationMs;
   // Parsed before anything starts: a threshold that cannot be evaluated exits 2 with nothing run.
   const thresholds = parseRunThresholds(scenario, flags.threshold ?? [], groups.map((g) => g.name));
   if (flags.dryRun) {
-    process.stdout.write(planText(plan, { workers: flags.workers, durationMs }));
+    process.stdout.write(planText(plan, { workers, durationMs }));
     return ExitCode.Ok;
   }
 
@@ -164,7 +165,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     passwordOf: security.passwordOf,
     ...(flags.maxRate === undefined ? {} : { maxCallsPerSec: flags.maxRate / (flags.shard?.count ?? 1) }),
     ...(flags.localAddress === undefined ? {} : { localAddresses: flags.localAddress }),
-    workers: flags.workers,
+    workers,
     durationMs,
     gracefulStopMs: scenario.gracefulStopMs,
     aggregator,
@@ -222,7 +223,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     fleet: fleetInfo(fleet),
     settings: {
       scenarioFile: file,
-      workers: Math.min(flags.workers, plan.stations.length),
+      workers: Math.min(workers, plan.stations.length),
       durationMs,
       callTimeoutMs: scenario.callTimeoutMs,
       gracefulStopMs: scenario.gracefulStopMs,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadScenarioFile } from '../scenario/load';
 import { planFleet } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
-import { DEFAULT_WORKERS, positiveInt } from './options';
+import { defaultWorkers, positiveInt } from './options';
 
 /** `ocpp-fleet validate FILE`: check a scenario and print what it would run, without connecting. */
 export function registerValidateCommand(program: Command): void {
@@ -10,7 +10,7 @@ export function registerValidateCommand(program: Command): void {
     .command('validate')
     .description('check a scenario file and print its plan (charge points per worker and group, expected calls per second), without connecting')
     .argument('<scenario>', 'scenario file (YAML)')
-    .option('--workers <n>', 'worker threads the plan is dealt over', positiveInt('--workers', 64), DEFAULT_WORKERS)
+    .option('--workers <n>', 'worker threads the plan is dealt over', positiveInt('--workers', 64), defaultWorkers(true))
     .action((file: string, flags: { workers: number }) => {
       const scenario = loadScenarioFile(file);
       const plan = planFleet(scenario, scenario.seed);
