@@ -34,8 +34,7 @@ export function handleIncoming16(s: Station16, action: string, p: JsonObject): J
     case 'RemoteStopTransaction':
       return { status: remoteStop(s, p.transactionId as number) ? 'Accepted' : 'Rejected' };
     case 'Reset':
-      s.resetPending = true;
-      s.resetType = p.type as string;
+      s.followUp = { kind: 'reset', hard: p.type === 'Hard' };
       return { status: 'Accepted' };
     case 'ChangeAvailability':
       return { status: changeAvailability(s, p.connectorId as number, p.type === 'Operative') };
@@ -65,7 +64,7 @@ function remoteStop(s: Station16, transactionId: number): boolean {
   if (!c) return false;
   s.countRemoteStop();
   // The answer says the transaction "will be stopped" (OCPP 1.6 §5.12): StopTransaction follows it.
-  s.stopAfterAnswer.push(c);
+  s.followUp = { kind: 'remoteStop', c };
   return true;
 }
 
@@ -73,15 +72,17 @@ function changeAvailability(s: Station16, connectorId: number, operative: boolea
   const targets = connectorId === 0 ? s.connectors : s.connectors.filter((c) => c.id === connectorId);
   if (targets.length === 0) return 'Rejected';
   let scheduled = false;
+  const report: Connector[] = [];
   for (const c of targets) {
     const was = c.operative;
     c.operative = operative;
     // Inoperative takes effect once a running transaction has ended (OCPP 1.6 §5.2).
     if (c.phase !== Phase.Idle) scheduled = true;
     // The StatusNotification follows the answer (OCPP 1.6 §5.2, as for 2.0.1 G03/G04).
-    else s.reportAfterAnswer.push(c);
+    else report.push(c);
     if (operative && !was) s.resumeArrivals(c);
   }
+  if (report.length > 0) s.followUp = { kind: 'status', connectors: report };
   return scheduled && !operative ? 'Scheduled' : 'Accepted';
 }
 
@@ -122,7 +123,7 @@ const TRIGGERABLE = new Set([
 function triggerMessage(s: Station16, message: string, connectorId: number | undefined): JsonObject {
   if (!TRIGGERABLE.has(message)) return { status: 'NotImplemented' };
   if (connectorId !== undefined && connectorId > s.connectors.length) return { status: 'Rejected' };
-  s.trigger = { message, connectorId: connectorId === 0 ? undefined : connectorId };
+  s.followUp = { kind: 'trigger', message, connectorId: connectorId === 0 ? undefined : connectorId };
   return { status: 'Accepted' };
 }
 

@@ -23,6 +23,12 @@ function isTransaction(tag: CallTag): tag is Transaction {
   return tag !== null && !(tag instanceof Connector);
 }
 
+type FollowUp16 =
+  | { kind: 'remoteStart' | 'remoteStop'; c: Connector }
+  | { kind: 'status'; connectors: Connector[] }
+  | { kind: 'trigger'; message: string; connectorId: number | undefined }
+  | { kind: 'reset'; hard: boolean };
+
 /** A virtual OCPP 1.6J charge point. */
 export class Station16 extends Station {
   private txCounter = 0;
@@ -123,6 +129,8 @@ export class Station16 extends Station {
   }
 
   onIncoming(action: string, payload: JsonObject): JsonObject | undefined {
+    // A follow-up belongs to the answer being built; one left by an answer that never went out is dropped.
+    this.followUp = undefined;
     return handleIncoming16(this, action, payload);
   }
 
@@ -135,41 +143,41 @@ export class Station16 extends Station {
     c.phase = Phase.Authorizing;
     this.ctx.count(this.group, 'remoteStarts');
     // Start after the answer is on the wire, as the specification orders the messages.
-    this.deferred.push(c);
+    this.followUp = { kind: 'remoteStart', c };
     return true;
   }
 
-  private readonly deferred: Connector[] = [];
-  /** Transactions to stop (RemoteStopTransaction) once the answer is on the wire. */
-  readonly stopAfterAnswer: Connector[] = [];
-  /** Connectors whose availability changed: their StatusNotification follows the answer. */
-  readonly reportAfterAnswer: Connector[] = [];
+  /**
+   * What a CSMS call asks for beyond its answer, run once the answer is on the wire (one CSMS
+   * CALL at a time, so one field; as in Station201).
+   */
+  followUp: FollowUp16 | undefined;
 
-  override afterIncoming(action: string): void {
-    if (action === 'RemoteStartTransaction') {
-      const now = this.ctx.now();
-      for (const c of this.deferred.splice(0)) this.plugIn(c, now);
-    } else if (action === 'RemoteStopTransaction') {
-      const now = this.ctx.now();
-      for (const c of this.stopAfterAnswer.splice(0)) this.endSession(c, 'Remote', now);
-    } else if (action === 'ChangeAvailability') {
-      const now = this.ctx.now();
-      for (const c of this.reportAfterAnswer.splice(0)) this.sendStatus(c.id, statusOf(c), c, now);
-    } else if (action === 'TriggerMessage' && this.trigger !== undefined) {
-      const t = this.trigger;
-      this.trigger = undefined;
-      this.runTrigger(t.message, t.connectorId);
-    } else if (action === 'Reset' && this.resetPending) {
-      this.resetPending = false;
-      this.stopAllSessions(this.resetType === 'Hard' ? 'HardReset' : 'SoftReset');
-      this.ctx.count(this.group, 'resets');
-      this.closeSocket(true);
+  override afterIncoming(_action: string): void {
+    const f = this.followUp;
+    if (f === undefined) return;
+    this.followUp = undefined;
+    const now = this.ctx.now();
+    switch (f.kind) {
+      case 'remoteStart':
+        this.plugIn(f.c, now);
+        return;
+      case 'remoteStop':
+        this.endSession(f.c, 'Remote', now);
+        return;
+      case 'status':
+        for (const c of f.connectors) this.sendStatus(c.id, statusOf(c), c, now);
+        return;
+      case 'trigger':
+        this.runTrigger(f.message, f.connectorId);
+        return;
+      case 'reset':
+        this.stopAllSessions(f.hard ? 'HardReset' : 'SoftReset');
+        this.ctx.count(this.group, 'resets');
+        this.closeSocket(true);
+        return;
     }
   }
-
-  trigger: { message: string; connectorId: number | undefined } | undefined;
-  resetPending = false;
-  resetType = 'Soft';
 
   private runTrigger(message: string, connectorId: number | undefined): void {
     const now = this.ctx.now();

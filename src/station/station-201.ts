@@ -159,6 +159,8 @@ export class Station201 extends Station {
   }
 
   onIncoming(action: string, payload: JsonObject): JsonObject | undefined {
+    // A follow-up belongs to the answer being built; one left by an answer that never went out is dropped.
+    this.followUp = undefined;
     return handleIncoming201(this, action, payload);
   }
 
