@@ -8,8 +8,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build, HistogramLogReader, type Histogram } from 'hdr-histogram-js';
-import { HIGHEST_TRACKABLE_US } from '../metrics/histograms';
+import { HistogramLogReader, type Histogram } from 'hdr-histogram-js';
+import { newHistogram } from '../metrics/histograms';
 import { delayMs, latencyMs, usToMs } from './format';
 import { writeHtmlReport } from './html';
 import { HLOG_FILE, SUMMARY_FILE, TIMESERIES_FILE } from './results-dir';
@@ -40,7 +40,6 @@ function add(into: Record<string, number>, from: Record<string, number> | undefi
   for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
 }
 
-const empty = (): Histogram => build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_TRACKABLE_US, numberOfSignificantValueDigits: 3 });
 
 function actionFrom(counts: ActionSummary[], totals: Map<string, Histogram>, tag: string): ActionSummary {
   const sum = (k: 'sent' | 'ok' | 'callErrors' | 'timeouts' | 'invalid' | 'aborted'): number => counts.reduce((n, a) => n + a[k], 0);
@@ -51,9 +50,9 @@ function actionFrom(counts: ActionSummary[], totals: Map<string, Histogram>, tag
     timeouts: sum('timeouts'),
     invalid: sum('invalid'),
     aborted: sum('aborted'),
-    latencyMs: latencyMs(totals.get(tag) ?? empty()),
-    serviceTimeMs: latencyMs(totals.get(`${tag}.service`) ?? empty()),
-    dispatchDelayMs: delayMs(totals.get(`${tag}.dispatch`) ?? empty()),
+    latencyMs: latencyMs(totals.get(tag) ?? newHistogram()),
+    serviceTimeMs: latencyMs(totals.get(`${tag}.service`) ?? newHistogram()),
+    dispatchDelayMs: delayMs(totals.get(`${tag}.dispatch`) ?? newHistogram()),
   };
 }
 
@@ -118,10 +117,10 @@ function mergeSummaries(shards: Shard[], totals: Map<string, Histogram>): Summar
       attempts: s.reduce((n, x) => n + x.connect.attempts, 0),
       ok: s.reduce((n, x) => n + x.connect.ok, 0),
       errors: s.reduce((n, x) => n + x.connect.errors, 0),
-      latencyMs: latencyMs(totals.get('connect') ?? empty()),
+      latencyMs: latencyMs(totals.get('connect') ?? newHistogram()),
       ...(totals.has('tls') ? { tlsHandshakeMs: latencyMs(totals.get('tls') as Histogram) } : {}),
     },
-    boot: { accepted: s.reduce((n, x) => n + x.boot.accepted, 0), timeToAcceptedMs: latencyMs(totals.get('boot') ?? empty()) },
+    boot: { accepted: s.reduce((n, x) => n + x.boot.accepted, 0), timeToAcceptedMs: latencyMs(totals.get('boot') ?? newHistogram()) },
     errors,
     counters,
     groups,
@@ -158,7 +157,7 @@ async function mergeHlog(shards: Shard[], startMs: number): Promise<{ text: stri
       if (h.tag.includes('.') || h.tag === 'connect' || h.tag.startsWith('group=')) continue;
       const second = Math.floor((h.startTimeStampMsec - startMs) / 1000);
       let sum = perSecond.get(second);
-      if (sum === undefined) perSecond.set(second, (sum = empty()));
+      if (sum === undefined) perSecond.set(second, (sum = newHistogram()));
       sum.add(h);
     }
   }
