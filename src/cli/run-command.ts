@@ -239,7 +239,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     recordsWritten: outcome.recordsWritten,
     generator: outcome.generator,
     groupFleet: Object.fromEntries(
-      outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { ...fleetInfo(g) }]),
+      outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { ...fleetInfo(g), ...bootTime(outcome.groupsTimeToAllBootedMs[i]) }]),
     ),
   });
   if (flags.junit !== undefined) await writeRunJunit(resolve(flags.junit), summary, results);
@@ -291,6 +291,11 @@ function parseRunThresholds(scenario: Scenario, flagTexts: readonly string[], gr
     parse(text, { source: '--threshold' }, (message) => new UsageError(`--threshold "${text}": ${message}`)),
   );
   return [...fromFile, ...fromFlags];
+}
+
+/** A group's time to all booted, only when it happened (summary fields are numbers). */
+function bootTime(ms: number | null | undefined): { timeToAllBootedMs?: number } {
+  return ms === null || ms === undefined ? {} : { timeToAllBootedMs: ms };
 }
 
 function fleetInfo(o: GroupOutcome): FleetInfo {

@@ -7,6 +7,7 @@ import { createGauges, sumGauges, type GaugeTotals } from '../metrics/gauges';
 import { createRing, RingReader } from '../metrics/ring';
 import type { FleetPlan } from '../scenario/plan';
 import type { GroupConfig, GroupOutcome, StationSecurity, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import { BootClock } from './boot-clock';
 import { splitOverWorkers } from './split';
 
 export interface FleetRunOptions {
@@ -38,6 +39,8 @@ export interface FleetRunResult {
   readonly recordsWritten: number;
   readonly undelivered: number;
   readonly generator: GeneratorCost;
+  /** Per group: ms from its `startAt` until all its stations had been accepted once; null if never. */
+  readonly groupsTimeToAllBootedMs: readonly (number | null)[];
 }
 
 const DRAIN_EVERY_MS = 25;
@@ -70,7 +73,6 @@ export class FleetRun {
     const rssStart = process.memoryUsage.rss();
     const cpuStart = process.cpuUsage();
     let rssPeak = rssStart;
-    let allBootedAt: number | null = null;
     const shares = splitOverWorkers(plan, workers, this.options.passwordOf);
     const pool = new Piscina({
       filename: join(__dirname, '../worker/main.js'),
@@ -118,6 +120,9 @@ export class FleetRun {
     }
     ended.catch(() => undefined);
 
+    const planned = plan.groups.map(() => 0);
+    for (const s of plan.stations) planned[s.group] = (planned[s.group] ?? 0) + 1;
+    const boots = new BootClock(planned, plan.groups.map((g) => g.startAtMs));
     const startedAt = new Date();
     const epoch = startedAt.getTime();
     for (const p of this.ports) p.postMessage({ type: 'start', epochWallMs: epoch });
@@ -129,7 +134,7 @@ export class FleetRun {
       const totals = sumGauges(this.gauges, plan.groups.length);
       aggregator.sampleGauges(second, totals);
       rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
-      if (allBootedAt === null && totals.total.booted >= plan.stations.length) allBootedAt = Date.now() - epoch;
+      boots.sample(Date.now() - epoch, totals.groups, totals.total);
       if (second === lastSecond) return;
       lastSecond = second;
       this.options.onTick?.(second, aggregator.live(Date.now() - epoch), totals);
@@ -157,8 +162,9 @@ export class FleetRun {
       groups: mergeOutcomes(results, plan.groups.length),
       recordsWritten: this.readers.reduce((n, r) => n + r.produced, 0),
       undelivered: results.reduce((n, r) => n + r.undelivered, 0),
+      groupsTimeToAllBootedMs: boots.groupsMs,
       generator: {
-        timeToAllBootedMs: allBootedAt,
+        timeToAllBootedMs: boots.fleetMs,
         rssStartMb: round(rssStart / 1048576),
         rssPeakMb: round(rssPeak / 1048576),
         rssPerStationKb: round((rssPeak - rssStart) / 1024 / Math.max(1, plan.stations.length)),

@@ -40,6 +40,12 @@ function add(into: Record<string, number>, from: Record<string, number> | undefi
   for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
 }
 
+/** A group is all booted when every shard's part is: the latest of their times, or none. */
+function mergeBootTime(fleet: Record<string, number>, parts: readonly GroupSummary[]): void {
+  const times = parts.map((p) => p.fleet?.timeToAllBootedMs);
+  delete fleet.timeToAllBootedMs;
+  if (times.every((t) => typeof t === 'number')) fleet.timeToAllBootedMs = Math.max(...(times as number[]));
+}
 
 function actionFrom(counts: ActionSummary[], totals: Map<string, Histogram>, tag: string): ActionSummary {
   const sum = (k: 'sent' | 'ok' | 'callErrors' | 'timeouts' | 'invalid' | 'aborted'): number => counts.reduce((n, a) => n + a[k], 0);
@@ -94,6 +100,7 @@ function mergeSummaries(shards: Shard[], totals: Map<string, Histogram>): Summar
     const parts = s.flatMap((x) => (x.groups[g] ? [x.groups[g] as GroupSummary] : []));
     const groupFleet: Record<string, number> = {};
     for (const p of parts) add(groupFleet, p.fleet as Record<string, number> | undefined);
+    mergeBootTime(groupFleet, parts);
     groups[g] = {
       fleet: groupFleet as GroupSummary['fleet'],
       actions: mergeActions(parts.map((p) => p.actions), totals, (a) => groupTag(g, a)),

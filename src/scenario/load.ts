@@ -31,7 +31,8 @@ export function loadScenarioFile(path: string): Scenario {
 
 export function parseScenario(text: string, file: string): Scenario {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  // Merge keys (`<<: *step`) let groups share settings, as capacity-steps.yaml does.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true });
   const syntax = doc.errors[0];
   if (syntax) {
     const line = lines.linePos(syntax.pos[0]).line;

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { Summary } from '../../src/report/summary';
+import { REPO_ROOT, readSummary, runCli, tempDir } from '../helpers/fleet-cli';
+import { shippedScenario, writeShortForm, type ShortForm } from '../helpers/short-form';
+
+/**
+ * Every scenario shipped in scenarios/ validates, and each runs against the embedded CSMS in a
+ * short form (fewer stations, its clock compressed) and does what its header says it does.
+ */
+const SHIPPED = readdirSync(join(REPO_ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml'));
+
+describe('shipped scenarios validate', () => {
+  test('the shipped set is there', () => {
+    for (const name of ['smoke', 'evening-peak', 'merger-cutover', 'soak', 'capacity-steps']) {
+      assert.ok(SHIPPED.includes(`${name}.yaml`), `scenarios/${name}.yaml is missing`);
+    }
+  });
+  for (const file of SHIPPED) {
+    test(file, async () => {
+      const r = await runCli(['validate', join('scenarios', file)]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /: valid/);
+      assert.match(r.stdout, /expected calls per second/);
+    });
+  }
+});
+
+async function runShort(name: string, form: ShortForm, cps: number): Promise<{ summary: Summary; code: number | null; out: string }> {
+  const dir = tempDir(`shipped-${name}`);
+  const file = writeShortForm(dir, name, form);
+  const out = join(dir, 'results');
+  const r = await runCli(['run', file, '--cps', String(cps), '--workers', '1', '--out', out, '--quiet'], 90_000);
+  return { summary: readSummary(out), code: r.code, out: r.stdout + r.stderr };
+}
+
+function groupFleet(s: Summary, group: string): Record<string, number> {
+  const fleet = s.groups[group]?.fleet;
+  assert.ok(fleet, `no fleet figures for group ${group}`);
+  return fleet;
+}
+
+function sent(s: Summary, group: string, action: string): number {
+  return s.groups[group]?.actions[action]?.sent ?? 0;
+}
+
+describe('shipped scenarios run in a short form', { concurrency: false }, () => {
+  test('merger-cutover: the acquired 1.6 fleet boots at once beside the charging 2.0.1 fleet', async () => {
+    const { summary, code, out } = await runShort('merger-cutover', { duration: '10s', startAtDiv: 10, timeScaleMul: 20 }, 60);
+    assert.equal(code, 0, out);
+    const existing = groupFleet(summary, 'existing');
+    const acquired = groupFleet(summary, 'acquired');
+    assert.equal(existing.planned, 36);
+    assert.equal(acquired.planned, 24);
+    assert.equal(acquired.booted, 24);
+    // The cut-over figure: counted from the group's own start (3 s in), within a few seconds.
+    assert.equal(typeof acquired.timeToAllBootedMs, 'number');
+    assert.ok((acquired.timeToAllBootedMs as number) < 5000, `acquired all booted after ${acquired.timeToAllBootedMs} ms`);
+    assert.ok(sent(summary, 'acquired', 'BootNotification') >= 24);
+    assert.equal(sent(summary, 'existing', 'BootNotification') >= 36, true);
+    assert.ok(sent(summary, 'existing', 'TransactionEvent') > 0, 'the existing fleet charged');
+    assert.equal(summary.thresholds.length, 3);
+    assert.equal(summary.passed, true);
+  });
+
+  test('evening-peak: both fleets charge through the compressed peak, and the report says the scale', async () => {
+    const form = { duration: '12s', timeScaleMul: 10, startTimeOfDay: '17:30' };
+    const { summary, code, out } = await runShort('evening-peak', form, 50);
+    assert.equal(code, 0, out);
+    assert.equal((summary.settings as { timeScale: number }).timeScale, 600);
+    assert.ok(sent(summary, 'public-201', 'TransactionEvent') > 0);
+    assert.ok(sent(summary, 'acquired-16', 'StartTransaction') > 0);
+    assert.ok((summary.counters.sessionsStarted ?? 0) >= 10, `sessions started: ${summary.counters.sessionsStarted}`);
+  });
+
+  test('soak: a steady, error-free load', async () => {
+    const { summary, code, out } = await runShort('soak', { duration: '8s', timeScaleMul: 600 }, 20);
+    assert.equal(code, 0, out);
+    assert.equal(summary.fleet.booted, 20);
+    assert.ok(sent(summary, 'soak-16', 'Heartbeat') > 0 && sent(summary, 'soak-201', 'Heartbeat') > 0);
+    assert.equal(summary.passed, true);
+  });
+
+  test('capacity-steps: each step joins at its time and boots', async () => {
+    const { summary, code, out } = await runShort('capacity-steps', { duration: '16s', startAtDiv: 40 }, 50);
+    assert.equal(code, 0, out);
+    for (let step = 1; step <= 5; step++) {
+      const fleet = groupFleet(summary, `step-${step}`);
+      assert.equal(fleet.planned, 10);
+      assert.equal(fleet.booted, 10, `step-${step} booted`);
+      assert.ok((fleet.timeToAllBootedMs as number) < 4000, `step-${step} all booted after ${fleet.timeToAllBootedMs} ms`);
+    }
+  });
+});
+

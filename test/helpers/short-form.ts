@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument, stringify } from 'yaml';
+import { REPO_ROOT, writeScenario } from './fleet-cli';
+
+/**
+ * A shipped scenario in a short form for the tests: the same groups, sessions and thresholds,
+ * with its clock compressed. `startAtDiv` divides each group's `startAt` (so a cut-over at 30 s
+ * happens at 3 s), `timeScaleMul` multiplies the scenario's timeScale (so sessions that arrive
+ * every half hour arrive within seconds), and `duration` replaces the run's length. Counts are
+ * left alone: the run gives `--cps`.
+ */
+export interface ShortForm {
+  readonly duration: string;
+  readonly startAtDiv?: number;
+  readonly timeScaleMul?: number;
+  readonly startTimeOfDay?: string;
+}
+
+type Doc = Record<string, unknown> & { groups: Record<string, unknown>[] };
+
+export function shippedScenario(name: string): string {
+  return join(REPO_ROOT, 'scenarios', `${name}.yaml`);
+}
+
+/** Write the short form of scenarios/<name>.yaml into `dir`; returns its path. */
+export function writeShortForm(dir: string, name: string, form: ShortForm): string {
+  const doc = parseDocument(readFileSync(shippedScenario(name), 'utf8'), { merge: true }).toJS() as Doc;
+  doc.duration = form.duration;
+  if (form.timeScaleMul !== undefined) doc.timeScale = ((doc.timeScale as number | undefined) ?? 1) * form.timeScaleMul;
+  if (form.startTimeOfDay !== undefined) doc.startTimeOfDay = form.startTimeOfDay;
+  const div = form.startAtDiv ?? 1;
+  for (const g of doc.groups) {
+    if (typeof g.startAt === 'string') g.startAt = `${seconds(g.startAt) / div}s`;
+  }
+  return writeScenario(dir, name, stringify(doc));
+}
+
+/** `90s`, `2m`, `1h` in seconds (the shipped files use no other form for startAt). */
+function seconds(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  if (!m) throw new Error(`short form: cannot read the duration ${text}`);
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
+}
