@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Summary } from '../../src/report/summary';
 import { REPO_ROOT, readSummary, runCli, tempDir } from '../helpers/fleet-cli';
-import { shippedScenario, writeShortForm, type ShortForm } from '../helpers/short-form';
+import { writeShortForm, type ShortForm } from '../helpers/short-form';
 
 /**
  * Every scenario shipped in scenarios/ validates, and each runs against the embedded CSMS in a
