@@ -22,7 +22,7 @@ const LISTEN_BACKLOG = 4096;
 export class CsmsNode {
   private server: Server | undefined = undefined;
   /** Servers stopped but maybe still finishing a request (an admin call that stopped them), and their end. */
-  private readonly retired: { server: Server; closed: Promise<void> }[] = [];
+  private readonly retired = new Map<Server, Promise<void>>();
 
   constructor(
     readonly index: number,
@@ -59,20 +59,25 @@ export class CsmsNode {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+    const closed = new Promise<void>((resolve) =>
+      server.once('close', () => {
+        this.retired.delete(server);
+        resolve();
+      }),
+    );
+    this.retired.set(server, closed);
     server.close();
     server.closeIdleConnections();
-    this.retired.push({ server, closed });
   }
 
   /** End of the CSMS: every server of this node closed, connections cut after `graceMs`. */
   async close(graceMs: number): Promise<void> {
     this.stop();
-    const retired = this.retired.splice(0);
+    const retired = [...this.retired];
     const cut = setTimeout(() => {
-      for (const r of retired) r.server.closeAllConnections();
+      for (const [server] of retired) server.closeAllConnections();
     }, graceMs);
-    await Promise.all(retired.map((r) => r.closed));
+    await Promise.all(retired.map(([, closed]) => closed));
     clearTimeout(cut);
   }
 }

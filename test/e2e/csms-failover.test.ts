@@ -111,3 +111,23 @@ test('a scenario asking the embedded CSMS for 2 nodes spreads the fleet over bot
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--url given several times: every target is checked, none is printed with its credentials', async () => {
+  const dir = tempDir('urls');
+  try {
+    const file = writeScenario(dir, 'urls', scenario('', '4s'));
+    const mixed = await runCli(['run', file, '--dry-run', '--url', 'ws://127.0.0.1:1', '--url', 'wss://127.0.0.1:2'], 20_000);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /the targets mix ws:\/\/ and wss:\/\//);
+    const secret = await runCli(['run', file, '--dry-run', '--url', 'ws://127.0.0.1:1', '--url', 'ws://cp:s3cret@127.0.0.1:2'], 20_000);
+    assert.equal(secret.code, 2);
+    assert.match(secret.stderr, /must not carry credentials/);
+    assert.doesNotMatch(secret.stdout + secret.stderr, /s3cret/);
+    // Each target is held to the staging check: one that is not this machine needs --yes.
+    const remote = await runCli(['run', file, '--cps', '500', '--url', 'ws://127.0.0.1:1', '--url', 'ws://10.255.255.1:1'], 20_000);
+    assert.equal(remote.code, 2);
+    assert.match(remote.stderr, /against 10\.255\.255\.1:1, which is not this machine: pass --yes/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
