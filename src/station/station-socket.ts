@@ -73,8 +73,8 @@ export abstract class StationSocket {
   private lostKind: ErrorKind | undefined = undefined;
   /** Set when the socket failed before the station counted it as connected. */
   private connectFailed = false;
-  /** Index of the target in `ctx.targets` the station is on (-1: not chosen yet). */
-  private target = -1;
+  /** Index in `ctx.targets` of the target the station is on or last tried (-1: none yet); the station's own to set. */
+  targetIndex = -1;
   /** The last attempt or connection failed: the next attempt goes to the next target (failover). */
   private leaveTarget = false;
 
@@ -349,21 +349,16 @@ export abstract class StationSocket {
   private targetUrl(): string {
     const list = this.ctx.targets;
     if (list === undefined) return this.ctx.baseUrl;
-    const next = list.choose(this.target, this.identity, this.leaveTarget, this.ctx.now());
-    if (this.target >= 0 && next !== this.target) this.ctx.count(this.group, 'failovers');
-    this.target = next;
+    const next = list.choose(this.targetIndex, this.identity, this.leaveTarget, this.ctx.now());
+    if (this.targetIndex >= 0 && next !== this.targetIndex) this.ctx.count(this.group, 'failovers');
+    this.targetIndex = next;
     this.leaveTarget = false;
     return list.urlOf(next);
   }
 
-  /** The target the station is on or last tried (-1: none yet). */
-  get targetIndex(): number {
-    return this.target;
-  }
-
   /** Target `index` is lost: a connection to it (open or opening) ends, and the station fails over. */
   loseTarget(index: number): void {
-    if (this.target === index && this.ws !== null && !this.closingOnPurpose) this.ws.terminate();
+    if (this.targetIndex === index && this.ws !== null && !this.closingOnPurpose) this.ws.terminate();
   }
 
   /** Exponential backoff with jitter: min · 2^attempt, capped at max, the jittered share drawn. */
