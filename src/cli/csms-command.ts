@@ -16,7 +16,10 @@ import { UsageError } from './exit-codes';
 /** What the parent of `ocpp-fleet csms` receives over IPC once the port is known (see csms/child.ts). */
 export interface CsmsListeningMessage {
   type: 'listening';
+  /** Node 0's port. */
   port: number;
+  /** Every node's port, node 0 first. */
+  ports: number[];
 }
 
 /** As commander names them: `--heartbeat-interval` becomes `heartbeatInterval`. */
@@ -37,6 +40,7 @@ interface Flags {
   clientCa?: string;
   basicAuth?: string;
   secondConnection: string;
+  nodes: number;
 }
 
 function optionsOf(flags: Flags): CsmsOptions {
@@ -59,6 +63,7 @@ function optionsOf(flags: Flags): CsmsOptions {
     basicAuth: flags.basicAuth,
     // Checked against SECOND_CONNECTION_POLICIES by its flag parser.
     secondConnection: flags.secondConnection as SecondConnection,
+    nodes: flags.nodes,
   };
 }
 
@@ -102,6 +107,7 @@ export function registerCsmsCommand(program: Command): void {
     .option(`${CSMS_FLAGS.clientCa} <file>`, 'PEM CA of station certificates: require a client certificate naming the station (profile 3)')
     .option(`${CSMS_FLAGS.basicAuth} <file>`, 'CSV identity,password: require HTTP Basic auth (profiles 1 and 2)')
     .option(`${CSMS_FLAGS.secondConnection} <policy>`, `a second connection of a connected identity: replace (close the first) or refuse (HTTP 409); one of ${SECOND_CONNECTION_POLICIES.join(', ')}`, stringFlag('secondConnection'), d.secondConnection)
+    .option(`${CSMS_FLAGS.nodes} <n>`, 'nodes sharing one state: listeners on port, port+1, … (each a free port with --port 0); POST /nodes/stop and /nodes/start stop and restart one', numberFlag('nodes'), d.nodes)
     .action(async (flags: Flags) => {
       await runCsms(flags);
     });
@@ -117,9 +123,10 @@ async function runCsms(flags: Flags): Promise<void> {
     if (err instanceof TypeError) throw new UsageError(err.message);
     throw err;
   }
-  process.stderr.write(`CSMS listening on ${server.url} (OCPP 1.6, 2.0.1)\n`);
+  const nodes = server.urls.length > 1 ? `; ${server.urls.length} nodes sharing one state` : '';
+  process.stderr.write(`CSMS listening on ${server.urls.join(', ')} (OCPP 1.6, 2.0.1${nodes})\n`);
   if (process.send !== undefined) {
-    const message: CsmsListeningMessage = { type: 'listening', port: server.port };
+    const message: CsmsListeningMessage = { type: 'listening', port: server.port, ports: server.nodes().map((n) => n.port) };
     process.send(message);
   }
   await stopRequested();

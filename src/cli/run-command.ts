@@ -12,8 +12,8 @@ import { describeResult, formatThresholds } from '../report/thresholds-format';
 import { parseThreshold, ThresholdError, type MetricNames, type Threshold, type ThresholdOptions, type ThresholdResult } from '../report/thresholds';
 import { formatTable } from '../report/table';
 import { resultsDirName, writeResults } from '../report/results-dir';
-import type { FleetInfo, Summary } from '../report/summary';
-import type { GroupOutcome } from '../thread/messages';
+import type { FleetInfo, Summary, TargetInfo } from '../report/summary';
+import type { GroupOutcome, TargetCount } from '../thread/messages';
 import { loadScenarioFile, ScenarioError } from '../scenario/load';
 import type { Scenario } from '../scenario/types';
 import { parseShard, planFleet, scaleGroups, shardPlan, type Shard } from '../scenario/plan';
@@ -23,15 +23,17 @@ import { fleetRegistry, serveMetrics } from '../coordinator/live-metrics';
 import type { GaugeTotals } from '../metrics/gauges';
 import { InvalidArgumentError } from 'commander';
 import { COUNTER_NAMES } from '../station/counters';
-import { defaultWorkers, duration, nonNegativeInt, positiveInt, redactUrl, targetUrl } from './options';
+import { defaultWorkers, duration, nonNegativeInt, positiveInt, redactUrl } from './options';
 import { addSecurityOptions, resolveSecurity, type SecurityFlags } from './security-options';
-import { confirmTarget, DEFAULT_CONFIRM_ABOVE } from './staging-safety';
+import { confirmTargets, DEFAULT_CONFIRM_ABOVE } from './staging-safety';
+import { collectUrl, describeTargets, remoteTargets } from './targets-option';
 import { StatusLine } from './status-line';
 import { VERSION } from './version';
 import { ExitCode, UsageError } from './exit-codes';
 
 export interface RunFlags extends SecurityFlags {
-  url?: string;
+  /** --url, once per target (commander's collect pattern); overrides the scenario's `targets`. */
+  url?: string[];
   cps?: number;
   duration?: number;
   workers?: number;
@@ -90,7 +92,7 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('run a fleet of virtual charge points against a CSMS (the embedded one when no --url is given)')
     .argument('[scenario]', 'scenario file (YAML)', DEFAULT_SCENARIO)
-    .option('--url <url>', 'CSMS base URL, ws:// or wss://; stations connect to <url>/<identity>', targetUrl)
+    .option('--url <url>', 'CSMS base URL, ws:// or wss://; stations connect to <url>/<identity>; repeat for several targets (stations spread over them and fail over)', collectUrl)
     .option('--cps <n>', 'fleet size: scale the scenario\'s groups to N charge points in total', positiveInt('--cps', 1_000_000))
     .option('--duration <d>', 'how long the load runs, e.g. 30s, 10m (overrides the scenario)', duration('--duration'))
     .option('--workers <n>', 'worker threads (default: one per core, one fewer beside the embedded CSMS)', positiveInt('--workers', 64))
@@ -123,7 +125,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const scenario = loadScenarioFile(file);
   const groups = flags.cps === undefined ? scenario.groups : scaleGroups(scenario.groups, flags.cps);
   const seed = flags.seed ?? scenario.seed;
-  const workers = flags.workers ?? defaultWorkers(flags.url === undefined);
+  const remote = remoteTargets(flags.url, scenario);
+  const workers = flags.workers ?? defaultWorkers(remote === undefined);
   const plan = flags.shard === undefined ? planFleet(scenario, seed, groups) : shardPlan(planFleet(scenario, seed, groups), flags.shard);
   if (plan.stations.length === 0) throw new UsageError(`${file}: the fleet is empty (every group has count 0)`);
   const durationMs = flags.duration ?? scenario.durationMs;
@@ -135,10 +138,11 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   }
 
   // Credentials and TLS material are read before anything starts: a missing file is bad usage.
-  const security = resolveSecurity(flags, flags.url);
-  if (flags.url !== undefined) await confirmTarget(flags.url, plan.stations.length, flags.confirmAbove, flags.yes === true);
-  const csms: EmbeddedCsms | undefined = flags.url === undefined ? await startEmbeddedCsms({}) : undefined;
-  const baseUrl: string = flags.url ?? (csms as EmbeddedCsms).url;
+  const security = resolveSecurity(flags, remote?.[0]);
+  if (remote !== undefined) await confirmTargets(remote, plan.stations.length, flags.confirmAbove, flags.yes === true);
+  const csms: EmbeddedCsms | undefined = remote === undefined ? await startEmbeddedCsms({ nodes: scenario.csms?.nodes }) : undefined;
+  const targets: readonly string[] = remote ?? (csms as EmbeddedCsms).urls;
+  const baseUrl = targets[0] as string;
   const names = {
     actionNames: ACTION_NAMES,
     groupNames: groups.map((g) => g.name),
@@ -161,6 +165,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     plan,
     groups: groupConfigs(scenario, groups),
     baseUrl,
+    ...(targets.length > 1 ? { targetUrls: targets } : {}),
     security: security.security,
     passwordOf: security.passwordOf,
     ...(flags.maxRate === undefined ? {} : { maxCallsPerSec: flags.maxRate / (flags.shard?.count ?? 1) }),
@@ -216,7 +221,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     version: VERSION,
     scenario: scenario.name,
     seed,
-    target: csms ? `embedded CSMS (${csms.url})` : redactUrl(baseUrl),
+    target: describeTargets(targets, csms !== undefined),
+    ...(outcome.targets === undefined ? {} : { targets: targetsInfo(targets, outcome.targets) }),
     startedAt: outcome.startedAt,
     endedAt: outcome.endedAt,
     partial: outcome.partial,
@@ -296,6 +302,11 @@ function parseRunThresholds(scenario: Scenario, flagTexts: readonly string[], gr
 /** A group's time to all booted, only when it happened (summary fields are numbers). */
 function bootTime(ms: number | null | undefined): { timeToAllBootedMs?: number } {
   return ms === null || ms === undefined ? {} : { timeToAllBootedMs: ms };
+}
+
+/** summary.json's `targets`: where the stations were at the end of the run. */
+function targetsInfo(urls: readonly string[], counts: readonly TargetCount[]): TargetInfo[] {
+  return counts.map((c, i) => ({ url: redactUrl(urls[i] ?? ''), stations: c.stations, connected: c.connected }));
 }
 
 function fleetInfo(o: GroupOutcome): FleetInfo {

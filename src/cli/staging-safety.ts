@@ -17,8 +17,15 @@ export function isLoopback(url: string): boolean {
 }
 
 export async function confirmTarget(url: string, stations: number, limit: number, yes: boolean): Promise<void> {
-  if (yes || isLoopback(url) || stations <= limit) return;
-  const host = new URL(url).host;
+  return confirmTargets([url], stations, limit, yes);
+}
+
+/** Several targets: one question naming every host that is not this machine. */
+export async function confirmTargets(urls: readonly string[], stations: number, limit: number, yes: boolean): Promise<void> {
+  const remote = urls.filter((u) => !isLoopback(u));
+  if (yes || remote.length === 0 || stations <= limit) return;
+  // `host` carries no user information: a URL's credentials are never printed.
+  const host = [...new Set(remote.map((u) => new URL(u).host))].join(', ');
   if (process.stdin.isTTY !== true || process.stderr.isTTY !== true) {
     throw new UsageError(
       `${stations} charge points against ${host}, which is not this machine: pass --yes to confirm (the limit without it is ${limit}, --confirm-above)`,

@@ -6,14 +6,16 @@ import type { GeneratorCost } from '../report/summary';
 import { createGauges, sumGauges, type GaugeTotals } from '../metrics/gauges';
 import { createRing, RingReader } from '../metrics/ring';
 import type { FleetPlan } from '../scenario/plan';
-import type { GroupConfig, GroupOutcome, StationSecurity, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
 import { BootClock } from './boot-clock';
+import type { CoordinatorMessage, GroupConfig, GroupOutcome, StationSecurity, TargetCount, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
 import { splitOverWorkers } from './split';
 
 export interface FleetRunOptions {
   readonly plan: FleetPlan;
   readonly groups: readonly GroupConfig[];
   readonly baseUrl: string;
+  /** Several CSMS endpoints (`baseUrl` is the first): stations spread over them by identity and fail over. */
+  readonly targetUrls?: readonly string[];
   readonly security?: StationSecurity;
   /** Each station's Basic auth password, if the target asks for one. */
   readonly passwordOf?: (identity: string) => string | undefined;
@@ -41,6 +43,8 @@ export interface FleetRunResult {
   readonly generator: GeneratorCost;
   /** Per group: ms from its `startAt` until all its stations had been accepted once; null if never. */
   readonly groupsTimeToAllBootedMs: readonly (number | null)[];
+  /** With targetUrls: per target (same order), stations on it at the end and how many were connected. */
+  readonly targets?: TargetCount[];
 }
 
 const DRAIN_EVERY_MS = 25;
@@ -66,6 +70,15 @@ export class FleetRun {
     this.partial = true;
     this.resolveStop?.();
     if (this.stopRequested > 1) for (const p of this.ports) p.postMessage({ type: 'stop', immediate: true });
+  }
+
+  /**
+   * Target `index` of targetUrls is lost for `forMs`: every worker drops its stations' connections
+   * to it and they skip it until the time is up (see coordinator/node-loss.ts).
+   */
+  loseTarget(index: number, forMs: number): void {
+    const message: CoordinatorMessage = { type: 'loseTarget', target: index, forMs };
+    for (const p of this.ports) p.postMessage(message);
   }
 
   async run(): Promise<FleetRunResult> {
@@ -96,6 +109,7 @@ export class FleetRun {
       const task: WorkerTask = {
         workerIndex: w,
         baseUrl: this.options.baseUrl,
+        ...(this.options.targetUrls === undefined ? {} : { targetUrls: this.options.targetUrls }),
         security: this.options.security ?? { verifyTls: true },
         ...(this.options.localAddresses === undefined ? {} : { localAddresses: this.options.localAddresses }),
         ...(this.options.maxCallsPerSec === undefined ? {} : { maxCallsPerSec: this.options.maxCallsPerSec / shares.length }),
@@ -163,6 +177,7 @@ export class FleetRun {
       recordsWritten: this.readers.reduce((n, r) => n + r.produced, 0),
       undelivered: results.reduce((n, r) => n + r.undelivered, 0),
       groupsTimeToAllBootedMs: boots.groupsMs,
+      ...(this.options.targetUrls === undefined ? {} : { targets: mergeTargets(results, this.options.targetUrls.length) }),
       generator: {
         timeToAllBootedMs: boots.fleetMs,
         rssStartMb: round(rssStart / 1048576),
@@ -192,6 +207,19 @@ export class FleetRun {
 
 function round(x: number): number {
   return Math.round(x * 10) / 10;
+}
+
+function mergeTargets(results: WorkerResult[], size: number): TargetCount[] {
+  const out: TargetCount[] = Array.from({ length: size }, () => ({ stations: 0, connected: 0 }));
+  for (const r of results) {
+    r.targets?.forEach((t, i) => {
+      const o = out[i];
+      if (o === undefined) return;
+      o.stations += t.stations;
+      o.connected += t.connected;
+    });
+  }
+  return out;
 }
 
 function mergeOutcomes(results: WorkerResult[], groups: number): GroupOutcome[] {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CsmsRequestError, type CsmsCallResult } from './calls';
+import type { NodeInfo } from './nodes';
 import type { CsmsStats } from './stats';
 
 /**
@@ -13,6 +14,9 @@ export interface AdminApi {
   stations(): { identity: string; version: string }[];
   sendCall(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<CsmsCallResult>;
   sendRaw(identity: string, frame: string, timeoutMs?: number): Promise<string | undefined>;
+  nodes(): NodeInfo[];
+  stopNode(index: number): Promise<NodeInfo>;
+  startNode(index: number): Promise<NodeInfo>;
 }
 
 /** OCPP payloads are small; a megabyte leaves room for a NotifyReport-sized test frame. */
@@ -32,6 +36,9 @@ const ROUTES: Readonly<Record<string, string>> = {
   '/stations': 'GET',
   '/call': 'POST',
   '/raw': 'POST',
+  '/nodes': 'GET',
+  '/nodes/stop': 'POST',
+  '/nodes/start': 'POST',
 };
 
 export function handleAdminRequest(api: AdminApi, req: IncomingMessage, res: ServerResponse): void {
@@ -52,7 +59,10 @@ async function route(api: AdminApi, req: IncomingMessage): Promise<unknown> {
   if (req.method !== method) throw new HttpError(405, `${path} takes ${method}, got ${req.method ?? ''}`);
   if (path === '/stats') return api.stats();
   if (path === '/stations') return api.stations();
+  if (path === '/nodes') return api.nodes();
   const body = await readJson(req);
+  if (path === '/nodes/stop') return api.stopNode(field(body, 'node', 'number') as number);
+  if (path === '/nodes/start') return api.startNode(field(body, 'node', 'number') as number);
   const identity = field(body, 'identity', 'string') as string;
   const timeoutMs = field(body, 'timeoutMs', 'number', true) as number | undefined;
   if (path === '/call') {

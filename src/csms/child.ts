@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import type { OcppVersion } from '../ocpp';
 import type { CsmsCallResult } from './calls';
+import type { NodeInfo } from './nodes';
 import { CSMS_FLAGS, resolveCsmsOptions, type CsmsOptions } from './options';
 import type { CsmsStats } from './stats';
 
@@ -21,11 +22,19 @@ export interface EmbeddedCsmsOptions extends Omit<CsmsOptions, 'port'> {
 
 export interface EmbeddedCsms {
   readonly port: number;
-  /** `ws://127.0.0.1:<port>` (or the host it listens on, when that is a specific address). */
+  /** `ws://127.0.0.1:<port>` (or the host it listens on, when that is a specific address): node 0. */
   readonly url: string;
+  /** Every node's port and URL, node 0 first (one unless started with `nodes`). */
+  readonly ports: readonly number[];
+  readonly urls: readonly string[];
   readonly pid: number;
   stats(): Promise<CsmsStats>;
-  stations(): Promise<{ identity: string; version: OcppVersion }[]>;
+  stations(): Promise<{ identity: string; version: OcppVersion; node?: number }[]>;
+  nodes(): Promise<NodeInfo[]>;
+  /** Close node `index`'s listener and cut its connections (admin POST /nodes/stop). */
+  stopNode(index: number): Promise<NodeInfo>;
+  /** Listen again on node `index`'s port (admin POST /nodes/start). */
+  startNode(index: number): Promise<NodeInfo>;
   call(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<CsmsCallResult>;
   /** The station's next frame after `frame`, or undefined when it sent none in time. */
   raw(identity: string, frame: string, timeoutMs?: number): Promise<string | undefined>;
@@ -61,7 +70,8 @@ export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Prom
     stderr += chunk;
     if (stderr.length > STDERR_KEPT) stderr = stderr.slice(-STDERR_KEPT);
   });
-  const port = await listeningPort(child, startTimeoutMs, () => stderr);
+  const ports = await listeningPorts(child, startTimeoutMs, () => stderr);
+  const port = ports[0] as number;
   // Neither the channel nor the child should keep the parent alive; if the parent exits without
   // stop(), the child sees the channel close and stops by itself.
   child.channel?.unref();
@@ -71,13 +81,28 @@ export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Prom
   const host = isWildcard(resolved.host) ? '127.0.0.1' : resolved.host;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   const tls = resolved.tlsCert !== '';
-  const admin = (method: string, path: string, body?: unknown): Promise<unknown> => adminRequest(tls, host, port, method, path, body);
+  // Every node serves the admin API; a stopped node does not, so a request refused by one goes to the next.
+  const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    for (let i = 0; ; i++) {
+      try {
+        return await adminRequest(tls, host, ports[i] as number, method, path, body);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || i + 1 >= ports.length) throw err;
+      }
+    }
+  };
+  const urls = ports.map((p) => `${tls ? 'wss' : 'ws'}://${hostInUrl}:${p}`);
   return {
     port,
-    url: `${resolved.tlsCert === '' ? 'ws' : 'wss'}://${hostInUrl}:${port}`,
+    url: urls[0] as string,
+    ports,
+    urls,
     pid: child.pid ?? -1,
     stats: () => admin('GET', '/stats') as Promise<CsmsStats>,
-    stations: () => admin('GET', '/stations') as Promise<{ identity: string; version: OcppVersion }[]>,
+    stations: () => admin('GET', '/stations') as Promise<{ identity: string; version: OcppVersion; node?: number }[]>,
+    nodes: () => admin('GET', '/nodes') as Promise<NodeInfo[]>,
+    stopNode: (index) => admin('POST', '/nodes/stop', { node: index }) as Promise<NodeInfo>,
+    startNode: (index) => admin('POST', '/nodes/start', { node: index }) as Promise<NodeInfo>,
     call: (identity, action, payload, timeoutMs) =>
       admin('POST', '/call', { identity, action, payload, timeoutMs }) as Promise<CsmsCallResult>,
     raw: async (identity, frame, timeoutMs) => {
@@ -89,7 +114,7 @@ export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Prom
   };
 }
 
-function listeningPort(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number> {
+function listeningPorts(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const cleanup = (): void => {
       clearTimeout(timer);
@@ -98,10 +123,11 @@ function listeningPort(child: ChildProcess, timeoutMs: number, stderr: () => str
       child.off('error', onError);
     };
     const onMessage = (message: unknown): void => {
-      const m = message as { type?: unknown; port?: unknown } | null;
+      const m = message as { type?: unknown; port?: unknown; ports?: unknown } | null;
       if (m === null || m.type !== 'listening' || typeof m.port !== 'number') return;
       cleanup();
-      resolve(m.port);
+      const ports = Array.isArray(m.ports) && m.ports.every((p) => typeof p === 'number') ? (m.ports as number[]) : [];
+      resolve(ports.length > 0 ? ports : [m.port]);
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       cleanup();

@@ -58,6 +58,8 @@ export class CsmsConnection implements SessionHost<OutgoingCall>, CallRecorder, 
   readonly stats: CsmsCounters;
   /** Position in the CSMS's list of live connections (kept by the registry). */
   index = -1;
+  /** The CSMS node (listener) the station connected through. */
+  node = 0;
   closed = false;
   /** Turn of this station in the call rate's mix, so each station sees every action of it. */
   mixTurn = 0;

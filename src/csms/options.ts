@@ -57,6 +57,11 @@ export interface CsmsOptions {
   basicAuth?: string;
   /** A second connection of an identity already connected: `replace` the first (default) or `refuse` it. */
   secondConnection?: SecondConnection;
+  /**
+   * Nodes of the CSMS (default 1): listeners on `port`, `port + 1`, … (each a free port when `port`
+   * is 0) sharing one state, so a CSMS-initiated call reaches a station on whichever node it is.
+   */
+  nodes?: number;
 }
 
 export type ResolvedCsmsOptions = Readonly<Required<CsmsOptions>>;
@@ -77,7 +82,11 @@ export const CSMS_DEFAULTS: Readonly<Omit<ResolvedCsmsOptions, 'port'>> = Object
   clientCa: '',
   basicAuth: '',
   secondConnection: 'replace',
+  nodes: 1,
 });
+
+/** Most nodes one CSMS process listens with: a cluster to fail over in, not a port range to fill. */
+export const MAX_NODES = 16;
 
 /** Longest delay or timeout accepted: setTimeout's own limit (2^31 - 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -132,6 +141,7 @@ const RULES: Readonly<Record<keyof CsmsOptions, Rule>> = {
     typeof value === 'string' && (SECOND_CONNECTION_POLICIES as readonly string[]).includes(value)
       ? undefined
       : `must be one of ${SECOND_CONNECTION_POLICIES.join(', ')}`,
+  nodes: integerIn(1, MAX_NODES),
 };
 
 /** What is wrong with `value` for option `name`, or undefined when it is acceptable. */
@@ -158,6 +168,9 @@ export function resolveCsmsOptions(options: CsmsOptions): ResolvedCsmsOptions {
   }
   if ((merged.tlsCert === '') !== (merged.tlsKey === '')) {
     throw new TypeError('options.tlsCert and options.tlsKey go together: give both or neither');
+  }
+  if ((merged.port as number) > 0 && (merged.port as number) + (merged.nodes as number) - 1 > 65535) {
+    throw new TypeError(`options.port ${String(merged.port)} leaves no room for ${String(merged.nodes)} nodes on consecutive ports`);
   }
   if (merged.clientCa !== '' && merged.tlsCert === '') {
     throw new TypeError('options.clientCa needs TLS: give options.tlsCert and options.tlsKey too');
@@ -189,4 +202,5 @@ export const CSMS_FLAGS: Readonly<Record<keyof CsmsOptions, string>> = {
   clientCa: '--client-ca',
   basicAuth: '--basic-auth',
   secondConnection: '--second-connection',
+  nodes: '--nodes',
 };

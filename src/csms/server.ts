@@ -1,6 +1,5 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { OCPP_VERSIONS, subprotocolOf, validatorsFor, versionOfSubprotocol, type OcppVersion } from '../ocpp';
@@ -10,6 +9,7 @@ import { CsmsRequestError, type CsmsCallResult } from './calls';
 import { CsmsConnection, type CsmsCore } from './connection';
 import { HANDLERS_16 } from './handlers-16';
 import { HANDLERS_201 } from './handlers-201';
+import { CsmsNode, type NodeInfo } from './nodes';
 import { csmsOptionProblem, resolveCsmsOptions, type CsmsOptions, type ResolvedCsmsOptions } from './options';
 import { StationAuth, tlsMaterial } from './security';
 import { StationRecord } from './stations';
@@ -18,11 +18,13 @@ import { CsmsCounters, type CsmsStats } from './stats';
 export interface CsmsServer extends AdminApi {
   readonly port: number;
   readonly host: string;
-  /** `ws://host:port` (`wss://` with TLS); stations append `/<identity>`. */
+  /** `ws://host:port` (`wss://` with TLS) of node 0; stations append `/<identity>`. */
   readonly url: string;
+  /** Every node's URL, node 0 first (one unless started with `nodes`). */
+  readonly urls: readonly string[];
   stats(): CsmsStats;
-  /** Identities connected now, with the OCPP version each negotiated. */
-  stations(): { identity: string; version: OcppVersion }[];
+  /** Identities connected now, with the OCPP version each negotiated and (with several nodes) the node it is on. */
+  stations(): { identity: string; version: OcppVersion; node?: number }[];
   /**
    * Send a CSMS-initiated CALL to a connected station. Resolves with its outcome; rejects with a
    * CsmsRequestError when the station is not connected ('unknownStation') or the action or
@@ -36,8 +38,6 @@ export interface CsmsServer extends AdminApi {
 
 /** Largest frame accepted from a station; ws's default (100 MiB) is far beyond any OCPP message. */
 const MAX_FRAME_BYTES = 4 * 1024 * 1024;
-/** Pending connections the kernel may hold while a ramp opens thousands at once. */
-const LISTEN_BACKLOG = 4096;
 /** How long stations get to answer our close frame before their sockets are cut. */
 const CLOSE_GRACE_MS = 1000;
 const DEFAULT_RAW_TIMEOUT_MS = 5000;
@@ -54,8 +54,7 @@ export async function startCsmsServer(options: CsmsOptions): Promise<CsmsServer>
 
 class OcppCsms implements CsmsServer, CsmsCore {
   readonly counters = new CsmsCounters();
-  port = 0;
-  private readonly http: Server;
+  private readonly nodeList: CsmsNode[];
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<string, CsmsConnection>();
   private readonly live: CsmsConnection[] = [];
@@ -72,8 +71,11 @@ class OcppCsms implements CsmsServer, CsmsCore {
     const tls = tlsMaterial(options);
     this.tls = tls !== undefined;
     this.auth = new StationAuth(options);
-    const admin = (req: IncomingMessage, res: import('node:http').ServerResponse): void => handleAdminRequest(this, req, res);
-    this.http = tls === undefined ? createServer(admin) : createTlsServer(tls, admin);
+    const makeServer = (node: number): Server => this.makeServer(tls, node);
+    this.nodeList = Array.from(
+      { length: options.nodes },
+      (_, i) => new CsmsNode(i, options.host, options.port === 0 ? 0 : options.port + i, makeServer),
+    );
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -84,7 +86,6 @@ class OcppCsms implements CsmsServer, CsmsCore {
         return version === undefined ? false : subprotocolOf(version);
       },
     });
-    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     this.driver = new CallRateDriver(options.callRate, this.live, this.counters);
   }
 
@@ -92,20 +93,39 @@ class OcppCsms implements CsmsServer, CsmsCore {
     return this.options.host;
   }
 
-  get url(): string {
-    return `${this.tls ? 'wss' : 'ws'}://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  get port(): number {
+    return (this.nodeList[0] as CsmsNode).port;
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen({ port: this.options.port, host: this.options.host, backlog: LISTEN_BACKLOG }, () => {
-        this.http.off('error', reject);
-        this.port = (this.http.address() as AddressInfo).port;
-        this.driver.start();
-        resolve();
-      });
-    });
+  get url(): string {
+    return this.urlOf(0);
+  }
+
+  get urls(): string[] {
+    return this.nodeList.map((n) => this.urlOf(n.index));
+  }
+
+  private urlOf(node: number): string {
+    const port = this.nodeList[node]?.port ?? 0;
+    return `${this.tls ? 'wss' : 'ws'}://${this.host.includes(':') ? `[${this.host}]` : this.host}:${port}`;
+  }
+
+  /** One node's HTTP server: the admin API and the WebSocket endpoint, upgrades tagged with the node. */
+  private makeServer(tls: TlsServerOptions | undefined, node: number): Server {
+    const admin = (req: IncomingMessage, res: ServerResponse): void => handleAdminRequest(this, req, res);
+    const server = tls === undefined ? createServer(admin) : createTlsServer(tls, admin);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head, node));
+    return server;
+  }
+
+  async listen(): Promise<void> {
+    try {
+      for (const node of this.nodeList) await node.start();
+    } catch (err) {
+      for (const node of this.nodeList) node.stop();
+      throw err;
+    }
+    this.driver.start();
   }
 
   /**
@@ -114,9 +134,10 @@ class OcppCsms implements CsmsServer, CsmsCore {
    * accepts the connection without a subprotocol, and it is not called at all when the client
    * offers none). Here a client that offers no OCPP subprotocol gets a plain HTTP 400 that says why.
    */
-  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, node: number): void {
     socket.on('error', ignore);
     if (this.closing !== undefined) return this.refuse(socket, 503, 'the CSMS is shutting down');
+    if (this.nodeList[node]?.listening !== true) return this.refuse(socket, 503, `node ${node} is stopped`);
     const identity = identityOf(req.url ?? '/');
     if (identity === undefined) return this.refuse(socket, 400, 'the URL path must end with the station identity');
     const header = req.headers['sec-websocket-protocol'];
@@ -136,7 +157,7 @@ class OcppCsms implements CsmsServer, CsmsCore {
       this.counters.connectionsSecondRefused++;
       return this.refuse(socket, 409, 'this station is already connected');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity, version));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity, version, node));
   }
 
   private refuse(socket: Duplex, status: number, message: string, extraHeaders = ''): void {
@@ -147,8 +168,8 @@ class OcppCsms implements CsmsServer, CsmsCore {
     );
   }
 
-  private accept(ws: WebSocket, identity: string, version: OcppVersion): void {
-    if (this.closing !== undefined) {
+  private accept(ws: WebSocket, identity: string, version: OcppVersion, node: number): void {
+    if (this.closing !== undefined || this.nodeList[node]?.listening !== true) {
       ws.terminate();
       return;
     }
@@ -165,6 +186,7 @@ class OcppCsms implements CsmsServer, CsmsCore {
     stats.versionAccepted[version]++;
     stats.versionNow[version]++;
     const connection = new CsmsConnection(this, ws, identity, version, record, version === '1.6' ? HANDLERS_16 : HANDLERS_201);
+    connection.node = node;
     this.connections.set(identity, connection);
     connection.index = this.live.length;
     this.live.push(connection);
@@ -197,11 +219,45 @@ class OcppCsms implements CsmsServer, CsmsCore {
   // --- CsmsServer ---
 
   stats(): CsmsStats {
-    return this.counters.snapshot();
+    return { ...this.counters.snapshot(), nodes: this.nodes() };
   }
 
-  stations(): { identity: string; version: OcppVersion }[] {
-    return this.live.map((c) => ({ identity: c.identity, version: c.version }));
+  stations(): { identity: string; version: OcppVersion; node?: number }[] {
+    // `node` only with several nodes: a single-node CSMS answers as it always has.
+    if (this.nodeList.length === 1) return this.live.map((c) => ({ identity: c.identity, version: c.version }));
+    return this.live.map((c) => ({ identity: c.identity, version: c.version, node: c.node }));
+  }
+
+  nodes(): NodeInfo[] {
+    const open = new Array<number>(this.nodeList.length).fill(0);
+    for (const c of this.live) open[c.node] = (open[c.node] ?? 0) + 1;
+    return this.nodeList.map((n) => ({ index: n.index, url: this.urlOf(n.index), port: n.port, listening: n.listening, connections: open[n.index] ?? 0 }));
+  }
+
+  /** Close node `index`'s listener and cut the station connections it holds; the others go on. */
+  async stopNode(index: number): Promise<NodeInfo> {
+    const node = this.nodeOf(index);
+    node.stop();
+    for (const c of [...this.live]) {
+      if (c.node !== index) continue;
+      // Out of the registry now, so a CSMS call right after never goes to a connection being cut.
+      c.shutdown();
+      c.ws.terminate();
+    }
+    return this.nodes()[index] as NodeInfo;
+  }
+
+  /** Listen again on node `index`'s port. */
+  async startNode(index: number): Promise<NodeInfo> {
+    if (this.closing !== undefined) throw new CsmsRequestError('badRequest', 'the CSMS is shutting down');
+    await this.nodeOf(index).start();
+    return this.nodes()[index] as NodeInfo;
+  }
+
+  private nodeOf(index: number): CsmsNode {
+    const node = Number.isInteger(index) ? this.nodeList[index] : undefined;
+    if (node === undefined) throw new CsmsRequestError('badRequest', `no node ${String(index)}: nodes are 0 to ${this.nodeList.length - 1}`);
+    return node;
   }
 
   async sendCall(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<CsmsCallResult> {
@@ -231,9 +287,8 @@ class OcppCsms implements CsmsServer, CsmsCore {
     for (const ws of sockets) ws.close(1001, 'CSMS shutting down');
     const cut = setTimeout(() => {
       for (const ws of sockets) ws.terminate();
-      this.http.closeAllConnections();
     }, CLOSE_GRACE_MS);
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await Promise.all(this.nodeList.map((n) => n.close(CLOSE_GRACE_MS)));
     clearTimeout(cut);
     this.wss.close();
   }

@@ -1,4 +1,5 @@
 import { ACTION_NAMES, CallOutcome, type OcppVersion } from '../ocpp';
+import type { NodeInfo } from './nodes';
 
 /**
  * What the embedded CSMS saw, as a plain JSON-able object. Tests and the fleet's own checks
@@ -74,6 +75,8 @@ export interface CsmsStats {
   outgoingTotal: OutgoingCounts;
   /** Ticks of the call rate that found no idle, accepted station to call. */
   outgoingSkipped: number;
+  /** The CSMS's nodes (listeners): URL, whether it listens, connections open on it now. */
+  nodes?: NodeInfo[];
 }
 
 /** Slot of names that are not OCPP actions (action code -1). */
@@ -241,6 +244,9 @@ export function formatStats(stats: CsmsStats): string {
       `${c.refused} refused, ${c.replaced} replaced, ${c.now} open`,
     `  boots: ${stats.boots.accepted} accepted, ${stats.boots.pending} pending, ${stats.boots.rejected} rejected`,
   ];
+  if (stats.nodes !== undefined && stats.nodes.length > 1) {
+    lines.push(`  nodes: ${stats.nodes.map((n) => `${n.url} ${n.listening ? 'listening' : 'stopped'}, ${n.connections} open`).join('; ')}`);
+  }
   for (const [action, n] of Object.entries(stats.incoming)) {
     lines.push(`  <- ${action}: ${n.received} received, ${n.answered} answered, ${n.callErrors} CALLERROR`);
   }

@@ -33,6 +33,13 @@ export interface GeneratorCost {
   cpuSystemS: number;
 }
 
+/** A CSMS target of a run with several: the stations on it at the end, and how many were connected. */
+export interface TargetInfo {
+  url: string;
+  stations: number;
+  connected: number;
+}
+
 /** What the run command knows and the aggregator does not. */
 export interface RunInfo {
   version: string;
@@ -58,6 +65,8 @@ export interface RunInfo {
   recordsWritten: number;
   /** Optional per-group fleet figures; by default a group's fleet is its last gauge sample. */
   groupFleet?: Record<string, Record<string, number>>;
+  /** With several targets: stations per target at the end. */
+  targets?: TargetInfo[];
 }
 
 export interface ActionSummary {
@@ -101,6 +110,8 @@ export interface Summary {
   pump: { recordsWritten: number; recordsAggregated: number };
   settings: Record<string, unknown>;
   generator?: GeneratorCost;
+  /** With several targets: stations per target at the end (`target` lists them all). */
+  targets?: TargetInfo[];
 }
 
 export function actionSummary(stats: CallStats): ActionSummary {
@@ -170,6 +181,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     pump: { recordsWritten: run.recordsWritten, recordsAggregated: aggregator.ingested },
     settings: run.settings,
     ...(run.generator ? { generator: run.generator } : {}),
+    ...(run.targets ? { targets: run.targets } : {}),
   };
 }
 

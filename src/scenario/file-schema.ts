@@ -113,6 +113,13 @@ export const SCENARIO_FILE_SCHEMA = {
         },
       },
     },
+    // URLs are checked by the loader (scheme, no credentials), which never quotes a password back.
+    targets: { type: 'array', minItems: 1, maxItems: 64, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 2048 } },
+    csms: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { nodes: { type: 'integer', minimum: 1, maximum: 16 } },
+    },
   },
 } as const;
 
@@ -174,6 +181,8 @@ export interface RawScenario {
   timeScale?: number;
   startTimeOfDay?: string;
   thresholds?: RawThreshold[];
+  targets?: string[];
+  csms?: { nodes?: number };
   groups: RawGroup[];
 }
 

@@ -83,7 +83,28 @@ function resolve(raw: RawScenario, at: Locator, defaultName: string): Scenario {
     startTimeOfDayMs: raw.startTimeOfDay === undefined ? 0 : parseTimeOfDay(raw.startTimeOfDay),
     groups: Object.freeze(groups),
     thresholds: Object.freeze((raw.thresholds ?? []).map((t, i) => resolveThreshold(t, i, at))),
+    ...(raw.targets === undefined ? {} : { targets: Object.freeze(raw.targets.map((u, i) => resolveTarget(u, i, at))) }),
+    ...(raw.csms === undefined ? {} : { csms: Object.freeze({ nodes: raw.csms.nodes ?? 1 }) }),
   });
+}
+
+/** A target URL: ws:// or wss://, no credentials (they belong in files the run reads, never in a URL). */
+function resolveTarget(text: string, i: number, at: Locator): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  // The value is quoted back only without its user information: it may hold a password.
+  const shown = JSON.stringify(text.replace(/\/\/[^/@]*@/, '//***@'));
+  if (url === undefined || (url.protocol !== 'ws:' && url.protocol !== 'wss:')) {
+    throw at.error(['targets', i], `expected a ws:// or wss:// URL, got ${shown}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw at.error(['targets', i], 'must not carry credentials (give passwords with --password-env or --password-file)');
+  }
+  return text.replace(/\/+$/, '');
 }
 
 function resolveThreshold(t: RawThreshold, i: number, at: Locator): ThresholdSpec {

@@ -24,6 +24,13 @@ export interface Scenario {
    * The loader always sets it; optional so that scenarios built in code (benchmarks) need not.
    */
   readonly thresholds?: readonly ThresholdSpec[];
+  /**
+   * CSMS base URLs to spread the stations over (failing over between them); `--url` overrides.
+   * Undefined: the embedded CSMS (or `--url`).
+   */
+  readonly targets?: readonly string[];
+  /** Settings of the embedded CSMS, when the run starts it: `nodes` listeners sharing one state. */
+  readonly csms?: { readonly nodes: number };
 }
 
 /** A threshold as the scenario file gives it, located so that a bad one is reported at its line. */

@@ -2,6 +2,7 @@ import type { SecureContext } from 'node:tls';
 import type { CallRecorder, ErrorKind } from '../ocpp';
 import type { CounterName } from './counters';
 import type { StationGroup } from './group';
+import type { TargetList } from './targets';
 
 /** What TLS needs, resolved once per worker: trusted CAs, verification, fleet-wide client cert. */
 export interface SharedTls {
@@ -30,6 +31,8 @@ export interface StationContext {
   schedule(index: number, kind: number, at: number): void;
   /** Where connections go: `<baseUrl>/<identity>`. */
   readonly baseUrl: string;
+  /** Several CSMS endpoints to spread over and fail over between; undefined: `baseUrl` alone. */
+  readonly targets?: TargetList;
   /** --max-rate: a token for one CALL of `station`, or false (it is resumed when one is free). */
   takeCallToken?(station: { resumeCalls(): void }): boolean;
   /** Source addresses to spread connections over; undefined: the system's choice. */

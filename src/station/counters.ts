@@ -29,6 +29,8 @@ export const COUNTER_NAMES = [
   'remoteStops',
   /** Stations rebooted by a CSMS Reset. */
   'resets',
+  /** Connection attempts sent to another target than the last one (several targets: a failed connect or a drop). */
+  'failovers',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

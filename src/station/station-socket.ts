@@ -73,6 +73,10 @@ export abstract class StationSocket {
   private lostKind: ErrorKind | undefined = undefined;
   /** Set when the socket failed before the station counted it as connected. */
   private connectFailed = false;
+  /** Index in `ctx.targets` of the target the station is on or last tried (-1: none yet); the station's own to set. */
+  targetIndex = -1;
+  /** The last attempt or connection failed: the next attempt goes to the next target (failover). */
+  private leaveTarget = false;
 
   constructor(
     readonly index: number,
@@ -152,7 +156,7 @@ export abstract class StationSocket {
     if (this.bootCycleStartedAt < 0) this.bootCycleStartedAt = this.connectStartedAt;
     if (!this.everAttempted) this.ctx.stationMilestone(this.group, 'attempted');
     this.everAttempted = true;
-    const url = `${this.ctx.baseUrl}/${encodeURIComponent(this.identity)}`;
+    const url = `${this.targetUrl()}/${encodeURIComponent(this.identity)}`;
     const ws = new WebSocket(url, subprotocolOf(this.group.version), this.socketOptions(url));
     this.ws = ws;
     let failedKind: ErrorKind | undefined;
@@ -330,6 +334,7 @@ export abstract class StationSocket {
     }
     this.state = StationState.Idle;
     if (this.ctx.stopping) return;
+    if (!purposeful) this.leaveTarget = true;
     if (this.rebootAfterClose) {
       this.rebootAfterClose = false;
       this.attempts = 0;
@@ -338,6 +343,22 @@ export abstract class StationSocket {
       return;
     }
     this.setTimer(TimerKind.Connect, now + this.backoffMs());
+  }
+
+  /** Several targets: the one this attempt goes to (see TargetList.choose); a change is a failover. */
+  private targetUrl(): string {
+    const list = this.ctx.targets;
+    if (list === undefined) return this.ctx.baseUrl;
+    const next = list.choose(this.targetIndex, this.identity, this.leaveTarget, this.ctx.now());
+    if (this.targetIndex >= 0 && next !== this.targetIndex) this.ctx.count(this.group, 'failovers');
+    this.targetIndex = next;
+    this.leaveTarget = false;
+    return list.urlOf(next);
+  }
+
+  /** Target `index` is lost: a connection to it (open or opening) ends, and the station fails over. */
+  loseTarget(index: number): void {
+    if (this.targetIndex === index && this.ws !== null && !this.closingOnPurpose) this.ws.terminate();
   }
 
   /** Exponential backoff with jitter: min · 2^attempt, capped at max, the jittered share drawn. */

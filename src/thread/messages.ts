@@ -68,6 +68,8 @@ export interface StationAssignment {
 export interface WorkerTask {
   readonly workerIndex: number;
   readonly baseUrl: string;
+  /** Several CSMS endpoints (the first is `baseUrl`): stations spread over them and fail over. */
+  readonly targetUrls?: readonly string[];
   readonly security: StationSecurity;
   /** Source addresses to spread connections over (--local-address); undefined: the system's choice. */
   readonly localAddresses?: readonly string[];
@@ -90,7 +92,9 @@ export type CoordinatorMessage =
    */
   | { readonly type: 'start'; readonly epochWallMs: number }
   /** Wind down: stop sessions cleanly, then close (`immediate`: close now). */
-  | { readonly type: 'stop'; readonly immediate: boolean };
+  | { readonly type: 'stop'; readonly immediate: boolean }
+  /** Target `target` (index in targetUrls) is lost for `forMs`: drop connections to it, skip it. */
+  | { readonly type: 'loseTarget'; readonly target: number; readonly forMs: number };
 
 export type WorkerMessage =
   /** Stations created and scheduled (start-up cost paid, schemas compiled). */
@@ -114,4 +118,11 @@ export interface WorkerResult {
   readonly recordsWritten: number;
   /** Transaction messages still queued when the run ended. */
   readonly undelivered: number;
+  /** With targetUrls: per target, the stations on it at the end and how many of them were connected. */
+  readonly targets?: readonly TargetCount[];
+}
+
+export interface TargetCount {
+  stations: number;
+  connected: number;
 }

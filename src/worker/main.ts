@@ -3,7 +3,8 @@ import type { StationGroup } from '../station/group';
 import { Station } from '../station/station';
 import { Station16 } from '../station/station-16';
 import { Station201 } from '../station/station-201';
-import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import { TargetList } from '../station/targets';
+import type { CoordinatorMessage, TargetCount, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
 import { WorkerRuntime } from './runtime';
 
 /**
@@ -17,7 +18,8 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   // any call's latency.
   for (const version of new Set(groups.map((g) => g.version))) validatorsFor(version);
 
-  const rt = new WorkerRuntime(task.baseUrl, task.security, groups, task.ring, task.gauges, task.maxCallsPerSec, task.localAddresses);
+  const targets = task.targetUrls === undefined ? undefined : new TargetList(task.targetUrls);
+  const rt = new WorkerRuntime(task.baseUrl, task.security, groups, task.ring, task.gauges, task.maxCallsPerSec, task.localAddresses, targets);
   task.stations.forEach((a, i) => {
     const group = groups[a.group] as StationGroup;
     (rt.outcomes[a.group] as { planned: number }).planned++;
@@ -37,8 +39,9 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
 
   // The ring is drained by the coordinator; whatever it could not take yet is retried here.
   const flusher = setInterval(() => rt.flush(), 20);
-  const stop = start.type === 'stop' ? start : await nextMessage(port);
+  const stop = start.type === 'stop' ? start : await untilStop(port, rt);
   if (stop.type === 'stop' && !stop.immediate) await windDown(rt, task.gracefulStopMs, port);
+  const perTarget = targets === undefined ? undefined : countPerTarget(rt, targets.size);
   for (const s of rt.stations) s.shutdown();
   rt.scheduler.stop();
   rt.stopGate();
@@ -53,7 +56,38 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   while (!rt.flush()) await new Promise((r) => setTimeout(r, 5));
   send({ type: 'closed' });
   port.close();
-  return { workerIndex: task.workerIndex, groups: rt.outcomes, recordsWritten: rt.recordsWritten, undelivered };
+  return {
+    workerIndex: task.workerIndex,
+    groups: rt.outcomes,
+    recordsWritten: rt.recordsWritten,
+    undelivered,
+    ...(perTarget === undefined ? {} : { targets: perTarget }),
+  };
+}
+
+/** Messages while the run goes: a lost target is acted on at once; 'stop' ends the wait. */
+async function untilStop(port: WorkerTask['port'], rt: WorkerRuntime): Promise<CoordinatorMessage> {
+  for (;;) {
+    const m = await nextMessage(port);
+    if (m.type !== 'loseTarget') return m;
+    loseTarget(rt, m.target, m.forMs);
+  }
+}
+
+function loseTarget(rt: WorkerRuntime, target: number, forMs: number): void {
+  rt.targets?.loseUntil(target, rt.now() + forMs);
+  for (const s of rt.stations) s.loseTarget(target);
+}
+
+function countPerTarget(rt: WorkerRuntime, size: number): TargetCount[] {
+  const out: TargetCount[] = Array.from({ length: size }, () => ({ stations: 0, connected: 0 }));
+  for (const s of rt.stations) {
+    const t = out[s.targetIndex];
+    if (t === undefined) continue;
+    t.stations++;
+    if (s.connected) t.connected++;
+  }
+  return out;
 }
 
 function nextMessage(port: WorkerTask['port']): Promise<CoordinatorMessage> {
@@ -74,8 +108,9 @@ async function windDown(rt: WorkerRuntime, graceMs: number, port: WorkerTask['po
   rt.stations.forEach((s, i) => s.windDownAt(now + (spread * i) / Math.max(1, n)));
   const deadline = now + graceMs;
   let cut = false;
-  const onMessage = (): void => {
-    cut = true;
+  const onMessage = (m: CoordinatorMessage): void => {
+    if (m.type === 'stop') cut = true;
+    else if (m.type === 'loseTarget') loseTarget(rt, m.target, m.forMs);
   };
   port.on('message', onMessage);
   while (!cut && rt.now() < deadline) {

@@ -7,6 +7,7 @@ import { counterCode, type CounterName } from '../station/counters';
 import type { SharedTls, StationContext } from '../station/context';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { StationGroup } from '../station/group';
+import type { TargetList } from '../station/targets';
 import { Station, TIMER_SLOTS } from '../station/station';
 import type { GroupOutcome, StationSecurity } from '../thread/messages';
 import { RateGate, type Resumable } from './rate-gate';
@@ -42,6 +43,7 @@ export class WorkerRuntime implements StationContext {
     gauges: SharedArrayBuffer,
     maxCallsPerSec?: number,
     readonly localAddresses: readonly string[] | undefined = undefined,
+    readonly targets: TargetList | undefined = undefined,
   ) {
     this.tls = sharedTls(security);
     this.gate = maxCallsPerSec === undefined ? undefined : new RateGate(maxCallsPerSec, this.now);
