@@ -58,6 +58,14 @@ export interface RunInfo {
   recordsWritten: number;
   /** Optional per-group fleet figures; by default a group's fleet is its last gauge sample. */
   groupFleet?: Record<string, Record<string, number>>;
+  /** What the embedded CSMS counted, when it was the target. */
+  csms?: CsmsSummary;
+}
+
+/** The embedded CSMS's own counts (its /stats), in summary.json only when it was the target. */
+export interface CsmsSummary {
+  /** Signed meter values it verified, and those that failed (bad signature, malformed, unknown key). */
+  signedMeterValues: { verified: number; failed: number };
 }
 
 export interface ActionSummary {
@@ -101,6 +109,7 @@ export interface Summary {
   pump: { recordsWritten: number; recordsAggregated: number };
   settings: Record<string, unknown>;
   generator?: GeneratorCost;
+  csms?: CsmsSummary;
 }
 
 export function actionSummary(stats: CallStats): ActionSummary {
@@ -170,6 +179,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     pump: { recordsWritten: run.recordsWritten, recordsAggregated: aggregator.ingested },
     settings: run.settings,
     ...(run.generator ? { generator: run.generator } : {}),
+    ...(run.csms ? { csms: run.csms } : {}),
   };
 }
 

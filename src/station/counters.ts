@@ -29,6 +29,10 @@ export const COUNTER_NAMES = [
   'remoteStops',
   /** Stations rebooted by a CSMS Reset. */
   'resets',
+  /** OCMF-signed meter values built (signedMeterValues groups), tampered ones included. */
+  'signedMeterValues',
+  /** Signed meter values sent with a reading changed after signing (signedMeterValues.tamperShare). */
+  'tamperedMeterValues',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];
