@@ -85,6 +85,11 @@ describe('bench (tiny)', () => {
     // 7: a validation costs nanoseconds to microseconds.
     within(row(get(7), '1.6 Heartbeat: validate').fleet, 5, 100_000, 'ns per Heartbeat validation');
 
+    // 8: TLS and OCMF cost something per call, in µs, and the loads ran at all.
+    within(row(get(8), 'TLS (wss:// vs ws://): calls/s').fleet, 50, 1_000_000, 'wss:// calls/s');
+    within(row(get(8), 'TLS (wss:// vs ws://): generator CPU per call').fleet, 1, 100_000, 'µs of generator CPU per wss:// call');
+    within(row(get(8), 'OCMF (signed vs unsigned)').fleet, 10, 1_000_000, 'signed meter values calls/s');
+
     // Results files: one per case, each with the machine's description.
     const files = readdirSync(out).filter((f) => f.endsWith('.json'));
     assert.equal(files.length, CASES.length);

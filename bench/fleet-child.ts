@@ -42,11 +42,19 @@ export function benchPlan(spec: FleetSpec): { plan: FleetPlan; groups: GroupConf
     `    connectors: ${spec.connectors}`,
     `    identity: "${spec.identity}-{index:05}"`,
     `    ramp: ${spec.rampPerSec > 0 ? `${spec.rampPerSec}/s` : 'all'}`,
-    '    sessions: { idle: 10000h, duration: 1m, meterInterval: 1m, powerKw: 11 }',
+    spec.meterMs === undefined
+      ? '    sessions: { idle: 10000h, duration: 1m, meterInterval: 1m, powerKw: 11 }'
+      : '    sessions: { idle: 100ms, duration: 10000h, meterInterval: 1m, powerKw: 11 }',
+    ...(spec.signed ? ['    signedMeterValues: ocmf'] : []),
     '',
   ].join('\n');
   const scenario = parseScenario(text, 'bench.yaml');
-  const groups: GroupSpec[] = scenario.groups.map((g) => ({ ...g, heartbeatIntervalMs: spec.heartbeatMs }));
+  // Meter values at fractions of a ms are set here, like the heartbeat: the file's units stop at ms.
+  const groups: GroupSpec[] = scenario.groups.map((g) => ({
+    ...g,
+    heartbeatIntervalMs: spec.heartbeatMs,
+    ...(spec.meterMs === undefined ? {} : { sessions: { ...g.sessions, meterIntervalMs: spec.meterMs } }),
+  }));
   const plan = planFleet(scenario, scenario.seed, groups);
   return { plan, groups: groupConfigs(scenario, groups) };
 }
@@ -146,6 +154,7 @@ async function runPool(spec: FleetSpec, io: ChildIo): Promise<FleetResult> {
     groups,
     baseUrl: spec.url,
     workers: spec.workers,
+    ...(spec.ca === undefined ? {} : { security: { extraCa: spec.ca, verifyTls: true } }),
     durationMs: spec.capMs,
     gracefulStopMs: 200,
     aggregator: agg,

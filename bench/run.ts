@@ -17,11 +17,12 @@ import { fidelityCase } from './cases/4-fidelity';
 import { pumpCase } from './cases/5-pump';
 import { scalingCase } from './cases/6-scaling';
 import { schemaCase } from './cases/7-schema';
+import { securityCase } from './cases/8-security';
 import { setChildExecArgv } from './lib/child';
 import { describeMachine, machineLine } from './lib/machine';
 import { formatTable, writeOutcome, type BenchCase, type BenchContext, type CaseOutcome, type Mode } from './lib/report';
 
-export const CASES: readonly BenchCase[] = [throughputCase, memoryCase, rampCase, fidelityCase, pumpCase, scalingCase, schemaCase];
+export const CASES: readonly BenchCase[] = [throughputCase, memoryCase, rampCase, fidelityCase, pumpCase, scalingCase, schemaCase, securityCase];
 
 /** bench/results in the source tree (this file runs from dist/bench). */
 export const RESULTS_DIR = resolve(__dirname, '../../bench/results');

@@ -95,6 +95,14 @@ export interface FleetSpec {
   readonly windowMs: number;
   /** Hard cap on the run. */
   readonly capMs: number;
+  /** PEM of a CA to trust (a `wss://` url with a generated certificate). */
+  readonly ca?: string;
+  /**
+   * Meter-values load (case 8): each station charges from its first moments for the whole run and
+   * sends meter values every this many ms (fractions allowed), OCMF-signed with `signed`.
+   */
+  readonly meterMs?: number;
+  readonly signed?: boolean;
 }
 
 export interface FleetResult {

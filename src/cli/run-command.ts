@@ -12,7 +12,7 @@ import { describeResult, formatThresholds } from '../report/thresholds-format';
 import { parseThreshold, ThresholdError, type MetricNames, type Threshold, type ThresholdOptions, type ThresholdResult } from '../report/thresholds';
 import { formatTable } from '../report/table';
 import { resultsDirName, writeResults } from '../report/results-dir';
-import type { FleetInfo, Summary, TargetInfo } from '../report/summary';
+import type { CsmsSummary, FleetInfo, Summary, TargetInfo } from '../report/summary';
 import type { GroupOutcome, TargetCount } from '../thread/messages';
 import { loadScenarioFile, ScenarioError } from '../scenario/load';
 import type { Scenario } from '../scenario/types';
@@ -194,8 +194,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let outcome;
+  let csmsSummary: CsmsSummary | undefined;
   try {
     outcome = await run.run();
+    csmsSummary = await embeddedCsmsSummary(csms);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -244,6 +246,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     passed,
     recordsWritten: outcome.recordsWritten,
     generator: outcome.generator,
+    ...(csmsSummary === undefined ? {} : { csms: csmsSummary }),
     groupFleet: Object.fromEntries(
       outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { ...fleetInfo(g), ...bootTime(outcome.groupsTimeToAllBootedMs[i]) }]),
     ),
@@ -317,6 +320,17 @@ function fleetInfo(o: GroupOutcome): FleetInfo {
     failedToConnect: o.attempted - o.connected,
     notStarted: o.planned - o.attempted,
   };
+}
+
+/** The embedded CSMS's counts for summary.json, read before it stops; undefined when it could not answer. */
+async function embeddedCsmsSummary(csms: EmbeddedCsms | undefined): Promise<CsmsSummary | undefined> {
+  if (csms === undefined) return undefined;
+  try {
+    const { verified, failed } = (await csms.stats()).signedMeterValues;
+    return { signedMeterValues: { verified, failed } };
+  } catch {
+    return undefined;
+  }
 }
 
 function report(summary: Summary, thresholds: readonly ThresholdResult[], dir: string, flags: RunFlags): void {

@@ -24,5 +24,6 @@ export function groupConfigs(scenario: Scenario, groups: readonly GroupSpec[]): 
     callTimeoutMs: scenario.callTimeoutMs,
     reconnect: { ...g.reconnect },
     sessions: sessionConfig(g.sessions, scale, scenario.startTimeOfDayMs ?? 0),
+    ...(g.signedMeterValues === undefined ? {} : { signedMeterValues: { ...g.signedMeterValues } }),
   }));
 }

@@ -12,6 +12,7 @@ import {
   type Handler,
   type HandlerScope,
 } from './handlers-common';
+import { checkSigned201 } from './ocmf-meter-values';
 
 /** Answers to what an OCPP 2.0.1 station sends (OCPP 2.0.1 Part 2, the station-initiated messages). */
 
@@ -40,10 +41,15 @@ function authorize(scope: HandlerScope, payload: JsonObject): JsonObject {
 function transactionEvent(scope: HandlerScope, payload: JsonObject): JsonObject {
   const request = requestAs<Ocpp20Types.TransactionEventRequest>(payload);
   scope.station.event201(request.transactionInfo.transactionId, request.eventType, request.seqNo, scope.stats);
+  checkSigned201(scope, request.meterValue);
   if (request.idToken === undefined) return emptyAnswer();
   return answerOf<Ocpp20Types.TransactionEventResponse>({ idTokenInfo: tokenInfo(scope, request.idToken) });
 }
 
+function meterValues(scope: HandlerScope, payload: JsonObject): JsonObject {
+  checkSigned201(scope, requestAs<Ocpp20Types.MeterValuesRequest>(payload).meterValue);
+  return emptyAnswer();
+}
 
 /** Accepted: the CSMS takes note of the EV's needs or schedule (and plans nothing). */
 function accepted(): JsonObject {
@@ -78,7 +84,7 @@ export const HANDLERS_201: ReadonlyMap<string, Handler> = new Map<string, Handle
   ['GetCertificateStatus', getCertificateStatus],
   ['Heartbeat', heartbeat],
   ['LogStatusNotification', emptyAnswer],
-  ['MeterValues', emptyAnswer],
+  ['MeterValues', meterValues],
   ['NotifyChargingLimit', emptyAnswer],
   ['NotifyCustomerInformation', emptyAnswer],
   ['NotifyDisplayMessages', emptyAnswer],

@@ -1,3 +1,4 @@
+import type { MeterKeys } from './ocmf-keys';
 import type { CsmsCounters } from './stats';
 
 /**
@@ -27,6 +28,8 @@ export class StationRecord {
   accepted = false;
   /** BootNotifications received from this station, over all its connections. */
   boots = 0;
+  /** Public keys of its signing meters, once it declared or sent one (signed meter values). */
+  meterKeys: MeterKeys | undefined = undefined;
   private readonly transactions = new Map<string | number, Transaction>();
   private readonly endedOrder: (string | number)[] = [];
 

@@ -77,6 +77,12 @@ export interface CsmsStats {
   outgoingSkipped: number;
   /** The CSMS's nodes (listeners): URL, whether it listens, connections open on it now. */
   nodes?: NodeInfo[];
+  /**
+   * Signed meter values (OCMF) received and checked: verified, or failed (= badSignature +
+   * malformed + unknownKey: a signature that does not match, a value that is no OCMF string, a
+   * key the station never declared).
+   */
+  signedMeterValues: { verified: number; failed: number; badSignature: number; malformed: number; unknownKey: number };
 }
 
 /** Slot of names that are not OCPP actions (action code -1). */
@@ -131,6 +137,11 @@ export class CsmsCounters {
   txSeqNoGaps = 0;
   txDuplicates = 0;
   txUnknown = 0;
+
+  signedVerified = 0;
+  signedBadSignature = 0;
+  signedMalformed = 0;
+  signedUnknownKey = 0;
 
   slot(code: number): number {
     return code < 0 ? UNKNOWN : code;
@@ -226,6 +237,13 @@ export class CsmsCounters {
       outgoing,
       outgoingTotal,
       outgoingSkipped: this.outgoingSkipped,
+      signedMeterValues: {
+        verified: this.signedVerified,
+        failed: this.signedBadSignature + this.signedMalformed + this.signedUnknownKey,
+        badSignature: this.signedBadSignature,
+        malformed: this.signedMalformed,
+        unknownKey: this.signedUnknownKey,
+      },
     };
   }
 }
@@ -259,6 +277,13 @@ export function formatStats(stats: CsmsStats): string {
     lines.push(
       `  -> ${action}: ${n.sent} sent, ${n.answered} answered, ${n.callErrors} CALLERROR, ` +
         `${n.timeouts} timeouts, ${n.invalidResponses} invalid, ${n.aborted} aborted`,
+    );
+  }
+  const sv = stats.signedMeterValues;
+  if (sv.verified + sv.failed > 0) {
+    lines.push(
+      `  signed meter values: ${sv.verified} verified, ${sv.failed} failed ` +
+        `(${sv.badSignature} bad signature, ${sv.malformed} malformed, ${sv.unknownKey} unknown key)`,
     );
   }
   const e = stats.callErrorsSent;

@@ -67,6 +67,14 @@ export interface RunInfo {
   groupFleet?: Record<string, Record<string, number>>;
   /** With several targets: stations per target at the end. */
   targets?: TargetInfo[];
+  /** What the embedded CSMS counted, when it was the target. */
+  csms?: CsmsSummary;
+}
+
+/** The embedded CSMS's own counts (its /stats), in summary.json only when it was the target. */
+export interface CsmsSummary {
+  /** Signed meter values it verified, and those that failed (bad signature, malformed, unknown key). */
+  signedMeterValues: { verified: number; failed: number };
 }
 
 export interface ActionSummary {
@@ -112,6 +120,7 @@ export interface Summary {
   generator?: GeneratorCost;
   /** With several targets: stations per target at the end (`target` lists them all). */
   targets?: TargetInfo[];
+  csms?: CsmsSummary;
 }
 
 export function actionSummary(stats: CallStats): ActionSummary {
@@ -182,6 +191,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     settings: run.settings,
     ...(run.generator ? { generator: run.generator } : {}),
     ...(run.targets ? { targets: run.targets } : {}),
+    ...(run.csms ? { csms: run.csms } : {}),
   };
 }
 

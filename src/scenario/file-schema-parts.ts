@@ -104,3 +104,13 @@ export const ARRIVAL = oneKey({
     ['points', 'peakPerHour'] as const,
   ),
 });
+
+/**
+ * `signedMeterValues`: `ocmf`, or `{format: ocmf, tamperShare: 0.1}` (the share of signed values
+ * sent with a reading changed after signing).
+ */
+export const SIGNED_METER_VALUES = {
+  if: { type: 'object' },
+  then: fields({ format: { enum: ['ocmf'] }, tamperShare: SHARE }, ['format'] as const),
+  else: { enum: ['ocmf'] },
+} as const;

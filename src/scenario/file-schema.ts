@@ -10,6 +10,7 @@ import {
   PERCENT_DISTRIBUTION,
   RAMP,
   SHARE,
+  SIGNED_METER_VALUES,
   TIME_OF_DAY,
 } from './file-schema-parts';
 import { MEASURANDS, STOP_REASONS, TAG_POOLS } from './types';
@@ -110,6 +111,7 @@ export const SCENARIO_FILE_SCHEMA = {
             properties: { min: DURATION, max: DURATION, jitter: SHARE },
           },
           sessions: SESSIONS,
+          signedMeterValues: SIGNED_METER_VALUES,
         },
       },
     },
@@ -169,6 +171,7 @@ export interface RawGroup {
   maxFrameSize?: number;
   reconnect?: { min?: Duration; max?: Duration; jitter?: number };
   sessions?: RawSessions;
+  signedMeterValues?: 'ocmf' | { format: 'ocmf'; tamperShare?: number };
 }
 
 export interface RawScenario {

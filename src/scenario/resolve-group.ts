@@ -1,6 +1,7 @@
 import type { RawGroup, RawRamp } from './file-schema';
 import { show, type FieldPath, type Locator } from './load-errors';
 import { resolveSessions } from './resolve-sessions';
+import { resolveSignedMeterValues } from './resolve-signed';
 import type { GroupSpec, RampSpec } from './types';
 import { formatDuration, parseDuration, parseRate } from './units';
 
@@ -41,6 +42,7 @@ export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, timeScal
   const sessions = resolveSessions(g.sessions ?? {}, [...path, 'sessions'], at);
   const meter = atLeast(100, 100, timeScale);
   if (sessions.meterIntervalMs < meter.minMs) throw here(['sessions', 'meterInterval'], `expected ${meter.words}, got ${show(g.sessions?.meterInterval)}`);
+  const signedMeterValues = resolveSignedMeterValues(g, sessions, path, at);
   return Object.freeze({
     name: g.name,
     count: g.count,
@@ -58,6 +60,7 @@ export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, timeScal
     maxFrameBytes: g.maxFrameSize,
     reconnect: Object.freeze(reconnect),
     sessions,
+    ...(signedMeterValues === undefined ? {} : { signedMeterValues }),
   });
 }
 

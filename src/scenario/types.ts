@@ -148,4 +148,12 @@ export interface GroupSpec {
   readonly maxFrameBytes: number | undefined;
   readonly reconnect: ReconnectSpec;
   readonly sessions: SessionSpec;
+  /** Signed meter values (OCMF) of the energy register; absent: unsigned. */
+  readonly signedMeterValues?: SignedMeterValuesSpec;
+}
+
+export interface SignedMeterValuesSpec {
+  readonly format: 'ocmf';
+  /** Share of signed values sent with a reading changed after signing (a CSMS must reject them). */
+  readonly tamperShare: number;
 }

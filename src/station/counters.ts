@@ -31,6 +31,10 @@ export const COUNTER_NAMES = [
   'resets',
   /** Connection attempts sent to another target than the last one (several targets: a failed connect or a drop). */
   'failovers',
+  /** OCMF-signed meter values built (signedMeterValues groups), tampered ones included. */
+  'signedMeterValues',
+  /** Signed meter values sent with a reading changed after signing (signedMeterValues.tamperShare). */
+  'tamperedMeterValues',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

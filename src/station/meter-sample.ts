@@ -50,3 +50,9 @@ export function meterSamples(c: Connector, group: StationGroup, now: number): Me
   if (out.length === 0) out.push({ measurand: 'Energy.Active.Import.Register', value: Math.floor(c.energyWh), unit: 'Wh', location: undefined });
   return out;
 }
+
+/** The energy register reading among `samples` (what signed meter values sign), or undefined. */
+export function energySample(samples: readonly MeterSample[]): MeterSample | undefined {
+  for (const m of samples) if (m.measurand === 'Energy.Active.Import.Register') return m;
+  return undefined;
+}

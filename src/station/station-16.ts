@@ -1,7 +1,8 @@
 import type { JsonObject } from '../ocpp';
 import { Connector, openTransaction, Phase, type Transaction } from './connector';
 import { handleIncoming16 } from './incoming-16';
-import { meterSamples } from './meter-sample';
+import { energySample, meterSamples } from './meter-sample';
+import type { OcmfTx } from './ocmf';
 import { Station, type CallTag } from './station';
 
 /** 1.6 connector statuses (OCPP 1.6 §7.7 ChargePointStatus) of the phases a connector goes through. */
@@ -76,26 +77,53 @@ export class Station16 extends Station {
 
   protected sendMeterValues(c: Connector, tx: Transaction, due: number): void {
     // OCPP 1.6 §7.43 SampledValue: the value is a string; SoC is measured at the EV.
-    const sampledValue = meterSamples(c, this.group, due).map((m) => ({
+    const samples = meterSamples(c, this.group, due);
+    const sampledValue: JsonObject[] = samples.map((m) => ({
       value: String(m.value),
       context: 'Sample.Periodic',
       measurand: m.measurand,
       ...(m.location === undefined ? {} : { location: m.location }),
       unit: m.unit,
     }));
-    const payload = { connectorId: c.id, transactionId: 0, meterValue: [{ timestamp: new Date().toISOString(), sampledValue }] };
+    const timestamp = new Date().toISOString();
+    if (this.group.signedMeterValues !== undefined) {
+      sampledValue.push(this.signedValue(c.id, energySample(samples)?.value ?? Math.floor(c.energyWh), timestamp, 'Sample.Periodic', 'C', tx.idTag));
+    }
+    const payload = { connectorId: c.id, transactionId: 0, meterValue: [{ timestamp, sampledValue }] };
     this.queueTransactionMessage('MeterValues', payload, tx, due);
   }
 
   protected stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void {
-    const payload = {
-      transactionId: 0,
-      idTag: tx.idTag,
-      meterStop: Math.floor(c.energyWh),
-      timestamp: new Date().toISOString(),
-      reason,
-    };
+    const timestamp = new Date().toISOString();
+    const meterStop = Math.floor(c.energyWh);
+    const payload: JsonObject = { transactionId: 0, idTag: tx.idTag, meterStop, timestamp, reason };
+    if (this.group.signedMeterValues !== undefined) {
+      // The signed end reading travels with the stop (1.6 §6.49 transactionData).
+      payload.transactionData = [{ timestamp, sampledValue: [this.signedValue(c.id, meterStop, timestamp, 'Transaction.End', 'E', tx.idTag)] }];
+    }
     this.queueTransactionMessage('StopTransaction', payload, tx, due);
+  }
+
+  /** A SampledValue carrying the OCMF string of an energy reading (format SignedData). */
+  private signedValue(connectorId: number, wh: number, timestamp: string, context: string, tx: OcmfTx, idTag: string): JsonObject {
+    const value = this.ocmf.sign(connectorId, wh, timestamp, tx, idTag);
+    return { value, context, format: 'SignedData', measurand: 'Energy.Active.Import.Register', unit: 'Wh' };
+  }
+
+  /**
+   * OCPP 1.6 has no field for a meter's public key: like German calibration-law stations, the
+   * station declares it after each accepted boot in a DataTransfer (vendorId
+   * "generalConfiguration", messageId "setMeterConfiguration"), one entry per connector.
+   */
+  protected override onAccepted(now: number): void {
+    if (this.group.signedMeterValues !== undefined) this.session.call('DataTransfer', this.meterConfiguration(), null, now);
+    super.onAccepted(now);
+  }
+
+  private meterConfiguration(): JsonObject {
+    const publicKey = this.ocmf.publicKeyHex;
+    const meters = this.connectors.map((c) => ({ connectorId: c.id, meterSerial: this.ocmf.meterSerial(c.id), type: 'SIGNATURE', publicKey }));
+    return { vendorId: 'generalConfiguration', messageId: 'setMeterConfiguration', data: JSON.stringify({ meters }) };
   }
 
   protected afterRelease(c: Connector, now: number): void {

@@ -3,7 +3,8 @@ import { hashString } from '../scenario/random';
 import { Connector, openTransaction, Phase, type Transaction } from './connector';
 import { deviceReport } from './device-model-201';
 import { handleIncoming201 } from './incoming-201';
-import { meterSamples } from './meter-sample';
+import { energySample, meterSamples } from './meter-sample';
+import { OCMF_SIGNING_METHOD, type OcmfTx } from './ocmf';
 import { Station, StationState, type CallTag } from './station';
 
 /** 2.0.1 connector status (OCPP 2.0.1 ConnectorStatusEnumType) of a connector's phase. */
@@ -98,14 +99,37 @@ export class Station201 extends Station {
 
   /** A MeterValueType of the group's measurands (2.0.1: numeric values, units in unitOfMeasure). */
   private meterValue(c: Connector, context: string, at: number): JsonObject[] {
-    const sampledValue = meterSamples(c, this.group, at).map((m) => ({
+    const samples = meterSamples(c, this.group, at);
+    const sampledValue: JsonObject[] = samples.map((m) => ({
       value: m.value,
       context,
       measurand: m.measurand,
       ...(m.location === undefined ? {} : { location: m.location }),
       unitOfMeasure: { unit: m.unit },
     }));
-    return [{ timestamp: new Date().toISOString(), sampledValue }];
+    const timestamp = new Date().toISOString();
+    if (this.group.signedMeterValues !== undefined) {
+      const energy = energySample(samples);
+      // The signature rides on the energy reading's own SampledValue (2.0.1 §2.46 SampledValueType).
+      if (energy !== undefined) (sampledValue[samples.indexOf(energy)] as JsonObject).signedMeterValue = this.signedMeterValue(c, energy.value, timestamp, context);
+    }
+    return [{ timestamp, sampledValue }];
+  }
+
+  /**
+   * SignedMeterValueType of an energy reading: the OCMF string in base64 (the schema says
+   * signedMeterData is base64) and the public key as base64 of its DER (at most 2,500 characters).
+   */
+  private signedMeterValue(c: Connector, wh: number, timestamp: string, context: string): JsonObject {
+    const tx: OcmfTx | undefined =
+      context === 'Transaction.Begin' ? 'B' : context === 'Transaction.End' ? 'E' : c.tx !== null && !c.tx.ended ? 'C' : undefined;
+    const ocmf = this.ocmf.sign(c.id, wh, timestamp, tx, tx === undefined ? undefined : c.tx?.idTag);
+    return {
+      signedMeterData: Buffer.from(ocmf, 'utf8').toString('base64'),
+      signingMethod: OCMF_SIGNING_METHOD,
+      encodingMethod: 'OCMF',
+      publicKey: this.ocmf.publicKeyBase64,
+    };
   }
 
   protected startTransaction(c: Connector, idTag: string, due: number): void {

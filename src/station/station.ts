@@ -4,6 +4,7 @@ import { typicalValue } from '../scenario/session-config';
 import { Connector, Phase, type Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
+import { OcmfMeter } from './ocmf-meter';
 import { StationLink, StationState, TimerKind, type CallTag } from './station-link';
 
 export { EMPTY_PAYLOAD, StationLink, StationState, TIMER_SLOTS, TimerKind, type CallTag } from './station-link';
@@ -47,6 +48,13 @@ export abstract class Station extends StationLink {
   protected override onBootResult(status: string, intervalS: number): void {
     const scale = this.group.sessions.timeScale ?? 1;
     super.onBootResult(status, status === 'Accepted' && this.group.heartbeatIntervalMs === undefined ? intervalS / scale : intervalS);
+  }
+
+  private meter: OcmfMeter | undefined;
+
+  /** The station's signing meters (groups with signedMeterValues); the key pair is made on first use. */
+  protected get ocmf(): OcmfMeter {
+    return (this.meter ??= new OcmfMeter(this.identity, this.group, this.ctx, this.seed));
   }
 
   // ---- version-specific wire behaviour ----------------------------------------------------

@@ -29,6 +29,8 @@ export interface GroupConfig {
   readonly reconnect: { readonly minMs: number; readonly maxMs: number; readonly jitter: number };
   /** Real-time session settings (timeScale applied); see SessionConfig for what is optional. */
   readonly sessions: SessionConfig;
+  /** OCMF-signed energy readings, with the share sent tampered; undefined: unsigned. */
+  readonly signedMeterValues?: { readonly format: 'ocmf'; readonly tamperShare: number };
 }
 
 /** Periodic WebSocket ping of a station when the group does not say (see GroupConfig.pingIntervalMs). */

@@ -252,3 +252,33 @@ test('other broken shapes are named precisely', () => {
   ];
   for (const [text, message] of cases) assert.equal(scenarioError(() => parseScenario(text, 'x.yaml')).message, message);
 });
+
+test('signedMeterValues: the shorthand, the mapping, and absent', () => {
+  const group = (field: string): string => `groups:\n  - name: cp\n    count: 1\n    ocpp: "1.6"\n${field}`;
+  assert.deepEqual(parseScenario(group('    signedMeterValues: ocmf\n'), 's.yaml').groups[0]?.signedMeterValues, { format: 'ocmf', tamperShare: 0 });
+  assert.deepEqual(parseScenario(group('    signedMeterValues: {format: ocmf, tamperShare: 0.1}\n'), 's.yaml').groups[0]?.signedMeterValues, {
+    format: 'ocmf',
+    tamperShare: 0.1,
+  });
+  assert.equal('signedMeterValues' in (parseScenario(group(''), 's.yaml').groups[0] ?? {}), false);
+});
+
+/** Broken signedMeterValues fixtures, located like the others. */
+const BROKEN_SIGNED: readonly [file: string, line: number, message: string][] = [
+  ['bad-signed-format.yaml', 7, 'groups[0].signedMeterValues: expected "ocmf", got "sha256"'],
+  ['bad-signed-tamper-share.yaml', 9, 'groups[0].signedMeterValues.tamperShare: expected a number <= 1, got 1.5'],
+  ['bad-signed-typo.yaml', 7, 'groups[0].signedMeterValues.tamper: is not a known field; expected one of format, tamperShare'],
+  [
+    'bad-signed-no-energy.yaml',
+    9,
+    'groups[0].signedMeterValues: needs Energy.Active.Import.Register in sessions.measurands (the reading that is signed), got [Power.Active.Import]',
+  ],
+];
+
+for (const [name, line, message] of BROKEN_SIGNED) {
+  test(`${name} fails at line ${line}: ${message}`, () => {
+    const file = fixture(name);
+    const err = scenarioError(() => loadScenarioFile(file));
+    assert.equal(err.message, `${file}:${line}: ${message}`);
+  });
+}
