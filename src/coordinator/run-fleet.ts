@@ -5,8 +5,9 @@ import type { Aggregator, LiveView } from '../metrics/aggregator';
 import type { GeneratorCost } from '../report/summary';
 import { createGauges, sumGauges, type GaugeTotals } from '../metrics/gauges';
 import { createRing, RingReader } from '../metrics/ring';
+import type { FaultSpec } from '../scenario/faults';
 import type { FleetPlan } from '../scenario/plan';
-import type { GroupConfig, GroupOutcome, StationSecurity, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import type { FaultOutcome, GroupConfig, GroupOutcome, StationSecurity, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
 import { splitOverWorkers } from './split';
 
 export interface FleetRunOptions {
@@ -23,6 +24,8 @@ export interface FleetRunOptions {
   readonly maxCallsPerSec?: number;
   readonly durationMs: number;
   readonly gracefulStopMs: number;
+  /** The scenario's faults timeline (each worker applies it to its own stations). */
+  readonly faults?: readonly FaultSpec[];
   readonly aggregator: Aggregator;
   /** Records per worker ring; the backlog absorbs bursts beyond it, so this only sizes the fast path. */
   readonly ringCapacity?: number;
@@ -38,6 +41,8 @@ export interface FleetRunResult {
   readonly recordsWritten: number;
   readonly undelivered: number;
   readonly generator: GeneratorCost;
+  /** Each worker's outcome of each fault of the timeline (empty without faults). */
+  readonly faults: readonly (readonly FaultOutcome[] | undefined)[];
 }
 
 const DRAIN_EVERY_MS = 25;
@@ -100,6 +105,7 @@ export class FleetRun {
         groups: this.options.groups,
         stations,
         gracefulStopMs: this.options.gracefulStopMs,
+        ...(this.options.faults === undefined || this.options.faults.length === 0 ? {} : { faults: this.options.faults }),
         ring,
         gauges,
         port: port2,
@@ -157,6 +163,7 @@ export class FleetRun {
       groups: mergeOutcomes(results, plan.groups.length),
       recordsWritten: this.readers.reduce((n, r) => n + r.produced, 0),
       undelivered: results.reduce((n, r) => n + r.undelivered, 0),
+      faults: results.map((r) => r.faults),
       generator: {
         timeToAllBootedMs: allBootedAt,
         rssStartMb: round(rssStart / 1048576),

@@ -9,6 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Aggregator } from '../metrics/aggregator';
 import type { CallStats } from '../metrics/histograms';
+import type { FaultSummary } from './faults';
 import { delayMs, latencyMs, type DelayMs, type LatencyMs } from './format';
 
 export interface FleetInfo {
@@ -58,6 +59,8 @@ export interface RunInfo {
   recordsWritten: number;
   /** Optional per-group fleet figures; by default a group's fleet is its last gauge sample. */
   groupFleet?: Record<string, Record<string, number>>;
+  /** The scenario's faults timeline and what each fault did (only when the scenario has one). */
+  faults?: FaultSummary[];
 }
 
 export interface ActionSummary {
@@ -101,6 +104,8 @@ export interface Summary {
   pump: { recordsWritten: number; recordsAggregated: number };
   settings: Record<string, unknown>;
   generator?: GeneratorCost;
+  /** One entry per fault of the scenario's timeline (absent without one). */
+  faults?: FaultSummary[];
 }
 
 export function actionSummary(stats: CallStats): ActionSummary {
@@ -170,6 +175,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     pump: { recordsWritten: run.recordsWritten, recordsAggregated: aggregator.ingested },
     settings: run.settings,
     ...(run.generator ? { generator: run.generator } : {}),
+    ...(run.faults ? { faults: run.faults } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   SHARE,
   TIME_OF_DAY,
 } from './file-schema-parts';
+import { FAULTS, type RawFault } from './file-schema-faults';
 import { MEASURANDS, STOP_REASONS, TAG_POOLS } from './types';
 
 /**
@@ -80,6 +81,7 @@ export const SCENARIO_FILE_SCHEMA = {
     timeScale: { type: 'number', exclusiveMinimum: 0, maximum: 100_000 },
     startTimeOfDay: TIME_OF_DAY,
     thresholds: { type: 'array', maxItems: 1000, items: THRESHOLD },
+    faults: FAULTS,
     groups: {
       type: 'array',
       minItems: 1,
@@ -174,6 +176,7 @@ export interface RawScenario {
   timeScale?: number;
   startTimeOfDay?: string;
   thresholds?: RawThreshold[];
+  faults?: RawFault[];
   groups: RawGroup[];
 }
 

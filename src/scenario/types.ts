@@ -1,3 +1,4 @@
+import type { FaultSpec } from './faults';
 import type { OcppVersionName } from './version-name';
 
 /** A scenario as the rest of the program sees it: validated, units resolved, frozen. */
@@ -24,6 +25,8 @@ export interface Scenario {
    * The loader always sets it; optional so that scenarios built in code (benchmarks) need not.
    */
   readonly thresholds?: readonly ThresholdSpec[];
+  /** The faults timeline, in order of the file (optional for scenarios built in code: none). */
+  readonly faults?: readonly FaultSpec[];
 }
 
 /** A threshold as the scenario file gives it, located so that a bad one is reported at its line. */

@@ -4,6 +4,7 @@ import { Station } from '../station/station';
 import { Station16 } from '../station/station-16';
 import { Station201 } from '../station/station-201';
 import type { CoordinatorMessage, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import { FaultRunner } from './faults';
 import { WorkerRuntime } from './runtime';
 
 /**
@@ -26,6 +27,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
     if (a.password !== undefined) station.password = a.password;
     rt.stations.push(station);
   });
+  const faults = task.faults === undefined || task.faults.length === 0 ? undefined : new FaultRunner(task.faults, rt, task.stations);
   const port = task.port;
   const send = (m: WorkerMessage): void => port.postMessage(m);
   send({ type: 'ready', stations: rt.stations.length });
@@ -33,6 +35,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   if (start.type === 'start') {
     rt.setEpoch(start.epochWallMs);
     task.stations.forEach((a, i) => (rt.stations[i] as Station).start(rt.atEpochOffset(a.connectAtMs)));
+    faults?.arm();
   }
 
   // The ring is drained by the coordinator; whatever it could not take yet is retried here.
@@ -53,7 +56,13 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   while (!rt.flush()) await new Promise((r) => setTimeout(r, 5));
   send({ type: 'closed' });
   port.close();
-  return { workerIndex: task.workerIndex, groups: rt.outcomes, recordsWritten: rt.recordsWritten, undelivered };
+  return {
+    workerIndex: task.workerIndex,
+    groups: rt.outcomes,
+    recordsWritten: rt.recordsWritten,
+    undelivered,
+    ...(faults === undefined ? {} : { faults: faults.outcomes() }),
+  };
 }
 
 function nextMessage(port: WorkerTask['port']): Promise<CoordinatorMessage> {
