@@ -6,6 +6,7 @@ import { groupConfigs } from '../coordinator/groups';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../csms/child';
 import { Aggregator } from '../metrics/aggregator';
 import { ACTION_NAMES, actionsOf, ERROR_KINDS } from '../ocpp';
+import { faultsSummary } from '../report/faults';
 import { writeRunJunit } from '../report/junit';
 import { abortingThreshold, evaluateThresholds } from '../report/thresholds-eval';
 import { describeResult, formatThresholds } from '../report/thresholds-format';
@@ -173,6 +174,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     workers,
     durationMs,
     gracefulStopMs: scenario.gracefulStopMs,
+    ...(scenario.faults === undefined ? {} : { faults: scenario.faults }),
     aggregator,
     onTick: (second, live, gauges) => {
       lastGauges = gauges;
@@ -247,6 +249,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     recordsWritten: outcome.recordsWritten,
     generator: outcome.generator,
     ...(csmsSummary === undefined ? {} : { csms: csmsSummary }),
+    ...((scenario.faults ?? []).length === 0 ? {} : { faults: faultsSummary(scenario.faults ?? [], outcome.faults) }),
     groupFleet: Object.fromEntries(
       outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { ...fleetInfo(g), ...bootTime(outcome.groupsTimeToAllBootedMs[i]) }]),
     ),

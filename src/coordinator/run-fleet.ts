@@ -5,9 +5,20 @@ import type { Aggregator, LiveView } from '../metrics/aggregator';
 import type { GeneratorCost } from '../report/summary';
 import { createGauges, sumGauges, type GaugeTotals } from '../metrics/gauges';
 import { createRing, RingReader } from '../metrics/ring';
+import type { FaultSpec } from '../scenario/faults';
 import type { FleetPlan } from '../scenario/plan';
 import { BootClock } from './boot-clock';
-import type { CoordinatorMessage, GroupConfig, GroupOutcome, StationSecurity, TargetCount, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import type {
+  CoordinatorMessage,
+  FaultOutcome,
+  GroupConfig,
+  GroupOutcome,
+  StationSecurity,
+  TargetCount,
+  WorkerMessage,
+  WorkerResult,
+  WorkerTask,
+} from '../thread/messages';
 import { splitOverWorkers } from './split';
 
 export interface FleetRunOptions {
@@ -26,6 +37,8 @@ export interface FleetRunOptions {
   readonly maxCallsPerSec?: number;
   readonly durationMs: number;
   readonly gracefulStopMs: number;
+  /** The scenario's faults timeline (each worker applies it to its own stations). */
+  readonly faults?: readonly FaultSpec[];
   readonly aggregator: Aggregator;
   /** Records per worker ring; the backlog absorbs bursts beyond it, so this only sizes the fast path. */
   readonly ringCapacity?: number;
@@ -45,6 +58,8 @@ export interface FleetRunResult {
   readonly groupsTimeToAllBootedMs: readonly (number | null)[];
   /** With targetUrls: per target (same order), stations on it at the end and how many were connected. */
   readonly targets?: TargetCount[];
+  /** Each worker's outcome of each fault of the timeline (empty without faults). */
+  readonly faults: readonly (readonly FaultOutcome[] | undefined)[];
 }
 
 const DRAIN_EVERY_MS = 25;
@@ -116,6 +131,7 @@ export class FleetRun {
         groups: this.options.groups,
         stations,
         gracefulStopMs: this.options.gracefulStopMs,
+        ...(this.options.faults === undefined || this.options.faults.length === 0 ? {} : { faults: this.options.faults }),
         ring,
         gauges,
         port: port2,
@@ -178,6 +194,7 @@ export class FleetRun {
       undelivered: results.reduce((n, r) => n + r.undelivered, 0),
       groupsTimeToAllBootedMs: boots.groupsMs,
       ...(this.options.targetUrls === undefined ? {} : { targets: mergeTargets(results, this.options.targetUrls.length) }),
+      faults: results.map((r) => r.faults),
       generator: {
         timeToAllBootedMs: boots.fleetMs,
         rssStartMb: round(rssStart / 1048576),

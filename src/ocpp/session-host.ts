@@ -35,6 +35,12 @@ export interface SessionHost<Tag> {
   afterIncoming(action: string): void;
   /** Last look at a queued CALL as it leaves the queue; false drops it (counted by the host). */
   beforeSend(action: string, payload: JsonObject, tag: Tag): boolean;
+  /**
+   * An answer (`errorCode` '' for a CALLRESULT) whose id is not the outstanding call's: true when
+   * the host knows it (frames it sent past the session, e.g. deliberately malformed ones); it is
+   * then not counted as an unknown or late answer. Undefined: the host sends nothing of its own.
+   */
+  claimAnswer?(id: string, errorCode: string): boolean;
   /** Ask for `checkTimeout` to be called at `at` (clock ms). */
   armTimeout(at: number): void;
   /**

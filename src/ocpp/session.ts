@@ -180,11 +180,11 @@ export class OcppSession<Tag> {
         this.handleIncoming(frame.id, frame.action, frame.payload);
         return;
       case MessageType.CallResult:
-        if (!this.isAnswerToPending(frame.id)) return;
+        if (!this.isAnswerToPending(frame.id, '')) return;
         this.handleResult(frame.payload);
         return;
       case MessageType.CallError:
-        if (!this.isAnswerToPending(frame.id)) return;
+        if (!this.isAnswerToPending(frame.id, frame.errorCode)) return;
         this.recorder.recordError('callError');
         this.finish(CallOutcome.CallError, frame.errorCode, frame.errorDescription);
         this.pump();
@@ -210,8 +210,9 @@ export class OcppSession<Tag> {
       : isStationAction(this.options.version, action);
   }
 
-  private isAnswerToPending(id: string): boolean {
+  private isAnswerToPending(id: string, errorCode: string): boolean {
     if (id === this.pendingId && id !== '') return true;
+    if (this.host.claimAnswer?.(id, errorCode) === true) return false;
     this.recorder.recordError(id !== '' && this.timedOut?.includes(id) ? 'lateResponse' : 'unknownMessageId');
     return false;
   }

@@ -13,6 +13,7 @@ import { newHistogram } from '../metrics/histograms';
 import { delayMs, latencyMs, usToMs } from './format';
 import { writeHtmlReport } from './html';
 import { HLOG_FILE, SUMMARY_FILE, TIMESERIES_FILE } from './results-dir';
+import { mergeFaultSummaries } from './faults';
 import type { ActionSummary, GroupSummary, Summary } from './summary';
 import { TIMESERIES_COLUMNS } from './timeseries';
 import { groupTag, readTotals, TOTALS_FILE } from './totals';
@@ -107,6 +108,7 @@ function mergeSummaries(shards: Shard[], totals: Map<string, Histogram>): Summar
     };
   }
   const scenarios = [...new Set(s.map((x) => x.scenario))];
+  const faults = mergeFaultSummaries(s.map((x) => x.faults));
   return {
     tool: 'ocpp-fleet',
     version: first.version,
@@ -142,6 +144,7 @@ function mergeSummaries(shards: Shard[], totals: Map<string, Histogram>): Summar
     settings: {
       mergedFrom: shards.map((x) => ({ dir: x.dir, startedAt: x.summary.startedAt, passed: x.summary.passed, settings: x.summary.settings })),
     },
+    ...(faults === undefined ? {} : { faults }),
   };
 }
 

@@ -9,6 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Aggregator } from '../metrics/aggregator';
 import type { CallStats } from '../metrics/histograms';
+import type { FaultSummary } from './faults';
 import { delayMs, latencyMs, type DelayMs, type LatencyMs } from './format';
 
 export interface FleetInfo {
@@ -69,6 +70,8 @@ export interface RunInfo {
   targets?: TargetInfo[];
   /** What the embedded CSMS counted, when it was the target. */
   csms?: CsmsSummary;
+  /** The scenario's faults timeline and what each fault did (only when the scenario has one). */
+  faults?: FaultSummary[];
 }
 
 /** The embedded CSMS's own counts (its /stats), in summary.json only when it was the target. */
@@ -121,6 +124,8 @@ export interface Summary {
   /** With several targets: stations per target at the end (`target` lists them all). */
   targets?: TargetInfo[];
   csms?: CsmsSummary;
+  /** One entry per fault of the scenario's timeline (absent without one). */
+  faults?: FaultSummary[];
 }
 
 export function actionSummary(stats: CallStats): ActionSummary {
@@ -192,6 +197,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     ...(run.generator ? { generator: run.generator } : {}),
     ...(run.targets ? { targets: run.targets } : {}),
     ...(run.csms ? { csms: run.csms } : {}),
+    ...(run.faults ? { faults: run.faults } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   SIGNED_METER_VALUES,
   TIME_OF_DAY,
 } from './file-schema-parts';
+import { FAULTS, type RawFault } from './file-schema-faults';
 import { MEASURANDS, STOP_REASONS, TAG_POOLS } from './types';
 
 /**
@@ -81,6 +82,7 @@ export const SCENARIO_FILE_SCHEMA = {
     timeScale: { type: 'number', exclusiveMinimum: 0, maximum: 100_000 },
     startTimeOfDay: TIME_OF_DAY,
     thresholds: { type: 'array', maxItems: 1000, items: THRESHOLD },
+    faults: FAULTS,
     groups: {
       type: 'array',
       minItems: 1,
@@ -186,6 +188,7 @@ export interface RawScenario {
   thresholds?: RawThreshold[];
   targets?: string[];
   csms?: { nodes?: number };
+  faults?: RawFault[];
   groups: RawGroup[];
 }
 

@@ -10,3 +10,4 @@ export * from './ramp';
 export * from './expand';
 export * from './plan-rates';
 export * from './plan-text';
+export * from './faults';

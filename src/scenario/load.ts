@@ -4,6 +4,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { SCENARIO_FILE_SCHEMA, type RawScenario, type RawThreshold } from './file-schema';
 import { describeSchemaError, lineOf, Locator, ScenarioError, schemaErrorField } from './load-errors';
+import { resolveFaults } from './faults-resolve';
 import { resolveGroup } from './resolve-group';
 import { parseTimeOfDay } from './resolve-sessions';
 import type { Scenario, ThresholdSpec } from './types';
@@ -85,6 +86,7 @@ function resolve(raw: RawScenario, at: Locator, defaultName: string): Scenario {
     thresholds: Object.freeze((raw.thresholds ?? []).map((t, i) => resolveThreshold(t, i, at))),
     ...(raw.targets === undefined ? {} : { targets: Object.freeze(raw.targets.map((u, i) => resolveTarget(u, i, at))) }),
     ...(raw.csms === undefined ? {} : { csms: Object.freeze({ nodes: raw.csms.nodes ?? 1 }) }),
+    faults: Object.freeze(resolveFaults(raw.faults, groups.map((g) => g.name), at)),
   });
 }
 

@@ -1,3 +1,4 @@
+import { describeFault } from './faults';
 import { ASSUMED_CSMS_HEARTBEAT_MS, expectedRates } from './plan-rates';
 import { stationsOfWorker, type FleetPlan } from './plan';
 import { describeRamp, rampDurationMs } from './ramp';
@@ -119,5 +120,10 @@ export function planText(plan: FleetPlan, options: PlanTextOptions): string {
     ]),
   );
   lines.push(`  sessions arriving: ${rate(rates.reduce((n, r) => n + r.sessionsPerSec, 0))}/s`);
+  const faults = scenario.faults ?? [];
+  if (faults.length > 0) {
+    lines.push(`faults (${faults.length}, real time after the start; stations chosen by seed and identity):`);
+    faults.forEach((f, i) => lines.push(`  [${i}] ${describeFault(f, options.durationMs)}`));
+  }
   return `${lines.join('\n')}\n`;
 }

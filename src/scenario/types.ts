@@ -1,3 +1,4 @@
+import type { FaultSpec } from './faults';
 import type { OcppVersionName } from './version-name';
 
 /** A scenario as the rest of the program sees it: validated, units resolved, frozen. */
@@ -31,6 +32,8 @@ export interface Scenario {
   readonly targets?: readonly string[];
   /** Settings of the embedded CSMS, when the run starts it: `nodes` listeners sharing one state. */
   readonly csms?: { readonly nodes: number };
+  /** The faults timeline, in order of the file (optional for scenarios built in code: none). */
+  readonly faults?: readonly FaultSpec[];
 }
 
 /** A threshold as the scenario file gives it, located so that a bad one is reported at its line. */

@@ -35,6 +35,26 @@ export const COUNTER_NAMES = [
   'signedMeterValues',
   /** Signed meter values sent with a reading changed after signing (signedMeterValues.tamperShare). */
   'tamperedMeterValues',
+  /** Faults timeline (scenario `faults:`): open connections cut by a drop. */
+  'faultDrops',
+  /** Stations taken offline by an offline fault. */
+  'faultOffline',
+  /** Stations cold-booted by a restart fault. */
+  'faultRestarts',
+  /** Open connections paused by a halfOpen fault (the station stops reading and sending). */
+  'faultHalfOpen',
+  /** Connections cut by a flapping fault at the end of their up-time. */
+  'faultFlaps',
+  /** Bad frames sent by a malformed fault (besides the normal traffic; never in latency figures). */
+  'malformedSent',
+  /** Bad frames the CSMS answered with a CALLERROR. */
+  'malformedCallErrors',
+  /** Bad frames the CSMS answered with a CALLRESULT, as if they were valid. */
+  'malformedAccepted',
+  /** Bad frames with no answer within the call timeout. */
+  'malformedUnanswered',
+  /** Bad frames still awaiting an answer when their connection closed. */
+  'malformedConnectionClosed',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

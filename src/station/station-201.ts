@@ -227,7 +227,12 @@ export class Station201 extends Station {
   }
 
   /** BootReasonEnumType of the next BootNotification: a reboot after Reset says so (B11/B12). */
-  private bootReason: 'PowerUp' | 'RemoteReset' = 'PowerUp';
+  private bootReason: 'PowerUp' | 'RemoteReset' | 'Watchdog' = 'PowerUp';
+
+  /** A cold boot after a power cut boots with PowerUp; one after a local reboot, Watchdog. */
+  protected override onColdBoot(reason: 'PowerLoss' | 'Reboot'): void {
+    this.bootReason = reason === 'PowerLoss' ? 'PowerUp' : 'Watchdog';
+  }
 
   private resetNow(): void {
     this.resetWhenIdle = false;

@@ -2,7 +2,8 @@ import { CallOutcome, OcppSession, type JsonObject, type SessionHost } from '../
 import type { Connector, Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
-import { StationSocket, StationState, TimerKind } from './station-socket';
+import { FaultableSocket } from './faultable-socket';
+import { StationState, TimerKind } from './station-socket';
 
 export { StationState, TIMER_SLOTS, TimerKind } from './station-socket';
 
@@ -14,7 +15,7 @@ export type CallTag = Connector | Transaction | null;
  * its offline queue kept across connections, boot (Accepted, Pending, Rejected) and heartbeat.
  * The charging sessions built on top of it are `Station`'s.
  */
-export abstract class StationLink extends StationSocket implements SessionHost<CallTag> {
+export abstract class StationLink extends FaultableSocket implements SessionHost<CallTag> {
   readonly session: OcppSession<CallTag>;
   protected heartbeatMs = 60_000;
   private everBooted = false;
@@ -152,6 +153,10 @@ export abstract class StationLink extends StationSocket implements SessionHost<C
       this.everBooted = true;
       this.isBooted = true;
       this.ctx.gauge(this.group, 'booted', 1);
+      if (this.faults !== null && this.faults.awaiting !== null) {
+        this.faults.awaiting.add('rebooted');
+        this.faults.awaiting = null;
+      }
       const replay = this.session.queued;
       if (replay > 0) this.ctx.count(this.group, 'replayed', replay);
       this.onAccepted(now);
@@ -164,6 +169,7 @@ export abstract class StationLink extends StationSocket implements SessionHost<C
     if (status === 'Pending') {
       this.state = StationState.Pending;
       this.ctx.count(this.group, 'bootPending');
+      this.faults?.awaiting?.add('bootPending');
     } else {
       this.state = StationState.Rejected;
       this.ctx.error(this.group, 'bootRejected');
@@ -201,6 +207,11 @@ export abstract class StationLink extends StationSocket implements SessionHost<C
 
   beforeSend(_action: string, _payload: JsonObject, _tag: CallTag): boolean {
     return true;
+  }
+
+  /** An answer to none of our real calls: the bad frames of a malformed fault may own it. */
+  claimAnswer(id: string, errorCode: string): boolean {
+    return this.faults?.malformed?.claim(id, errorCode) ?? false;
   }
 }
 

@@ -8,6 +8,7 @@ import { classifySocketError } from './socket-errors';
 import { isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
 import { stationTlsContext } from './station-tls';
+import type { StationFaults } from './fault-state';
 
 /** Timer kinds of a station; connector k (1-based) uses ConnectorBase + k - 1. */
 export const enum TimerKind {
@@ -22,7 +23,13 @@ export const enum TimerKind {
   Ping = 6,
   /** A close the peer has not completed in time: terminate the socket. */
   CloseDeadline = 7,
-  ConnectorBase = 8,
+  /** Faults timeline: a flapping connection's up-time is over. */
+  FaultFlap = 8,
+  /** Faults timeline: a half-open pause ends. */
+  FaultResume = 9,
+  /** Faults timeline: the oldest bad frame's answer is due. */
+  FaultMalformed = 10,
+  ConnectorBase = 11,
 }
 export const TIMER_SLOTS = 64;
 
@@ -77,6 +84,14 @@ export abstract class StationSocket {
   targetIndex = -1;
   /** The last attempt or connection failed: the next attempt goes to the next target (failover). */
   private leaveTarget = false;
+  /** What faults do to this station (station-faults); null until one hits it. */
+  faults: StationFaults | null = null;
+  /** Half-open: frames go nowhere (set by `pauseReading`, read on every send). */
+  protected silenced = false;
+  /** Set while a fault cuts the connection: neither an error nor a purposeful close. */
+  private faultCut = false;
+  /** When the reconnect after a fault's cut is due (clock ms); -1: the group's backoff. */
+  private reconnectAt = -1;
 
   constructor(
     readonly index: number,
@@ -96,6 +111,10 @@ export abstract class StationSocket {
   protected abstract onFrame(text: string): void;
   /** Timers of kinds the socket does not own (boot, heartbeat, call timeout, sessions). */
   protected abstract onLinkTimer(kind: number, at: number): void;
+  /** Fault timers (FaultFlap, FaultResume, FaultMalformed), and a station under faults connecting or closing. */
+  protected abstract onFaultTimer(kind: number, at: number): void;
+  protected abstract onFaultOpen(f: StationFaults, now: number): void;
+  protected abstract onFaultClose(f: StationFaults, now: number, wasConnected: boolean): void;
 
   protected random(): number {
     const r = nextRandom(this.rng);
@@ -110,6 +129,11 @@ export abstract class StationSocket {
 
   get connected(): boolean {
     return this.isConnected;
+  }
+
+  /** Whether a connection of this station has ever opened. */
+  get everOpened(): boolean {
+    return this.everConnected;
   }
 
   setTimer(kind: number, at: number): void {
@@ -138,6 +162,11 @@ export abstract class StationSocket {
       case TimerKind.CloseDeadline:
         this.ws?.terminate();
         return;
+      case TimerKind.FaultFlap:
+      case TimerKind.FaultResume:
+      case TimerKind.FaultMalformed:
+        this.onFaultTimer(kind, at);
+        return;
       default:
         this.onLinkTimer(kind, at);
     }
@@ -151,6 +180,13 @@ export abstract class StationSocket {
   // ---- connection --------------------------------------------------------------------------
   private connect(): void {
     if (this.ctx.stopping || this.state === StationState.Stopped) return;
+    const offlineUntil = this.faults?.offlineUntil ?? -1;
+    if (offlineUntil > this.ctx.now()) {
+      // Offline: the first attempt once the link is back, with the group's backoff from its minimum.
+      this.attempts = 0;
+      this.setTimer(TimerKind.Connect, offlineUntil + this.backoffMs());
+      return;
+    }
     this.state = StationState.Connecting;
     this.connectStartedAt = this.ctx.now();
     if (this.bootCycleStartedAt < 0) this.bootCycleStartedAt = this.connectStartedAt;
@@ -263,13 +299,20 @@ export abstract class StationSocket {
       return;
     }
     this.lostKind ??= 'pingTimeout';
+    if (this.silenced) {
+      // A paused socket may never report its close: handle it now.
+      this.faults?.pauseTally?.add('detectedByPing');
+      this.terminateNow(this.ws);
+      return;
+    }
     this.ws.terminate();
   }
 
   private sendPing(now: number): void {
     const ws = this.ws;
     if (this.pingTimeoutMs <= 0 || ws === null || ws.readyState !== WebSocket.OPEN) return;
-    ws.ping();
+    // Half-open: the ping goes nowhere, and its pong never comes.
+    if (!this.silenced) ws.ping();
     this.pongDeadline = now + this.pingTimeoutMs;
     this.setTimer(TimerKind.Ping, this.pongDeadline);
   }
@@ -304,6 +347,7 @@ export abstract class StationSocket {
     this.state = StationState.Booting;
     this.pongDeadline = -1;
     if (this.pingIntervalMs > 0) this.setTimer(TimerKind.Ping, now + this.pingIntervalMs);
+    if (this.faults !== null) this.onFaultOpen(this.faults, now);
     this.onConnected(now);
   }
 
@@ -311,14 +355,16 @@ export abstract class StationSocket {
     if (ws !== this.ws) return;
     this.ws = null;
     const now = this.ctx.now();
+    const wasConnected = this.isConnected;
     if (!this.isConnected) {
-      // An attempt cut short by the end of the run is not a failure of the target.
-      if (!this.connectFailed && !this.closingOnPurpose) this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, failedKind ?? 'other');
+      // An attempt cut short by the end of the run or a fault is not a failure of the target.
+      if (!this.connectFailed && !this.closingOnPurpose && !this.faultCut) this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, failedKind ?? 'other');
     } else {
       this.isConnected = false;
       this.ctx.gauge(this.group, 'connected', -1);
-      if (!this.closingOnPurpose) this.ctx.error(this.group, this.lostKind ?? 'connectionLost');
+      if (!this.closingOnPurpose && !this.faultCut) this.ctx.error(this.group, this.lostKind ?? 'connectionLost');
     }
+    if (this.faults !== null) this.onFaultClose(this.faults, now, wasConnected);
     this.connectFailed = false;
     this.lostKind = undefined;
     this.pongDeadline = -1;
@@ -327,6 +373,9 @@ export abstract class StationSocket {
     this.onDisconnected();
     const purposeful = this.closingOnPurpose;
     this.closingOnPurpose = false;
+    const reconnectAt = this.faultCut ? this.reconnectAt : -1;
+    this.faultCut = false;
+    this.reconnectAt = -1;
     if (this.state === StationState.Stopped) return;
     if (purposeful && !this.rebootAfterClose) {
       this.state = StationState.Stopped;
@@ -340,6 +389,13 @@ export abstract class StationSocket {
       this.attempts = 0;
       this.bootCycleStartedAt = -1;
       this.setTimer(TimerKind.Connect, now + 1000);
+      return;
+    }
+    if (reconnectAt >= 0) {
+      // A cold boot: a new boot cycle, at the time the fault says.
+      this.attempts = 0;
+      this.bootCycleStartedAt = -1;
+      this.setTimer(TimerKind.Connect, reconnectAt);
       return;
     }
     this.setTimer(TimerKind.Connect, now + this.backoffMs());
@@ -372,7 +428,10 @@ export abstract class StationSocket {
   sendFrame(text: string): boolean {
     const ws = this.ws;
     if (ws === null || ws.readyState !== WebSocket.OPEN) return false;
+    // Half-open: the frame is written into a link that delivers nothing.
+    if (this.silenced) return true;
     ws.send(text);
+    if (this.faults !== null && this.faults.malformed !== null) this.faults.malformed.afterFrame(ws, this.ctx.now());
     return true;
   }
 
@@ -390,6 +449,29 @@ export abstract class StationSocket {
     // A peer that never completes the closing handshake must not hold the station (a timer slot of
     // the worker's scheduler, not a Node timer per station).
     this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
+  }
+
+  // ---- faults (the scenario's timeline, session scripts; the rest is FaultableSocket's) -----
+  /**
+   * Cut the connection abruptly, as a network fault or a power cut would: no closing handshake,
+   * the CSMS sees the TCP connection end; the close is handled at once. The station reconnects with
+   * its group's backoff, or at `reconnectAt` (clock ms, a new boot cycle). A connection attempt under
+   * way is abandoned too. True when an open connection was cut.
+   */
+  cut(reconnectAt = -1): boolean {
+    const ws = this.ws;
+    if (ws === null) return false;
+    const open = this.isConnected;
+    this.faultCut = true;
+    this.reconnectAt = reconnectAt;
+    this.terminateNow(ws);
+    return open;
+  }
+
+  /** Terminate `ws` and handle its close now, rather than when (or whether) its 'close' event comes. */
+  private terminateNow(ws: WebSocket): void {
+    ws.terminate();
+    this.onClose(ws, undefined);
   }
 
   /** End of run: nothing new starts; the socket closes now and no reconnect follows. */

@@ -240,6 +240,25 @@ export abstract class Station extends StationLink {
     // After a reboot the plan goes on: onAccepted arms the connectors again.
   }
 
+  /**
+   * A cold boot (power cut, watchdog): the connection drops with no close, running transactions
+   * end with `reason` (PowerLoss or Reboot; their stop messages wait in the queue, as a station that
+   * kept them through the outage sends them once booted again), and the station reconnects at
+   * `reconnectAt` (clock ms) and boots. Returns how many transactions it stopped.
+   */
+  reboot(reason: 'PowerLoss' | 'Reboot', reconnectAt: number): number {
+    if (this.state === StationState.Stopped || this.ctx.stopping) return 0;
+    let running = 0;
+    for (const c of this.connectors) if (c.phase === Phase.Charging) running++;
+    this.cut(reconnectAt);
+    this.onColdBoot(reason);
+    this.stopAllSessions(reason);
+    return running;
+  }
+
+  /** What the version's next BootNotification says after a cold boot. */
+  protected onColdBoot(_reason: 'PowerLoss' | 'Reboot'): void {}
+
   /** Whether transaction messages should go on the wire now or wait in the offline queue. */
   protected get online(): boolean {
     return this.booted;

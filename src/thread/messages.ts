@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { FaultSpec } from '../scenario/faults';
 import type { SessionConfig } from '../scenario/session-config';
 
 /**
@@ -80,6 +81,8 @@ export interface WorkerTask {
   readonly groups: readonly GroupConfig[];
   readonly stations: readonly StationAssignment[];
   readonly gracefulStopMs: number;
+  /** The scenario's faults timeline; each worker applies it to its own stations. Undefined: none. */
+  readonly faults?: readonly FaultSpec[];
   readonly ring: SharedArrayBuffer;
   readonly gauges: SharedArrayBuffer;
   /** Coordinator → worker: CoordinatorMessage; worker → coordinator: WorkerMessage. */
@@ -122,9 +125,21 @@ export interface WorkerResult {
   readonly undelivered: number;
   /** With targetUrls: per target, the stations on it at the end and how many of them were connected. */
   readonly targets?: readonly TargetCount[];
+  /** One per fault of the timeline, in its order (absent without faults). */
+  readonly faults?: FaultOutcome[];
 }
 
 export interface TargetCount {
   stations: number;
   connected: number;
+}
+
+/** What a fault did, by effect name: a count, or counts by key (bad frames by kind, CALLERRORs by code). */
+export type FaultEffects = Record<string, number | Record<string, number>>;
+
+/** A worker's share of what one fault of the timeline did; the coordinator adds them up. */
+export interface FaultOutcome {
+  /** Stations it hit when it fired (malformed: the stations that sent at least one bad frame). */
+  stations: number;
+  effects: FaultEffects;
 }

@@ -5,6 +5,7 @@ import { Station16 } from '../station/station-16';
 import { Station201 } from '../station/station-201';
 import { TargetList } from '../station/targets';
 import type { CoordinatorMessage, TargetCount, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import { FaultRunner } from './faults';
 import { WorkerRuntime } from './runtime';
 
 /**
@@ -28,6 +29,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
     if (a.password !== undefined) station.password = a.password;
     rt.stations.push(station);
   });
+  const faults = task.faults === undefined || task.faults.length === 0 ? undefined : new FaultRunner(task.faults, rt, task.stations);
   const port = task.port;
   const send = (m: WorkerMessage): void => port.postMessage(m);
   send({ type: 'ready', stations: rt.stations.length });
@@ -35,6 +37,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   if (start.type === 'start') {
     rt.setEpoch(start.epochWallMs);
     task.stations.forEach((a, i) => (rt.stations[i] as Station).start(rt.atEpochOffset(a.connectAtMs)));
+    faults?.arm();
   }
 
   // The ring is drained by the coordinator; whatever it could not take yet is retried here.
@@ -62,6 +65,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
     recordsWritten: rt.recordsWritten,
     undelivered,
     ...(perTarget === undefined ? {} : { targets: perTarget }),
+    ...(faults === undefined ? {} : { faults: faults.outcomes() }),
   };
 }
 

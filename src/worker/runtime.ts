@@ -73,7 +73,19 @@ export class WorkerRuntime implements StationContext {
     return t > 0 ? Math.floor(t) : 0;
   }
 
+  /** Timers of the worker itself (the faults timeline), keyed by a number of their own. */
+  workerTimer: ((id: number, at: number) => void) | undefined = undefined;
+
+  /** Call `workerTimer(id, at)` at `at`: negative keys of the one scheduler are the worker's. */
+  scheduleWorker(id: number, at: number): void {
+    this.scheduler.schedule(-1 - id, at);
+  }
+
   private dispatch(key: number, at: number): void {
+    if (key < 0) {
+      this.workerTimer?.(-1 - key, at);
+      return;
+    }
     const index = Math.floor(key / TIMER_SLOTS);
     (this.stations[index] as Station).onTimer(key - index * TIMER_SLOTS, at);
   }

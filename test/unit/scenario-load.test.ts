@@ -178,7 +178,7 @@ const BROKEN: readonly [file: string, line: number, message: string][] = [
   [
     'bad-unknown-top-field.yaml',
     3,
-    'rampUp: is not a known field; expected one of name, description, duration, seed, callTimeout, gracefulStop, timeScale, startTimeOfDay, thresholds, groups, targets, csms',
+    'rampUp: is not a known field; expected one of name, description, duration, seed, callTimeout, gracefulStop, timeScale, startTimeOfDay, thresholds, faults, groups, targets, csms',
   ],
   ['bad-session-typo.yaml', 7, 'groups[0].sessions.meterIntervall: is not a known field; did you mean "meterInterval"?'],
   ['bad-missing-count.yaml', 6, 'groups[1].count: is required'],
@@ -199,6 +199,19 @@ const BROKEN: readonly [file: string, line: number, message: string][] = [
   ['bad-yaml-syntax.yaml', 4, 'not valid YAML: Sequence item without - indicator'],
   ['bad-empty-groups.yaml', 2, 'groups: expected at least 1 item(s), got []'],
   ['bad-empty-file.yaml', 1, '(top level): expected a scenario with a "groups" list, got an empty file'],
+  ['bad-fault-offline-for.yaml', 11, 'faults[1].offline.for: expected a duration such as "250ms", "90s", "10m" or "1h", got "soon"'],
+  ['bad-fault-no-kind.yaml', 6, 'faults[0]: expected one of drop, offline, restart, halfOpen, malformed, flapping, got none'],
+  ['bad-fault-two-kinds.yaml', 8, 'faults[0].restart: expected only one of drop, offline, restart, halfOpen, malformed, flapping, got drop and restart'],
+  ['bad-fault-group.yaml', 8, 'faults[0].groups[1]: expected the name of a group (cp), got "acquired"'],
+  [
+    'bad-fault-malformed-kind.yaml',
+    7,
+    'faults[0].malformed.kinds[1]: expected "invalidJson" or "notArray" or "unknownMessageType" or "unknownAction" or "schemaInvalid", got "badCrc"',
+  ],
+  ['bad-fault-flapping-up.yaml', 7, 'faults[0].flapping.up: expected less than flapping.for ("10s"), got "30s"'],
+  ['bad-fault-share.yaml', 7, 'faults[0].halfOpen.share: expected a number <= 1, got 1.5'],
+  ['bad-fault-drop-for.yaml', 7, 'faults[0].drop.for: is not a known field; expected one of share'],
+  ['bad-fault-no-at.yaml', 6, 'faults[0].at: is required'],
 ];
 
 for (const [name, line, message] of BROKEN) {
@@ -282,3 +295,41 @@ for (const [name, line, message] of BROKEN_SIGNED) {
     assert.equal(err.message, `${file}:${line}: ${message}`);
   });
 }
+test('a faults timeline is resolved: real times, shares, periods, kinds and groups', () => {
+  const s = parseScenario(
+    `${MINIMAL}faults:
+  - at: 30s
+    drop: {share: 0.5}
+    groups: [cp]
+  - at: 1m
+    offline: {share: 0.3, for: 2m}
+  - at: 3m
+    restart: {}
+  - at: 10s
+    halfOpen: {share: 0.1, for: 30s}
+  - at: 0s
+    malformed: {share: 0.05, for: 1m, kinds: [invalidJson, schemaInvalid]}
+  - at: 0
+    flapping: {share: 0.05, for: 2m, up: 5s}
+`,
+    'faults.yaml',
+  );
+  const f = s.faults ?? [];
+  assert.deepEqual(
+    f.map((x) => [x.kind, x.atMs, x.share, x.forMs, x.groups]),
+    [
+      ['drop', 30_000, 0.5, 0, ['cp']],
+      ['offline', 60_000, 0.3, 120_000, undefined],
+      ['restart', 180_000, 1, 0, undefined],
+      ['halfOpen', 10_000, 0.1, 30_000, undefined],
+      ['malformed', 0, 0.05, 60_000, undefined],
+      ['flapping', 0, 0.05, 120_000, undefined],
+    ],
+  );
+  assert.equal(f[2]?.reason, 'PowerLoss');
+  assert.deepEqual(f[4]?.kinds, ['invalidJson', 'schemaInvalid']);
+  assert.deepEqual(f[0]?.kinds, ['invalidJson', 'notArray', 'unknownMessageType', 'unknownAction', 'schemaInvalid']);
+  assert.equal(f[5]?.upMs, 5000);
+  assert.equal(f[1]?.line, 13);
+  assert.deepEqual(parseScenario(MINIMAL, 'none.yaml').faults, []);
+});
