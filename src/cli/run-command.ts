@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { CoordinatorFaults, nodeLossProblem } from '../coordinator/coordinator-faults';
+import { NodeLoss } from '../coordinator/node-loss';
 import { FleetRun } from '../coordinator/run-fleet';
 import { groupConfigs } from '../coordinator/groups';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../csms/child';
@@ -140,6 +142,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
 
   // Credentials and TLS material are read before anything starts: a missing file is bad usage.
   const security = resolveSecurity(flags, remote?.[0]);
+  const lossProblem = nodeLossProblem(scenario.faults ?? [], remote?.length ?? scenario.csms?.nodes ?? 1);
+  if (lossProblem !== undefined) throw new UsageError(`${file}:${lossProblem}`);
   if (remote !== undefined) await confirmTargets(remote, plan.stations.length, flags.confirmAbove, flags.yes === true);
   const csms: EmbeddedCsms | undefined = remote === undefined ? await startEmbeddedCsms({ nodes: scenario.csms?.nodes }) : undefined;
   const targets: readonly string[] = remote ?? (csms as EmbeddedCsms).urls;
@@ -176,6 +180,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     gracefulStopMs: scenario.gracefulStopMs,
     ...(scenario.faults === undefined ? {} : { faults: scenario.faults }),
     aggregator,
+    onStart: (epoch) => coordinatorFaults.start(epoch),
     onTick: (second, live, gauges) => {
       lastGauges = gauges;
       status?.update(second, live, gauges);
@@ -188,6 +193,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       run.stop();
     },
   });
+  const coordinatorFaults = new CoordinatorFaults(scenario.faults ?? [], new NodeLoss(run, targets.length, csms));
   const onSignal = (): void => {
     status?.end();
     process.stderr.write('stopping: finishing running transactions (press Ctrl-C again to stop at once)\n');
@@ -201,6 +207,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     outcome = await run.run();
     csmsSummary = await embeddedCsmsSummary(csms);
   } finally {
+    coordinatorFaults.dispose();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     status?.end();
@@ -249,7 +256,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     recordsWritten: outcome.recordsWritten,
     generator: outcome.generator,
     ...(csmsSummary === undefined ? {} : { csms: csmsSummary }),
-    ...((scenario.faults ?? []).length === 0 ? {} : { faults: faultsSummary(scenario.faults ?? [], outcome.faults) }),
+    ...((scenario.faults ?? []).length === 0 ? {} : { faults: faultsSummary(scenario.faults ?? [], [...outcome.faults, coordinatorFaults.parts()]) }),
     groupFleet: Object.fromEntries(
       outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { ...fleetInfo(g), ...bootTime(outcome.groupsTimeToAllBootedMs[i]) }]),
     ),

@@ -44,6 +44,8 @@ export interface FleetRunOptions {
   readonly ringCapacity?: number;
   /** Called once a second with the live view and the gauges, for the status line. */
   readonly onTick?: (second: number, live: LiveView, gauges: GaugeTotals) => void;
+  /** Called once the workers were told to start, with the run's epoch (wall-clock ms). */
+  readonly onStart?: (epochWallMs: number) => void;
 }
 
 export interface FleetRunResult {
@@ -156,6 +158,7 @@ export class FleetRun {
     const startedAt = new Date();
     const epoch = startedAt.getTime();
     for (const p of this.ports) p.postMessage({ type: 'start', epochWallMs: epoch });
+    this.options.onStart?.(epoch);
     const drain = setInterval(() => this.drain(), DRAIN_EVERY_MS);
     let lastSecond = -1;
     const tick = setInterval(() => {

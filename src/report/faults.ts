@@ -21,6 +21,8 @@ export interface FaultSummary {
   upMs?: number;
   kinds?: string[];
   reason?: string;
+  /** nodeLoss: the target lost (its place in the run's targets, from 0). */
+  target?: number;
   stations: number;
   effects: FaultEffects;
 }
@@ -76,6 +78,7 @@ export function faultsSummary(specs: readonly FaultSpec[], workers: readonly (re
       ...(f.kind === 'flapping' ? { upMs: f.upMs } : {}),
       ...(f.kind === 'malformed' ? { kinds: [...f.kinds] } : {}),
       ...(f.kind === 'restart' ? { reason: f.reason } : {}),
+      ...(f.kind === 'nodeLoss' ? { target: f.target } : {}),
       stations,
       effects: sorted(effects),
     };

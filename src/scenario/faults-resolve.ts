@@ -22,7 +22,10 @@ function resolveFault(f: RawFault, i: number, groupNames: readonly string[], at:
     throw at.error(kinds.length === 0 ? path : [...path, kinds[1] as string], detail);
   }
   const kind = kinds[0] as FaultKind;
-  const body = f[kind] as { share?: number; for?: string | number; up?: string | number; kinds?: string[]; reason?: string };
+  const body = f[kind] as { share?: number; for?: string | number; up?: string | number; kinds?: string[]; reason?: string; target?: number };
+  if (kind === 'nodeLoss' && f.groups !== undefined) {
+    throw at.error([...path, 'groups'], 'a nodeLoss hits a CSMS node, not groups: remove "groups"');
+  }
   (f.groups ?? []).forEach((name, g) => {
     if (!groupNames.includes(name)) {
       throw at.error([...path, 'groups', g], `expected the name of a group (${groupNames.join(', ')}), got ${show(name)}`);
@@ -48,6 +51,7 @@ function resolveFault(f: RawFault, i: number, groupNames: readonly string[], at:
     upMs,
     kinds: Object.freeze([...((body.kinds as FaultSpec['kinds'] | undefined) ?? MALFORMED_KINDS)]),
     reason: (body.reason as FaultSpec['reason'] | undefined) ?? 'PowerLoss',
+    target: body.target ?? -1,
     groups: f.groups === undefined ? undefined : Object.freeze([...f.groups]),
     line: at.line(path),
   });

@@ -7,7 +7,12 @@
 import { hashString } from './random';
 import { formatDuration } from './units';
 
-export const FAULT_KINDS = ['drop', 'offline', 'restart', 'halfOpen', 'malformed', 'flapping'] as const;
+export const FAULT_KINDS = ['drop', 'offline', 'restart', 'halfOpen', 'malformed', 'flapping', 'nodeLoss'] as const;
+
+/** Faults the coordinator applies (to a CSMS node), not each worker to its stations. */
+export function isCoordinatorFault(kind: FaultKind): boolean {
+  return kind === 'nodeLoss';
+}
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** The bad frames `malformed` sends; each has its own expected answer from a conforming CSMS. */
@@ -32,6 +37,8 @@ export interface FaultSpec {
   readonly kinds: readonly MalformedKind[];
   /** restart: the stop reason of the transactions it cuts. */
   readonly reason: RestartReason;
+  /** nodeLoss: the target lost, its place in the run's targets (from 0); -1 for other kinds. */
+  readonly target: number;
   /** Names of the groups hit; undefined: every group. */
   readonly groups: readonly string[] | undefined;
   /** Where it is written (`faults[i]` and its line), for the report. */
@@ -75,5 +82,7 @@ export function describeFault(f: FaultSpec, durationMs: number): string {
       return `${at}: malformed for ${formatDuration(f.forMs)}: ${percent(f.share)} of the frames sent${f.groups === undefined ? '' : ` by group(s) ${f.groups.join(', ')}`} followed by a bad one (${f.kinds.join(', ')})${late}`;
     case 'flapping':
       return `${at}: flapping ${who} for ${formatDuration(f.forMs)}: connections live ${formatDuration(f.upMs)} then drop${late}`;
+    case 'nodeLoss':
+      return `${at}: nodeLoss of target ${f.target} for ${formatDuration(f.forMs)}: its stations fail over to the other targets${late}`;
   }
 }

@@ -30,6 +30,7 @@ export const FAULT = {
       ['share', 'for'] as const,
     ),
     flapping: kind({ share: SHARE, for: DURATION, up: DURATION }, ['for', 'up'] as const),
+    nodeLoss: kind({ target: { type: 'integer', minimum: 0, maximum: 63 }, for: DURATION }, ['target', 'for'] as const),
   },
 } as const;
 
@@ -46,4 +47,5 @@ export interface RawFault {
   halfOpen?: { share?: number; for: Duration };
   malformed?: { share: number; for: Duration; kinds?: (typeof MALFORMED_KINDS)[number][] };
   flapping?: { share?: number; for: Duration; up: Duration };
+  nodeLoss?: { target: number; for: Duration };
 }

@@ -1,4 +1,4 @@
-import { faultSeed, faultSelects, type FaultSpec } from '../scenario/faults';
+import { faultSeed, faultSelects, isCoordinatorFault, type FaultSpec } from '../scenario/faults';
 import { FaultTally } from '../station/fault-state';
 import { MalformedSender } from '../station/malformed';
 import { TimerKind, type Station } from '../station/station';
@@ -32,7 +32,10 @@ export class FaultRunner {
 
   /** Once the run's epoch is known: every fault's time on the scheduler. */
   arm(): void {
-    this.faults.forEach((f, i) => this.rt.scheduleWorker(i, this.rt.atEpochOffset(f.atMs)));
+    this.faults.forEach((f, i) => {
+      // A node loss is the coordinator's to cause (CoordinatorFaults), not a worker's.
+      if (!isCoordinatorFault(f.kind)) this.rt.scheduleWorker(i, this.rt.atEpochOffset(f.atMs));
+    });
   }
 
   private fire(index: number, at: number): void {
@@ -93,6 +96,8 @@ export class FaultRunner {
         s.sendMalformed(sender);
         return;
       }
+      case 'nodeLoss':
+        return;
     }
   }
 

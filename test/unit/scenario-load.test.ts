@@ -199,9 +199,10 @@ const BROKEN: readonly [file: string, line: number, message: string][] = [
   ['bad-yaml-syntax.yaml', 4, 'not valid YAML: Sequence item without - indicator'],
   ['bad-empty-groups.yaml', 2, 'groups: expected at least 1 item(s), got []'],
   ['bad-empty-file.yaml', 1, '(top level): expected a scenario with a "groups" list, got an empty file'],
+  ['bad-fault-node-loss-groups.yaml', 7, 'faults[0].groups: a nodeLoss hits a CSMS node, not groups: remove "groups"'],
   ['bad-fault-offline-for.yaml', 11, 'faults[1].offline.for: expected a duration such as "250ms", "90s", "10m" or "1h", got "soon"'],
-  ['bad-fault-no-kind.yaml', 6, 'faults[0]: expected one of drop, offline, restart, halfOpen, malformed, flapping, got none'],
-  ['bad-fault-two-kinds.yaml', 8, 'faults[0].restart: expected only one of drop, offline, restart, halfOpen, malformed, flapping, got drop and restart'],
+  ['bad-fault-no-kind.yaml', 6, 'faults[0]: expected one of drop, offline, restart, halfOpen, malformed, flapping, nodeLoss, got none'],
+  ['bad-fault-two-kinds.yaml', 8, 'faults[0].restart: expected only one of drop, offline, restart, halfOpen, malformed, flapping, nodeLoss, got drop and restart'],
   ['bad-fault-group.yaml', 8, 'faults[0].groups[1]: expected the name of a group (cp), got "acquired"'],
   [
     'bad-fault-malformed-kind.yaml',
