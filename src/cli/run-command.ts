@@ -5,7 +5,7 @@ import { CoordinatorFaults, nodeLossProblem } from '../coordinator/coordinator-f
 import { NodeLoss } from '../coordinator/node-loss';
 import { FleetRun } from '../coordinator/run-fleet';
 import { groupConfigs } from '../coordinator/groups';
-import { startEmbeddedCsms, type EmbeddedCsms } from '../csms/child';
+import { startEmbeddedCsms, type EmbeddedCsms, type EmbeddedCsmsOptions } from '../csms/child';
 import { Aggregator } from '../metrics/aggregator';
 import { ACTION_NAMES, actionsOf, ERROR_KINDS } from '../ocpp';
 import { faultsSummary } from '../report/faults';
@@ -145,7 +145,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const lossProblem = nodeLossProblem(scenario.faults ?? [], remote?.length ?? scenario.csms?.nodes ?? 1);
   if (lossProblem !== undefined) throw new UsageError(`${file}:${lossProblem}`);
   if (remote !== undefined) await confirmTargets(remote, plan.stations.length, flags.confirmAbove, flags.yes === true);
-  const csms: EmbeddedCsms | undefined = remote === undefined ? await startEmbeddedCsms({ nodes: scenario.csms?.nodes }) : undefined;
+  const csms: EmbeddedCsms | undefined = remote === undefined ? await startEmbeddedCsms(embeddedCsmsOptions(scenario)) : undefined;
   const targets: readonly string[] = remote ?? (csms as EmbeddedCsms).urls;
   const baseUrl = targets[0] as string;
   const names = {
@@ -360,4 +360,21 @@ function report(summary: Summary, thresholds: readonly ThresholdResult[], dir: s
     }
     out.write(`results: ${dir}\n`);
   }
+}
+
+/** The scenario's `csms:` settings as the embedded CSMS's options (its seconds where it counts in s). */
+function embeddedCsmsOptions(scenario: Scenario): EmbeddedCsmsOptions {
+  const c = scenario.csms;
+  if (c === undefined) return {};
+  const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.max(1, Math.round(ms / 1000)));
+  const out: EmbeddedCsmsOptions = { nodes: c.nodes };
+  const heartbeat = seconds(c.heartbeatIntervalMs);
+  const retry = seconds(c.bootRetryIntervalMs);
+  if (heartbeat !== undefined) out.heartbeatIntervalS = heartbeat;
+  if (retry !== undefined) out.bootRetryIntervalS = retry;
+  if (c.pendingBoots !== undefined) out.pendingBoots = c.pendingBoots;
+  if (c.delayMs !== undefined) out.delayMs = c.delayMs;
+  if (c.jitterMs !== undefined) out.jitterMs = c.jitterMs;
+  if (c.invalidTagShare !== undefined) out.invalidTagShare = c.invalidTagShare;
+  return out;
 }

@@ -122,13 +122,31 @@ export const SCENARIO_FILE_SCHEMA = {
     csms: {
       type: 'object',
       additionalProperties: false,
-      properties: { nodes: { type: 'integer', minimum: 1, maximum: 16 } },
+      properties: {
+        nodes: { type: 'integer', minimum: 1, maximum: 16 },
+        heartbeatInterval: DURATION,
+        pendingBoots: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+        bootRetryInterval: DURATION,
+        delay: DURATION,
+        jitter: DURATION,
+        invalidTagShare: SHARE,
+      },
     },
   },
 } as const;
 
 type Duration = string | number;
 type Rate = string | number;
+
+export interface RawCsmsSettings {
+  nodes?: number;
+  heartbeatInterval?: Duration;
+  pendingBoots?: number;
+  bootRetryInterval?: Duration;
+  delay?: Duration;
+  jitter?: Duration;
+  invalidTagShare?: number;
+}
 
 export type RawRamp = Rate | { linear?: { from: Rate; to: Rate; over: Duration }; steps?: { at: Duration; rate: Rate }[] };
 export type RawDuration =
@@ -187,7 +205,7 @@ export interface RawScenario {
   startTimeOfDay?: string;
   thresholds?: RawThreshold[];
   targets?: string[];
-  csms?: { nodes?: number };
+  csms?: RawCsmsSettings;
   faults?: RawFault[];
   groups: RawGroup[];
 }

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
-import { SCENARIO_FILE_SCHEMA, type RawScenario, type RawThreshold } from './file-schema';
+import { SCENARIO_FILE_SCHEMA, type RawCsmsSettings, type RawScenario, type RawThreshold } from './file-schema';
 import { describeSchemaError, lineOf, Locator, ScenarioError, schemaErrorField } from './load-errors';
 import { resolveFaults } from './faults-resolve';
 import { resolveGroup } from './resolve-group';
 import { parseTimeOfDay } from './resolve-sessions';
-import type { Scenario, ThresholdSpec } from './types';
+import type { CsmsSettings, Scenario, ThresholdSpec } from './types';
 import { parseDuration } from './units';
 
 export { ScenarioError } from './load-errors';
@@ -85,7 +85,7 @@ function resolve(raw: RawScenario, at: Locator, defaultName: string): Scenario {
     groups: Object.freeze(groups),
     thresholds: Object.freeze((raw.thresholds ?? []).map((t, i) => resolveThreshold(t, i, at))),
     ...(raw.targets === undefined ? {} : { targets: Object.freeze(raw.targets.map((u, i) => resolveTarget(u, i, at))) }),
-    ...(raw.csms === undefined ? {} : { csms: Object.freeze({ nodes: raw.csms.nodes ?? 1 }) }),
+    ...(raw.csms === undefined ? {} : { csms: resolveCsmsSettings(raw.csms) }),
     faults: Object.freeze(resolveFaults(raw.faults, groups.map((g) => g.name), at)),
   });
 }
@@ -124,4 +124,23 @@ function resolveThreshold(t: RawThreshold, i: number, at: Locator): ThresholdSpe
     field,
     line,
   });
+}
+
+function resolveCsmsSettings(raw: RawCsmsSettings): CsmsSettings {
+  const opt = <K extends string>(key: K, value: number | undefined): { [P in K]?: number } =>
+    (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
+  return Object.freeze({
+    nodes: raw.nodes ?? 1,
+    ...opt('heartbeatIntervalMs', duration(raw.heartbeatInterval)),
+    ...opt('pendingBoots', raw.pendingBoots),
+    ...opt('bootRetryIntervalMs', duration(raw.bootRetryInterval)),
+    ...opt('delayMs', duration(raw.delay)),
+    ...opt('jitterMs', duration(raw.jitter)),
+    ...opt('invalidTagShare', raw.invalidTagShare),
+  });
+}
+
+/** A duration the schema has already checked, in ms (undefined when absent). */
+function duration(value: string | number | undefined): number | undefined {
+  return value === undefined ? undefined : parseDuration(value);
 }

@@ -31,7 +31,7 @@ export interface Scenario {
    */
   readonly targets?: readonly string[];
   /** Settings of the embedded CSMS, when the run starts it: `nodes` listeners sharing one state. */
-  readonly csms?: { readonly nodes: number };
+  readonly csms?: CsmsSettings;
   /** The faults timeline, in order of the file (optional for scenarios built in code: none). */
   readonly faults?: readonly FaultSpec[];
 }
@@ -159,4 +159,22 @@ export interface SignedMeterValuesSpec {
   readonly format: 'ocmf';
   /** Share of signed values sent with a reading changed after signing (a CSMS must reject them). */
   readonly tamperShare: number;
+}
+
+/**
+ * How the embedded CSMS answers, when the run starts it (no --url, no targets): a scenario such as
+ * cold-boot needs a CSMS that admits stations gradually. Absent fields keep the CSMS's defaults.
+ */
+export interface CsmsSettings {
+  /** Listeners sharing one state; the fleet spreads over them as over targets. */
+  readonly nodes: number;
+  readonly heartbeatIntervalMs?: number;
+  /** The first N BootNotifications of each station are answered Pending. */
+  readonly pendingBoots?: number;
+  /** `interval` of Pending and Rejected boot answers. */
+  readonly bootRetryIntervalMs?: number;
+  /** Added before every answer, ± jitter. */
+  readonly delayMs?: number;
+  readonly jitterMs?: number;
+  readonly invalidTagShare?: number;
 }

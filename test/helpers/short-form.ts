@@ -15,6 +15,10 @@ export interface ShortForm {
   readonly startAtDiv?: number;
   readonly timeScaleMul?: number;
   readonly startTimeOfDay?: string;
+  /** Divides each fault's `at`, `for` and `up`. */
+  readonly faultsDiv?: number;
+  /** Last changes to the parsed file (e.g. a shorter retry interval for the embedded CSMS). */
+  readonly patch?: (doc: Record<string, unknown>) => void;
 }
 
 type Doc = Record<string, unknown> & { groups: Record<string, unknown>[] };
@@ -33,6 +37,16 @@ export function writeShortForm(dir: string, name: string, form: ShortForm): stri
   for (const g of doc.groups) {
     if (typeof g.startAt === 'string') g.startAt = `${seconds(g.startAt) / div}s`;
   }
+  const fdiv = form.faultsDiv ?? 1;
+  for (const f of (doc.faults as Record<string, unknown>[] | undefined) ?? []) {
+    f.at = `${seconds(String(f.at)) / fdiv}s`;
+    for (const [key, body] of Object.entries(f)) {
+      if (key === 'at' || key === 'groups' || typeof body !== 'object' || body === null) continue;
+      const fields = body as Record<string, unknown>;
+      for (const period of ['for', 'up']) if (typeof fields[period] === 'string') fields[period] = `${seconds(fields[period] as string) / fdiv}s`;
+    }
+  }
+  form.patch?.(doc);
   return writeScenario(dir, name, stringify(doc));
 }
 
