@@ -12,6 +12,7 @@ import {
   SHARE,
   TIME_OF_DAY,
 } from './file-schema-parts';
+import { SCRIPTS, SESSION_SCRIPT, type RawStep } from './script-schema';
 import { MEASURANDS, STOP_REASONS, TAG_POOLS } from './types';
 
 /**
@@ -63,6 +64,7 @@ const SESSIONS = {
       minProperties: 1,
       properties: Object.fromEntries(STOP_REASONS.map((r) => [r, { type: 'number', minimum: 0 }])),
     },
+    script: SESSION_SCRIPT,
   },
 } as const;
 
@@ -80,6 +82,7 @@ export const SCENARIO_FILE_SCHEMA = {
     timeScale: { type: 'number', exclusiveMinimum: 0, maximum: 100_000 },
     startTimeOfDay: TIME_OF_DAY,
     thresholds: { type: 'array', maxItems: 1000, items: THRESHOLD },
+    scripts: SCRIPTS,
     groups: {
       type: 'array',
       minItems: 1,
@@ -87,7 +90,8 @@ export const SCENARIO_FILE_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['name', 'count', 'ocpp'],
+        // `count` may be left out with `identities:` (the file's rows): checked in resolveGroup.
+        required: ['name', 'ocpp'],
         properties: {
           name: { ...NAME, maxLength: 64 },
           count: { type: 'integer', minimum: 0, maximum: 1000000 },
@@ -95,6 +99,7 @@ export const SCENARIO_FILE_SCHEMA = {
           ocpp: { enum: ['1.6', '2.0.1'] },
           connectors: { type: 'integer', minimum: 1, maximum: 32 },
           identity: { type: 'string', minLength: 1, maxLength: 48 },
+          identities: { type: 'string', minLength: 1, maxLength: 4096, description: 'a CSV file path such as "stations.csv"' },
           vendor: { type: 'string', minLength: 1, maxLength: 20 },
           model: { type: 'string', minLength: 1, maxLength: 20 },
           firmware: { type: 'string', maxLength: 50 },
@@ -143,11 +148,13 @@ export interface RawSessions {
   idTags?: { pool?: (typeof TAG_POOLS)[number]; size?: number; invalidShare?: number };
   invalidTagShare?: number;
   stopReasons?: Partial<Record<(typeof STOP_REASONS)[number], number>>;
+  script?: string | RawStep[];
 }
 
 export interface RawGroup {
   name: string;
-  count: number;
+  count?: number;
+  identities?: string;
   ocpp: '1.6' | '2.0.1';
   connectors?: number;
   identity?: string;
@@ -174,6 +181,7 @@ export interface RawScenario {
   timeScale?: number;
   startTimeOfDay?: string;
   thresholds?: RawThreshold[];
+  scripts?: Record<string, RawStep[]>;
   groups: RawGroup[];
 }
 

@@ -1,3 +1,5 @@
+import type { IdentitiesSpec } from './identities';
+import type { ScriptSpec } from './script';
 import type { OcppVersionName } from './version-name';
 
 /** A scenario as the rest of the program sees it: validated, units resolved, frozen. */
@@ -117,6 +119,8 @@ export interface SessionSpec {
   /** Weights of the stop reasons of sessions that end as planned, in STOP_REASONS order. */
   readonly stopReasons: readonly (readonly [StopReason, number])[];
   readonly measurands: readonly Measurand[];
+  /** The steps of every session (`sessions.script`); absent: DEFAULT_SCRIPT (src/scenario/script.ts). */
+  readonly script?: ScriptSpec;
 }
 
 export interface GroupSpec {
@@ -141,4 +145,9 @@ export interface GroupSpec {
   readonly maxFrameBytes: number | undefined;
   readonly reconnect: ReconnectSpec;
   readonly sessions: SessionSpec;
+  /**
+   * The stations listed in a CSV file (`identities:`), in place of the identity pattern: the
+   * first `count` rows. A row may give its own password, version and connectors.
+   */
+  readonly identities?: IdentitiesSpec;
 }

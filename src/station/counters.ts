@@ -29,6 +29,10 @@ export const COUNTER_NAMES = [
   'remoteStops',
   /** Stations rebooted by a CSMS Reset. */
   'resets',
+  /** Raw frames sent by session scripts (`raw` steps), as written. */
+  'rawFramesSent',
+  /** Answers (CALLRESULT or CALLERROR) to raw frames that were CALLs, matched by their message id. */
+  'rawFramesAnswered',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

@@ -67,6 +67,8 @@ export abstract class StationSocket {
   private closingOnPurpose = false;
   /** Reconnect right after a purposeful close (Reset). */
   private rebootAfterClose = false;
+  /** A drop the station causes itself (a script's disconnect): 0 none, 1 reconnect after the backoff, 2 at once. */
+  private dropAfterClose = 0;
   /** When the ping that is out must have been answered by a pong (clock ms); -1: no ping out. */
   private pongDeadline = -1;
   /** Why the station itself ends an open connection; counted instead of `connectionLost`. */
@@ -324,6 +326,13 @@ export abstract class StationSocket {
     const purposeful = this.closingOnPurpose;
     this.closingOnPurpose = false;
     if (this.state === StationState.Stopped) return;
+    const drop = this.dropAfterClose;
+    this.dropAfterClose = 0;
+    if (drop !== 0 && !this.rebootAfterClose) {
+      this.state = StationState.Idle;
+      if (!this.ctx.stopping) this.setTimer(TimerKind.Connect, drop === 2 ? now : now + this.backoffMs());
+      return;
+    }
     if (purposeful && !this.rebootAfterClose) {
       this.state = StationState.Stopped;
       return;
@@ -368,6 +377,20 @@ export abstract class StationSocket {
     this.ws.close(1000);
     // A peer that never completes the closing handshake must not hold the station (a timer slot of
     // the worker's scheduler, not a Node timer per station).
+    this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
+  }
+
+  /**
+   * Close the connection on purpose, as a drop the station causes itself (a script's disconnect):
+   * not counted as an error; it reconnects after its backoff, or at once with `reconnectNow`.
+   */
+  dropConnection(reconnectNow: boolean): void {
+    if (this.ws === null || this.state === StationState.Closing || this.state === StationState.Stopped) return;
+    this.closingOnPurpose = true;
+    this.rebootAfterClose = false;
+    this.dropAfterClose = reconnectNow ? 2 : 1;
+    this.state = StationState.Closing;
+    this.ws.close(1000);
     this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
   }
 
