@@ -14,8 +14,10 @@ import { formatTable } from '../report/table';
 import { resultsDirName, writeResults } from '../report/results-dir';
 import type { FleetInfo, Summary } from '../report/summary';
 import type { GroupOutcome } from '../thread/messages';
-import { loadScenarioFile, ScenarioError } from '../scenario/load';
-import type { Scenario } from '../scenario/types';
+import { ScenarioError } from '../scenario/load';
+import { identityPasswords } from '../scenario/identities';
+import { loadScenario } from './load-scenario';
+import type { GroupSpec, Scenario } from '../scenario/types';
 import { parseShard, planFleet, scaleGroups, shardPlan, type Shard } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
 import { parseRate } from '../scenario/units';
@@ -24,7 +26,7 @@ import type { GaugeTotals } from '../metrics/gauges';
 import { InvalidArgumentError } from 'commander';
 import { COUNTER_NAMES } from '../station/counters';
 import { defaultWorkers, duration, nonNegativeInt, positiveInt, redactUrl, targetUrl } from './options';
-import { addSecurityOptions, resolveSecurity, type SecurityFlags } from './security-options';
+import { addSecurityOptions, resolveSecurity, type ResolvedSecurity, type SecurityFlags } from './security-options';
 import { confirmTarget, DEFAULT_CONFIRM_ABOVE } from './staging-safety';
 import { StatusLine } from './status-line';
 import { VERSION } from './version';
@@ -120,7 +122,7 @@ export function registerRunCommand(program: Command): void {
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  const scenario = loadScenarioFile(file);
+  const scenario = loadScenario(file);
   const groups = flags.cps === undefined ? scenario.groups : scaleGroups(scenario.groups, flags.cps);
   const seed = flags.seed ?? scenario.seed;
   const workers = flags.workers ?? defaultWorkers(flags.url === undefined);
@@ -135,7 +137,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   }
 
   // Credentials and TLS material are read before anything starts: a missing file is bad usage.
-  const security = resolveSecurity(flags, flags.url);
+  const security = withIdentityPasswords(resolveSecurity(flags, flags.url), groups);
   if (flags.url !== undefined) await confirmTarget(flags.url, plan.stations.length, flags.confirmAbove, flags.yes === true);
   const csms: EmbeddedCsms | undefined = flags.url === undefined ? await startEmbeddedCsms({}) : undefined;
   const baseUrl: string = flags.url ?? (csms as EmbeddedCsms).url;
@@ -291,6 +293,23 @@ function parseRunThresholds(scenario: Scenario, flagTexts: readonly string[], gr
     parse(text, { source: '--threshold' }, (message) => new UsageError(`--threshold "${text}": ${message}`)),
   );
   return [...fromFile, ...fromFlags];
+}
+
+/**
+ * Passwords from the groups' identities files come first; a station whose row leaves the password
+ * empty takes the --password-* flags' (if any). The settings say where passwords came from, never what.
+ */
+function withIdentityPasswords(security: ResolvedSecurity, groups: readonly GroupSpec[]): ResolvedSecurity {
+  const table = identityPasswords(groups);
+  if (table.size === 0) return security;
+  const files = groups.filter((g) => g.identities?.rows.some((r) => r.password !== undefined)).map((g) => g.identities?.written);
+  const fromFiles = `basic, passwords of ${table.size} stations from ${files.join(', ')}`;
+  const fallback = security.passwordOf;
+  return {
+    ...security,
+    passwordOf: (identity) => table.get(identity) ?? fallback?.(identity),
+    describe: { ...security.describe, auth: security.describe.auth === undefined ? fromFiles : `${fromFiles}; the others ${security.describe.auth}` },
+  };
 }
 
 function fleetInfo(o: GroupOutcome): FleetInfo {

@@ -57,6 +57,7 @@ export function loadIdentities(written: string, scenarioFile: string, onUnreadab
 export function parseIdentities(text: string, file: string): readonly IdentityRow[] {
   const lines = text.split(/\r?\n/);
   let columns: Column[] | undefined;
+  let headerLine = 1;
   const rows: IdentityRow[] = [];
   const seen = new Map<string, number>();
   lines.forEach((raw, i) => {
@@ -64,6 +65,7 @@ export function parseIdentities(text: string, file: string): readonly IdentityRo
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) return;
     if (columns === undefined) {
       columns = parseHeader(raw, file, line);
+      headerLine = line;
       return;
     }
     const fields = splitLine(raw);
@@ -107,22 +109,26 @@ export function parseIdentities(text: string, file: string): readonly IdentityRo
     );
   });
   if (columns === undefined) throw new ScenarioError(file, 1, '', `expected a header line naming the columns (${IDENTITY_COLUMNS.join(',')}), got an empty file`);
-  if (rows.length === 0) throw new ScenarioError(file, lines.length, '', 'expected at least one station after the header, got none');
+  if (rows.length === 0) throw new ScenarioError(file, headerLine, '', 'expected at least one station after the header, got none');
   return Object.freeze(rows);
 }
 
 function parseHeader(raw: string, file: string, line: number): Column[] {
-  const names = (splitLine(raw) ?? [raw]).map((n) => n.toLowerCase());
+  const names = splitLine(raw) ?? [raw];
   const columns: Column[] = [];
-  for (const name of names) {
+  names.forEach((written, k) => {
+    const name = written.toLowerCase();
     if (!(IDENTITY_COLUMNS as readonly string[]).includes(name)) {
-      throw new ScenarioError(file, line, 'header', `expected the columns ${IDENTITY_COLUMNS.join(',')} (identity required, the others optional), got ${show(name)}`);
+      // A file without a header starts with a station: its first field is an identity, but the
+      // others may be a password, so only a real header's names (or the first field) are quoted.
+      const got = k === 0 || names[0]?.toLowerCase() === 'identity' ? show(written) : `an unknown column ${k + 1}`;
+      throw new ScenarioError(file, line, 'header', `expected a first line naming the columns ${IDENTITY_COLUMNS.join(',')} (identity required, the others optional), got ${got}`);
     }
-    if (columns.includes(name as Column)) throw new ScenarioError(file, line, 'header', `expected each column once, got ${show(name)} twice`);
+    if (columns.includes(name as Column)) throw new ScenarioError(file, line, 'header', `expected each column once, got ${show(written)} twice`);
     columns.push(name as Column);
-  }
+  });
   if (!columns.includes('identity')) {
-    throw new ScenarioError(file, line, 'header', `expected a header line naming the columns, with "identity" among them (${IDENTITY_COLUMNS.join(',')})`);
+    throw new ScenarioError(file, line, 'header', `expected the column "identity" among ${columns.join(',')} (${IDENTITY_COLUMNS.join(',')})`);
   }
   return columns;
 }
