@@ -98,3 +98,15 @@ function meterValues(host: StepHost, c: Connector, count: number | undefined, in
   host.scriptTimer(c, count === undefined ? Math.min(at + intervalMs, tx.endsAt) : at + intervalMs);
   return false;
 }
+
+/** Whether `text` is a CALLRESULT or CALLERROR to the message id `id` (a raw frame's answer). */
+export function isAnswerTo(text: string, id: string): boolean {
+  if (!text.includes(id)) return false;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return Array.isArray(frame) && (frame[0] === 3 || frame[0] === 4) && frame[1] === id;
+}

@@ -380,10 +380,7 @@ export abstract class StationSocket {
     this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
   }
 
-  /**
-   * Close the connection on purpose, as a drop the station causes itself (a script's disconnect):
-   * not counted as an error; it reconnects after its backoff, or at once with `reconnectNow`.
-   */
+  /** A drop the station causes itself (a script's disconnect): no error; back after the backoff, or at once. */
   dropConnection(reconnectNow: boolean): void {
     if (this.ws === null || this.state === StationState.Closing || this.state === StationState.Stopped) return;
     this.closingOnPurpose = true;

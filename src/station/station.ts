@@ -5,7 +5,7 @@ import { typicalValue } from '../scenario/session-config';
 import { Connector, Phase, type Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
-import { runStep } from './script-steps';
+import { isAnswerTo, runStep } from './script-steps';
 import { StationLink, StationState, TimerKind, type CallTag } from './station-link';
 
 export { EMPTY_PAYLOAD, StationLink, StationState, TIMER_SLOTS, TimerKind, type CallTag } from './station-link';
@@ -371,22 +371,15 @@ export abstract class Station extends StationLink {
 
   /** An answer to a script's raw CALL is the script's, not an unknown message id of the session. */
   protected override onFrame(text: string): void {
-    if (this.rawId !== '' && text.includes(this.rawId) && this.takeRawAnswer(text)) return;
+    if (this.rawId !== '' && isAnswerTo(text, this.rawId)) {
+      this.rawId = '';
+      this.ctx.count(this.group, 'rawFramesAnswered');
+      return;
+    }
     super.onFrame(text);
   }
 
-  private takeRawAnswer(text: string): boolean {
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      return false;
-    }
-    if (!Array.isArray(frame) || (frame[0] !== 3 && frame[0] !== 4) || frame[1] !== this.rawId) return false;
-    this.rawId = '';
-    this.ctx.count(this.group, 'rawFramesAnswered');
-    return true;
-  }
+
 
   /** Whether transaction messages should go on the wire now or wait in the offline queue. */
   protected get online(): boolean {
