@@ -200,11 +200,9 @@ export abstract class Station extends StationLink {
   scriptStart(c: Connector, due: number): void {
     this.beginTransaction(c, due);
   }
-
   scriptTimer(c: Connector, at: number): void {
     this.setTimer(TimerKind.ConnectorBase + c.id - 1, at);
   }
-
   get meterIntervalMs(): number {
     return this.group.sessions.meterIntervalMs;
   }
@@ -227,7 +225,6 @@ export abstract class Station extends StationLink {
   scriptUnplug(c: Connector, due: number): void {
     this.unplug(c, due);
   }
-
   scriptSend(action: string, payload: JsonObject, due: number): void {
     this.session.call(action, payload, null, due);
   }
@@ -241,7 +238,6 @@ export abstract class Station extends StationLink {
   scriptDisconnect(reconnectNow: boolean): void {
     this.dropConnection(reconnectNow);
   }
-
   /** As after a Reset: every transaction of the station stops (Reboot) and it boots again. */
   scriptReboot(): void {
     if (this.ctx.stopping || this.state === StationState.Stopped) return;
@@ -368,6 +364,15 @@ export abstract class Station extends StationLink {
   // ---- raw frames of scripts ---------------------------------------------------------------
   /** Message id of the last raw CALL a script sent, whose answer is awaited ('' when none). */
   private rawId = '';
+
+  protected override onDisconnected(): void {
+    super.onDisconnected();
+    this.rawId = '';
+    // An Authorize still queued went with the connection (only transaction messages wait for the
+    // next one): the vehicle would wait forever; the station authorizes locally, as offline.
+    if (this.ctx.stopping || this.state === StationState.Stopped) return;
+    for (const c of this.connectors) if (c.awaitingAuth) this.onAuthorized(c, true, this.ctx.now());
+  }
 
   /** An answer to a script's raw CALL is the script's, not an unknown message id of the session. */
   protected override onFrame(text: string): void {
