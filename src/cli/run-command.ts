@@ -17,8 +17,10 @@ import { formatTable } from '../report/table';
 import { resultsDirName, writeResults } from '../report/results-dir';
 import type { CsmsSummary, FleetInfo, Summary, TargetInfo } from '../report/summary';
 import type { GroupOutcome, TargetCount } from '../thread/messages';
-import { loadScenarioFile, ScenarioError } from '../scenario/load';
-import type { Scenario } from '../scenario/types';
+import { ScenarioError } from '../scenario/load';
+import { identityPasswords } from '../scenario/identities';
+import { loadScenario } from './load-scenario';
+import type { GroupSpec, Scenario } from '../scenario/types';
 import { parseShard, planFleet, scaleGroups, shardPlan, type Shard } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
 import { parseRate } from '../scenario/units';
@@ -27,7 +29,7 @@ import type { GaugeTotals } from '../metrics/gauges';
 import { InvalidArgumentError } from 'commander';
 import { COUNTER_NAMES } from '../station/counters';
 import { defaultWorkers, duration, nonNegativeInt, positiveInt, redactUrl } from './options';
-import { addSecurityOptions, resolveSecurity, type SecurityFlags } from './security-options';
+import { addSecurityOptions, resolveSecurity, type ResolvedSecurity, type SecurityFlags } from './security-options';
 import { confirmTargets, DEFAULT_CONFIRM_ABOVE } from './staging-safety';
 import { collectUrl, describeTargets, remoteTargets } from './targets-option';
 import { StatusLine } from './status-line';
@@ -125,7 +127,7 @@ export function registerRunCommand(program: Command): void {
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  const scenario = loadScenarioFile(file);
+  const scenario = loadScenario(file);
   const groups = flags.cps === undefined ? scenario.groups : scaleGroups(scenario.groups, flags.cps);
   const seed = flags.seed ?? scenario.seed;
   const remote = remoteTargets(flags.url, scenario);
@@ -141,7 +143,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   }
 
   // Credentials and TLS material are read before anything starts: a missing file is bad usage.
-  const security = resolveSecurity(flags, remote?.[0]);
+  const security = withIdentityPasswords(resolveSecurity(flags, remote?.[0]), groups);
   const lossProblem = nodeLossProblem(scenario.faults ?? [], remote?.length ?? scenario.csms?.nodes ?? 1);
   if (lossProblem !== undefined) throw new UsageError(`${file}:${lossProblem}`);
   if (remote !== undefined) await confirmTargets(remote, plan.stations.length, flags.confirmAbove, flags.yes === true);
@@ -320,6 +322,23 @@ function bootTime(ms: number | null | undefined): { timeToAllBootedMs?: number }
 /** summary.json's `targets`: where the stations were at the end of the run. */
 function targetsInfo(urls: readonly string[], counts: readonly TargetCount[]): TargetInfo[] {
   return counts.map((c, i) => ({ url: redactUrl(urls[i] ?? ''), stations: c.stations, connected: c.connected }));
+}
+
+/**
+ * Passwords from the groups' identities files come first; a station whose row leaves the password
+ * empty takes the --password-* flags' (if any). The settings say where passwords came from, never what.
+ */
+function withIdentityPasswords(security: ResolvedSecurity, groups: readonly GroupSpec[]): ResolvedSecurity {
+  const table = identityPasswords(groups);
+  if (table.size === 0) return security;
+  const files = groups.filter((g) => g.identities?.rows.some((r) => r.password !== undefined)).map((g) => g.identities?.written);
+  const fromFiles = `basic, passwords of ${table.size} stations from ${files.join(', ')}`;
+  const fallback = security.passwordOf;
+  return {
+    ...security,
+    passwordOf: (identity) => table.get(identity) ?? fallback?.(identity),
+    describe: { ...security.describe, auth: security.describe.auth === undefined ? fromFiles : `${fromFiles}; the others ${security.describe.auth}` },
+  };
 }
 
 function fleetInfo(o: GroupOutcome): FleetInfo {

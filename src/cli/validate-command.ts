@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadScenarioFile } from '../scenario/load';
+import { loadScenario } from './load-scenario';
 import { planFleet } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
 import { defaultWorkers, positiveInt } from './options';
@@ -12,7 +12,7 @@ export function registerValidateCommand(program: Command): void {
     .argument('<scenario>', 'scenario file (YAML)')
     .option('--workers <n>', 'worker threads the plan is dealt over', positiveInt('--workers', 64), defaultWorkers(true))
     .action((file: string, flags: { workers: number }) => {
-      const scenario = loadScenarioFile(file);
+      const scenario = loadScenario(file);
       const plan = planFleet(scenario, scenario.seed);
       process.stdout.write(`${file}: valid\n${planText(plan, { workers: flags.workers, durationMs: scenario.durationMs })}`);
     });

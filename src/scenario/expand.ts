@@ -1,4 +1,4 @@
-import type { FleetPlan } from './plan';
+import { stationConnectors, type FleetPlan } from './plan';
 import { sessionConfig, type SessionConfig } from './session-config';
 import { SessionCursor } from './sessions';
 import type { StopReason } from './types';
@@ -52,7 +52,7 @@ export function expandPlan(plan: FleetPlan, horizonMs: number): Map<string, Plan
   for (const s of plan.stations) {
     const group = plan.groups[s.group];
     if (group === undefined) continue;
-    out.set(s.identity, expandStation(s, configs[s.group] as SessionConfig, group.connectors, horizonMs));
+    out.set(s.identity, expandStation(s, configs[s.group] as SessionConfig, stationConnectors(s, group), horizonMs));
   }
   return out;
 }

@@ -14,6 +14,7 @@ import {
   TIME_OF_DAY,
 } from './file-schema-parts';
 import { FAULTS, type RawFault } from './file-schema-faults';
+import { SCRIPTS, SESSION_SCRIPT, type RawStep } from './script-schema';
 import { MEASURANDS, STOP_REASONS, TAG_POOLS } from './types';
 
 /**
@@ -65,6 +66,7 @@ const SESSIONS = {
       minProperties: 1,
       properties: Object.fromEntries(STOP_REASONS.map((r) => [r, { type: 'number', minimum: 0 }])),
     },
+    script: SESSION_SCRIPT,
   },
 } as const;
 
@@ -83,6 +85,7 @@ export const SCENARIO_FILE_SCHEMA = {
     startTimeOfDay: TIME_OF_DAY,
     thresholds: { type: 'array', maxItems: 1000, items: THRESHOLD },
     faults: FAULTS,
+    scripts: SCRIPTS,
     groups: {
       type: 'array',
       minItems: 1,
@@ -90,7 +93,8 @@ export const SCENARIO_FILE_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['name', 'count', 'ocpp'],
+        // `count` may be left out with `identities:` (the file's rows): checked in resolveGroup.
+        required: ['name', 'ocpp'],
         properties: {
           name: { ...NAME, maxLength: 64 },
           count: { type: 'integer', minimum: 0, maximum: 1000000 },
@@ -98,6 +102,7 @@ export const SCENARIO_FILE_SCHEMA = {
           ocpp: { enum: ['1.6', '2.0.1'] },
           connectors: { type: 'integer', minimum: 1, maximum: 32 },
           identity: { type: 'string', minLength: 1, maxLength: 48 },
+          identities: { type: 'string', minLength: 1, maxLength: 4096, description: 'a CSV file path such as "stations.csv"' },
           vendor: { type: 'string', minLength: 1, maxLength: 20 },
           model: { type: 'string', minLength: 1, maxLength: 20 },
           firmware: { type: 'string', maxLength: 50 },
@@ -172,11 +177,13 @@ export interface RawSessions {
   idTags?: { pool?: (typeof TAG_POOLS)[number]; size?: number; invalidShare?: number };
   invalidTagShare?: number;
   stopReasons?: Partial<Record<(typeof STOP_REASONS)[number], number>>;
+  script?: string | RawStep[];
 }
 
 export interface RawGroup {
   name: string;
-  count: number;
+  count?: number;
+  identities?: string;
   ocpp: '1.6' | '2.0.1';
   connectors?: number;
   identity?: string;
@@ -207,6 +214,7 @@ export interface RawScenario {
   targets?: string[];
   csms?: RawCsmsSettings;
   faults?: RawFault[];
+  scripts?: Record<string, RawStep[]>;
   groups: RawGroup[];
 }
 

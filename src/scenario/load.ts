@@ -7,10 +7,18 @@ import { describeSchemaError, lineOf, Locator, ScenarioError, schemaErrorField }
 import { resolveFaults } from './faults-resolve';
 import { resolveGroup } from './resolve-group';
 import { parseTimeOfDay } from './resolve-sessions';
+import { resolveScripts, type PayloadCheck } from './script-load';
 import type { CsmsSettings, Scenario, ThresholdSpec } from './types';
 import { parseDuration } from './units';
 
 export { ScenarioError } from './load-errors';
+export type { PayloadCheck } from './script-load';
+
+/** What the caller hands the loader: checks that need layers the scenario layer does not import. */
+export interface LoadOptions {
+  /** Checks the payload of each script `send` step against the official schemas (see src/cli/load-scenario.ts). */
+  readonly checkPayload?: PayloadCheck;
+}
 
 // allowUnionTypes: durations are a string ("90s") or a number of seconds; strict mode refuses the
 // union without it and the module would throw on import. verbose: errors carry their schema, so an
@@ -19,7 +27,7 @@ const validateFile = new Ajv({ allErrors: false, strict: true, allowUnionTypes: 
   SCENARIO_FILE_SCHEMA,
 );
 
-export function loadScenarioFile(path: string): Scenario {
+export function loadScenarioFile(path: string, options: LoadOptions = {}): Scenario {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -27,10 +35,10 @@ export function loadScenarioFile(path: string): Scenario {
     const reason = (err as NodeJS.ErrnoException).message.split(',')[0] ?? 'error';
     throw new ScenarioError(path, undefined, '', `cannot read the file (${reason})`);
   }
-  return parseScenario(text, path);
+  return parseScenario(text, path, options);
 }
 
-export function parseScenario(text: string, file: string): Scenario {
+export function parseScenario(text: string, file: string, options: LoadOptions = {}): Scenario {
   const lines = new LineCounter();
   // Merge keys (`<<: *step`) let groups share settings, as capacity-steps.yaml does.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true });
@@ -50,7 +58,7 @@ export function parseScenario(text: string, file: string): Scenario {
     const extra = error.keyword === 'additionalProperties' ? [(error.params as { additionalProperty: string }).additionalProperty] : [];
     throw new ScenarioError(file, lineOf(doc, lines, [...path, ...extra]), schemaErrorField(path, error), describeSchemaError(error, valueAt(raw, path)));
   }
-  return resolve(raw, new Locator(file, doc, lines), basename(file, extname(file)));
+  return resolve(raw, new Locator(file, doc, lines), basename(file, extname(file)), options);
 }
 
 function valueAt(root: unknown, path: string[]): unknown {
@@ -63,14 +71,15 @@ function ms(value: string | number | undefined, fallback: number): number {
   return value === undefined ? fallback : (parseDuration(value) as number);
 }
 
-function resolve(raw: RawScenario, at: Locator, defaultName: string): Scenario {
+function resolve(raw: RawScenario, at: Locator, defaultName: string, options: LoadOptions): Scenario {
   const timeScale = raw.timeScale ?? 1;
+  const context = { timeScale, scripts: resolveScripts(raw.scripts, at, timeScale), checkPayload: options.checkPayload };
   const names = new Map<string, number>();
   const groups = raw.groups.map((g, i) => {
     const first = names.get(g.name);
     if (first !== undefined) throw at.error(['groups', i, 'name'], `expected a name no other group uses, got ${JSON.stringify(g.name)} (also groups[${first}].name)`);
     names.set(g.name, i);
-    return resolveGroup(g, ['groups', i], at, timeScale);
+    return resolveGroup(g, ['groups', i], at, context);
   });
   return Object.freeze({
     name: raw.name ?? defaultName,

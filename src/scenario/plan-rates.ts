@@ -1,4 +1,6 @@
 import { hashString } from './random';
+import { DEFAULT_SCRIPT } from './script';
+import { scriptCalls } from './script-rates';
 import { sessionConfig, type SessionConfig } from './session-config';
 import { DAY_MS, SessionCursor } from './sessions';
 import type { GroupSpec, Scenario } from './types';
@@ -70,18 +72,6 @@ export function sessionStats(config: SessionConfig): SessionStats {
   };
 }
 
-/** Calls of one session by action, per version: what the stations in `src/station/` send. */
-function callsPerSession(ocpp: GroupSpec['ocpp'], refused: boolean, meterValues: number): Record<string, number> {
-  if (ocpp === '1.6') {
-    // Preparing, Authorize; then Charging, Finishing, Available around the transaction (Finishing, Available when refused).
-    return refused
-      ? { StatusNotification: 3, Authorize: 1 }
-      : { StatusNotification: 4, Authorize: 1, StartTransaction: 1, MeterValues: meterValues, StopTransaction: 1 };
-  }
-  // Occupied, Authorize; TransactionEvent Started, Updated per meter value, Ended; Available.
-  return refused ? { StatusNotification: 2, Authorize: 1 } : { StatusNotification: 2, Authorize: 1, TransactionEvent: 2 + meterValues };
-}
-
 /** Expected calls per second of each group once every station is connected. */
 export function expectedRates(scenario: Scenario, groups: readonly GroupSpec[]): GroupRates[] {
   const scale = scenario.timeScale ?? 1;
@@ -92,8 +82,12 @@ export function expectedRates(scenario: Scenario, groups: readonly GroupSpec[]):
     const add = (perSession: Record<string, number>, weight: number): void => {
       for (const [action, n] of Object.entries(perSession)) calls[action] = (calls[action] ?? 0) + n * weight;
     };
-    add(callsPerSession(g.ocpp, false, stats.meterValuesPerSession), sessionsPerSec * (1 - stats.refusedShare));
-    add(callsPerSession(g.ocpp, true, 0), sessionsPerSec * stats.refusedShare);
+    // Meter values until the planned end at another interval than the group's: in proportion.
+    const groupIntervalMs = g.sessions.meterIntervalMs;
+    const untilEnd = (intervalMs: number | undefined): number => (stats.meterValuesPerSession * groupIntervalMs) / (intervalMs ?? groupIntervalMs);
+    const steps = g.sessions.script?.steps ?? DEFAULT_SCRIPT;
+    add(scriptCalls(g.ocpp, steps, false, untilEnd), sessionsPerSec * (1 - stats.refusedShare));
+    add(scriptCalls(g.ocpp, steps, true, untilEnd), sessionsPerSec * stats.refusedShare);
     const heartbeatMs = (g.heartbeatIntervalMs ?? ASSUMED_CSMS_HEARTBEAT_MS) / scale;
     calls.Heartbeat = (g.count * 1000) / heartbeatMs;
     for (const [action, n] of Object.entries(calls)) if (n === 0) delete calls[action];

@@ -1,6 +1,6 @@
 import { describeFault } from './faults';
-import { ASSUMED_CSMS_HEARTBEAT_MS, expectedRates } from './plan-rates';
-import { stationsOfWorker, type FleetPlan } from './plan';
+import { ASSUMED_CSMS_HEARTBEAT_MS, expectedRates, type GroupRates } from './plan-rates';
+import { stationConnectors, stationsOfWorker, stationVersion, type FleetPlan } from './plan';
 import { describeRamp, rampDurationMs } from './ramp';
 import type { ArrivalSpec, Distribution, GroupSpec, SessionSpec } from './types';
 import { formatDuration } from './units';
@@ -59,6 +59,7 @@ function sessionsLine(s: SessionSpec): string {
   if (s.ev) parts.push(`EV ${s.ev.capacityWh / 1000} kWh from ${distribution(s.ev.startSocPercent, (x) => `${x}%`)}`);
   parts.push(`tags ${s.idTags.pool}${s.idTags.pool === 'unique' ? '' : ` (${s.idTags.size})`}${s.idTags.invalidShare > 0 ? `, ${Number((s.idTags.invalidShare * 100).toFixed(2))}% invalid` : ''}`);
   if (s.stopReasons.length > 1 || s.stopReasons[0]?.[0] !== 'Local') parts.push(`stop reasons ${s.stopReasons.map(([r, w]) => `${r} ${w}`).join(', ')}`);
+  parts.push(s.script === undefined ? 'the default script' : `script ${s.script.name} (${s.script.steps.length} steps)`);
   return parts.join('; ');
 }
 
@@ -70,6 +71,42 @@ function rate(x: number): string {
 function table(rows: readonly (readonly string[])[]): string[] {
   const widths = (rows[0] as readonly string[]).map((_c, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')}`.trimEnd());
+}
+
+/** `1.6` when all are alike, else `1.6 ×6 + 2.0.1 ×4` (in the order first seen). */
+function tally(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  if (counts.size <= 1) return [...counts.keys()][0] ?? '-';
+  return [...counts].map(([v, n]) => `${v} ×${n}`).join(' + ');
+}
+
+/**
+ * Expected rates per group of the plan's stations: a group whose identities file mixes versions
+ * or connector counts is computed per kind and added up under the group's name.
+ */
+function ratesOf(plan: FleetPlan): GroupRates[] {
+  return plan.groups.map((g, i) => {
+    const kinds = new Map<string, GroupSpec>();
+    for (const s of plan.stations) {
+      if (s.group !== i) continue;
+      const ocpp = stationVersion(s, g);
+      const connectors = stationConnectors(s, g);
+      const key = `${ocpp}/${connectors}`;
+      const kind = kinds.get(key);
+      kinds.set(key, kind === undefined ? { ...g, ocpp, connectors, count: 1 } : { ...kind, count: kind.count + 1 });
+    }
+    const parts = expectedRates(plan.scenario, kinds.size > 0 ? [...kinds.values()] : [{ ...g, count: 0 }]);
+    const callsPerSec: Record<string, number> = {};
+    for (const p of parts) for (const [a, n] of Object.entries(p.callsPerSec)) callsPerSec[a] = (callsPerSec[a] ?? 0) + n;
+    return {
+      group: g.name,
+      stations: parts.reduce((n, p) => n + p.stations, 0),
+      sessionsPerSec: parts.reduce((n, p) => n + p.sessionsPerSec, 0),
+      callsPerSec,
+      heartbeatAssumed: parts.some((p) => p.heartbeatAssumed),
+    };
+  });
 }
 
 export function planText(plan: FleetPlan, options: PlanTextOptions): string {
@@ -86,11 +123,22 @@ export function planText(plan: FleetPlan, options: PlanTextOptions): string {
     const count = planned[i] as number;
     const rampMs = rampDurationMs(g.ramp, g.count);
     fleetRampMs = Math.max(fleetRampMs, g.startAtMs + rampMs);
+    const mine = plan.stations.filter((s) => s.group === i);
+    const versions = tally(mine.map((s) => stationVersion(s, g)));
+    const connectors = tally(mine.map((s) => String(stationConnectors(s, g))));
     lines.push(
-      `  group ${g.name}: ${count} × OCPP ${g.ocpp}, ${g.connectors} connector(s), ramp ${describeRamp(g.ramp)}` +
+      `  group ${g.name}: ${count} × OCPP ${versions}, ${connectors} connector(s), ramp ${describeRamp(g.ramp)}` +
         `, from ${time(g.startAtMs)}, all connecting within ${seconds(rampMs)}`,
-      `    sessions: ${sessionsLine(g.sessions)}`,
     );
+    if (g.identities !== undefined) {
+      const rows = g.identities.rows;
+      const passwords = rows.slice(0, g.count).filter((r) => r.password !== undefined).length;
+      lines.push(
+        `    identities: the first ${g.count} of ${rows.length} rows of ${g.identities.written}` +
+          `${passwords > 0 ? `, ${passwords} with their own password` : ''}${count < g.count ? ` (${count} in this shard)` : ''}`,
+      );
+    }
+    lines.push(`    sessions: ${sessionsLine(g.sessions)}`);
   });
   lines.push(`ramp: the whole fleet has started connecting ${seconds(fleetRampMs)} after the start`);
 
@@ -101,7 +149,7 @@ export function planText(plan: FleetPlan, options: PlanTextOptions): string {
   const byGroup = groups.map((g, i) => [g.name, ...shares.map((s) => String(s.filter((st) => st.group === i).length))]);
   lines.push(...table([header, ...byGroup, ['total', ...shares.map((s) => String(s.length))]]));
 
-  const rates = expectedRates(scenario, groups.map((g, i) => ({ ...g, count: planned[i] as number })));
+  const rates = ratesOf(plan);
   const actions = [...new Set(rates.flatMap((r) => Object.keys(r.callsPerSec)))].sort();
   const assumed = rates.some((r) => r.heartbeatAssumed);
   lines.push(

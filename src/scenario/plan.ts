@@ -1,3 +1,4 @@
+import { ScenarioError } from './load-errors';
 import { hashString, streamSeed } from './random';
 import { rampOffsetMs, rampRateAt } from './ramp';
 import type { GroupSpec, Scenario } from './types';
@@ -13,6 +14,10 @@ export interface PlannedStation {
   readonly connectAtMs: number;
   /** Seed of this station's random stream (derived from the run seed and its identity). */
   readonly seed: number;
+  /** Its own version, when its identities row gives one other than the group's. */
+  readonly ocpp?: GroupSpec['ocpp'];
+  /** Its own connectors, when its identities row gives a number other than the group's. */
+  readonly connectors?: number;
 }
 
 export interface FleetPlan {
@@ -47,8 +52,14 @@ export function planFleet(scenario: Scenario, seed: number, groups: readonly Gro
   const stations: PlannedStation[] = [];
   const seen = new Set<string>();
   groups.forEach((group, g) => {
+    const rows = group.identities?.rows;
+    if (rows !== undefined && group.count > rows.length) {
+      // Only --cps can get here: the loader already refuses a count above the rows.
+      throw new ScenarioError(scenario.source, undefined, `groups[${g}]`, `${group.count} charge points asked of group ${group.name}, but ${group.identities?.written} lists ${rows.length}`);
+    }
     for (let i = 0; i < group.count; i++) {
-      const identity = formatIdentity(group.identity, i + 1);
+      const row = rows?.[i];
+      const identity = row === undefined ? formatIdentity(group.identity, i + 1) : row.identity;
       if (seen.has(identity)) throw new Error(`identity ${identity} of group ${group.name} is used twice`);
       seen.add(identity);
       // Paced connections at the ramp's times; within a slot, a small identity-derived offset
@@ -56,10 +67,30 @@ export function planFleet(scenario: Scenario, seed: number, groups: readonly Gro
       const at = rampOffsetMs(group.ramp, i);
       const step = 1000 / rampRateAt(group.ramp, at);
       const offset = step > 0 ? (hashString(identity) / 4294967296) * Math.min(step, 1) : 0;
-      stations.push({ identity, group: g, connectAtMs: group.startAtMs + at + offset, seed: streamSeed(seed, identity) });
+      const station: PlannedStation = { identity, group: g, connectAtMs: group.startAtMs + at + offset, seed: streamSeed(seed, identity) };
+      stations.push(row === undefined ? station : withRow(station, group, row.ocpp, row.connectors));
     }
   });
   return Object.freeze({ scenario, seed, groups, stations });
+}
+
+/** A station whose identities row sets its own version or connectors; fields equal to the group's are left out. */
+function withRow(station: PlannedStation, group: GroupSpec, ocpp: GroupSpec['ocpp'] | undefined, connectors: number | undefined): PlannedStation {
+  return {
+    ...station,
+    ...(ocpp === undefined || ocpp === group.ocpp ? {} : { ocpp }),
+    ...(connectors === undefined || connectors === group.connectors ? {} : { connectors }),
+  };
+}
+
+/** A station's version: its own (identities row) or its group's. */
+export function stationVersion(station: PlannedStation, group: GroupSpec): GroupSpec['ocpp'] {
+  return station.ocpp ?? group.ocpp;
+}
+
+/** A station's connectors: its own (identities row) or its group's. */
+export function stationConnectors(station: PlannedStation, group: GroupSpec): number {
+  return station.connectors ?? group.connectors;
 }
 
 /** The stations of worker `w` of `n`: every n-th, so each worker sees the same ramp. */

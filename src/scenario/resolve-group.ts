@@ -1,8 +1,11 @@
 import type { RawGroup, RawRamp } from './file-schema';
+import { loadIdentities, type IdentitiesSpec } from './identities';
 import { show, type FieldPath, type Locator } from './load-errors';
 import { resolveSessions } from './resolve-sessions';
 import { resolveSignedMeterValues } from './resolve-signed';
-import type { GroupSpec, RampSpec } from './types';
+import type { ScriptSpec } from './script';
+import { checkSendPayloads, resolveSteps, type PayloadCheck } from './script-load';
+import type { GroupSpec, RampSpec, SessionSpec } from './types';
 import { formatDuration, parseDuration, parseRate } from './units';
 
 function ms(value: string | number | undefined, fallback: number): number {
@@ -15,8 +18,18 @@ function atLeast(floorMs: number, realMs: number, timeScale: number): { minMs: n
   return { minMs, words: minMs === floorMs ? `at least ${formatDuration(minMs)}` : `at least ${formatDuration(minMs)} at timeScale ${timeScale} (${formatDuration(realMs)} of real time)` };
 }
 
+/** What groups share from the rest of the file, and what the caller hands in. */
+export interface GroupContext {
+  readonly timeScale: number;
+  /** The named scripts of `scripts:`. */
+  readonly scripts: ReadonlyMap<string, ScriptSpec>;
+  /** Checks `send` payloads against the official schemas; absent: not checked when loading. */
+  readonly checkPayload: PayloadCheck | undefined;
+}
+
 /** A group of the file, resolved and checked beyond what the schema can say. */
-export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, timeScale: number): GroupSpec {
+export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, context: GroupContext): GroupSpec {
+  const timeScale = context.timeScale;
   const here = (field: FieldPath, detail: string): Error => at.error([...path, ...field], detail);
   const ramp = resolveRamp(g.ramp, [...path, 'ramp'], at);
   const reconnect = { minMs: ms(g.reconnect?.min, 1000), maxMs: ms(g.reconnect?.max, 30_000), jitter: g.reconnect?.jitter ?? 0.5 };
@@ -36,16 +49,19 @@ export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, timeScal
     throw here(['heartbeatInterval'], `expected ${heartbeat.words}, got ${show(g.heartbeatInterval)}`);
   }
   const identity = g.identity ?? `${g.name}-{index:05}`;
-  if (!/\{index(:0\d+)?\}/.test(identity)) {
+  if (g.identity !== undefined && g.identities !== undefined) throw here(['identities'], 'expected either this or identity (a pattern), got both');
+  const identities = g.identities === undefined ? undefined : loadIdentities(g.identities, at.file, (reason) => here(['identities'], reason));
+  const count = countOf(g, identities, here);
+  if (identities === undefined && !/\{index(:0\d+)?\}/.test(identity)) {
     throw here(['identity'], `expected a pattern with {index} or {index:0N} such as "ACME-{index:05}", got ${show(g.identity)}`);
   }
-  const sessions = resolveSessions(g.sessions ?? {}, [...path, 'sessions'], at);
+  const sessions = withScript(resolveSessions(g.sessions ?? {}, [...path, 'sessions'], at), g, path, at, context, identities, count);
   const meter = atLeast(100, 100, timeScale);
   if (sessions.meterIntervalMs < meter.minMs) throw here(['sessions', 'meterInterval'], `expected ${meter.words}, got ${show(g.sessions?.meterInterval)}`);
   const signedMeterValues = resolveSignedMeterValues(g, sessions, path, at);
   return Object.freeze({
     name: g.name,
-    count: g.count,
+    count,
     ocpp: g.ocpp,
     connectors: g.connectors ?? 1,
     identity,
@@ -61,7 +77,57 @@ export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, timeScal
     reconnect: Object.freeze(reconnect),
     sessions,
     ...(signedMeterValues === undefined ? {} : { signedMeterValues }),
+    ...(identities === undefined ? {} : { identities }),
   });
+}
+
+/** `count`, or with an identities file the number of its rows (a count above them is an error). */
+function countOf(g: RawGroup, identities: IdentitiesSpec | undefined, here: (field: FieldPath, detail: string) => Error): number {
+  if (identities === undefined) {
+    if (g.count === undefined) throw here(['count'], 'is required');
+    return g.count;
+  }
+  const rows = identities.rows.length;
+  if (g.count === undefined) return rows;
+  if (g.count > rows) throw here(['count'], `expected at most ${rows} (the rows of ${identities.written}), got ${g.count}`);
+  return g.count;
+}
+
+/**
+ * The group's session script (`sessions.script`: a name under `scripts:` or a list of steps), its
+ * `send` payloads checked against the schemas of every version the group's stations speak.
+ */
+function withScript(
+  sessions: SessionSpec,
+  g: RawGroup,
+  path: FieldPath,
+  at: Locator,
+  context: GroupContext,
+  identities: IdentitiesSpec | undefined,
+  count: number,
+): SessionSpec {
+  const raw = g.sessions?.script;
+  if (raw === undefined) return sessions;
+  const field = [...path, 'sessions', 'script'];
+  let script: ScriptSpec;
+  let stepsPath: FieldPath = field;
+  if (typeof raw === 'string') {
+    const named = context.scripts.get(raw);
+    if (named === undefined) {
+      const known = [...context.scripts.keys()];
+      throw at.error(field, `expected the name of a script under "scripts:"${known.length > 0 ? ` (${known.join(', ')})` : ' (there are none)'}, got ${show(raw)}`);
+    }
+    script = named;
+    stepsPath = ['scripts', raw];
+  } else {
+    script = Object.freeze({ name: '(inline)', steps: resolveSteps(raw, field, at, context.timeScale) });
+  }
+  if (context.checkPayload !== undefined) {
+    const versions = new Set<'1.6' | '2.0.1'>([g.ocpp]);
+    for (const r of identities?.rows.slice(0, count) ?? []) if (r.ocpp !== undefined) versions.add(r.ocpp);
+    checkSendPayloads(script.steps, stepsPath, versions, context.checkPayload, at);
+  }
+  return Object.freeze({ ...sessions, script });
 }
 
 /** A rate the schema let through; 0 where the schema allows it (the start of a linear ramp). */

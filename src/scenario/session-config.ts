@@ -1,3 +1,4 @@
+import { scaleScript, type ScriptStep } from './script';
 import type { ArrivalSpec, Distribution, IdTagSpec, Measurand, SessionSpec, StopReason } from './types';
 
 /**
@@ -27,6 +28,8 @@ export interface SessionConfig {
   readonly timeScale?: number;
   /** Time of day (ms after midnight) at the run's epoch, for the daily curve. */
   readonly startTimeOfDayMs?: number;
+  /** The steps of every session, times in real ms; absent: DEFAULT_SCRIPT. */
+  readonly script?: readonly ScriptStep[];
 }
 
 export const DEFAULT_MEASURANDS: readonly Measurand[] = ['Energy.Active.Import.Register', 'Power.Active.Import'];
@@ -92,5 +95,6 @@ export function sessionConfig(spec: SessionSpec, timeScale = 1, startTimeOfDayMs
     measurands: spec.measurands,
     timeScale,
     startTimeOfDayMs,
+    ...(spec.script === undefined ? {} : { script: scaleScript(spec.script.steps, timeScale) }),
   };
 }

@@ -1,4 +1,6 @@
 import type { FaultSpec } from './faults';
+import type { IdentitiesSpec } from './identities';
+import type { ScriptSpec } from './script';
 import type { OcppVersionName } from './version-name';
 
 /** A scenario as the rest of the program sees it: validated, units resolved, frozen. */
@@ -127,6 +129,8 @@ export interface SessionSpec {
   /** Weights of the stop reasons of sessions that end as planned, in STOP_REASONS order. */
   readonly stopReasons: readonly (readonly [StopReason, number])[];
   readonly measurands: readonly Measurand[];
+  /** The steps of every session (`sessions.script`); absent: DEFAULT_SCRIPT (src/scenario/script.ts). */
+  readonly script?: ScriptSpec;
 }
 
 export interface GroupSpec {
@@ -153,6 +157,11 @@ export interface GroupSpec {
   readonly sessions: SessionSpec;
   /** Signed meter values (OCMF) of the energy register; absent: unsigned. */
   readonly signedMeterValues?: SignedMeterValuesSpec;
+  /**
+   * The stations listed in a CSV file (`identities:`), in place of the identity pattern: the
+   * first `count` rows. A row may give its own password, version and connectors.
+   */
+  readonly identities?: IdentitiesSpec;
 }
 
 export interface SignedMeterValuesSpec {

@@ -1,3 +1,4 @@
+import type { ScriptStep } from '../scenario/script';
 import type { PlannedSession, SessionCursor } from '../scenario/sessions';
 
 /**
@@ -7,11 +8,11 @@ import type { PlannedSession, SessionCursor } from '../scenario/sessions';
 export const enum Phase {
   /** Nothing plugged in; the next session arrives at the connector's timer. */
   Idle = 0,
-  /** Plugged in, waiting for the Authorize answer. */
+  /** Plugged in, no transaction yet (1.6 Preparing): authorizing, or waiting for a start step. */
   Authorizing = 1,
   /** Transaction running (its start message sent or queued). */
   Charging = 2,
-  /** Stop message sent or queued; back to Idle once the connector is released. */
+  /** Stop message sent or queued, the vehicle still plugged in; back to Idle when it leaves (unplug). */
   Finishing = 3,
 }
 
@@ -49,6 +50,8 @@ export function openTransaction(c: Connector, localId: string, idTag: string, at
   return tx;
 }
 
+const NO_STEPS: readonly ScriptStep[] = Object.freeze([]);
+
 export class Connector {
   phase = Phase.Idle;
   /** Operative unless ChangeAvailability made it Inoperative. */
@@ -82,8 +85,26 @@ export class Connector {
   /** State of charge of the EV on arrival (%), and the register then; undefined when the EV is not modelled. */
   startSoc: number | undefined = undefined;
   sessionFromWh = 0;
+  /** The script of the session on this connector (read-only, shared by the group's stations). */
+  script: readonly ScriptStep[] = NO_STEPS;
+  /** Index of the step running in `script`; -1: no session (the connector waits for its next vehicle). */
+  step = -1;
+  /**
+   * State of the running step: -1 until it has begun; for a timed step (wait, meterValues) that it
+   * has armed the connector's timer, and for a counted meterValues how many are left to send.
+   */
+  stepLeft = -1;
+  /** An Authorize answer is awaited for the running step. */
+  awaitingAuth = false;
+  /** '' while charging; `SuspendedEV` or `SuspendedEVSE` while a script has suspended it. */
+  suspended: '' | 'SuspendedEV' | 'SuspendedEVSE' = '';
 
   constructor(readonly id: number) {}
+
+  /** Free for a new session: nothing plugged in and no script running (a script may wait before plugIn). */
+  get free(): boolean {
+    return this.phase === Phase.Idle && this.step < 0;
+  }
 
   /** Instantaneous power at `t`: rising linearly over the ramp, then `powerW`. */
   powerAt(t: number): number {

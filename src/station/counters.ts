@@ -55,6 +55,10 @@ export const COUNTER_NAMES = [
   'malformedUnanswered',
   /** Bad frames still awaiting an answer when their connection closed. */
   'malformedConnectionClosed',
+  /** Raw frames sent by session scripts (`raw` steps), as written. */
+  'rawFramesSent',
+  /** Answers (CALLRESULT or CALLERROR) to raw frames that were CALLs, matched by their message id. */
+  'rawFramesAnswered',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

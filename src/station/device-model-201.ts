@@ -67,7 +67,7 @@ const VARIABLES: readonly Variable[] = [
     value: (s) => String(Math.round(s.group.sessions.meterIntervalMs / 1000)),
   },
   { component: 'SampledDataCtrlr', variable: 'TxUpdatedMeasurands', dataType: 'MemberList', writable: false, value: () => MEASURANDS },
-  // Remote starts skip Authorize (F01, plugIn in station-201.ts): the table must say so.
+  // Remote starts skip Authorize (F01, REMOTE_SCRIPT in src/scenario/script.ts): the table must say so.
   { component: 'AuthCtrlr', variable: 'AuthorizeRemoteStart', dataType: 'boolean', writable: false, value: () => 'false' },
   { component: 'TxCtrlr', variable: 'EVConnectionTimeOut', dataType: 'integer', unit: 's', minLimit: 0, writable: true, value: () => '60' },
   // A running transaction whose token the CSMS refuses is stopped (onTransactionEventResult).

@@ -170,7 +170,8 @@ function unlockConnector(s: Station201, r: Ocpp20Types.UnlockConnectorRequest): 
  */
 function applyLimit(s: Station201, c: Connector, limitW: number | undefined): void {
   c.limitW = limitW;
-  if (!running(c)) return;
+  // A suspended session draws nothing: it takes the limit when it resumes.
+  if (!running(c) || c.suspended !== '') return;
   c.advance(s.now());
   const cap = s.group.sessions.powerW;
   c.powerW = limitW === undefined ? cap : Math.min(limitW, cap);

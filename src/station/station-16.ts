@@ -12,7 +12,7 @@ function statusOf(c: Connector): string {
     case Phase.Authorizing:
       return 'Preparing';
     case Phase.Charging:
-      return 'Charging';
+      return c.suspended === '' ? 'Charging' : c.suspended;
     case Phase.Finishing:
       return 'Finishing';
     default:
@@ -57,15 +57,17 @@ export class Station16 extends Station {
     );
   }
 
-  protected plugIn(c: Connector, due: number): void {
+  protected reportPlugIn(c: Connector, due: number): void {
     this.sendStatus(c.id, 'Preparing', c, due);
-    if (c.pendingRemoteStartId !== undefined || !this.online) {
-      // Remote starts need no Authorize (AuthorizeRemoteTxRequests = false); offline, the
-      // station authorizes locally, as a real one would from its cache.
-      this.onAuthorized(c, true, due);
-      return;
-    }
+  }
+
+  protected authorize(c: Connector, due: number): void {
     this.session.call('Authorize', { idTag: c.pendingTag }, c, due);
+  }
+
+  /** OCPP 1.6 §3.7: SuspendedEV / SuspendedEVSE and back to Charging are connector statuses. */
+  protected reportChargingState(c: Connector, _tx: Transaction, due: number): void {
+    this.sendStatus(c.id, statusOf(c), c, due);
   }
 
   protected startTransaction(c: Connector, idTag: string, due: number): void {
@@ -102,6 +104,8 @@ export class Station16 extends Station {
       payload.transactionData = [{ timestamp, sampledValue: [this.signedValue(c.id, meterStop, timestamp, 'Transaction.End', 'E', tx.idTag)] }];
     }
     this.queueTransactionMessage('StopTransaction', payload, tx, due);
+    // The vehicle is still plugged in until the script's unplug (OCPP 1.6 §3.7 Finishing).
+    this.sendStatus(c.id, 'Finishing', c, due);
   }
 
   /** A SampledValue carrying the OCMF string of an energy reading (format SignedData). */
@@ -126,8 +130,9 @@ export class Station16 extends Station {
     return { vendorId: 'generalConfiguration', messageId: 'setMeterConfiguration', data: JSON.stringify({ meters }) };
   }
 
-  protected afterRelease(c: Connector, now: number): void {
-    this.sendStatus(c.id, 'Finishing', c, now);
+  protected afterRelease(c: Connector, now: number, reportedFinishing: boolean): void {
+    // A session that never charged passes through Finishing too, as the station always reported it.
+    if (!reportedFinishing) this.sendStatus(c.id, 'Finishing', c, now);
     this.sendStatus(c.id, statusOf(c), c, now);
   }
 
@@ -164,8 +169,8 @@ export class Station16 extends Station {
 
   // ---- used by the handlers of CSMS-initiated calls ----------------------------------------
   remoteStart(connectorId: number | undefined, idTag: string): boolean {
-    const c = connectorId === undefined ? this.connectors.find((x) => x.phase === Phase.Idle && x.operative) : this.connectors[connectorId - 1];
-    if (!c || c.phase !== Phase.Idle || !c.operative || !this.booted) return false;
+    const c = connectorId === undefined ? this.connectors.find((x) => x.free && x.operative) : this.connectors[connectorId - 1];
+    if (!c || !c.free || !c.operative || !this.booted) return false;
     c.pendingTag = idTag;
     c.pendingRemoteStartId = 0;
     c.phase = Phase.Authorizing;
@@ -188,7 +193,7 @@ export class Station16 extends Station {
     const now = this.ctx.now();
     switch (f.kind) {
       case 'remoteStart':
-        this.plugIn(f.c, now);
+        this.startRemoteSession(f.c, now);
         return;
       case 'remoteStop':
         this.endSession(f.c, 'Remote', now);
@@ -246,6 +251,6 @@ export class Station16 extends Station {
 
   /** A connector made Operative again takes vehicles: its arrival timer lapsed while it was Inoperative. */
   resumeArrivals(c: Connector): void {
-    if (c.phase === Phase.Idle) this.scheduleNextSession(c, this.now());
+    if (c.free) this.scheduleNextSession(c, this.now());
   }
 }

@@ -13,6 +13,11 @@ function statusOf(c: Connector): string {
   return c.phase === Phase.Idle ? 'Available' : 'Occupied';
 }
 
+/** ChargingStateEnumType of a running transaction. */
+function chargingState(c: Connector): string {
+  return c.suspended === '' ? 'Charging' : c.suspended;
+}
+
 function isTransaction(tag: CallTag): tag is Transaction {
   return tag !== null && !(tag instanceof Connector);
 }
@@ -71,13 +76,18 @@ export class Station201 extends Station {
     );
   }
 
-  protected plugIn(c: Connector, due: number): void {
+  protected reportPlugIn(c: Connector, due: number): void {
     this.sendStatus(c, due);
-    if (c.pendingRemoteStartId !== undefined || !this.online) {
-      this.onAuthorized(c, true, due);
-      return;
-    }
+  }
+
+  protected authorize(c: Connector, due: number): void {
     this.session.call('Authorize', { idToken: { idToken: c.pendingTag, type: 'ISO14443' } }, c, due);
+  }
+
+  /** E.g. E02: a change of charging state is a TransactionEvent Updated, trigger ChargingStateChanged. */
+  protected reportChargingState(c: Connector, tx: Transaction, due: number): void {
+    const payload = this.event('Updated', 'ChargingStateChanged', c, tx, { chargingState: chargingState(c) });
+    this.queueTransactionMessage('TransactionEvent', payload, tx, due);
   }
 
   private newTransactionId(): string {
@@ -146,7 +156,7 @@ export class Station201 extends Station {
 
   protected sendMeterValues(c: Connector, tx: Transaction, due: number): void {
     c.advance(due);
-    const payload = this.event('Updated', 'MeterValuePeriodic', c, tx, { chargingState: 'Charging' });
+    const payload = this.event('Updated', 'MeterValuePeriodic', c, tx, { chargingState: chargingState(c) });
     payload.meterValue = this.meterValue(c, 'Sample.Periodic', due);
     this.queueTransactionMessage('TransactionEvent', payload, tx, due);
   }
@@ -158,7 +168,7 @@ export class Station201 extends Station {
     this.queueTransactionMessage('TransactionEvent', payload, tx, due);
   }
 
-  protected afterRelease(c: Connector, now: number): void {
+  protected afterRelease(c: Connector, now: number, _reportedFinishing: boolean): void {
     this.sendStatus(c, now);
     if (this.resetWhenIdle && !this.hasOpenTransactions) {
       this.resetWhenIdle = false;
@@ -195,8 +205,8 @@ export class Station201 extends Station {
 
   /** Accept a RequestStartTransaction on `evseId` (or the first free EVSE); undefined when refused. */
   acceptRemoteStart(evseId: number | undefined, idToken: string, remoteStartId: number): Connector | undefined {
-    const c = evseId === undefined ? this.connectors.find((x) => x.phase === Phase.Idle && x.operative) : this.connectors[evseId - 1];
-    if (!c || c.phase !== Phase.Idle || !c.operative || !this.booted) return undefined;
+    const c = evseId === undefined ? this.connectors.find((x) => x.free && x.operative) : this.connectors[evseId - 1];
+    if (!c || !c.free || !c.operative || !this.booted) return undefined;
     c.pendingTag = idToken;
     c.pendingRemoteStartId = remoteStartId;
     c.phase = Phase.Authorizing;
@@ -227,11 +237,17 @@ export class Station201 extends Station {
   }
 
   /** BootReasonEnumType of the next BootNotification: a reboot after Reset says so (B11/B12). */
-  private bootReason: 'PowerUp' | 'RemoteReset' | 'Watchdog' = 'PowerUp';
 
   /** A cold boot after a power cut boots with PowerUp; one after a local reboot, Watchdog. */
   protected override onColdBoot(reason: 'PowerLoss' | 'Reboot'): void {
     this.bootReason = reason === 'PowerLoss' ? 'PowerUp' : 'Watchdog';
+  }
+
+  private bootReason: 'PowerUp' | 'RemoteReset' | 'LocalReset' | 'Watchdog' = 'PowerUp';
+
+  /** A script's reboot is the station's own doing: LocalReset. */
+  protected override rebootReason(): void {
+    this.bootReason = 'LocalReset';
   }
 
   private resetNow(): void {
@@ -245,7 +261,7 @@ export class Station201 extends Station {
 
   /** An EVSE made Operative again takes vehicles: its arrival timer lapsed while it was Inoperative. */
   resumeArrivals(c: Connector): void {
-    if (c.phase === Phase.Idle) this.scheduleNextSession(c, this.now());
+    if (c.free) this.scheduleNextSession(c, this.now());
   }
 
   override afterIncoming(_action: string): void {
@@ -255,7 +271,7 @@ export class Station201 extends Station {
     const now = this.ctx.now();
     switch (f.kind) {
       case 'remoteStart':
-        this.plugIn(f.c, now);
+        this.startRemoteSession(f.c, now);
         return;
       case 'remoteStop':
         this.endSession(f.c, 'Remote', now);

@@ -74,6 +74,8 @@ export abstract class StationSocket {
   private closingOnPurpose = false;
   /** Reconnect right after a purposeful close (Reset). */
   private rebootAfterClose = false;
+  /** A drop the station causes itself (a script's disconnect): 0 none, 1 reconnect after the backoff, 2 at once. */
+  private dropAfterClose = 0;
   /** When the ping that is out must have been answered by a pong (clock ms); -1: no ping out. */
   private pongDeadline = -1;
   /** Why the station itself ends an open connection; counted instead of `connectionLost`. */
@@ -377,6 +379,13 @@ export abstract class StationSocket {
     this.faultCut = false;
     this.reconnectAt = -1;
     if (this.state === StationState.Stopped) return;
+    const drop = this.dropAfterClose;
+    this.dropAfterClose = 0;
+    if (drop !== 0 && !this.rebootAfterClose) {
+      this.state = StationState.Idle;
+      if (!this.ctx.stopping) this.setTimer(TimerKind.Connect, drop === 2 ? now : now + this.backoffMs());
+      return;
+    }
     if (purposeful && !this.rebootAfterClose) {
       this.state = StationState.Stopped;
       return;
@@ -472,6 +481,17 @@ export abstract class StationSocket {
   private terminateNow(ws: WebSocket): void {
     ws.terminate();
     this.onClose(ws, undefined);
+  }
+
+  /** A drop the station causes itself (a script's disconnect): no error; back after the backoff, or at once. */
+  dropConnection(reconnectNow: boolean): void {
+    if (this.ws === null || this.state === StationState.Closing || this.state === StationState.Stopped) return;
+    this.closingOnPurpose = true;
+    this.rebootAfterClose = false;
+    this.dropAfterClose = reconnectNow ? 2 : 1;
+    this.state = StationState.Closing;
+    this.ws.close(1000);
+    this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
   }
 
   /** End of run: nothing new starts; the socket closes now and no reconnect follows. */

@@ -1,10 +1,12 @@
 import type { JsonObject } from '../ocpp';
 import { SessionCursor } from '../scenario/sessions';
+import { DEFAULT_SCRIPT, REMOTE_SCRIPT, type ScriptStep } from '../scenario/script';
 import { typicalValue } from '../scenario/session-config';
 import { Connector, Phase, type Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
 import { OcmfMeter } from './ocmf-meter';
+import { isAnswerTo, runStep } from './script-steps';
 import { StationLink, StationState, TimerKind, type CallTag } from './station-link';
 
 export { EMPTY_PAYLOAD, StationLink, StationState, TIMER_SLOTS, TimerKind, type CallTag } from './station-link';
@@ -60,15 +62,21 @@ export abstract class Station extends StationLink {
   // ---- version-specific wire behaviour ----------------------------------------------------
   /** Report every connector's current status (after boot, and on request). */
   protected abstract reportAllStatus(due: number): void;
-  /** A vehicle plugs in: status change and Authorize (or straight to start for remote starts). */
-  protected abstract plugIn(c: Connector, due: number): void;
+  /** A vehicle plugs in: status Preparing (1.6) / Occupied (2.0.1). */
+  protected abstract reportPlugIn(c: Connector, due: number): void;
+  /** Authorize the session's tag (`c.pendingTag`); the answer comes to `onAuthorized`. */
+  protected abstract authorize(c: Connector, due: number): void;
   protected abstract startTransaction(c: Connector, idTag: string, due: number): void;
   protected abstract sendMeterValues(c: Connector, tx: Transaction, due: number): void;
+  /** Charging suspended or resumed (`c.suspended`): 1.6 StatusNotification, 2.0.1 TransactionEvent Updated. */
+  protected abstract reportChargingState(c: Connector, tx: Transaction, due: number): void;
   protected abstract stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void;
   /** Whether an Authorize answer accepts the tag (1.6 idTagInfo, 2.0.1 idTokenInfo). */
   protected abstract authorizeAccepted(payload: JsonObject): boolean;
   /** Answers to the version's own transaction messages. */
   protected abstract onTransactionResult(action: string, payload: JsonObject, tag: CallTag): void;
+  /** Status reporting when the vehicle leaves; `reportedFinishing`: the stop already said Finishing. */
+  protected abstract afterRelease(c: Connector, now: number, reportedFinishing: boolean): void;
 
   onResult(action: string, payload: JsonObject, tag: CallTag): void {
     if (action === 'BootNotification') {
@@ -115,7 +123,7 @@ export abstract class Station extends StationLink {
   protected onAccepted(now: number): void {
     this.reportAllStatus(now);
     // Vehicles that arrived while the station was down have waited; the others come as planned.
-    for (const c of this.connectors) if (c.phase === Phase.Idle) this.scheduleNextSession(c, now);
+    for (const c of this.connectors) if (c.free) this.scheduleNextSession(c, now);
   }
 
   protected onStationTimer(kind: number, at: number): void {
@@ -137,47 +145,141 @@ export abstract class Station extends StationLink {
     this.setTimer(TimerKind.ConnectorBase + c.id - 1, epoch + Math.max(s.arrivalMs, nowMs));
   }
 
-  /** Timer of a connector: a new session arrives, or a running one meters or ends. */
+  /** Timer of a connector: a new vehicle arrives, or the step of the running script resumes. */
   private onConnectorTimer(c: Connector, at: number): void {
-    if (c.phase === Phase.Idle) {
-      if (this.ctx.stopping || !c.operative || this.state === StationState.Stopped) return;
-      const s = c.next;
-      // A vehicle arriving while the station is down waits until it is back (onAccepted).
-      if (s === undefined || !this.booted) return;
-      c.next = undefined;
-      c.planned = s;
-      c.pendingTag = s.idTag;
-      c.phase = Phase.Authorizing;
-      this.plugIn(c, at);
+    if (c.step >= 0) {
+      this.runScript(c, at);
       return;
     }
-    const tx = c.tx;
-    if (c.phase !== Phase.Charging || tx === null) return;
-    if (at >= tx.endsAt) {
-      this.endSession(c, c.planned?.stopReason ?? 'Local', at);
-      return;
-    }
-    this.sendMeterValues(c, tx, at);
-    this.setTimer(TimerKind.ConnectorBase + c.id - 1, Math.min(at + this.group.sessions.meterIntervalMs, tx.endsAt));
+    if (c.phase !== Phase.Idle || this.ctx.stopping || !c.operative || this.state === StationState.Stopped) return;
+    const s = c.next;
+    // A vehicle arriving while the station is down waits until it is back (onAccepted).
+    if (s === undefined || !this.booted) return;
+    c.next = undefined;
+    c.planned = s;
+    c.pendingTag = s.idTag;
+    this.startScript(c, this.group.sessions.script ?? DEFAULT_SCRIPT, at);
   }
 
-  /** Authorization answered (or skipped for a remote start): start or give up. */
+  /** A session the CSMS started (its tag and remoteStartId already on `c`): the remote script. */
+  protected startRemoteSession(c: Connector, now: number): void {
+    c.planned = undefined;
+    this.startScript(c, REMOTE_SCRIPT, now);
+  }
+
+  private startScript(c: Connector, script: readonly ScriptStep[], at: number): void {
+    c.script = script;
+    c.step = 0;
+    c.stepLeft = -1;
+    this.runScript(c, at);
+  }
+
+  /**
+   * Run the connector's script from its current step until a step waits (for its timer or an
+   * answer) or the script ends. A step may end the session itself (a reboot, a refusal): the
+   * index is then -1 and nothing more runs.
+   */
+  private runScript(c: Connector, at: number): void {
+    const steps = c.script;
+    while (c.step >= 0 && c.step < steps.length) {
+      if (!runStep(this, c, steps[c.step] as ScriptStep, at) || c.step < 0) return;
+      c.step++;
+      c.stepLeft = -1;
+    }
+    if (c.step >= 0) this.releaseConnector(c, at);
+  }
+
+  // ---- what the script interpreter (script-steps.ts) does with the station -----------------
+  scriptPlugIn(c: Connector, due: number): void {
+    c.phase = Phase.Authorizing;
+    this.reportPlugIn(c, due);
+  }
+
+  /** True when the tag counts as accepted at once; false when the Authorize answer is awaited. */
+  scriptAuthorize(c: Connector, due: number): boolean {
+    // Remote starts need no Authorize (AuthorizeRemoteTxRequests = false); offline, the station
+    // authorizes locally, as a real one would from its cache.
+    if (c.pendingRemoteStartId !== undefined || !this.online) return true;
+    c.awaitingAuth = true;
+    this.authorize(c, due);
+    return false;
+  }
+
+  scriptStart(c: Connector, due: number): void {
+    this.beginTransaction(c, due);
+  }
+  scriptTimer(c: Connector, at: number): void {
+    this.setTimer(TimerKind.ConnectorBase + c.id - 1, at);
+  }
+  get meterIntervalMs(): number {
+    return this.group.sessions.meterIntervalMs;
+  }
+
+  scriptMeterValues(c: Connector, tx: Transaction, due: number): void {
+    this.sendMeterValues(c, tx, due);
+  }
+
+  scriptSuspend(c: Connector, tx: Transaction, by: Connector['suspended'], due: number): void {
+    c.advance(due);
+    c.suspended = by;
+    c.powerW = by === '' ? this.chargingPowerW(c) : 0;
+    this.reportChargingState(c, tx, due);
+  }
+
+  scriptStop(c: Connector, reason: string | undefined, due: number): void {
+    this.stopSession(c, reason ?? c.planned?.stopReason ?? 'Local', due);
+  }
+
+  scriptUnplug(c: Connector, due: number): void {
+    this.unplug(c, due);
+  }
+  scriptSend(action: string, payload: JsonObject, due: number): void {
+    this.session.call(action, payload, null, due);
+  }
+
+  scriptRaw(frame: string, id: string | undefined): void {
+    if (!this.sendFrame(frame)) return;
+    this.ctx.count(this.group, 'rawFramesSent');
+    if (id !== undefined) this.rawId = id;
+  }
+
+  scriptDisconnect(reconnectNow: boolean): void {
+    this.dropConnection(reconnectNow);
+  }
+  /** As after a Reset: every transaction of the station stops (Reboot) and it boots again. */
+  scriptReboot(): void {
+    if (this.ctx.stopping || this.state === StationState.Stopped) return;
+    this.rebootReason();
+    this.stopAllSessions('Reboot');
+    this.closeSocket(true);
+  }
+
+  /** A version may say why it boots again (2.0.1 BootReasonEnumType). */
+  protected rebootReason(): void {
+    // 1.6's BootNotification carries no reason.
+  }
+
+  /** Authorization answered: the script goes on, or a refusal ends the session. */
   protected onAuthorized(c: Connector, accepted: boolean, due: number): void {
-    if (c.phase !== Phase.Authorizing) return;
+    if (!c.awaitingAuth) return;
+    c.awaitingAuth = false;
     if (!accepted) {
       this.ctx.count(this.group, 'authorizeRejected');
       this.releaseConnector(c, due);
       return;
     }
-    this.beginTransaction(c, due);
+    c.step++;
+    c.stepLeft = -1;
+    this.runScript(c, due);
   }
 
   protected beginTransaction(c: Connector, due: number): void {
     const sessions = this.group.sessions;
     c.phase = Phase.Charging;
+    c.suspended = '';
     c.advance(due);
     c.chargeFrom = due;
-    c.powerW = c.limitW === undefined ? sessions.powerW : Math.min(c.limitW, sessions.powerW);
+    c.powerW = this.chargingPowerW(c);
     const planned = c.planned;
     c.sessionFromWh = c.energyWh;
     c.startSoc = sessions.ev === undefined ? undefined : (planned?.startSocPercent ?? typicalValue(sessions.ev.startSocPercent));
@@ -189,52 +291,79 @@ export abstract class Station extends StationLink {
     // A planned session ends when the plan says, even if it started late (the vehicle waited for
     // a station that was down, or for the Authorize answer); one the CSMS started lasts the typical time.
     tx.endsAt = planned === undefined ? due + sessions.durationMs : Math.max(due, this.epoch() + planned.arrivalMs + planned.durationMs);
-    this.setTimer(TimerKind.ConnectorBase + c.id - 1, Math.min(due + sessions.meterIntervalMs, tx.endsAt));
   }
 
-  /** Stop the running transaction of `c` (planned end, remote stop, reset, end of run). */
+  /** The group's power, or a CSMS limit below it. */
+  private chargingPowerW(c: Connector): number {
+    const powerW = this.group.sessions.powerW;
+    return c.limitW === undefined ? powerW : Math.min(c.limitW, powerW);
+  }
+
+  /** Stop the running transaction of `c` and let the vehicle leave (remote stop, refusal, unlock). */
   endSession(c: Connector, reason: string, due: number): void {
+    if (this.stopSession(c, reason, due)) this.releaseConnector(c, due);
+  }
+
+  /** Stop the running transaction of `c`; the vehicle stays plugged in (Finishing). */
+  private stopSession(c: Connector, reason: string, due: number): boolean {
     const tx = c.tx;
-    if (c.phase !== Phase.Charging || tx === null || tx.ended) return;
+    if (c.phase !== Phase.Charging || tx === null || tx.ended) return false;
     c.advance(due);
     tx.ended = true;
     c.powerW = 0;
+    c.suspended = '';
     c.phase = Phase.Finishing;
     this.ctx.gauge(this.group, 'charging', -1);
     this.ctx.count(this.group, 'sessionsCompleted');
     this.clearTimer(TimerKind.ConnectorBase + c.id - 1);
     this.stopTransaction(c, tx, reason, due);
-    this.releaseConnector(c, due);
+    return true;
   }
 
-  /** The vehicle leaves: the connector is free and the next arrival is drawn. */
-  protected releaseConnector(c: Connector, now: number): void {
+  /** The vehicle leaves (a transaction still running is stopped first, EVDisconnected). */
+  private unplug(c: Connector, now: number): void {
+    this.stopSession(c, 'EVDisconnected', now);
+    if (c.phase === Phase.Idle) return;
+    const reportedFinishing = c.phase === Phase.Finishing;
     c.phase = Phase.Idle;
+    this.afterRelease(c, now, reportedFinishing);
+  }
+
+  /** The session is over (its script ended, or a refusal or the CSMS ended it): the next arrival is drawn. */
+  protected releaseConnector(c: Connector, now: number): void {
+    if (c.phase === Phase.Charging) this.stopSession(c, c.planned?.stopReason ?? 'Local', now);
+    this.unplug(c, now);
+    this.endScript(c);
+    this.scheduleNextSession(c, now);
+  }
+
+  private endScript(c: Connector): void {
+    c.step = -1;
+    c.stepLeft = -1;
+    c.awaitingAuth = false;
+    c.suspended = '';
     c.pendingTag = '';
     c.pendingRemoteStartId = undefined;
     c.planned = undefined;
     c.startSoc = undefined;
-    this.afterRelease(c, now);
-    this.scheduleNextSession(c, now);
   }
-
-  /** Status reporting when a connector becomes free again. */
-  protected abstract afterRelease(c: Connector, now: number): void;
 
   /** Stop the running transactions at `at` (end of run), without stopping new arrivals first. */
   windDownAt(at: number): void {
     this.setTimer(TimerKind.WindDown, at);
   }
 
-  /** Stop every running transaction (end of run, reset). */
+  /** Stop every running transaction and script (end of run, reset, reboot). */
   stopAllSessions(reason: string): void {
     const now = this.ctx.now();
     for (const c of this.connectors) {
-      if (c.phase === Phase.Charging) this.endSession(c, reason, now);
-      else if (c.phase === Phase.Authorizing) {
-        c.phase = Phase.Idle;
-        c.planned = undefined;
+      if (c.phase === Phase.Charging || c.phase === Phase.Finishing) {
+        this.stopSession(c, reason, now);
+        this.unplug(c, now);
       }
+      // A vehicle still authorizing leaves without a word: the station reports every status on its next boot.
+      c.phase = Phase.Idle;
+      this.endScript(c);
       this.clearTimer(TimerKind.ConnectorBase + c.id - 1);
     }
     // After a reboot the plan goes on: onAccepted arms the connectors again.
@@ -258,6 +387,30 @@ export abstract class Station extends StationLink {
 
   /** What the version's next BootNotification says after a cold boot. */
   protected onColdBoot(_reason: 'PowerLoss' | 'Reboot'): void {}
+  // ---- raw frames of scripts ---------------------------------------------------------------
+  /** Message id of the last raw CALL a script sent, whose answer is awaited ('' when none). */
+  private rawId = '';
+
+  protected override onDisconnected(): void {
+    super.onDisconnected();
+    this.rawId = '';
+    // An Authorize still queued went with the connection (only transaction messages wait for the
+    // next one): the vehicle would wait forever; the station authorizes locally, as offline.
+    if (this.ctx.stopping || this.state === StationState.Stopped) return;
+    for (const c of this.connectors) if (c.awaitingAuth) this.onAuthorized(c, true, this.ctx.now());
+  }
+
+  /** An answer to a script's raw CALL is the script's, not an unknown message id of the session. */
+  protected override onFrame(text: string): void {
+    if (this.rawId !== '' && isAnswerTo(text, this.rawId)) {
+      this.rawId = '';
+      this.ctx.count(this.group, 'rawFramesAnswered');
+      return;
+    }
+    super.onFrame(text);
+  }
+
+
 
   /** Whether transaction messages should go on the wire now or wait in the offline queue. */
   protected get online(): boolean {

@@ -66,6 +66,12 @@ export interface StationAssignment {
   /** ms after the run's epoch. */
   readonly connectAtMs: number;
   readonly seed: number;
+  /**
+   * Its own version and connectors (a row of the group's identities file), when they differ from
+   * the group's: the worker builds that version's station, still counted under its group.
+   */
+  readonly ocpp?: '1.6' | '2.0.1';
+  readonly connectors?: number;
 }
 
 export interface WorkerTask {

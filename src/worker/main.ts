@@ -4,7 +4,7 @@ import { Station } from '../station/station';
 import { Station16 } from '../station/station-16';
 import { Station201 } from '../station/station-201';
 import { TargetList } from '../station/targets';
-import type { CoordinatorMessage, TargetCount, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import type { CoordinatorMessage, StationAssignment, TargetCount, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
 import { FaultRunner } from './faults';
 import { WorkerRuntime } from './runtime';
 
@@ -17,12 +17,15 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   const groups: StationGroup[] = task.groups.map((g) => ({ ...g }));
   // Compile the validators before the first station connects: ~0.1–0.6 s that must not land in
   // any call's latency.
-  for (const version of new Set(groups.map((g) => g.version))) validatorsFor(version);
+  const versions = new Set(groups.map((g) => g.version));
+  for (const a of task.stations) if (a.ocpp !== undefined) versions.add(a.ocpp);
+  for (const version of versions) validatorsFor(version);
 
   const targets = task.targetUrls === undefined ? undefined : new TargetList(task.targetUrls);
   const rt = new WorkerRuntime(task.baseUrl, task.security, groups, task.ring, task.gauges, task.maxCallsPerSec, task.localAddresses, targets);
+  const variants = new Map<string, StationGroup>();
   task.stations.forEach((a, i) => {
-    const group = groups[a.group] as StationGroup;
+    const group = groupOf(a, groups[a.group] as StationGroup, variants);
     (rt.outcomes[a.group] as { planned: number }).planned++;
     const station: Station =
       group.version === '1.6' ? new Station16(i, a.identity, group, rt, a.seed) : new Station201(i, a.identity, group, rt, a.seed);
@@ -92,6 +95,25 @@ function countPerTarget(rt: WorkerRuntime, size: number): TargetCount[] {
     if (s.connected) t.connected++;
   }
   return out;
+}
+
+/**
+ * The group a station runs with: its own, or, when its identities row gives another version or
+ * number of connectors, a copy with those (one per kind, shared by the stations of that kind). The
+ * copy keeps the group's index, so every measurement still counts under the group: one group, one
+ * line in the results, whatever mix of versions its file lists.
+ */
+function groupOf(a: StationAssignment, group: StationGroup, variants: Map<string, StationGroup>): StationGroup {
+  if (a.ocpp === undefined && a.connectors === undefined) return group;
+  const version = a.ocpp ?? group.version;
+  const connectors = a.connectors ?? group.connectors;
+  const key = `${group.index}/${version}/${connectors}`;
+  let variant = variants.get(key);
+  if (variant === undefined) {
+    variant = { ...group, version, connectors };
+    variants.set(key, variant);
+  }
+  return variant;
 }
 
 function nextMessage(port: WorkerTask['port']): Promise<CoordinatorMessage> {

@@ -178,7 +178,7 @@ const BROKEN: readonly [file: string, line: number, message: string][] = [
   [
     'bad-unknown-top-field.yaml',
     3,
-    'rampUp: is not a known field; expected one of name, description, duration, seed, callTimeout, gracefulStop, timeScale, startTimeOfDay, thresholds, faults, groups, targets, csms',
+    'rampUp: is not a known field; expected one of name, description, duration, seed, callTimeout, gracefulStop, timeScale, startTimeOfDay, thresholds, faults, scripts, groups, targets, csms',
   ],
   ['bad-session-typo.yaml', 7, 'groups[0].sessions.meterIntervall: is not a known field; did you mean "meterInterval"?'],
   ['bad-missing-count.yaml', 6, 'groups[1].count: is required'],
@@ -213,6 +213,17 @@ const BROKEN: readonly [file: string, line: number, message: string][] = [
   ['bad-fault-share.yaml', 7, 'faults[0].halfOpen.share: expected a number <= 1, got 1.5'],
   ['bad-fault-drop-for.yaml', 7, 'faults[0].drop.for: is not a known field; expected one of share'],
   ['bad-fault-no-at.yaml', 6, 'faults[0].at: is required'],
+  [
+    'bad-script-unknown-step.yaml',
+    5,
+    'scripts.quick[2]: expected "plugIn" or "authorize" or "start" or "suspend" or "resume" or "stop" or "unplug" or "disconnect" or "reconnect" or "reboot", got "plugin"',
+  ],
+  ['bad-script-unknown-step-mapping.yaml', 8, 'groups[0].sessions.script[1].wiat: is not a known field; did you mean "wait"?'],
+  ['bad-script-meter-values.yaml', 5, 'scripts.metered[2].meterValues: expected either count (a number of meter values) or until: end, got neither'],
+  ['bad-script-name.yaml', 8, 'groups[0].sessions.script: expected the name of a script under "scripts:" (slow-authorize), got "slow-authorise"'],
+  ['bad-script-order.yaml', 4, 'scripts.early[1]: meterValues: expected a running transaction here; add start before it'],
+  ['bad-identities-and-pattern.yaml', 5, 'groups[0].identities: expected either this or identity (a pattern), got both'],
+  ['bad-identities-count.yaml', 3, 'groups[0].count: expected at most 3 (the rows of valid-identities.csv), got 5'],
 ];
 
 for (const [name, line, message] of BROKEN) {
@@ -224,6 +235,39 @@ for (const [name, line, message] of BROKEN) {
     assert.equal(err.line, line);
   });
 }
+
+/** Broken identities files: the error names the CSV file and its line, never the line's text. */
+const BROKEN_CSV: readonly [yaml: string, csv: string, line: number, message: string][] = [
+  ['bad-identities-ocpp.yaml', 'bad-identities-ocpp.csv', 7, 'ocpp: expected "1.6" or "2.0.1", got "2.0"'],
+  ['bad-identities-duplicate.yaml', 'bad-identities-duplicate.csv', 4, 'identity: expected an identity no other row uses, got "ACME-1" (also line 2)'],
+  [
+    'bad-identities-header.yaml',
+    'bad-identities-header.csv',
+    1,
+    'header: expected a first line naming the columns identity,password,ocpp,connectors (identity required, the others optional), got "ACME-1"',
+  ],
+  [
+    'bad-identities-secret.yaml',
+    'bad-identities-secret.csv',
+    3,
+    'expected 4 fields (identity,password,ocpp,connectors), got 5; a value with a comma goes in double quotes (the line is not shown: it may hold a password)',
+  ],
+  ['bad-identities-shifted.yaml', 'bad-identities-shifted.csv', 2, 'ocpp: expected "1.6" or "2.0.1", got something else (not shown: the line holds a password)'],
+];
+
+for (const [yaml, csv, line, message] of BROKEN_CSV) {
+  test(`${yaml}: ${csv}:${line}: ${message}`, () => {
+    const err = scenarioError(() => loadScenarioFile(fixture(yaml)));
+    assert.equal(err.message, `${fixture(csv)}:${line}: ${message}`);
+    assert.doesNotMatch(err.message, /s3cret|pass-word|secret-1/, 'no password in the message');
+  });
+}
+
+test('an identities file that cannot be read is located at the group field', () => {
+  const file = fixture('bad-identities-missing.yaml');
+  const err = scenarioError(() => loadScenarioFile(file));
+  assert.equal(err.message, `${file}:4: groups[0].identities: cannot read ${fixture('no-such-file.csv')} (ENOENT)`);
+});
 
 test('a missing file is an error naming the file and the reason, without a line', () => {
   const file = fixture('does-not-exist.yaml');

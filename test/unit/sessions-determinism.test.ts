@@ -104,7 +104,7 @@ class RecordingStation extends Station16 {
   readonly plugIns: { connector: number; at: number; tag: string }[] = [];
   readonly stops: { connector: number; at: number; reason: string }[] = [];
 
-  protected override plugIn(c: Connector, due: number): void {
+  protected override authorize(c: Connector, due: number): void {
     this.plugIns.push({ connector: c.id, at: due, tag: c.pendingTag });
     this.onAuthorized(c, !c.pendingTag.startsWith('INVALID'), due);
   }

@@ -22,7 +22,7 @@ interface Sent {
 /** Stations whose transaction messages are kept as they are queued, and whose tags are accepted (no Authorize). */
 class Recording16 extends Station16 {
   readonly sent: Sent[] = [];
-  protected override plugIn(c: Connector, due: number): void {
+  protected override authorize(c: Connector, due: number): void {
     this.onAuthorized(c, true, due);
   }
   protected override queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
@@ -32,7 +32,7 @@ class Recording16 extends Station16 {
 }
 class Recording201 extends Station201 {
   readonly sent: Sent[] = [];
-  protected override plugIn(c: Connector, due: number): void {
+  protected override authorize(c: Connector, due: number): void {
     this.onAuthorized(c, true, due);
   }
   protected override queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {

@@ -1,0 +1,210 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, relative } from 'node:path';
+import { checkSendPayload, loadScenario } from '../../src/cli/load-scenario';
+import { groupConfigs } from '../../src/coordinator/groups';
+import { validatorsFor, type JsonObject } from '../../src/ocpp';
+import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load';
+import { planFleet } from '../../src/scenario/plan';
+import { DEFAULT_SCRIPT, scaleScript } from '../../src/scenario/script';
+import { sessionConfig } from '../../src/scenario/session-config';
+import type { Connector } from '../../src/station/connector';
+import { Station16 } from '../../src/station/station-16';
+import { Station201 } from '../../src/station/station-201';
+import type { CallTag } from '../../src/station/station-link';
+import type { GroupConfig } from '../../src/thread/messages';
+import { VirtualWorker } from './sessions-harness';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+function fixture(name: string): string {
+  return relative(process.cwd(), join(ROOT, 'test', 'fixtures', 'scenarios', name));
+}
+
+test('the shipped default-session script is the built-in default, step for step', () => {
+  const s = loadScenarioFile(join(ROOT, 'scenarios', 'scripted-sessions.yaml'));
+  const plain = s.groups.find((g) => g.name === 'plain');
+  assert.equal(plain?.sessions.script?.name, 'default-session');
+  assert.deepEqual(plain?.sessions.script?.steps, DEFAULT_SCRIPT);
+});
+
+test('script times are scenario time: timeScale divides waits and intervals', () => {
+  const s = parseScenario(
+    'timeScale: 60\ngroups:\n  - name: g\n    count: 1\n    ocpp: "1.6"\n    sessions:\n      script: [plugIn, wait: 1m, start, meterValues: {count: 2, interval: 30s}, stop, unplug]\n',
+    'x.yaml',
+  );
+  const g = s.groups[0];
+  assert.ok(g);
+  assert.deepEqual(sessionConfig(g.sessions, 60).script, [
+    { kind: 'plugIn' },
+    { kind: 'wait', ms: 1000 },
+    { kind: 'start' },
+    { kind: 'meterValues', count: 2, intervalMs: 500 },
+    { kind: 'stop', reason: undefined },
+    { kind: 'unplug' },
+  ]);
+  assert.equal(scaleScript(DEFAULT_SCRIPT, 1), DEFAULT_SCRIPT);
+});
+
+test('a send step is checked against the official schema of each version that runs it, when loading', () => {
+  const cases: [string, string][] = [
+    [
+      'bad-script-send-payload.yaml',
+      `:5: scripts.vendor[0].send.payload: OCPP 1.6: not a valid DataTransfer request: payload must have required property 'vendorId'`,
+    ],
+    [
+      'bad-script-send-action.yaml',
+      ':7: groups[0].sessions.script[0].send.action: OCPP 2.0.1: expected an action a charging station sends in OCPP 2.0.1, got "StartTransaction"',
+    ],
+  ];
+  for (const [name, message] of cases) {
+    const file = fixture(name);
+    assert.throws(() => loadScenario(file), (err: Error) => err instanceof ScenarioError && err.message === `${file}${message}`, message);
+  }
+  // Without the protocol's check (the scenario layer alone), the file loads.
+  assert.equal(loadScenarioFile(fixture('bad-script-send-payload.yaml')).groups.length, 1);
+});
+
+interface Sent {
+  action: string;
+  payload: JsonObject;
+  at: number;
+}
+
+/** Stations that keep every call they make, and whose tags are accepted at once (a synchronous answer). */
+class Recording16 extends Station16 {
+  readonly sent: Sent[] = [];
+  protected override authorize(c: Connector, due: number): void {
+    this.sent.push({ action: 'Authorize', payload: { idTag: c.pendingTag }, at: due });
+    this.onAuthorized(c, true, due);
+  }
+  protected override queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+    this.sent.push({ action, payload, at: due });
+    super.queueTransactionMessage(action, payload, tag, due);
+  }
+  protected override callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+    this.sent.push({ action, payload, at: due });
+    super.callIfOnline(action, payload, tag, due);
+  }
+  override scriptSend(action: string, payload: JsonObject, due: number): void {
+    this.sent.push({ action, payload, at: due });
+    super.scriptSend(action, payload, due);
+  }
+}
+class Recording201 extends Station201 {
+  readonly sent: Sent[] = [];
+  protected override authorize(c: Connector, due: number): void {
+    this.sent.push({ action: 'Authorize', payload: { idToken: { idToken: c.pendingTag, type: 'ISO14443' } }, at: due });
+    this.onAuthorized(c, true, due);
+  }
+  protected override queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+    this.sent.push({ action, payload, at: due });
+    super.queueTransactionMessage(action, payload, tag, due);
+  }
+  protected override callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+    this.sent.push({ action, payload, at: due });
+    super.callIfOnline(action, payload, tag, due);
+  }
+  override scriptSend(action: string, payload: JsonObject, due: number): void {
+    this.sent.push({ action, payload, at: due });
+    super.scriptSend(action, payload, due);
+  }
+}
+
+const SCRIPTED = (ocpp: string): string => `
+groups:
+  - name: g
+    count: 1
+    ocpp: "${ocpp}"
+    sessions:
+      arrival: {fixed: {every: 1h}}
+      duration: 10s
+      meterInterval: 1s
+      powerKw: 11
+      script:
+        - plugIn
+        - wait: 500ms
+        - authorize
+        - start
+        - meterValues: {count: 3}
+        - suspend: {by: EVSE}
+        - wait: 2s
+        - resume
+        - meterValues: {until: end}
+        - stop: {reason: EmergencyStop}
+        - unplug
+        - send: {action: DataTransfer, payload: {vendorId: acme}}
+`;
+
+for (const ocpp of ['1.6', '2.0.1'] as const) {
+  test(`${ocpp}: a scripted session on a virtual clock does exactly what its steps say, valid on the wire`, () => {
+    const s = parseScenario(SCRIPTED(ocpp), 'scripted.yaml', { checkPayload: checkSendPayload });
+    const plan = planFleet(s, s.seed);
+    const group = groupConfigs(s, plan.groups)[0] as GroupConfig;
+    const a = plan.stations[0] as { identity: string; seed: number; connectAtMs: number };
+    const worker = new VirtualWorker(1000);
+    const station = ocpp === '1.6' ? new Recording16(0, a.identity, group, worker, a.seed) : new Recording201(0, a.identity, group, worker, a.seed);
+    worker.stations.push(station);
+    station.start(worker.atEpochOffset(a.connectAtMs));
+    worker.clock = worker.atEpochOffset(a.connectAtMs);
+    station.onResult('BootNotification', { status: 'Accepted', interval: 3600, currentTime: '2024-05-01T00:00:00Z' }, null);
+    // The boot's own status reports are not the session's.
+    station.sent.length = 0;
+    worker.runUntil(worker.atEpochOffset(3_600_000 + a.connectAtMs - 1));
+    const sent = station.sent;
+    const v = validatorsFor(ocpp);
+    for (const m of sent) assert.ok(v.request(m.action)?.(m.payload), `${m.action} ${JSON.stringify(m.payload)}`);
+    const t0 = (sent[0] as Sent).at;
+    const line = sent.map((m) => {
+        const what = m.payload.status ?? m.payload.connectorStatus ?? m.payload.eventType ?? '';
+        const state = (m.payload.transactionInfo as { chargingState?: string } | undefined)?.chargingState ?? '';
+        return `${((m.at - t0) / 1000).toFixed(1)} ${m.action}${what === '' ? '' : ` ${String(what)}`}${state === '' ? '' : `/${state}`}`;
+      });
+    const expected16 = [
+      '0.0 StatusNotification Preparing',
+      '0.5 Authorize',
+      '0.5 StartTransaction',
+      '0.5 StatusNotification Charging',
+      '1.5 MeterValues',
+      '2.5 MeterValues',
+      '3.5 MeterValues',
+      '3.5 StatusNotification SuspendedEVSE',
+      '5.5 StatusNotification Charging',
+      '6.5 MeterValues',
+      '7.5 MeterValues',
+      '8.5 MeterValues',
+      '9.5 MeterValues',
+      '10.0 StopTransaction',
+      '10.0 StatusNotification Finishing',
+      '10.0 StatusNotification Available',
+      '10.0 DataTransfer',
+    ];
+    const expected201 = [
+      '0.0 StatusNotification Occupied',
+      '0.5 Authorize',
+      '0.5 TransactionEvent Started/Charging',
+      '1.5 TransactionEvent Updated/Charging',
+      '2.5 TransactionEvent Updated/Charging',
+      '3.5 TransactionEvent Updated/Charging',
+      '3.5 TransactionEvent Updated/SuspendedEVSE',
+      '5.5 TransactionEvent Updated/Charging',
+      '6.5 TransactionEvent Updated/Charging',
+      '7.5 TransactionEvent Updated/Charging',
+      '8.5 TransactionEvent Updated/Charging',
+      '9.5 TransactionEvent Updated/Charging',
+      '10.0 TransactionEvent Ended/Idle',
+      '10.0 StatusNotification Available',
+      '10.0 DataTransfer',
+    ];
+    assert.deepEqual(line, ocpp === '1.6' ? expected16 : expected201);
+    // No energy while suspended: 11 kW for 10 s less the 0.5 s before the start and the 2 s pause.
+    const stop = sent.find((m) => m.action === 'StopTransaction' || m.payload.eventType === 'Ended') as Sent;
+    const wh =
+      ocpp === '1.6'
+        ? Number(stop.payload.meterStop)
+        : Number((stop.payload.meterValue as { sampledValue: { measurand: string; value: number }[] }[])[0]?.sampledValue.find((x) => x.measurand === 'Energy.Active.Import.Register')?.value);
+    assert.equal(wh, Math.floor((11_000 * 7.5) / 3600));
+    if (ocpp === '2.0.1') assert.equal((stop.payload.transactionInfo as { stoppedReason: string }).stoppedReason, 'EmergencyStop');
+    else assert.equal(stop.payload.reason, 'EmergencyStop');
+  });
+}
