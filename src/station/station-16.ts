@@ -4,6 +4,7 @@ import { handleIncoming16 } from './incoming-16';
 import { energySample, meterSamples } from './meter-sample';
 import type { OcmfTx } from './ocmf';
 import { Station, type CallTag } from './station';
+import { AfterClose } from './station-timers';
 
 /** 1.6 connector statuses (OCPP 1.6 §7.7 ChargePointStatus) of the phases a connector goes through. */
 function statusOf(c: Connector): string {
@@ -207,7 +208,7 @@ export class Station16 extends Station {
       case 'reset':
         this.stopAllSessions(f.hard ? 'HardReset' : 'SoftReset');
         this.ctx.count(this.group, 'resets');
-        this.closeSocket(true);
+        this.closeSocket(AfterClose.Reboot);
         return;
     }
   }

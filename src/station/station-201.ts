@@ -6,6 +6,7 @@ import { handleIncoming201 } from './incoming-201';
 import { energySample, meterSamples } from './meter-sample';
 import { OCMF_SIGNING_METHOD, type OcmfTx } from './ocmf';
 import { Station, StationState, type CallTag } from './station';
+import { AfterClose } from './station-timers';
 
 /** 2.0.1 connector status (OCPP 2.0.1 ConnectorStatusEnumType) of a connector's phase. */
 function statusOf(c: Connector): string {
@@ -256,7 +257,7 @@ export class Station201 extends Station {
     this.bootReason = 'RemoteReset';
     this.stopAllSessions('ImmediateReset');
     this.countReset();
-    this.closeSocket(true);
+    this.closeSocket(AfterClose.Reboot);
   }
 
   /** An EVSE made Operative again takes vehicles: its arrival timer lapsed while it was Inoperative. */

@@ -1,52 +1,20 @@
 import WebSocket from 'ws';
 import { subprotocolOf, type ErrorKind } from '../ocpp';
 import { nextRandom } from '../scenario/random';
-import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_PING_INTERVAL_MS } from '../thread/messages';
+import { DEFAULT_PING_INTERVAL_MS } from '../thread/messages';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
 import { classifySocketError } from './socket-errors';
-import { isIP } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
+import type { SecureContext } from 'node:tls';
+import { socketOptions } from './socket-options';
 import { stationTlsContext } from './station-tls';
 import type { StationFaults } from './fault-state';
+import { AfterClose, StationState, TimerKind } from './station-timers';
 
-/** Timer kinds of a station; connector k (1-based) uses ConnectorBase + k - 1. */
-export const enum TimerKind {
-  Connect = 0,
-  Boot = 1,
-  Heartbeat = 2,
-  CallTimeout = 3,
-  Close = 4,
-  /** End of run: stop the running transactions (spread over the fleet, see `windDownAt`). */
-  WindDown = 5,
-  /** WebSocket keep-alive: send the next ping, or give up on the one that is out (see `onPingTimer`). */
-  Ping = 6,
-  /** A close the peer has not completed in time: terminate the socket. */
-  CloseDeadline = 7,
-  /** Faults timeline: a flapping connection's up-time is over. */
-  FaultFlap = 8,
-  /** Faults timeline: a half-open pause ends. */
-  FaultResume = 9,
-  /** Faults timeline: the oldest bad frame's answer is due. */
-  FaultMalformed = 10,
-  ConnectorBase = 11,
-}
-export const TIMER_SLOTS = 64;
+export { AfterClose, StationState, TIMER_SLOTS, TimerKind } from './station-timers';
 
 /** How long a closing handshake may take before the socket is terminated. */
 const CLOSE_GRACE_MS = 2000;
-
-export const enum StationState {
-  Idle = 0,
-  Connecting = 1,
-  /** Open, BootNotification sent or about to be. */
-  Booting = 2,
-  Pending = 3,
-  Rejected = 4,
-  Accepted = 5,
-  Closing = 6,
-  Stopped = 7,
-}
 
 /**
  * The socket of a virtual charge point: connecting to `<url>/<identity>` with the version's
@@ -70,12 +38,8 @@ export abstract class StationSocket {
   private everAttempted = false;
   private everConnected = false;
   private isConnected = false;
-  /** Set while the station closes its own socket (reset, end of run): no reconnect follows. */
-  private closingOnPurpose = false;
-  /** Reconnect right after a purposeful close (Reset). */
-  private rebootAfterClose = false;
-  /** A drop the station causes itself (a script's disconnect): 0 none, 1 reconnect after the backoff, 2 at once. */
-  private dropAfterClose = 0;
+  /** Set while the station closes its own socket: what follows the close (see closeSocket). */
+  private afterClose: AfterClose = AfterClose.Unplanned;
   /** When the ping that is out must have been answered by a pong (clock ms); -1: no ping out. */
   private pongDeadline = -1;
   /** Why the station itself ends an open connection; counted instead of `connectionLost`. */
@@ -214,47 +178,12 @@ export abstract class StationSocket {
   }
 
   private socketOptions(url: string): WebSocket.ClientOptions {
-    const options: WebSocket.ClientOptions = {
-      perMessageDeflate: false,
-      handshakeTimeout: this.group.callTimeoutMs,
-      // A frame above the cap is refused as its header arrives (close 1009), before it is buffered:
-      // a CSMS sending 10 MB to thousands of stations must not cost the fleet 10 MB per station.
-      maxPayload: this.group.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
-    };
-    const sources = this.ctx.localAddresses;
-    // One address per station, by its place in the worker: each address gets its share of the
-    // ~28,000 ephemeral ports, so a process can hold more connections than one address allows.
-    if (sources !== undefined && sources.length > 0) options.localAddress = sources[this.index % sources.length];
-    if (this.password !== undefined) {
-      // OCPP security profiles 1 and 2: Basic auth, the user being the station's identity.
-      options.headers = { Authorization: `Basic ${Buffer.from(`${this.identity}:${this.password}`).toString('base64')}` };
+    const tls = this.ctx.tls;
+    if (url.startsWith('wss:') && tls.clientCertDir !== undefined && this.tlsContext === undefined) {
+      this.tlsContext = stationTlsContext(tls, tls.clientCertDir, this.identity);
     }
-    if (url.startsWith('wss:')) {
-      const tls = this.ctx.tls;
-      if (tls.clientCertDir !== undefined && this.tlsContext === undefined) {
-        this.tlsContext = stationTlsContext(tls, tls.clientCertDir, this.identity);
-      }
-      options.rejectUnauthorized = tls.rejectUnauthorized;
-      // ws hands its options to createConnection; the typings only know net's signature.
-      options.createConnection = this.timedTls as unknown as WebSocket.ClientOptions['createConnection'];
-    }
-    return options;
+    return socketOptions(this, this.ctx, url, this.tlsContext);
   }
-
-  /** tls.connect, timing the handshake on its own: it is part of the connect time, and reported apart. */
-  private readonly timedTls = (options: TlsConnectionOptions): TLSSocket => {
-    const context = this.tlsContext ?? this.ctx.tls.context;
-    const socket = tlsConnect({
-      ...options,
-      ...(context === undefined ? {} : { secureContext: context }),
-      // As ws itself does: no SNI for an IP address.
-      servername: options.servername ?? (isIP(options.host ?? '') ? '' : options.host),
-    });
-    let tcpAt = 0;
-    socket.once('connect', () => (tcpAt = this.ctx.now()));
-    socket.once('secureConnect', () => this.ctx.recordTlsHandshake(this.group, this.ctx.now() - tcpAt));
-    return socket;
-  };
 
   /**
    * An error on an open connection: ws has started a closing handshake (a protocol violation by
@@ -360,11 +289,11 @@ export abstract class StationSocket {
     const wasConnected = this.isConnected;
     if (!this.isConnected) {
       // An attempt cut short by the end of the run or a fault is not a failure of the target.
-      if (!this.connectFailed && !this.closingOnPurpose && !this.faultCut) this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, failedKind ?? 'other');
+      if (!this.connectFailed && this.afterClose === AfterClose.Unplanned && !this.faultCut) this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, failedKind ?? 'other');
     } else {
       this.isConnected = false;
       this.ctx.gauge(this.group, 'connected', -1);
-      if (!this.closingOnPurpose && !this.faultCut) this.ctx.error(this.group, this.lostKind ?? 'connectionLost');
+      if (this.afterClose === AfterClose.Unplanned && !this.faultCut) this.ctx.error(this.group, this.lostKind ?? 'connectionLost');
     }
     if (this.faults !== null) this.onFaultClose(this.faults, now, wasConnected);
     this.connectFailed = false;
@@ -373,33 +302,30 @@ export abstract class StationSocket {
     this.clearTimer(TimerKind.Ping);
     this.clearTimer(TimerKind.CloseDeadline);
     this.onDisconnected();
-    const purposeful = this.closingOnPurpose;
-    this.closingOnPurpose = false;
+    const after = this.afterClose;
+    this.afterClose = AfterClose.Unplanned;
     const reconnectAt = this.faultCut ? this.reconnectAt : -1;
     this.faultCut = false;
     this.reconnectAt = -1;
     if (this.state === StationState.Stopped) return;
-    const drop = this.dropAfterClose;
-    this.dropAfterClose = 0;
-    if (drop !== 0 && !this.rebootAfterClose) {
-      this.state = StationState.Idle;
-      if (!this.ctx.stopping) this.setTimer(TimerKind.Connect, drop === 2 ? now : now + this.backoffMs());
-      return;
-    }
-    if (purposeful && !this.rebootAfterClose) {
+    if (after === AfterClose.Stop) {
       this.state = StationState.Stopped;
       return;
     }
     this.state = StationState.Idle;
     if (this.ctx.stopping) return;
-    if (!purposeful) this.leaveTarget = true;
-    if (this.rebootAfterClose) {
-      this.rebootAfterClose = false;
+    if (after === AfterClose.Reboot) {
       this.attempts = 0;
       this.bootCycleStartedAt = -1;
       this.setTimer(TimerKind.Connect, now + 1000);
       return;
     }
+    if (after === AfterClose.Reconnect || after === AfterClose.ReconnectNow) {
+      this.setTimer(TimerKind.Connect, after === AfterClose.ReconnectNow ? now : now + this.backoffMs());
+      return;
+    }
+    // The peer or the network ended it: the next attempt fails over (several targets).
+    this.leaveTarget = true;
     if (reconnectAt >= 0) {
       // A cold boot: a new boot cycle, at the time the fault says.
       this.attempts = 0;
@@ -423,7 +349,7 @@ export abstract class StationSocket {
 
   /** Target `index` is lost: a connection to it (open or opening) ends, and the station fails over. */
   loseTarget(index: number): void {
-    if (this.targetIndex === index && this.ws !== null && !this.closingOnPurpose) this.ws.terminate();
+    if (this.targetIndex === index && this.ws !== null && this.afterClose === AfterClose.Unplanned) this.ws.terminate();
   }
 
   /** Exponential backoff with jitter: min · 2^attempt, capped at max, the jittered share drawn. */
@@ -442,22 +368,6 @@ export abstract class StationSocket {
     ws.send(text);
     if (this.faults !== null && this.faults.malformed !== null) this.faults.malformed.afterFrame(ws, this.ctx.now());
     return true;
-  }
-
-  /** Close the socket on purpose; `reboot` reconnects and boots again afterwards (Reset). */
-  closeSocket(reboot = false): void {
-    this.rebootAfterClose = reboot;
-    if (this.ws === null) {
-      if (!reboot) this.state = StationState.Stopped;
-      else this.setTimer(TimerKind.Connect, this.ctx.now() + 1000);
-      return;
-    }
-    this.closingOnPurpose = true;
-    this.state = StationState.Closing;
-    this.ws.close(1000);
-    // A peer that never completes the closing handshake must not hold the station (a timer slot of
-    // the worker's scheduler, not a Node timer per station).
-    this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
   }
 
   // ---- faults (the scenario's timeline, session scripts; the rest is FaultableSocket's) -----
@@ -483,14 +393,25 @@ export abstract class StationSocket {
     this.onClose(ws, undefined);
   }
 
-  /** A drop the station causes itself (a script's disconnect): no error; back after the backoff, or at once. */
-  dropConnection(reconnectNow: boolean): void {
-    if (this.ws === null || this.state === StationState.Closing || this.state === StationState.Stopped) return;
-    this.closingOnPurpose = true;
-    this.rebootAfterClose = false;
-    this.dropAfterClose = reconnectNow ? 2 : 1;
+  /**
+   * Close the socket on purpose, and then: stop (Reset done, end of run), reboot (reconnect shortly
+   * and boot again), or reconnect after the backoff or at once (a script's disconnect / reconnect).
+   */
+  closeSocket(after: Exclude<AfterClose, AfterClose.Unplanned> = AfterClose.Stop): void {
+    const ws = this.ws;
+    if (ws === null) {
+      if (after === AfterClose.Stop) this.state = StationState.Stopped;
+      else if (after === AfterClose.Reboot) this.setTimer(TimerKind.Connect, this.ctx.now() + 1000);
+      return;
+    }
+    // A script's disconnect does not override a close already under way (Reset, end of run).
+    const reconnect = after === AfterClose.Reconnect || after === AfterClose.ReconnectNow;
+    if (reconnect && (this.state === StationState.Closing || this.state === StationState.Stopped)) return;
+    this.afterClose = after;
     this.state = StationState.Closing;
-    this.ws.close(1000);
+    ws.close(1000);
+    // A peer that never completes the closing handshake must not hold the station (a timer slot of
+    // the worker's scheduler, not a Node timer per station).
     this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
   }
 
@@ -499,7 +420,7 @@ export abstract class StationSocket {
     this.state = StationState.Stopped;
     for (let k = 0; k < this.timerAt.length; k++) this.timerAt[k] = -1;
     if (this.ws !== null) {
-      this.closingOnPurpose = true;
+      this.afterClose = AfterClose.Stop;
       this.ws.terminate();
     }
   }

@@ -8,6 +8,7 @@ import type { StationGroup } from './group';
 import { OcmfMeter } from './ocmf-meter';
 import { isAnswerTo, runStep } from './script-steps';
 import { StationLink, StationState, TimerKind, type CallTag } from './station-link';
+import { AfterClose } from './station-timers';
 
 export { EMPTY_PAYLOAD, StationLink, StationState, TIMER_SLOTS, TimerKind, type CallTag } from './station-link';
 
@@ -244,14 +245,14 @@ export abstract class Station extends StationLink {
   }
 
   scriptDisconnect(reconnectNow: boolean): void {
-    this.dropConnection(reconnectNow);
+    this.closeSocket(reconnectNow ? AfterClose.ReconnectNow : AfterClose.Reconnect);
   }
   /** As after a Reset: every transaction of the station stops (Reboot) and it boots again. */
   scriptReboot(): void {
     if (this.ctx.stopping || this.state === StationState.Stopped) return;
     this.rebootReason();
     this.stopAllSessions('Reboot');
-    this.closeSocket(true);
+    this.closeSocket(AfterClose.Reboot);
   }
 
   /** A version may say why it boots again (2.0.1 BootReasonEnumType). */
