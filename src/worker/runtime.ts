@@ -75,8 +75,9 @@ export class WorkerRuntime implements StationContext {
     return this.epochPerf + ms;
   }
 
-  private sinceEpoch(): number {
-    const t = performance.now() - this.epochPerf;
+  /** Whole ms since the run's epoch of `at` on this thread's clock (`now()`). */
+  private sinceEpoch(at: number = performance.now()): number {
+    const t = at - this.epochPerf;
     return t > 0 ? Math.floor(t) : 0;
   }
 
@@ -129,8 +130,14 @@ export class WorkerRuntime implements StationContext {
   private makeRecorder(group: number): CallRecorder {
     // CallOutcome values equal the call RecordKinds (Ok = CallOk = 1 ... Aborted = CallAborted = 5).
     return {
-      recordCall: (outcome: CallOutcome, action: number, responseMs: number, serviceMs: number) =>
-        this.write(outcome as number as RecordKind, group, action, toMicros(responseMs), toMicros(serviceMs)),
+      // The session's clock is `now`: its reading at the call's end time-stamps the record.
+      recordCall: (outcome: CallOutcome, action: number, responseMs: number, serviceMs: number, atMs: number) =>
+        this.ring.write(
+          packHeader(outcome as number as RecordKind, group, action),
+          toMicros(responseMs),
+          toMicros(serviceMs),
+          this.sinceEpoch(atMs),
+        ),
       // An action that is no OCPP action has no name to count it under in `incoming`: it is
       // counted once, as errors.notImplemented, by the session.
       recordIncoming: (action: number, answered: boolean, answerMs: number) => {
