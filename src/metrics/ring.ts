@@ -15,7 +15,7 @@
  * 2^31 records.
  *
  * Nothing is ever dropped: when the ring is full, the writer keeps records in a local backlog of
- * typed arrays and moves them into the ring, oldest first, on every later write and on flush().
+ * typed arrays and moves them into the ring, oldest first, once per batch of writes and on flush().
  */
 import { RECORD_WORDS } from './record';
 
@@ -124,33 +124,21 @@ export class RingWriter {
   /** Stores one record; it becomes visible to the reader with its batch, or at the next flush(). */
   write(w0: number, w1: number, w2: number, w3: number): void {
     this.producedCount++;
-    this.place(w0, w1, w2, w3);
-    if (++this.unpublishedCount === PUBLISH_BATCH) {
-      this.publish();
-      this.unpublishedCount = 0;
-    }
-  }
-
-  private place(w0: number, w1: number, w2: number, w3: number): void {
-    if (this.tail !== this.head) {
-      // Order is kept by letting older backlog records go first.
-      this.moveBacklog();
-      if (this.tail !== this.head) {
-        this.pushBacklog(w0, w1, w2, w3);
-        return;
-      }
-    }
-    if (!this.hasRoom()) {
+    // While a backlog waits, later records queue behind it (order is kept); it is moved into the
+    // ring once per batch, not per record: looking for room reads the reader's index, a cache
+    // line the other thread keeps writing.
+    if (this.tail !== this.head || !this.hasRoom()) {
       this.pushBacklog(w0, w1, w2, w3);
-      return;
+    } else {
+      const at = (this.writeIndex & this.mask) * RECORD_WORDS;
+      const records = this.records;
+      records[at] = w0;
+      records[at + 1] = w1;
+      records[at + 2] = w2;
+      records[at + 3] = w3;
+      this.writeIndex = (this.writeIndex + 1) | 0;
     }
-    const at = (this.writeIndex & this.mask) * RECORD_WORDS;
-    const records = this.records;
-    records[at] = w0;
-    records[at + 1] = w1;
-    records[at + 2] = w2;
-    records[at + 3] = w3;
-    this.writeIndex = (this.writeIndex + 1) | 0;
+    if (++this.unpublishedCount === PUBLISH_BATCH) this.flush();
   }
 
   /**
