@@ -72,6 +72,7 @@ function singleThread(ms: number): PumpResult & { writeNs: number; drainNs: numb
   while (performance.now() - t0 < ms) {
     const a = performance.now();
     for (let i = 0; i < per; i++) writer.write(header, 1000 + (i & 255), 900, i >>> 10);
+    writer.flush();
     const b = performance.now();
     reader.drain(sink);
     const c = performance.now();

@@ -48,13 +48,12 @@ if (writer) {
     for (let now = start; now < end; now = performance.now()) {
       const due = Math.floor(((now - start) * data.rate) / 1000);
       for (; written < due; written++) writer.write(header, 1000 + (written & 255), 900, written >>> 10);
+      // The end of a burst: the worker's flush tick does the same.
+      writer.flush();
       Atomics.wait(sleeper, 0, 0, PACE_MS);
     }
   }
-  while (writer.backlog > 0) {
-    writer.flush();
-    if (writer.backlog > 0) Atomics.wait(sleeper, 0, 0, 1);
-  }
+  for (writer.flush(); writer.backlog > 0; writer.flush()) Atomics.wait(sleeper, 0, 0, 1);
 } else if (data.mode === 'post-each') {
   while (performance.now() < end) {
     for (let i = 0; i < 256; i++) port.postMessage({ type: 'each', w0: header, w1: 1000 + (i & 255), w2: 900, w3: written >>> 10 } satisfies PumpWorkerMessage);

@@ -5,6 +5,7 @@
  * the ring's cost per record at full speed, and the CPU share of a run paced at 1,000,000/s with
  * the consumer draining every 25 ms as FleetRun does.
  */
+import { PUBLISH_BATCH } from '../../src/metrics/ring';
 import { runChild } from '../lib/child';
 import { absoluteRow, infoRow, num, ratio, type BenchCase, type BenchContext, type CaseOutcome, type Row } from '../lib/report';
 import type { PumpResult, PumpSpec } from '../pump-child';
@@ -60,8 +61,8 @@ export const pumpCase: BenchCase = {
       notes: [
         'One producer thread writes call records (4 × u32) for the given time; the main thread consumes them; CPU is both threads, per record.',
         'ring = src/metrics/ring.ts (the fleet\'s pump); postMessage baselines send {w0..w3} per message, or a transferred Uint32Array per batch.',
-        'Paced: 1,000,000 records/s written in 5 ms steps, drained every 25 ms (FleetRun\'s cadence), minus the same harness writing nothing; making the records is included.',
-        'One thread: per record, the best of many rounds of writing 32,768 records and draining them; the writer publishes its index with two Atomics.store per record.',
+        'Paced: 1,000,000 records/s written in 5 ms steps (each ends with a flush, as the worker\'s tick does), drained every 25 ms (FleetRun\'s cadence), minus the same harness writing nothing; making the records is included.',
+        `One thread: per record, the best of many rounds of writing 32,768 records and draining them; the writer publishes its index (two Atomics.store) once per batch of ${PUBLISH_BATCH} records and on flush().`,
         'Aggregator row: the same ring feeding the fleet\'s own Aggregator (3 HDR recordValue per call + the per-second window): what a run pays per record.',
       ],
       figures: { ringPacedHarnessOnly: idle, ring, postEach: each, postBatch: batch, ringPaced1M: paced, ringIntoAggregator: agg, ringSingleThread: single, batch: BATCH },

@@ -15,7 +15,8 @@ export const enum CallOutcome {
 
 /** Where the session reports timings; the host binds it to a group and the metrics pump. */
 export interface CallRecorder {
-  recordCall(outcome: CallOutcome, action: number, responseMs: number, serviceMs: number): void;
+  /** `atMs`: the session's clock when the call ended (recorders that time-stamp records use it). */
+  recordCall(outcome: CallOutcome, action: number, responseMs: number, serviceMs: number, atMs: number): void;
   recordIncoming(action: number, answered: boolean, answerMs: number): void;
   recordError(kind: ErrorKind): void;
 }
@@ -61,4 +62,10 @@ export interface SessionOptions {
   clock: () => number;
   /** Validate outgoing payloads too (on by default: it catches our own bugs for ~0.3 µs a call). */
   validateOutgoing?: boolean;
+  /**
+   * Validate what the peer sends: answers to our CALLs and its CALLs (on by default). Off, an
+   * answer is never counted `invalid` and an incoming CALL is handed over unchecked: for
+   * measuring what validation costs (bench case 7), not for runs.
+   */
+  validateIncoming?: boolean;
 }

@@ -1,4 +1,5 @@
-import { actionCode, isCsmsAction, isStationAction } from './actions';
+import { actionTable, type ActionInfo, type ActionTable } from './action-table';
+import { CallQueue } from './call-queue';
 import { errorCodeFor, type ErrorMeaning } from './error-codes';
 import {
   encodeCall,
@@ -9,7 +10,7 @@ import {
   parseFrame,
   type JsonObject,
 } from './frame';
-import { schemaProblem, validatorsFor, type PayloadValidators } from './schemas';
+import { schemaProblem } from './schemas';
 import { CallOutcome, DEFERRED, type CallRecorder, type SessionHost, type SessionOptions } from './session-host';
 import type { OcppVersion } from './version';
 
@@ -20,6 +21,8 @@ const TIMED_OUT_KEPT = 8;
 
 interface QueuedCall<Tag> {
   action: string;
+  /** Resolved when the call is made: direction, validators and record code of `action`. */
+  info: ActionInfo;
   payload: JsonObject;
   tag: Tag;
   dueAt: number;
@@ -28,22 +31,28 @@ interface QueuedCall<Tag> {
 }
 
 /**
+ * One parsed frame per thread, shared by every session (an object less per station). `receive`
+ * reads the fields it needs before it hands anything to the host (whose sendFrame, onResult or
+ * onIncoming could make another session parse a frame): keep it so when changing `receive`.
+ */
+const PARSED = new ParsedFrame();
+
+/**
  * The call/answer engine of one station's OCPP-J connection, with no I/O of its own: the host
  * writes frames, arms timers and receives results. It enforces one outstanding CALL per
  * direction (OCPP-J 1.6 §4.1.1, 2.0.1 Part 4 §4.1.1): later CALLs wait in order, and each is
  * timed from the moment it was due, so time spent queued behind a slow CSMS stays visible.
  */
 export class OcppSession<Tag> {
-  private readonly validators: PayloadValidators;
-  private readonly parsed = new ParsedFrame();
-  private readonly queue: QueuedCall<Tag>[] = [];
+  private readonly actions: ActionTable;
+  private readonly queue = new CallQueue<QueuedCall<Tag>>();
   private nextId = 1;
   private attached = false;
   private gateOpen = false;
 
   private pendingId = '';
   private pendingAction = '';
-  private pendingActionCode = -1;
+  private pendingInfo: ActionInfo | undefined = undefined;
   private pendingTag: Tag | undefined = undefined;
   private pendingPayload: JsonObject | undefined = undefined;
   private pendingDueAt = 0;
@@ -62,7 +71,7 @@ export class OcppSession<Tag> {
     private readonly recorder: CallRecorder,
     private readonly options: SessionOptions,
   ) {
-    this.validators = validatorsFor(options.version);
+    this.actions = actionTable(options.version, options.role ?? 'station');
   }
 
   get version(): OcppVersion {
@@ -98,6 +107,7 @@ export class OcppSession<Tag> {
     if (this.pendingId !== '') {
       const entry: QueuedCall<Tag> = {
         action: this.pendingAction,
+        info: this.pendingInfo as ActionInfo,
         payload: this.pendingPayload as JsonObject,
         tag: this.pendingTag as Tag,
         dueAt: this.pendingDueAt,
@@ -112,7 +122,10 @@ export class OcppSession<Tag> {
   /** Let ordinary CALLs flow; those queued meanwhile are timed from now (a replay is not a backlog). */
   openGate(now: number): void {
     this.gateOpen = true;
-    for (const entry of this.queue) if (entry.dueAt < now) entry.dueAt = now;
+    for (let i = 0; i < this.queue.length; i++) {
+      const entry = this.queue.at(i);
+      if (entry.dueAt < now) entry.dueAt = now;
+    }
     this.pump();
   }
 
@@ -122,15 +135,7 @@ export class OcppSession<Tag> {
 
   /** Keep only the queued CALLs for which `keep` is true (e.g. transaction messages while offline). */
   retainQueued(keep: (action: string, tag: Tag) => boolean): number {
-    let dropped = 0;
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const entry = this.queue[i] as QueuedCall<Tag>;
-      if (!keep(entry.action, entry.tag)) {
-        this.queue.splice(i, 1);
-        dropped++;
-      }
-    }
-    return dropped;
+    return this.queue.retain((entry) => keep(entry.action, entry.tag));
   }
 
   /**
@@ -138,12 +143,12 @@ export class OcppSession<Tag> {
    * gone out (its scheduled time): response time is measured from there.
    */
   call(action: string, payload: JsonObject, tag: Tag, dueAt: number, bypassGate = false): void {
-    const entry: QueuedCall<Tag> = { action, payload, tag, dueAt, bypassGate };
+    const entry: QueuedCall<Tag> = { action, info: this.actions.get(action), payload, tag, dueAt, bypassGate };
     if (bypassGate) {
       // Ahead of ordinary CALLs, but behind earlier gate-bypassing ones: they too go out in order.
       let at = 0;
-      while (at < this.queue.length && (this.queue[at] as QueuedCall<Tag>).bypassGate) at++;
-      this.queue.splice(at, 0, entry);
+      while (at < this.queue.length && this.queue.at(at).bypassGate) at++;
+      this.queue.insert(at, entry);
     } else {
       this.queue.push(entry);
     }
@@ -168,7 +173,7 @@ export class OcppSession<Tag> {
 
   /** Handle one text frame from the peer. */
   receive(text: string): void {
-    const frame = this.parsed;
+    const frame = PARSED;
     if (!parseFrame(text, frame)) {
       this.recorder.recordError('malformedFrame');
       if (frame.replyable) this.replyError(frame.id, frame.meaning, frame.problem);
@@ -198,18 +203,6 @@ export class OcppSession<Tag> {
     return this.options.role === 'csms' ? 'station' : 'CSMS';
   }
 
-  private acceptsIncoming(action: string): boolean {
-    return this.options.role === 'csms'
-      ? isStationAction(this.options.version, action)
-      : isCsmsAction(this.options.version, action);
-  }
-
-  private sendsOutgoing(action: string): boolean {
-    return this.options.role === 'csms'
-      ? isCsmsAction(this.options.version, action)
-      : isStationAction(this.options.version, action);
-  }
-
   private isAnswerToPending(id: string, errorCode: string): boolean {
     if (id === this.pendingId && id !== '') return true;
     if (this.host.claimAnswer?.(id, errorCode) === true) return false;
@@ -218,8 +211,8 @@ export class OcppSession<Tag> {
   }
 
   private handleResult(payload: JsonObject): void {
-    const validate = this.validators.response(this.pendingAction);
-    if (validate && !validate(payload)) {
+    const validate = (this.pendingInfo as ActionInfo).response;
+    if (validate !== undefined && this.options.validateIncoming !== false && !validate(payload)) {
       this.completeInvalid();
       return;
     }
@@ -239,16 +232,17 @@ export class OcppSession<Tag> {
 
   private handleIncoming(id: string, action: string, payload: JsonObject): void {
     const receivedAt = this.options.clock();
-    const code = actionCode(action);
+    const info = this.actions.get(action);
+    const code = info.code;
     this.recorder.recordIncoming(code, false, 0);
-    if (!this.acceptsIncoming(action)) {
+    if (!info.incoming) {
       this.recorder.recordError('notImplemented');
       this.replyError(id, 'NotImplemented', `${action} is not an action the ${this.peer} sends in OCPP ${this.options.version}`);
       this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
       return;
     }
-    const validate = this.validators.request(action);
-    if (validate && !validate(payload)) {
+    const validate = info.request;
+    if (validate !== undefined && this.options.validateIncoming !== false && !validate(payload)) {
       const problem = schemaProblem(validate);
       this.recorder.recordError('invalidIncomingPayload');
       this.replyError(id, problem.meaning, `${action}: ${problem.message}`);
@@ -267,17 +261,17 @@ export class OcppSession<Tag> {
   }
 
   private answer(id: string, action: string, response: JsonObject | undefined, receivedAt: number): void {
-    const code = actionCode(action);
+    const info = this.actions.get(action);
     if (response === undefined) {
       this.recorder.recordError('notImplemented');
       this.replyError(id, 'NotImplemented', `${action} is not implemented by this ${this.options.role === 'csms' ? 'CSMS' : 'station'}`);
-    } else if (this.outgoingInvalid(this.validators.response(action), response)) {
+    } else if (this.outgoingInvalid(info.response, response)) {
       this.replyError(id, 'InternalError', `${action}: the answer built here failed its schema`);
       response = undefined;
     } else {
       this.host.sendFrame(encodeCallResult(id, response));
     }
-    this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
+    this.recorder.recordIncoming(info.code, true, this.options.clock() - receivedAt);
     // Follow-ups (a session after a remote start, a reboot after Reset) only after a real answer.
     if (response !== undefined) this.host.afterIncoming(action);
   }
@@ -296,13 +290,13 @@ export class OcppSession<Tag> {
   /** Send the next queued CALL if the rule of one outstanding CALL allows it. */
   private pump(): void {
     while (this.attached && this.pendingId === '' && this.queue.length > 0) {
-      const head = this.queue[0] as QueuedCall<Tag>;
+      const head = this.queue.at(0);
       if (!this.gateOpen && !head.bypassGate) return;
       if (this.host.mayCall !== undefined && !this.host.mayCall()) return;
-      this.queue.shift();
+      this.queue.take();
       if (!this.host.beforeSend(head.action, head.payload, head.tag)) continue;
-      if (!this.sendsOutgoing(head.action) || this.outgoingInvalid(this.validators.request(head.action), head.payload)) {
-        if (!this.sendsOutgoing(head.action)) this.recorder.recordError('invalidOutgoingPayload');
+      if (!head.info.outgoing || this.outgoingInvalid(head.info.request, head.payload)) {
+        if (!head.info.outgoing) this.recorder.recordError('invalidOutgoingPayload');
         // The host must learn of it, or whatever waits for the answer would wait forever.
         this.host.onCallFailed(head.action, CallOutcome.NotSent, head.tag, '', '');
         continue;
@@ -316,7 +310,7 @@ export class OcppSession<Tag> {
     const now = this.options.clock();
     this.pendingId = id;
     this.pendingAction = entry.action;
-    this.pendingActionCode = actionCode(entry.action);
+    this.pendingInfo = entry.info;
     this.pendingTag = entry.tag;
     this.pendingPayload = entry.payload;
     this.pendingDueAt = entry.dueAt;
@@ -332,7 +326,8 @@ export class OcppSession<Tag> {
   private record(outcome: CallOutcome): void {
     const now = this.options.clock();
     const due = this.pendingDueAt < this.pendingSentAt ? this.pendingDueAt : this.pendingSentAt;
-    this.recorder.recordCall(outcome, this.pendingActionCode, now - due, now - this.pendingSentAt);
+    // `now` goes along so the recorder need not read the clock again for the record's time stamp.
+    this.recorder.recordCall(outcome, (this.pendingInfo as ActionInfo).code, now - due, now - this.pendingSentAt, now);
   }
 
   private finish(outcome: CallOutcome, errorCode: string, errorDescription = ''): void {
@@ -346,7 +341,7 @@ export class OcppSession<Tag> {
   private clearPending(): void {
     this.pendingId = '';
     this.pendingAction = '';
-    this.pendingActionCode = -1;
+    this.pendingInfo = undefined;
     this.pendingTag = undefined;
     this.pendingPayload = undefined;
   }

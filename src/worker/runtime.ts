@@ -8,7 +8,7 @@ import type { SharedTls, StationContext } from '../station/context';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { StationGroup } from '../station/group';
 import type { TargetList } from '../station/targets';
-import { Station, TIMER_SLOTS } from '../station/station';
+import { Station, TIMER_SLOTS, TimerKind } from '../station/station';
 import type { GroupOutcome, StationSecurity } from '../thread/messages';
 import { RateGate, type Resumable } from './rate-gate';
 import { Scheduler } from './scheduler';
@@ -30,6 +30,15 @@ export class WorkerRuntime implements StationContext {
   private readonly recorders: CallRecorder[];
   /** performance.now() of this thread at the run's epoch (set by `setEpoch` when the run starts). */
   private epochPerf = 0;
+  /**
+   * Per station: the call timeout last asked for, and the time of its one scheduler entry (-1:
+   * none). Every call arms a timeout that is almost never reached; an entry per call would leave
+   * `callTimeout × calls/s` stale entries in the heap (600,000 at 20,000 calls/s and 30 s), and
+   * a heap that deep made the scheduler the worker's largest cost. With one entry per station,
+   * a later deadline only updates `callDeadline`; the entry, when due, moves itself there.
+   */
+  private callDeadline = new Float64Array(0);
+  private callEntryAt = new Float64Array(0);
 
   readonly tls: SharedTls;
   readonly takeCallToken: ((station: Resumable) => boolean) | undefined;
@@ -68,8 +77,9 @@ export class WorkerRuntime implements StationContext {
     return this.epochPerf + ms;
   }
 
-  private sinceEpoch(): number {
-    const t = performance.now() - this.epochPerf;
+  /** Whole ms since the run's epoch of `at` on this thread's clock (`now()`). */
+  private sinceEpoch(at: number = performance.now()): number {
+    const t = at - this.epochPerf;
     return t > 0 ? Math.floor(t) : 0;
   }
 
@@ -87,11 +97,44 @@ export class WorkerRuntime implements StationContext {
       return;
     }
     const index = Math.floor(key / TIMER_SLOTS);
-    (this.stations[index] as Station).onTimer(key - index * TIMER_SLOTS, at);
+    const kind = key - index * TIMER_SLOTS;
+    if (kind === TimerKind.CallTimeout) {
+      // An entry left behind when the deadline moved earlier (rare: deadlines grow with the clock).
+      if (this.callEntryAt[index] !== at) return;
+      const deadline = this.callDeadline[index] as number;
+      if (deadline > at) {
+        this.callEntryAt[index] = deadline;
+        this.scheduler.schedule(key, deadline);
+        return;
+      }
+      this.callEntryAt[index] = -1;
+    }
+    (this.stations[index] as Station).onTimer(kind, at);
   }
 
   schedule(index: number, kind: number, at: number): void {
-    this.scheduler.schedule(index * TIMER_SLOTS + kind, at);
+    if (kind === TimerKind.CallTimeout) this.scheduleCallTimeout(index, at);
+    else this.scheduler.schedule(index * TIMER_SLOTS + kind, at);
+  }
+
+  private scheduleCallTimeout(index: number, at: number): void {
+    if (index >= this.callDeadline.length) this.growCallTables(index + 1);
+    this.callDeadline[index] = at;
+    const entry = this.callEntryAt[index] as number;
+    // An entry due no later than `at` is there already: it will move itself to `at` when due.
+    if (entry >= 0 && entry <= at) return;
+    this.callEntryAt[index] = at;
+    this.scheduler.schedule(index * TIMER_SLOTS + TimerKind.CallTimeout, at);
+  }
+
+  private growCallTables(stations: number): void {
+    const size = Math.max(stations, this.callDeadline.length * 2, 64);
+    const deadline = new Float64Array(size).fill(-1);
+    const entryAt = new Float64Array(size).fill(-1);
+    deadline.set(this.callDeadline);
+    entryAt.set(this.callEntryAt);
+    this.callDeadline = deadline;
+    this.callEntryAt = entryAt;
   }
 
   private write(kind: RecordKind, group: number, code: number, v1: number, v2: number): void {
@@ -101,8 +144,14 @@ export class WorkerRuntime implements StationContext {
   private makeRecorder(group: number): CallRecorder {
     // CallOutcome values equal the call RecordKinds (Ok = CallOk = 1 ... Aborted = CallAborted = 5).
     return {
-      recordCall: (outcome: CallOutcome, action: number, responseMs: number, serviceMs: number) =>
-        this.write(outcome as number as RecordKind, group, action, toMicros(responseMs), toMicros(serviceMs)),
+      // The session's clock is `now`: its reading at the call's end time-stamps the record.
+      recordCall: (outcome: CallOutcome, action: number, responseMs: number, serviceMs: number, atMs: number) =>
+        this.ring.write(
+          packHeader(outcome as number as RecordKind, group, action),
+          toMicros(responseMs),
+          toMicros(serviceMs),
+          this.sinceEpoch(atMs),
+        ),
       // An action that is no OCPP action has no name to count it under in `incoming`: it is
       // counted once, as errors.notImplemented, by the session.
       recordIncoming: (action: number, answered: boolean, answerMs: number) => {

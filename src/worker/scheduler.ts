@@ -2,7 +2,8 @@
  * One scheduler per worker: a binary min-heap of (time, key) in typed arrays, driven by a single
  * Node timer armed for the earliest entry. Thousands of stations share it instead of holding a
  * timer each; an entry is two numbers, so scheduling allocates nothing once the arrays have grown.
- * Cancellation is lazy: the target ignores an entry whose time it no longer expects.
+ * Cancellation is lazy: the target ignores an entry whose time it no longer expects (call
+ * timeouts, armed on every call, are kept to one entry per station by the worker runtime).
  */
 export type TimerTarget = (key: number, at: number) => void;
 
@@ -72,9 +73,14 @@ export class Scheduler {
     this.firing = true;
     try {
       // Entries due within the next half millisecond go now: Node timers have 1 ms granularity.
+      // The clock is read again only when the next entry looks not yet due.
+      let horizon = this.clock() + 0.5;
       while (this.size > 0 && handled < BATCH) {
         const at = this.times[0] as number;
-        if (at > this.clock() + 0.5) break;
+        if (at > horizon) {
+          horizon = this.clock() + 0.5;
+          if (at > horizon) break;
+        }
         const key = this.keys[0] as number;
         this.popTop();
         handled++;

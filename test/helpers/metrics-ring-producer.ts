@@ -1,6 +1,6 @@
 /**
  * Producer side of the pump conservation test: writes `count` records into the ring it is given,
- * keeps flushing its backlog until the ring has taken everything, then reports how many records
+ * flushes (publishes) and keeps flushing its backlog until the ring has taken everything, then reports how many records
  * it wrote and a checksum of them, so the reading side can compare.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -25,9 +25,9 @@ for (let i = 0; i < count; i++) {
   writer.write(w0, w1, w2, w3);
   checksum = recordChecksumStep(checksum, w0, w1, w2, w3);
 }
-while (writer.backlog > 0) {
-  writer.flush();
+// flush() publishes the last batch; repeated while the backlog waits for room.
+for (writer.flush(); writer.backlog > 0; writer.flush()) {
   // Blocking is fine on a worker: it gives the reader time to make room.
-  if (writer.backlog > 0) Atomics.wait(sleeper, 0, 0, 1);
+  Atomics.wait(sleeper, 0, 0, 1);
 }
 parentPort?.postMessage({ written: writer.written, checksum });

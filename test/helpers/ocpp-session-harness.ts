@@ -38,6 +38,8 @@ export class Harness {
   readonly failures: { action: string; outcome: CallOutcome; tag: string; errorCode: string }[] = [];
   readonly armed: number[] = [];
   readonly calls: CallRecord[] = [];
+  /** The clock each call record was stamped with (recordCall's `atMs`), in order. */
+  readonly callEnds: number[] = [];
   readonly incoming: IncomingRecord[] = [];
   readonly errors: ErrorKind[] = [];
   /** What onIncoming answers; by default NotImplemented (undefined). */
@@ -77,8 +79,9 @@ export class Harness {
       },
     };
     const recorder: CallRecorder = {
-      recordCall: (outcome, action, responseMs, serviceMs) => {
+      recordCall: (outcome, action, responseMs, serviceMs, atMs) => {
         this.calls.push({ outcome, action, responseMs, serviceMs });
+        this.callEnds.push(atMs);
       },
       recordIncoming: (action, answered, answerMs) => {
         this.incoming.push({ action, answered, answerMs });

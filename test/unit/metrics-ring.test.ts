@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createRing, type RecordSink, RingReader, RingWriter } from '../../src/metrics/ring';
+import { createRing, PUBLISH_BATCH, type RecordSink, RingReader, RingWriter } from '../../src/metrics/ring';
 import { recordChecksumStep } from '../helpers/metrics-records';
 
 /** Keeps every record it sees, for assertions on order. */
@@ -26,6 +26,7 @@ test('records written beyond capacity wait in the backlog and all arrive in orde
   for (let i = 0; i < 100; i++) writer.write(i, i + 1000, i + 2000, i + 3000);
   assert.equal(writer.written, 100);
   assert.equal(writer.backlog, 92);
+  writer.flush();
   assert.equal(reader.produced, 100);
 
   const sink = new Collect();
@@ -51,6 +52,7 @@ test('a write after a partial drain goes behind the backlog, not ahead of it', (
   // Uneven drains force the backlog to grow, compact and refill many times.
   for (let round = 0; round < 2000; round++) {
     for (let k = 0; k < (round % 7) + 1; k++) writer.write(next, next, next, next++);
+    if (round % 3 === 0) writer.flush();
     reader.drain(sink, round % 5);
   }
   while (reader.consumed < next) {
@@ -67,9 +69,54 @@ test('full words survive: values up to 2^32 - 1 read back unchanged', () => {
   const writer = new RingWriter(sab);
   const reader = new RingReader(sab);
   writer.write(0xffffffff, 0x80000000, 0, 0x7fffffff);
+  writer.flush();
   const sink = new Collect();
   reader.drain(sink);
   assert.deepEqual(sink.words, [0xffffffff, 0x80000000, 0, 0x7fffffff]);
+});
+
+test('records are published per batch: none is visible before its batch or a flush, all are after', () => {
+  const sab = createRing(1024);
+  const writer = new RingWriter(sab);
+  const reader = new RingReader(sab);
+  const sink = new Collect();
+  for (let i = 0; i < PUBLISH_BATCH - 1; i++) writer.write(i, 1, 2, 3);
+  assert.equal(writer.unpublished, PUBLISH_BATCH - 1);
+  assert.equal(reader.drain(sink), 0);
+  assert.equal(reader.produced, 0);
+  writer.write(PUBLISH_BATCH - 1, 1, 2, 3);
+  assert.equal(writer.unpublished, 0);
+  assert.equal(reader.produced, PUBLISH_BATCH);
+  assert.equal(reader.drain(sink), PUBLISH_BATCH);
+  for (let i = 0; i < 10; i++) writer.write(PUBLISH_BATCH + i, 1, 2, 3);
+  assert.equal(reader.drain(sink), 0);
+  writer.flush();
+  assert.equal(reader.produced, PUBLISH_BATCH + 10);
+  assert.equal(reader.drain(sink), 10);
+  for (let i = 0; i < PUBLISH_BATCH + 10; i++) assert.equal(sink.words[i * 4], i);
+  // A flush with nothing new publishes nothing new.
+  writer.flush();
+  assert.equal(reader.drain(sink), 0);
+});
+
+test('a full ring keeps publishing by batch: records behind a small ring are never stuck', () => {
+  const sab = createRing(4);
+  const writer = new RingWriter(sab);
+  const reader = new RingReader(sab);
+  const sink = new Collect();
+  const total = PUBLISH_BATCH * 3;
+  for (let i = 0; i < total; i++) {
+    writer.write(i, 0, 0, 0);
+    reader.drain(sink);
+  }
+  // Without a flush, whole batches went through the 4-record ring (the rest waits for a flush).
+  assert.ok(reader.consumed >= 4, `consumed ${reader.consumed}`);
+  while (reader.consumed < total) {
+    writer.flush();
+    reader.drain(sink);
+  }
+  assert.equal(reader.produced, total);
+  for (let i = 0; i < total; i++) assert.equal(sink.words[i * 4], i);
 });
 
 test('pump conservation: 1,000,000 records from a worker thread through a 1024-record ring', async () => {
