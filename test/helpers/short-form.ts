@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
-import { REPO_ROOT, writeScenario } from './fleet-cli';
+import type { Summary } from '../../src/report/summary';
+import { REPO_ROOT, readSummary, runCli, tempDir, writeScenario } from './fleet-cli';
 
 /**
  * A shipped scenario in a short form for the tests: the same groups, sessions and thresholds,
@@ -12,6 +13,8 @@ import { REPO_ROOT, writeScenario } from './fleet-cli';
  */
 export interface ShortForm {
   readonly duration: string;
+  /** Replaces `gracefulStop` (default 3s: the stops are spread over at most 3 s anyway). */
+  readonly gracefulStop?: string;
   readonly startAtDiv?: number;
   readonly timeScaleMul?: number;
   readonly startTimeOfDay?: string;
@@ -31,6 +34,7 @@ export function shippedScenario(name: string): string {
 export function writeShortForm(dir: string, name: string, form: ShortForm): string {
   const doc = parseDocument(readFileSync(shippedScenario(name), 'utf8'), { merge: true }).toJS() as Doc;
   doc.duration = form.duration;
+  doc.gracefulStop = form.gracefulStop ?? '3s';
   if (form.timeScaleMul !== undefined) doc.timeScale = ((doc.timeScale as number | undefined) ?? 1) * form.timeScaleMul;
   if (form.startTimeOfDay !== undefined) doc.startTimeOfDay = form.startTimeOfDay;
   const div = form.startAtDiv ?? 1;
@@ -56,4 +60,23 @@ function seconds(text: string): number {
   if (!m) throw new Error(`short form: cannot read the duration ${text}`);
   const unit = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
   return Number(m[1]) * unit;
+}
+
+/** Run the short form of scenarios/<name>.yaml with `--cps`, one worker, against the embedded CSMS. */
+export async function runShort(name: string, form: ShortForm, cps: number): Promise<{ summary: Summary; code: number | null; out: string }> {
+  const dir = tempDir(`shipped-${name}`);
+  const file = writeShortForm(dir, name, form);
+  const out = join(dir, 'results');
+  const r = await runCli(['run', file, '--cps', String(cps), '--workers', '1', '--out', out, '--quiet'], 90_000);
+  return { summary: readSummary(out), code: r.code, out: r.stdout + r.stderr };
+}
+
+export function groupFleet(s: Summary, group: string): Record<string, number> {
+  const fleet = s.groups[group]?.fleet;
+  if (fleet === undefined) throw new Error(`no fleet figures for group ${group}`);
+  return fleet;
+}
+
+export function sent(s: Summary, group: string, action: string): number {
+  return s.groups[group]?.actions[action]?.sent ?? 0;
 }
