@@ -138,7 +138,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   // Parsed before anything starts: a threshold that cannot be evaluated exits 2 with nothing run.
   const thresholds = parseRunThresholds(scenario, flags.threshold ?? [], groups.map((g) => g.name));
   if (flags.dryRun) {
-    process.stdout.write(planText(plan, { workers, durationMs }));
+    process.stdout.write(planText(plan, { workers, durationMs, ...(flags.url === undefined ? {} : { targets: flags.url }) }));
     return ExitCode.Ok;
   }
 

@@ -3,6 +3,7 @@
  * new, change, verdict) and a JUnit suite with one case per compared figure.
  */
 import type { Comparison, ComparisonRow } from './compare';
+import { formatInfoChanges } from './compare-info';
 import type { JunitCase, JunitSuite } from './junit';
 
 const LABEL: Readonly<Record<ComparisonRow['metric'], string>> = { p50: 'p50', p99: 'p99', max: 'max', errors: 'error rate' };
@@ -65,6 +66,8 @@ export function formatComparison(c: Comparison): string {
   lines.push('');
   for (const row of rows) lines.push(row.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number))).join('  ').trimEnd());
   lines.push('');
+  const info = formatInfoChanges(c.changes);
+  if (info.length > 0) lines.push(...info, '');
   const flagged = c.rows.filter((r) => r.verdict === 'regression');
   const count = (v: ComparisonRow['verdict']): number => c.rows.filter((r) => r.verdict === v).length;
   const unflagged = [`${count('noise')} within noise`, `${count('inconclusive')} inconclusive`].filter((x) => !x.startsWith('0 '));

@@ -18,6 +18,7 @@
  *    the tolerance decides on its own, and the report says so.
  */
 import type { PerSecond } from './compare-hlog';
+import { infoChanges, type InfoChange } from './compare-info';
 import { mannWhitney, twoProportions } from './compare-stats';
 import type { Summary } from './summary';
 
@@ -79,6 +80,8 @@ export interface Comparison {
   rows: ComparisonRow[];
   regressions: number;
   notes: string[];
+  /** Figures that changed and are reported without a verdict (compare-info.ts). */
+  changes: InfoChange[];
 }
 
 interface Side {
@@ -140,6 +143,7 @@ export function compareRuns(base: RunData, cand: RunData, options: CompareOption
     rows,
     regressions: rows.filter((r) => r.verdict === 'regression').length,
     notes: settingNotes(base.summary, cand.summary),
+    changes: infoChanges(base.summary, cand.summary),
   };
 }
 

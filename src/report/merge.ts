@@ -10,23 +10,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HistogramLogReader, type Histogram } from 'hdr-histogram-js';
 import { newHistogram } from '../metrics/histograms';
-import { delayMs, latencyMs, usToMs } from './format';
+import { usToMs } from './format';
 import { writeHtmlReport } from './html';
+import { MergeError, mergeSummaries, type ShardSummary as Shard } from './merge-summary';
 import { HLOG_FILE, SUMMARY_FILE, TIMESERIES_FILE } from './results-dir';
-import { mergeFaultSummaries } from './faults';
-import type { ActionSummary, GroupSummary, Summary } from './summary';
+import type { Summary } from './summary';
 import { TIMESERIES_COLUMNS } from './timeseries';
-import { groupTag, readTotals, TOTALS_FILE } from './totals';
+import { readTotals, TOTALS_FILE } from './totals';
 
-export class MergeError extends Error {
-  override name = 'MergeError';
-}
-
-interface Shard {
-  dir: string;
-  summary: Summary;
-  startMs: number;
-}
+export { MergeError };
 
 async function loadShard(dir: string): Promise<Shard> {
   for (const file of [SUMMARY_FILE, TOTALS_FILE, HLOG_FILE, TIMESERIES_FILE]) {
@@ -35,117 +27,6 @@ async function loadShard(dir: string): Promise<Shard> {
   const summary = JSON.parse(await readFile(join(dir, SUMMARY_FILE), 'utf8')) as Summary;
   if (summary.tool !== 'ocpp-fleet') throw new MergeError(`${dir}/${SUMMARY_FILE}: not an ocpp-fleet summary`);
   return { dir, summary, startMs: Date.parse(summary.startedAt) };
-}
-
-function add(into: Record<string, number>, from: Record<string, number> | undefined): void {
-  for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
-}
-
-/** A group is all booted when every shard's part is: the latest of their times, or none. */
-function mergeBootTime(fleet: Record<string, number>, parts: readonly GroupSummary[]): void {
-  const times = parts.map((p) => p.fleet?.timeToAllBootedMs);
-  delete fleet.timeToAllBootedMs;
-  if (times.every((t) => typeof t === 'number')) fleet.timeToAllBootedMs = Math.max(...(times as number[]));
-}
-
-function actionFrom(counts: ActionSummary[], totals: Map<string, Histogram>, tag: string): ActionSummary {
-  const sum = (k: 'sent' | 'ok' | 'callErrors' | 'timeouts' | 'invalid' | 'aborted'): number => counts.reduce((n, a) => n + a[k], 0);
-  return {
-    sent: sum('sent'),
-    ok: sum('ok'),
-    callErrors: sum('callErrors'),
-    timeouts: sum('timeouts'),
-    invalid: sum('invalid'),
-    aborted: sum('aborted'),
-    latencyMs: latencyMs(totals.get(tag) ?? newHistogram()),
-    serviceTimeMs: latencyMs(totals.get(`${tag}.service`) ?? newHistogram()),
-    dispatchDelayMs: delayMs(totals.get(`${tag}.dispatch`) ?? newHistogram()),
-  };
-}
-
-function mergeActions(
-  maps: Record<string, ActionSummary>[],
-  totals: Map<string, Histogram>,
-  tagOf: (action: string) => string,
-): Record<string, ActionSummary> {
-  const names = [...new Set(maps.flatMap((m) => Object.keys(m)))].sort();
-  const out: Record<string, ActionSummary> = {};
-  for (const name of names) {
-    out[name] = actionFrom(maps.flatMap((m) => (m[name] ? [m[name] as ActionSummary] : [])), totals, tagOf(name));
-  }
-  return out;
-}
-
-function mergeSummaries(shards: Shard[], totals: Map<string, Histogram>): Summary {
-  const s = shards.map((x) => x.summary);
-  const first = s[0] as Summary;
-  const startedAt = Math.min(...shards.map((x) => x.startMs));
-  const endedAt = Math.max(...s.map((x) => Date.parse(x.endedAt)));
-  const fleet: Record<string, number> = {};
-  const errors: Record<string, number> = {};
-  const counters: Record<string, number> = {};
-  const incoming: Record<string, { received: number; answered: number }> = {};
-  for (const x of s) {
-    add(fleet, x.fleet as unknown as Record<string, number>);
-    add(errors, x.errors);
-    add(counters, x.counters);
-    for (const [a, v] of Object.entries(x.incoming)) {
-      const i = (incoming[a] ??= { received: 0, answered: 0 });
-      i.received += v.received;
-      i.answered += v.answered;
-    }
-  }
-  const groupNames = [...new Set(s.flatMap((x) => Object.keys(x.groups)))].sort();
-  const groups: Record<string, GroupSummary> = {};
-  for (const g of groupNames) {
-    const parts = s.flatMap((x) => (x.groups[g] ? [x.groups[g] as GroupSummary] : []));
-    const groupFleet: Record<string, number> = {};
-    for (const p of parts) add(groupFleet, p.fleet as Record<string, number> | undefined);
-    mergeBootTime(groupFleet, parts);
-    groups[g] = {
-      fleet: groupFleet as GroupSummary['fleet'],
-      actions: mergeActions(parts.map((p) => p.actions), totals, (a) => groupTag(g, a)),
-    };
-  }
-  const scenarios = [...new Set(s.map((x) => x.scenario))];
-  const faults = mergeFaultSummaries(s.map((x) => x.faults));
-  return {
-    tool: 'ocpp-fleet',
-    version: first.version,
-    scenario: scenarios.join('+'),
-    seed: first.seed,
-    target: [...new Set(s.map((x) => x.target))].join(', '),
-    startedAt: new Date(startedAt).toISOString(),
-    endedAt: new Date(endedAt).toISOString(),
-    durationMs: endedAt - startedAt,
-    partial: s.some((x) => x.partial),
-    fleet: fleet as unknown as Summary['fleet'],
-    actions: mergeActions(s.map((x) => x.actions), totals, (a) => a),
-    incoming,
-    connect: {
-      attempts: s.reduce((n, x) => n + x.connect.attempts, 0),
-      ok: s.reduce((n, x) => n + x.connect.ok, 0),
-      errors: s.reduce((n, x) => n + x.connect.errors, 0),
-      latencyMs: latencyMs(totals.get('connect') ?? newHistogram()),
-      ...(totals.has('tls') ? { tlsHandshakeMs: latencyMs(totals.get('tls') as Histogram) } : {}),
-    },
-    boot: { accepted: s.reduce((n, x) => n + x.boot.accepted, 0), timeToAcceptedMs: latencyMs(totals.get('boot') ?? newHistogram()) },
-    errors,
-    counters,
-    groups,
-    // Thresholds are re-judged on the merged figures by whoever merges with thresholds; the
-    // shards' own verdicts are kept per shard below.
-    thresholds: [],
-    passed: s.every((x) => x.passed),
-    pump: {
-      recordsWritten: s.reduce((n, x) => n + x.pump.recordsWritten, 0),
-      recordsAggregated: s.reduce((n, x) => n + x.pump.recordsAggregated, 0),
-    },
-    settings: {
-      mergedFrom: shards.map((x) => ({ dir: x.dir, startedAt: x.summary.startedAt, passed: x.summary.passed, settings: x.summary.settings })),
-    },
-    ...(faults === undefined ? {} : { faults }),
-  };
 }
 
 /** The per-second log of every shard, its interval starts moved onto the merged start time. */

@@ -2,13 +2,16 @@ import { describeFault } from './faults';
 import { ASSUMED_CSMS_HEARTBEAT_MS, expectedRates, type GroupRates } from './plan-rates';
 import { stationConnectors, stationsOfWorker, stationVersion, type FleetPlan } from './plan';
 import { describeRamp, rampDurationMs } from './ramp';
-import type { ArrivalSpec, Distribution, GroupSpec, SessionSpec } from './types';
+import { INLINE_SCRIPT } from './script';
+import type { ArrivalSpec, CsmsSettings, Distribution, GroupSpec, Scenario, SessionSpec } from './types';
 import { formatDuration } from './units';
 
 /** What `validate` and `run --dry-run` print: the plan, in words and expected rates, without connecting. */
 export interface PlanTextOptions {
   readonly workers: number;
   readonly durationMs: number;
+  /** The run's `--url`s, which replace the scenario's targets (run --dry-run). */
+  readonly targets?: readonly string[];
 }
 
 function seconds(ms: number): string {
@@ -59,8 +62,46 @@ function sessionsLine(s: SessionSpec): string {
   if (s.ev) parts.push(`EV ${s.ev.capacityWh / 1000} kWh from ${distribution(s.ev.startSocPercent, (x) => `${x}%`)}`);
   parts.push(`tags ${s.idTags.pool}${s.idTags.pool === 'unique' ? '' : ` (${s.idTags.size})`}${s.idTags.invalidShare > 0 ? `, ${Number((s.idTags.invalidShare * 100).toFixed(2))}% invalid` : ''}`);
   if (s.stopReasons.length > 1 || s.stopReasons[0]?.[0] !== 'Local') parts.push(`stop reasons ${s.stopReasons.map(([r, w]) => `${r} ${w}`).join(', ')}`);
-  parts.push(s.script === undefined ? 'the default script' : `script ${s.script.name} (${s.script.steps.length} steps)`);
+  const script = s.script === undefined ? undefined : s.script.name === INLINE_SCRIPT ? 'an inline script' : `script ${s.script.name}`;
+  parts.push(script === undefined ? 'the default script' : `${script} (${s.script?.steps.length} steps)`);
   return parts.join('; ');
+}
+
+function percent(share: number): string {
+  return `${Number((share * 100).toFixed(2))}%`;
+}
+
+/** The loader and --url refuse credentials in a URL; this is the belt to those braces. */
+function redacted(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//***@');
+}
+
+function csmsSettings(c: CsmsSettings): string {
+  const parts = c.nodes > 1 ? [`${c.nodes} nodes`] : [];
+  const pending = c.pendingBoots ?? 0;
+  if (pending > 0) parts.push(pending === 1 ? 'first boot Pending' : `first ${pending} boots Pending`);
+  if (pending > 0 || c.bootRetryIntervalMs !== undefined) parts.push(`retry after ${time(c.bootRetryIntervalMs ?? 10_000)}`);
+  if (c.heartbeatIntervalMs !== undefined) parts.push(`heartbeat every ${time(c.heartbeatIntervalMs)}`);
+  if ((c.delayMs ?? 0) > 0 || (c.jitterMs ?? 0) > 0) parts.push(`answers after ${time(c.delayMs ?? 0)} ± ${time(c.jitterMs ?? 0)}`);
+  if ((c.invalidTagShare ?? 0) > 0) parts.push(`${percent(c.invalidTagShare as number)} of tags invalid`);
+  return parts.length === 0 ? 'its default settings' : parts.join(', ');
+}
+
+/** Where the stations connect: the targets (the run's --url first), or the embedded CSMS and its settings. */
+function targetLines(scenario: Scenario, flagTargets: readonly string[] | undefined): string[] {
+  const targets = flagTargets ?? scenario.targets;
+  if (targets === undefined || targets.length === 0) {
+    const settings = scenario.csms === undefined ? 'its default settings' : csmsSettings(scenario.csms);
+    return [`target: the embedded CSMS (only without --url): ${settings}`];
+  }
+  const from = flagTargets === undefined ? 'the scenario' : '--url';
+  const lines = [
+    targets.length === 1
+      ? `target (from ${from}): ${redacted(targets[0] as string)}`
+      : `targets (${targets.length}, from ${from}; each station's home by identity, failing over in order): ${targets.map(redacted).join(', ')}`,
+  ];
+  if (scenario.csms !== undefined) lines.push('  csms: unused (the embedded CSMS starts only without --url and targets)');
+  return lines;
 }
 
 function rate(x: number): string {
@@ -139,8 +180,13 @@ export function planText(plan: FleetPlan, options: PlanTextOptions): string {
       );
     }
     lines.push(`    sessions: ${sessionsLine(g.sessions)}`);
+    const signed = g.signedMeterValues;
+    if (signed !== undefined) {
+      lines.push(`    signed meter values: OCMF${signed.tamperShare > 0 ? `, ${percent(signed.tamperShare)} tampered` : ''}`);
+    }
   });
   lines.push(`ramp: the whole fleet has started connecting ${seconds(fleetRampMs)} after the start`);
+  lines.push(...targetLines(scenario, options.targets));
 
   const workers = Math.max(1, Math.min(options.workers, plan.stations.length));
   const shares = Array.from({ length: workers }, (_v, w) => stationsOfWorker(plan, w, workers));

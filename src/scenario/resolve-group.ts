@@ -3,7 +3,7 @@ import { loadIdentities, type IdentitiesSpec } from './identities';
 import { show, type FieldPath, type Locator } from './load-errors';
 import { resolveSessions } from './resolve-sessions';
 import { resolveSignedMeterValues } from './resolve-signed';
-import type { ScriptSpec } from './script';
+import { INLINE_SCRIPT, type ScriptSpec } from './script';
 import { checkSendPayloads, resolveSteps, type PayloadCheck } from './script-load';
 import type { GroupSpec, RampSpec, SessionSpec } from './types';
 import { formatDuration, parseDuration, parseRate } from './units';
@@ -120,7 +120,7 @@ function withScript(
     script = named;
     stepsPath = ['scripts', raw];
   } else {
-    script = Object.freeze({ name: '(inline)', steps: resolveSteps(raw, field, at, context.timeScale) });
+    script = Object.freeze({ name: INLINE_SCRIPT, steps: resolveSteps(raw, field, at, context.timeScale) });
   }
   if (context.checkPayload !== undefined) {
     const versions = new Set<'1.6' | '2.0.1'>([g.ocpp]);

@@ -39,7 +39,10 @@ export type ScriptStep =
 
 export type ScriptStepKind = ScriptStep['kind'];
 
-/** A script as a group uses it: its name (`(inline)` when written in the group) and its steps. */
+/** The name of a script written in the group itself rather than under `scripts:`. */
+export const INLINE_SCRIPT = '(inline)';
+
+/** A script as a group uses it: its name (INLINE_SCRIPT when written in the group) and its steps. */
 export interface ScriptSpec {
   readonly name: string;
   readonly steps: readonly ScriptStep[];

@@ -105,6 +105,60 @@ test('two shards merged equal one process in counts, and merged percentiles are 
   assert.ok(existsSync(join(out('merged'), 'report.html')));
 });
 
+/** Shards that each start their own embedded CSMS with two nodes, signing meter values, with a fault. */
+const EMBEDDED = `
+name: sharded-embedded
+duration: 4s
+seed: 5
+gracefulStop: 2s
+csms: {nodes: 2}
+faults:
+  - at: 2s
+    drop: {share: 1}
+groups:
+  - name: signed
+    count: 8
+    ocpp: "2.0.1"
+    identity: "SE-{index:02}"
+    ramp: all
+    reconnect: {min: 200ms, max: 1s, jitter: 0.5}
+    sessions: {idle: 300ms, duration: 1s, meterInterval: 250ms}
+    signedMeterValues: {format: ocmf, tamperShare: 0.2}
+`;
+
+test('merging shards of embedded CSMSs: targets per node URL, the CSMSs\' signed value counts and the faults add up', { timeout: 60_000 }, async () => {
+  const dir = tempDir('shards-embedded');
+  const file = writeScenario(dir, 'sharded-embedded', EMBEDDED);
+  const out = (name: string): string => join(dir, name);
+  const runs = await Promise.all(
+    ['1/2', '2/2'].map((shard, i) => runCli(['run', file, '--workers', '1', '--shard', shard, '--out', out(`e${i + 1}`), '--quiet'])),
+  );
+  for (const r of runs) assert.equal(r.code, 0, r.stderr);
+  const merge = await runCli(['merge', out('e1'), out('e2'), '--out', out('merged'), '--quiet']);
+  assert.equal(merge.code, 0, merge.stderr);
+  const [e1, e2, merged] = [readSummary(out('e1')), readSummary(out('e2')), readSummary(out('merged'))];
+
+  // Two CSMSs of two nodes each: four URLs, every station on one of them.
+  assert.equal(merged.targets?.length, 4);
+  assert.deepEqual(merged.targets?.map((t) => t.url), [...(e1.targets ?? []), ...(e2.targets ?? [])].map((t) => t.url));
+  assert.equal(merged.targets?.reduce((n, t) => n + t.stations, 0), 8);
+
+  const signed = (s: Summary): { verified: number; failed: number } => s.csms?.signedMeterValues ?? { verified: -1, failed: -1 };
+  assert.ok(signed(e1).verified > 0 && signed(e2).verified > 0, JSON.stringify([e1.csms, e2.csms]));
+  assert.equal(signed(merged).verified, signed(e1).verified + signed(e2).verified);
+  assert.equal(signed(merged).failed, signed(e1).failed + signed(e2).failed);
+  // A tampered value still queued offline at the end never reached a CSMS.
+  assert.ok(signed(merged).failed <= (merged.counters.tamperedMeterValues ?? 0), JSON.stringify(merged.counters));
+
+  assert.equal(merged.faults?.length, 1);
+  assert.equal(merged.faults?.[0]?.stations, (e1.faults?.[0]?.stations ?? 0) + (e2.faults?.[0]?.stations ?? 0));
+  assert.ok((merged.faults?.[0]?.stations ?? 0) > 0);
+  assert.equal(merged.faults?.[0]?.effects.dropped, merged.counters.faultDrops);
+  assert.equal(typeof merged.groups.signed?.fleet?.timeToAllBootedMs, 'number');
+  const latest = Math.max(...[e1, e2].map((s) => (s.groups.signed?.fleet?.timeToAllBootedMs ?? 0) + Date.parse(s.startedAt))) - Date.parse(merged.startedAt);
+  assert.equal(merged.groups.signed?.fleet?.timeToAllBootedMs, latest);
+});
+
 test('--shard is checked: I/N with 1 ≤ I ≤ N, and index/N needs JOB_COMPLETION_INDEX', async () => {
   const bad = await runCli(['run', '--shard', '3/2']);
   assert.equal(bad.code, 2);

@@ -128,6 +128,36 @@ test('an action in one run only is shown, never a regression; alpha is shared by
   assert.equal(c.alphaPerTest, 0.01 / 3);
 });
 
+test('summaries with faults, targets and csms compare as before; failovers, malformed and refused signed values are reported unjudged', () => {
+  const same = { Heartbeat: action(1000, 0, latency(1, 2, 3)) };
+  const base = run('old', same);
+  const cand: RunData = {
+    label: 'new',
+    perSecond: undefined,
+    summary: {
+      ...summary(same),
+      counters: { failovers: 12, malformedSent: 40, malformedCallErrors: 38, reconnects: 5 },
+      targets: [{ url: 'ws://a/ocpp', stations: 5, connected: 5 }, { url: 'ws://b/ocpp', stations: 5, connected: 4 }],
+      csms: { signedMeterValues: { verified: 90, failed: 7 } },
+      faults: [{ index: 0, kind: 'nodeLoss', at: '10s', atMs: 10_000, share: 1, groups: null, target: 0, stations: 5, effects: { lost: 1 } }],
+    },
+  };
+  const c = compareRuns(base, cand);
+  assert.equal(c.regressions, 0);
+  assert.deepEqual(c.rows.map((r) => r.verdict), ['ok', 'ok', 'ok', 'ok']);
+  assert.deepEqual(c.changes, [
+    { figure: 'counters.failovers', baseline: 0, candidate: 12 },
+    { figure: 'counters.malformedCallErrors', baseline: 0, candidate: 38 },
+    { figure: 'counters.malformedSent', baseline: 0, candidate: 40 },
+    { figure: 'csms.signedMeterValues.failed', baseline: null, candidate: 7 },
+  ]);
+  const text = formatComparison(c);
+  assert.match(text, /\nchanged, for information \(not judged\):\n {2}counters\.failovers: 0 → 12\n(.*\n){2} {2}csms\.signedMeterValues\.failed: not measured → 7\n\nno regression\n$/);
+  // Equal figures say nothing.
+  assert.deepEqual(compareRuns(cand, cand).changes, []);
+  assert.doesNotMatch(formatComparison(compareRuns(base, base)), /for information/);
+});
+
 test('--tolerance: a bare percentage sets p50, p99 and max; METRIC=N% one of them; errors in points', () => {
   assert.deepEqual(parseTolerances([]), { p50: 0.1, p99: 0.1, max: 0.1, errors: 0.1 });
   assert.deepEqual(parseTolerances([{ metric: undefined, percent: 20 }, { metric: 'p99', percent: 30 }, { metric: 'errors', percent: 0.5 }]), { p50: 0.2, p99: 0.3, max: 0.2, errors: 0.5 });

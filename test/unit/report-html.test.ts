@@ -45,12 +45,12 @@ function fill(agg: Aggregator): void {
   agg.ingest(packHeader(RecordKind.CallTimeout, GROUP.urban, ACTION.MeterValues), 0, 0, 3500);
 }
 
-async function withResults(check: (dir: string) => Promise<void>, scenario = 'smoke', thresholds: unknown[] = []): Promise<void> {
+async function withResults(check: (dir: string) => Promise<void>, scenario = 'smoke', thresholds: unknown[] = [], extra: Partial<RunInfo> = {}): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'ocpp-fleet-report-html-'));
   try {
     const agg = new Aggregator(NAMES);
     fill(agg);
-    await writeResults(join(root, 'run'), agg, runInfo(agg, scenario, thresholds));
+    await writeResults(join(root, 'run'), agg, { ...runInfo(agg, scenario, thresholds), ...extra });
     await check(join(root, 'run'));
   } finally {
     await rm(root, { recursive: true, force: true });
@@ -179,6 +179,33 @@ test('report.html is written with the results: self-contained, escaped, with the
     // The same files give the same bytes.
     assert.equal(await buildHtmlReport(dir), html);
   }, HOSTILE, thresholds);
+});
+
+test('report.html shows the targets, the embedded CSMS\'s counts and the faults with their effects, only when the run has them', async () => {
+  await withResults(async (dir) => {
+    const html = await readFile(join(dir, REPORT_FILE), 'utf8');
+    assert.doesNotMatch(html, /<h3>(Targets|Embedded CSMS|Faults)<\/h3>/);
+  });
+  const extra: Partial<RunInfo> = {
+    targets: [{ url: 'ws://a.example/ocpp', stations: 6, connected: 6 }, { url: `ws://b.example/${HOSTILE}`, stations: 4, connected: 3 }],
+    csms: { signedMeterValues: { verified: 1234, failed: 7 } },
+    faults: [
+      { index: 0, kind: 'drop', at: '30s', atMs: 30_000, share: 0.5, groups: ['acquired'], stations: 5, effects: { dropped: 5, reconnected: 4 } },
+      { index: 1, kind: 'malformed', at: '0s', atMs: 0, share: 0.05, groups: null, forMs: 60_000, kinds: ['invalidJson', 'notArray'], stations: 3, effects: { sent: { invalidJson: 2, notArray: 1 }, callErrors: { FormationViolation: 2 }, unanswered: 1 } },
+      { index: 2, kind: 'nodeLoss', at: '1m', atMs: 60_000, share: 1, groups: null, forMs: 20_000, target: 1, stations: 4, effects: {} },
+    ],
+  };
+  await withResults(async (dir) => {
+    const html = await readFile(join(dir, REPORT_FILE), 'utf8');
+    assert.match(html, /<td class="name">ws:\/\/a\.example\/ocpp<\/td><td class="num">6<\/td><td class="num">6<\/td>/);
+    assert.match(html, /<td class="name">ws:\/\/b\.example\/&lt;\/script&gt;.*<\/td><td class="num">4<\/td><td class="num bad">3<\/td>/);
+    assert.match(html, /<td class="name">signed meter values verified<\/td><td>1,234<\/td>/);
+    assert.match(html, /<td class="name">signed meter values failed<\/td><td>7<\/td>/);
+    assert.match(html, /<td class="name">\[0\] drop<\/td><td>30s<\/td><td>50% of acquired<\/td><td>dropped 5, reconnected 4<\/td><td class="num">5<\/td>/);
+    assert.match(html, /<td class="name">\[1\] malformed<\/td><td>0s for 1 min 0 s<\/td><td>5% of every group<\/td><td>sent invalidJson 2 \/ notArray 1, callErrors FormationViolation 2, unanswered 1<\/td>/);
+    assert.match(html, /<td class="name">\[2\] nodeLoss<\/td><td>1m for 20\.0 s<\/td><td>target 1<\/td><td>–<\/td><td class="num">4<\/td>/);
+    assert.equal(html.match(/<script\b/g)?.length, 3);
+  }, 'smoke', [], extra);
 });
 
 test('a folder that is not a results folder is a ResultsFolderError naming the file', async () => {

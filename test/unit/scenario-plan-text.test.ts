@@ -67,3 +67,46 @@ test('the printed plan: workers, groups, ramp and the steady state', () => {
   assert.match(text, /^ {2}Heartbeat +10\.0$/m);
   assert.match(text, /^ {2}all actions +1\d\d$/m);
 });
+
+test('the printed plan says where the stations connect: the embedded CSMS and its settings, or the targets', () => {
+  const groups = 'groups:\n  - {name: g, count: 10, ocpp: "1.6"}\n';
+  const text = (top: string, targets?: string[]): string => {
+    const s = parseScenario(top + groups, 'where.yaml');
+    return planText(planFleet(s, s.seed), { workers: 1, durationMs: 60_000, ...(targets ? { targets } : {}) });
+  };
+  assert.match(text(''), /^target: the embedded CSMS \(only without --url\): its default settings$/m);
+  const csms = 'csms: {nodes: 2, pendingBoots: 1, bootRetryInterval: 15s, heartbeatInterval: 30s, delay: 50ms, jitter: 10ms, invalidTagShare: 0.05}\n';
+  assert.match(
+    text(csms),
+    /^target: the embedded CSMS \(only without --url\): 2 nodes, first boot Pending, retry after 15s, heartbeat every 30s, answers after 50ms ± 10ms, 5% of tags invalid$/m,
+  );
+  assert.match(text('csms: {pendingBoots: 3}\n'), /: first 3 boots Pending, retry after 10s$/m);
+  const two = text(`targets: [wss://a.example/ocpp, wss://b.example/ocpp]\n${csms}`);
+  assert.match(two, /^targets \(2, from the scenario; each station's home by identity, failing over in order\): wss:\/\/a\.example\/ocpp, wss:\/\/b\.example\/ocpp$/m);
+  assert.match(two, /^ {2}csms: unused/m);
+  assert.doesNotMatch(two, /embedded CSMS \(only/);
+  // --url replaces the scenario's targets; a URL with credentials never prints them (--url refuses one, but be safe).
+  const flag = text('targets: [wss://a.example/ocpp]\n', ['wss://cp:s3cret@c.example/ocpp']);
+  assert.match(flag, /^target \(from --url\): wss:\/\/\*\*\*@c\.example\/ocpp$/m);
+  assert.doesNotMatch(flag, /s3cret|a\.example/);
+});
+
+test('the printed plan names each group\'s script and its steps, and its signed meter values with their tampered share', () => {
+  const s = parseScenario(
+    `scripts:
+  short: [plugIn, authorize, start, stop, unplug]
+groups:
+  - {name: named, count: 2, ocpp: "2.0.1", sessions: {script: short}, signedMeterValues: {format: ocmf, tamperShare: 0.1}}
+  - {name: inline, count: 2, ocpp: "1.6", sessions: {script: [plugIn, start, stop]}, signedMeterValues: ocmf}
+  - {name: plain, count: 2, ocpp: "1.6"}
+`,
+    'scripts.yaml',
+  );
+  const text = planText(planFleet(s, s.seed), { workers: 1, durationMs: 60_000 });
+  assert.match(text, /^ {4}sessions: .*; script short \(5 steps\)$/m);
+  assert.match(text, /^ {4}sessions: .*; an inline script \(3 steps\)$/m);
+  assert.match(text, /^ {4}sessions: .*; the default script$/m);
+  assert.match(text, /group named: .*\n.*\n {4}signed meter values: OCMF, 10% tampered\n/);
+  assert.match(text, /group inline: .*\n.*\n {4}signed meter values: OCMF\n {2}group plain/);
+  assert.equal(text.match(/signed meter values/g)?.length, 2);
+});

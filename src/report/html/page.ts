@@ -12,6 +12,7 @@ import { REPORT_CSS } from './styles';
 import {
   actionsTable, callFailures, formatCount, formatDurationMs, formatMs, formatUtc, keyValueTable, thresholdsTable,
 } from './tables';
+import { csmsEntries, faultsTable, targetsTable } from './run-tables';
 
 /** The charting library as read from node_modules. */
 export interface ChartLibrary {
@@ -140,7 +141,10 @@ ${charts.map(chartSection).join('\n')}
 <div><h3>Errors by kind</h3>${keyValueTable('errors', Object.entries(summary.errors))}</div>
 <div><h3>Counters</h3>${keyValueTable('counters', Object.entries(summary.counters))}</div>
 ${summary.generator ? `<div><h3>Load generator</h3>${keyValueTable('generator', Object.entries(summary.generator))}</div>` : ''}
+${summary.targets ? `<div><h3>Targets</h3>${targetsTable(summary.targets)}</div>` : ''}
+${summary.csms ? `<div><h3>Embedded CSMS</h3>${keyValueTable('csms', csmsEntries(summary.csms))}</div>` : ''}
 </div>
+${summary.faults ? `<div id="faults-part"><h3>Faults</h3>\n<p class="note">The scenario's faults timeline (real time after the start), the stations each fault hit and what it did.</p>\n${faultsTable(summary.faults)}</div>` : ''}
 </section>
 </main>
 <footer>

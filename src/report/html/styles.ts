@@ -35,6 +35,7 @@ td.bad { color: var(--bad); font-weight: 600; } td.good { color: var(--good); fo
 .u-legend { font-size: 12px; }
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 16px; align-items: start; }
 .kv { width: 100%; }
+#faults-part { margin-top: 16px; }
 .kv td { font-size: 13px; word-break: break-word; }
 .kv td.name { white-space: nowrap; }
 footer { color: var(--muted); font-size: 12px; padding-top: 24px; padding-bottom: 32px; }

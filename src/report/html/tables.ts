@@ -46,11 +46,11 @@ export function formatValue(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-function cell(text: string, className?: string): string {
+export function cell(text: string, className?: string): string {
   return className ? `<td class="${className}">${escapeHtml(text)}</td>` : `<td>${escapeHtml(text)}</td>`;
 }
 
-function table(id: string, head: readonly string[], rows: readonly string[], numericFrom: number): string {
+export function table(id: string, head: readonly string[], rows: readonly string[], numericFrom: number): string {
   const ths = head.map((h, i) => `<th${i >= numericFrom ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
   return `<table id="${id}"><thead><tr>${ths}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
