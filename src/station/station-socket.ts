@@ -7,7 +7,7 @@ import type { StationGroup } from './group';
 import { classifySocketError } from './socket-errors';
 import type { SecureContext } from 'node:tls';
 import { socketOptions } from './socket-options';
-import { openSocket, sendText, type SocketEvents } from './socket-events';
+import { openSocket, sendText, terminate, type SocketEvents } from './socket-events';
 import type { StationFaults } from './fault-state';
 import { AfterClose, StationState, TimerKind } from './station-timers';
 
@@ -128,7 +128,7 @@ export abstract class StationSocket implements SocketEvents {
         this.onPingTimer(at);
         return;
       case TimerKind.CloseDeadline:
-        this.ws?.terminate();
+        if (this.ws !== null) terminate(this.ws);
         return;
       case TimerKind.FaultFlap:
       case TimerKind.FaultResume:
@@ -172,7 +172,7 @@ export abstract class StationSocket implements SocketEvents {
 
   socketRejected(ws: WebSocket): void {
     if (ws === this.ws) this.failedKind = 'handshakeRejected';
-    ws.terminate();
+    terminate(ws);
   }
 
   socketError(ws: WebSocket, err: Error): void {
@@ -195,7 +195,7 @@ export abstract class StationSocket implements SocketEvents {
       // ws has written the 1009 close frame; waiting for the peer's would mean reading (and
       // discarding) the rest of the oversized frame first: megabytes per station.
       this.lostKind ??= kind;
-      this.ws?.terminate();
+      if (this.ws !== null) terminate(this.ws);
       return;
     }
     if (this.timerAt[TimerKind.CloseDeadline] === -1) this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
@@ -236,7 +236,7 @@ export abstract class StationSocket implements SocketEvents {
       this.terminateNow(this.ws);
       return;
     }
-    this.ws.terminate();
+    terminate(this.ws);
   }
 
   private sendPing(now: number): void {
@@ -266,7 +266,7 @@ export abstract class StationSocket implements SocketEvents {
     if (ws.protocol !== subprotocolOf(this.group.version)) {
       this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, 'subprotocolMismatch');
       this.connectFailed = true;
-      ws.terminate();
+      terminate(ws);
       return;
     }
     this.ctx.recordConnect(this.group, true, now - this.connectStartedAt, undefined);
@@ -349,7 +349,7 @@ export abstract class StationSocket implements SocketEvents {
 
   /** Target `index` is lost: a connection to it (open or opening) ends, and the station fails over. */
   loseTarget(index: number): void {
-    if (this.targetIndex === index && this.ws !== null && this.afterClose === AfterClose.Unplanned) this.ws.terminate();
+    if (this.targetIndex === index && this.ws !== null && this.afterClose === AfterClose.Unplanned) terminate(this.ws);
   }
 
   /** Exponential backoff with jitter: min · 2^attempt, capped at max, the jittered share drawn. */
@@ -389,7 +389,7 @@ export abstract class StationSocket implements SocketEvents {
 
   /** Terminate `ws` and handle its close now, rather than when (or whether) its 'close' event comes. */
   private terminateNow(ws: WebSocket): void {
-    ws.terminate();
+    terminate(ws);
     this.onClose(ws, undefined);
   }
 
@@ -421,7 +421,7 @@ export abstract class StationSocket implements SocketEvents {
     for (let k = 0; k < this.timerAt.length; k++) this.timerAt[k] = -1;
     if (this.ws !== null) {
       this.afterClose = AfterClose.Stop;
-      this.ws.terminate();
+      terminate(this.ws);
     }
   }
 }
