@@ -37,7 +37,9 @@ export class ParsedFrame {
   replyable = false;
 }
 
-const EMPTY: JsonObject = Object.freeze({}) as JsonObject;
+/** The empty payload (Heartbeat, and most answers without fields): frozen, shared, encoded without JSON.stringify. */
+export const EMPTY_PAYLOAD: JsonObject = Object.freeze({}) as JsonObject;
+const EMPTY = EMPTY_PAYLOAD;
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -148,7 +150,7 @@ function parseCallError(value: unknown[], id: string, out: ParsedFrame): boolean
  * from the schema tables), so they are concatenated without an intermediate array.
  */
 export function encodeCall(id: string, action: string, payload: object): string {
-  return '[2,"' + id + '","' + action + '",' + JSON.stringify(payload) + ']';
+  return '[2,"' + id + '","' + action + '",' + (payload === EMPTY ? '{}' : JSON.stringify(payload)) + ']';
 }
 
 export function encodeCallResult(id: string, payload: object): string {

@@ -143,7 +143,13 @@ export class OcppSession<Tag> {
    * gone out (its scheduled time): response time is measured from there.
    */
   call(action: string, payload: JsonObject, tag: Tag, dueAt: number, bypassGate = false): void {
-    const entry: QueuedCall<Tag> = { action, info: this.actions.get(action), payload, tag, dueAt, bypassGate };
+    const info = this.actions.get(action);
+    if (this.queue.length === 0 && this.mayGo(bypassGate)) {
+      // Nothing waits and the rule allows it: out at once, with no queue entry to allocate.
+      this.dispatch(action, info, payload, tag, dueAt);
+      return;
+    }
+    const entry: QueuedCall<Tag> = { action, info, payload, tag, dueAt, bypassGate };
     if (bypassGate) {
       // Ahead of ordinary CALLs, but behind earlier gate-bypassing ones: they too go out in order.
       let at = 0;
@@ -287,36 +293,40 @@ export class OcppSession<Tag> {
     this.host.sendFrame(encodeCallError(id, errorCodeFor(this.options.version, meaning), description));
   }
 
+  /** Whether a CALL may go out now: attached, none outstanding, the gate (or its bypass), the rate limit. */
+  private mayGo(bypassGate: boolean): boolean {
+    if (!this.attached || this.pendingId !== '' || (!this.gateOpen && !bypassGate)) return false;
+    return this.host.mayCall === undefined || this.host.mayCall();
+  }
+
   /** Send the next queued CALL if the rule of one outstanding CALL allows it. */
   private pump(): void {
-    while (this.attached && this.pendingId === '' && this.queue.length > 0) {
-      const head = this.queue.at(0);
-      if (!this.gateOpen && !head.bypassGate) return;
-      if (this.host.mayCall !== undefined && !this.host.mayCall()) return;
-      this.queue.take();
-      if (!this.host.beforeSend(head.action, head.payload, head.tag)) continue;
-      if (!head.info.outgoing || this.outgoingInvalid(head.info.request, head.payload)) {
-        if (!head.info.outgoing) this.recorder.recordError('invalidOutgoingPayload');
-        // The host must learn of it, or whatever waits for the answer would wait forever.
-        this.host.onCallFailed(head.action, CallOutcome.NotSent, head.tag, '', '');
-        continue;
-      }
-      this.send(head);
+    while (this.queue.length > 0 && this.mayGo(this.queue.at(0).bypassGate)) {
+      const head = this.queue.take() as QueuedCall<Tag>;
+      this.dispatch(head.action, head.info, head.payload, head.tag, head.dueAt);
     }
   }
 
-  private send(entry: QueuedCall<Tag>): void {
+  /** A CALL allowed out: checked by the host and the schema, then sent (or failed, and the host told). */
+  private dispatch(action: string, info: ActionInfo, payload: JsonObject, tag: Tag, dueAt: number): void {
+    if (!this.host.beforeSend(action, payload, tag)) return;
+    if (!info.outgoing || this.outgoingInvalid(info.request, payload)) {
+      if (!info.outgoing) this.recorder.recordError('invalidOutgoingPayload');
+      // The host must learn of it, or whatever waits for the answer would wait forever.
+      this.host.onCallFailed(action, CallOutcome.NotSent, tag, '', '');
+      return;
+    }
     const id = String(this.nextId++);
     const now = this.options.clock();
     this.pendingId = id;
-    this.pendingAction = entry.action;
-    this.pendingInfo = entry.info;
-    this.pendingTag = entry.tag;
-    this.pendingPayload = entry.payload;
-    this.pendingDueAt = entry.dueAt;
+    this.pendingAction = action;
+    this.pendingInfo = info;
+    this.pendingTag = tag;
+    this.pendingPayload = payload;
+    this.pendingDueAt = dueAt;
     this.pendingSentAt = now;
     this.pendingDeadline = now + this.options.callTimeoutMs;
-    if (!this.host.sendFrame(encodeCall(id, entry.action, entry.payload))) {
+    if (!this.host.sendFrame(encodeCall(id, action, payload))) {
       this.finish(CallOutcome.Aborted, '');
       return;
     }

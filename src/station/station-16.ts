@@ -1,6 +1,7 @@
 import type { JsonObject } from '../ocpp';
 import { Connector, openTransaction, Phase, type Transaction } from './connector';
 import { handleIncoming16 } from './incoming-16';
+import { isoNow } from './iso-now';
 import { energySample, meterSamples } from './meter-sample';
 import type { OcmfTx } from './ocmf';
 import { Station, type CallTag } from './station';
@@ -52,7 +53,7 @@ export class Station16 extends Station {
   sendStatus(connectorId: number, status: string, tag: CallTag, due: number): void {
     this.callIfOnline(
       'StatusNotification',
-      { connectorId, errorCode: 'NoError', status, timestamp: new Date().toISOString() },
+      { connectorId, errorCode: 'NoError', status, timestamp: isoNow() },
       tag,
       due,
     );
@@ -73,7 +74,7 @@ export class Station16 extends Station {
 
   protected startTransaction(c: Connector, idTag: string, due: number): void {
     const tx = openTransaction(c, `${this.identity}#${++this.txCounter}`, idTag, due);
-    const payload = { connectorId: c.id, idTag, meterStart: tx.meterStartWh, timestamp: new Date().toISOString() };
+    const payload = { connectorId: c.id, idTag, meterStart: tx.meterStartWh, timestamp: isoNow() };
     this.queueTransactionMessage('StartTransaction', payload, tx, due);
     this.sendStatus(c.id, 'Charging', c, due);
   }
@@ -88,7 +89,7 @@ export class Station16 extends Station {
       ...(m.location === undefined ? {} : { location: m.location }),
       unit: m.unit,
     }));
-    const timestamp = new Date().toISOString();
+    const timestamp = isoNow();
     if (this.group.signedMeterValues !== undefined) {
       sampledValue.push(this.signedValue(c.id, energySample(samples)?.value ?? Math.floor(c.energyWh), timestamp, 'Sample.Periodic', 'C', tx.idTag));
     }
@@ -97,7 +98,7 @@ export class Station16 extends Station {
   }
 
   protected stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void {
-    const timestamp = new Date().toISOString();
+    const timestamp = isoNow();
     const meterStop = Math.floor(c.energyWh);
     const payload: JsonObject = { transactionId: 0, idTag: tx.idTag, meterStop, timestamp, reason };
     if (this.group.signedMeterValues !== undefined) {

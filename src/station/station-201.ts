@@ -3,6 +3,7 @@ import { hashString } from '../scenario/random';
 import { Connector, openTransaction, Phase, type Transaction } from './connector';
 import { deviceReport } from './device-model-201';
 import { handleIncoming201 } from './incoming-201';
+import { isoNow } from './iso-now';
 import { energySample, meterSamples } from './meter-sample';
 import { OCMF_SIGNING_METHOD, type OcmfTx } from './ocmf';
 import { Station, StationState, type CallTag } from './station';
@@ -71,7 +72,7 @@ export class Station201 extends Station {
   sendStatus(c: Connector, due: number): void {
     this.callIfOnline(
       'StatusNotification',
-      { timestamp: new Date().toISOString(), connectorStatus: statusOf(c), evseId: c.id, connectorId: 1 },
+      { timestamp: isoNow(), connectorStatus: statusOf(c), evseId: c.id, connectorId: 1 },
       c,
       due,
     );
@@ -99,7 +100,7 @@ export class Station201 extends Station {
   private event(eventType: string, triggerReason: string, c: Connector, tx: Transaction, extra: JsonObject): JsonObject {
     return {
       eventType,
-      timestamp: new Date().toISOString(),
+      timestamp: isoNow(),
       triggerReason,
       seqNo: tx.seqNo++,
       offline: !this.online,
@@ -118,7 +119,7 @@ export class Station201 extends Station {
       ...(m.location === undefined ? {} : { location: m.location }),
       unitOfMeasure: { unit: m.unit },
     }));
-    const timestamp = new Date().toISOString();
+    const timestamp = isoNow();
     if (this.group.signedMeterValues !== undefined) {
       const energy = energySample(samples);
       // The signature rides on the energy reading's own SampledValue (2.0.1 §2.46 SampledValueType).
@@ -294,7 +295,7 @@ export class Station201 extends Station {
 
   /** The NotifyReport answering GetBaseReport: the device model lives in its own module. */
   reportPayload(requestId: number): JsonObject {
-    return { requestId, generatedAt: new Date().toISOString(), seqNo: 0, tbc: false, reportData: deviceReport(this) };
+    return { requestId, generatedAt: isoNow(), seqNo: 0, tbc: false, reportData: deviceReport(this) };
   }
 
   private runTrigger(message: string, evseId: number | undefined, now: number): void {

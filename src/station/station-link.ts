@@ -1,4 +1,4 @@
-import { CallOutcome, OcppSession, type JsonObject, type SessionHost } from '../ocpp';
+import { CallOutcome, EMPTY_PAYLOAD, OcppSession, type JsonObject, type SessionHost } from '../ocpp';
 import type { Connector, Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
@@ -215,4 +215,4 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
   }
 }
 
-export const EMPTY_PAYLOAD: JsonObject = Object.freeze({}) as JsonObject;
+export { EMPTY_PAYLOAD } from '../ocpp';

@@ -7,7 +7,7 @@ import type { StationGroup } from './group';
 import { classifySocketError } from './socket-errors';
 import type { SecureContext } from 'node:tls';
 import { socketOptions } from './socket-options';
-import { stationTlsContext } from './station-tls';
+import { openSocket, sendText, terminate, type SocketEvents } from './socket-events';
 import type { StationFaults } from './fault-state';
 import { AfterClose, StationState, TimerKind } from './station-timers';
 
@@ -22,12 +22,12 @@ const CLOSE_GRACE_MS = 2000;
  * half-open links, purposeful closes (Reset, end of run), and the station's timer slots on the
  * worker's scheduler. What is said over the socket is `StationLink`'s.
  */
-export abstract class StationSocket {
+export abstract class StationSocket implements SocketEvents {
   state = StationState.Idle;
   /** HTTP Basic auth password (security profiles 1 and 2); never logged, never in a result. */
   password: string | undefined = undefined;
-  /** Only for stations with a client certificate of their own (profile 3). */
-  private tlsContext: SecureContext | undefined = undefined;
+  /** Only for stations with a client certificate of their own (profile 3); made by socketOptions. */
+  tlsContext: SecureContext | undefined = undefined;
   protected ws: WebSocket | null = null;
   /** When the current boot cycle began: its first connection attempt (-1: none under way). */
   protected bootCycleStartedAt = -1;
@@ -46,6 +46,8 @@ export abstract class StationSocket {
   private lostKind: ErrorKind | undefined = undefined;
   /** Set when the socket failed before the station counted it as connected. */
   private connectFailed = false;
+  /** Why the current attempt failed, as its socket's events said (undefined: not known). */
+  private failedKind: ErrorKind | undefined = undefined;
   /** Index in `ctx.targets` of the target the station is on or last tried (-1: none yet); the station's own to set. */
   targetIndex = -1;
   /** The last attempt or connection failed: the next attempt goes to the next target (failover). */
@@ -126,7 +128,7 @@ export abstract class StationSocket {
         this.onPingTimer(at);
         return;
       case TimerKind.CloseDeadline:
-        this.ws?.terminate();
+        if (this.ws !== null) terminate(this.ws);
         return;
       case TimerKind.FaultFlap:
       case TimerKind.FaultResume:
@@ -159,30 +161,28 @@ export abstract class StationSocket {
     if (!this.everAttempted) this.ctx.stationMilestone(this.group, 'attempted');
     this.everAttempted = true;
     const url = `${this.targetUrl()}/${encodeURIComponent(this.identity)}`;
-    const ws = new WebSocket(url, subprotocolOf(this.group.version), this.socketOptions(url));
-    this.ws = ws;
-    let failedKind: ErrorKind | undefined;
-    ws.on('open', () => this.onOpen(ws));
-    ws.on('message', (data: Buffer) => this.onFrame(data.toString()));
-    ws.on('pong', () => this.onPong(ws));
-    ws.on('unexpected-response', (_req, res) => {
-      failedKind = 'handshakeRejected';
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('error', (err: Error) => {
-      if (ws === this.ws && this.isConnected) this.onOpenSocketError(classifySocketError(err));
-      else failedKind ??= classifySocketError(err);
-    });
-    ws.on('close', () => this.onClose(ws, failedKind));
+    this.failedKind = undefined;
+    this.ws = openSocket(this, url, subprotocolOf(this.group.version), socketOptions(this, this.ctx, url));
   }
 
-  private socketOptions(url: string): WebSocket.ClientOptions {
-    const tls = this.ctx.tls;
-    if (url.startsWith('wss:') && tls.clientCertDir !== undefined && this.tlsContext === undefined) {
-      this.tlsContext = stationTlsContext(tls, tls.clientCertDir, this.identity);
-    }
-    return socketOptions(this, this.ctx, url, this.tlsContext);
+  // ---- the socket's events (socket-events.ts); those of a socket no longer the station's are ignored
+  socketMessage(text: string): void {
+    this.onFrame(text);
+  }
+
+  socketRejected(ws: WebSocket): void {
+    if (ws === this.ws) this.failedKind = 'handshakeRejected';
+    terminate(ws);
+  }
+
+  socketError(ws: WebSocket, err: Error): void {
+    if (ws !== this.ws) return;
+    if (this.isConnected) this.onOpenSocketError(classifySocketError(err));
+    else this.failedKind ??= classifySocketError(err);
+  }
+
+  socketClosed(ws: WebSocket): void {
+    this.onClose(ws, this.failedKind);
   }
 
   /**
@@ -195,7 +195,7 @@ export abstract class StationSocket {
       // ws has written the 1009 close frame; waiting for the peer's would mean reading (and
       // discarding) the rest of the oversized frame first: megabytes per station.
       this.lostKind ??= kind;
-      this.ws?.terminate();
+      if (this.ws !== null) terminate(this.ws);
       return;
     }
     if (this.timerAt[TimerKind.CloseDeadline] === -1) this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
@@ -236,7 +236,7 @@ export abstract class StationSocket {
       this.terminateNow(this.ws);
       return;
     }
-    this.ws.terminate();
+    terminate(this.ws);
   }
 
   private sendPing(now: number): void {
@@ -248,7 +248,7 @@ export abstract class StationSocket {
     this.setTimer(TimerKind.Ping, this.pongDeadline);
   }
 
-  private onPong(ws: WebSocket): void {
+  socketPong(ws: WebSocket): void {
     if (ws !== this.ws || this.pongDeadline < 0) return;
     this.pongDeadline = -1;
     if (this.pingIntervalMs > 0) this.setTimer(TimerKind.Ping, this.ctx.now() + this.pingIntervalMs);
@@ -260,13 +260,13 @@ export abstract class StationSocket {
     if (this.isConnected && this.pongDeadline < 0) this.sendPing(this.ctx.now());
   }
 
-  private onOpen(ws: WebSocket): void {
+  socketOpened(ws: WebSocket): void {
     if (ws !== this.ws) return;
     const now = this.ctx.now();
     if (ws.protocol !== subprotocolOf(this.group.version)) {
       this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, 'subprotocolMismatch');
       this.connectFailed = true;
-      ws.terminate();
+      terminate(ws);
       return;
     }
     this.ctx.recordConnect(this.group, true, now - this.connectStartedAt, undefined);
@@ -349,7 +349,7 @@ export abstract class StationSocket {
 
   /** Target `index` is lost: a connection to it (open or opening) ends, and the station fails over. */
   loseTarget(index: number): void {
-    if (this.targetIndex === index && this.ws !== null && this.afterClose === AfterClose.Unplanned) this.ws.terminate();
+    if (this.targetIndex === index && this.ws !== null && this.afterClose === AfterClose.Unplanned) terminate(this.ws);
   }
 
   /** Exponential backoff with jitter: min · 2^attempt, capped at max, the jittered share drawn. */
@@ -365,7 +365,7 @@ export abstract class StationSocket {
     if (ws === null || ws.readyState !== WebSocket.OPEN) return false;
     // Half-open: the frame is written into a link that delivers nothing.
     if (this.silenced) return true;
-    ws.send(text);
+    sendText(ws, text);
     if (this.faults !== null && this.faults.malformed !== null) this.faults.malformed.afterFrame(ws, this.ctx.now());
     return true;
   }
@@ -389,7 +389,7 @@ export abstract class StationSocket {
 
   /** Terminate `ws` and handle its close now, rather than when (or whether) its 'close' event comes. */
   private terminateNow(ws: WebSocket): void {
-    ws.terminate();
+    terminate(ws);
     this.onClose(ws, undefined);
   }
 
@@ -421,7 +421,7 @@ export abstract class StationSocket {
     for (let k = 0; k < this.timerAt.length; k++) this.timerAt[k] = -1;
     if (this.ws !== null) {
       this.afterClose = AfterClose.Stop;
-      this.ws.terminate();
+      terminate(this.ws);
     }
   }
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { ErrorMeaning } from '../../src/ocpp/error-codes';
 import {
+  EMPTY_PAYLOAD,
   encodeCall,
   encodeCallError,
   encodeCallResult,
@@ -178,6 +179,8 @@ describe('parseFrame: one ParsedFrame reused across frames', () => {
 describe('encoders', () => {
   it('encodeCall writes [2,id,action,payload]', () => {
     assert.equal(encodeCall('1', 'Heartbeat', {}), '[2,"1","Heartbeat",{}]');
+    // The shared empty payload skips JSON.stringify and must give the same frame.
+    assert.equal(encodeCall('1', 'Heartbeat', EMPTY_PAYLOAD), '[2,"1","Heartbeat",{}]');
     assert.equal(
       encodeCall('19223201', 'BootNotification', { chargePointVendor: 'VendorX', chargePointModel: 'Single"Socket' }),
       String.raw`[2,"19223201","BootNotification",{"chargePointVendor":"VendorX","chargePointModel":"Single\"Socket"}]`,
