@@ -3,6 +3,7 @@ import type { Connector, Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
 import { FaultableSocket } from './faultable-socket';
+import { isAnswerTo } from './script-steps';
 import { StationState, TimerKind } from './station-socket';
 
 export { StationState, TIMER_SLOTS, TimerKind } from './station-socket';
@@ -78,6 +79,7 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
   }
 
   protected onDisconnected(): void {
+    this.rawId = '';
     if (this.isBooted) {
       this.isBooted = false;
       this.ctx.gauge(this.group, 'booted', -1);
@@ -91,7 +93,34 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
   }
 
   protected onFrame(text: string): void {
+    // An answer to a raw CALL (a script's `raw` step) is its sender's, not an unknown id of the session.
+    if (this.rawId !== '' && isAnswerTo(text, this.rawId)) {
+      this.rawId = '';
+      this.ctx.count(this.group, 'rawFramesAnswered');
+      return;
+    }
     this.session.receive(text);
+  }
+
+  private config: Map<string, string> | undefined;
+
+  /** Configuration set by the CSMS; kept only where it differs from the group's, to stay small. */
+  setConfig(key: string, value: string): void {
+    (this.config ??= new Map()).set(key, value);
+  }
+
+  configValue(key: string): string | undefined {
+    return this.config?.get(key);
+  }
+
+  /** Message id of the last raw CALL sent, whose answer is awaited ('' when none). */
+  private rawId = '';
+
+  /** Send a frame as written (a script's `raw` step); if it is a CALL with `id`, its answer is matched and counted. */
+  sendRaw(frame: string, id: string | undefined): void {
+    if (!this.sendFrame(frame)) return;
+    this.ctx.count(this.group, 'rawFramesSent');
+    if (id !== undefined) this.rawId = id;
   }
 
   protected onLinkTimer(kind: number, at: number): void {

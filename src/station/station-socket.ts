@@ -1,14 +1,12 @@
 import WebSocket from 'ws';
 import { subprotocolOf, type ErrorKind } from '../ocpp';
-import { nextRandom } from '../scenario/random';
 import { DEFAULT_PING_INTERVAL_MS } from '../thread/messages';
-import type { StationContext } from './context';
-import type { StationGroup } from './group';
 import { classifySocketError } from './socket-errors';
 import type { SecureContext } from 'node:tls';
 import { socketOptions } from './socket-options';
 import { openSocket, sendText, terminate, type SocketEvents } from './socket-events';
 import type { StationFaults } from './fault-state';
+import { StationClock } from './station-clock';
 import { AfterClose, StationState, TimerKind } from './station-timers';
 
 export { AfterClose, StationState, TIMER_SLOTS, TimerKind } from './station-timers';
@@ -19,10 +17,10 @@ const CLOSE_GRACE_MS = 2000;
 /**
  * The socket of a virtual charge point: connecting to `<url>/<identity>` with the version's
  * subprotocol, reconnects with exponential backoff and jitter, the WebSocket keep-alive that finds
- * half-open links, purposeful closes (Reset, end of run), and the station's timer slots on the
- * worker's scheduler. What is said over the socket is `StationLink`'s.
+ * half-open links, purposeful closes (Reset, end of run, scripts) and failover between targets.
+ * Timer slots are StationClock's; what is said over the socket is `StationLink`'s.
  */
-export abstract class StationSocket implements SocketEvents {
+export abstract class StationSocket extends StationClock implements SocketEvents {
   state = StationState.Idle;
   /** HTTP Basic auth password (security profiles 1 and 2); never logged, never in a result. */
   password: string | undefined = undefined;
@@ -31,8 +29,6 @@ export abstract class StationSocket implements SocketEvents {
   protected ws: WebSocket | null = null;
   /** When the current boot cycle began: its first connection attempt (-1: none under way). */
   protected bootCycleStartedAt = -1;
-  private readonly timerAt: Float64Array;
-  private rng: number;
   private attempts = 0;
   private connectStartedAt = 0;
   private everAttempted = false;
@@ -61,17 +57,6 @@ export abstract class StationSocket implements SocketEvents {
   /** When the reconnect after a fault's cut is due (clock ms); -1: the group's backoff. */
   private reconnectAt = -1;
 
-  constructor(
-    readonly index: number,
-    readonly identity: string,
-    readonly group: StationGroup,
-    protected readonly ctx: StationContext,
-    seed: number,
-  ) {
-    this.rng = seed >>> 0 || 1;
-    this.timerAt = new Float64Array(TimerKind.ConnectorBase + group.connectors).fill(-1);
-  }
-
   /** The connection is open and speaks the right subprotocol. */
   protected abstract onConnected(now: number): void;
   /** The connection closed (for whatever reason), before any reconnect is planned. */
@@ -83,12 +68,6 @@ export abstract class StationSocket implements SocketEvents {
   protected abstract onFaultTimer(kind: number, at: number): void;
   protected abstract onFaultOpen(f: StationFaults, now: number): void;
   protected abstract onFaultClose(f: StationFaults, now: number, wasConnected: boolean): void;
-
-  protected random(): number {
-    const r = nextRandom(this.rng);
-    this.rng = r.state;
-    return r.value;
-  }
 
   /** Schedule the first connection at `at` (monotonic ms). */
   start(at: number): void {
@@ -104,19 +83,9 @@ export abstract class StationSocket implements SocketEvents {
     return this.everConnected;
   }
 
-  setTimer(kind: number, at: number): void {
-    this.timerAt[kind] = at;
-    this.ctx.schedule(this.index, kind, at);
-  }
-
-  clearTimer(kind: number): void {
-    this.timerAt[kind] = -1;
-  }
-
   /** Entry point of the worker's scheduler. Stale timers (superseded or cleared) are ignored. */
   onTimer(kind: number, at: number): void {
-    if (this.timerAt[kind] !== at) return;
-    this.timerAt[kind] = -1;
+    if (!this.takeTimer(kind, at)) return;
     switch (kind) {
       case TimerKind.Connect:
         this.connect();
@@ -198,7 +167,7 @@ export abstract class StationSocket implements SocketEvents {
       if (this.ws !== null) terminate(this.ws);
       return;
     }
-    if (this.timerAt[TimerKind.CloseDeadline] === -1) this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
+    if (!this.timerSet(TimerKind.CloseDeadline)) this.setTimer(TimerKind.CloseDeadline, this.ctx.now() + CLOSE_GRACE_MS);
   }
 
   // ---- WebSocket keep-alive ----------------------------------------------------------------
@@ -418,7 +387,7 @@ export abstract class StationSocket implements SocketEvents {
   /** End of run: nothing new starts; the socket closes now and no reconnect follows. */
   shutdown(): void {
     this.state = StationState.Stopped;
-    for (let k = 0; k < this.timerAt.length; k++) this.timerAt[k] = -1;
+    this.clearAllTimers();
     if (this.ws !== null) {
       this.afterClose = AfterClose.Stop;
       terminate(this.ws);

@@ -6,7 +6,7 @@ import { Connector, Phase, type Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
 import { OcmfMeter } from './ocmf-meter';
-import { isAnswerTo, runStep } from './script-steps';
+import { runStep } from './script-steps';
 import { StationLink, StationState, TimerKind, type CallTag } from './station-link';
 import { AfterClose } from './station-timers';
 
@@ -101,17 +101,6 @@ export abstract class Station extends StationLink {
   }
 
   // ---- used by the handlers of CSMS-initiated calls ----------------------------------------
-  private config: Map<string, string> | undefined;
-
-  /** Configuration set by the CSMS; kept only where it differs from the group's, to stay small. */
-  setConfig(key: string, value: string): void {
-    (this.config ??= new Map()).set(key, value);
-  }
-
-  configValue(key: string): string | undefined {
-    return this.config?.get(key);
-  }
-
   countRemoteStop(): void {
     this.ctx.count(this.group, 'remoteStops');
   }
@@ -239,9 +228,7 @@ export abstract class Station extends StationLink {
   }
 
   scriptRaw(frame: string, id: string | undefined): void {
-    if (!this.sendFrame(frame)) return;
-    this.ctx.count(this.group, 'rawFramesSent');
-    if (id !== undefined) this.rawId = id;
+    this.sendRaw(frame, id);
   }
 
   scriptDisconnect(reconnectNow: boolean): void {
@@ -255,10 +242,8 @@ export abstract class Station extends StationLink {
     this.closeSocket(AfterClose.Reboot);
   }
 
-  /** A version may say why it boots again (2.0.1 BootReasonEnumType). */
-  protected rebootReason(): void {
-    // 1.6's BootNotification carries no reason.
-  }
+  /** A version may say why it boots again (2.0.1 BootReasonEnumType; 1.6's boot carries none). */
+  protected rebootReason(): void {}
 
   /** Authorization answered: the script goes on, or a refusal ends the session. */
   protected onAuthorized(c: Connector, accepted: boolean, due: number): void {
@@ -388,30 +373,14 @@ export abstract class Station extends StationLink {
 
   /** What the version's next BootNotification says after a cold boot. */
   protected onColdBoot(_reason: 'PowerLoss' | 'Reboot'): void {}
-  // ---- raw frames of scripts ---------------------------------------------------------------
-  /** Message id of the last raw CALL a script sent, whose answer is awaited ('' when none). */
-  private rawId = '';
 
   protected override onDisconnected(): void {
     super.onDisconnected();
-    this.rawId = '';
     // An Authorize still queued went with the connection (only transaction messages wait for the
     // next one): the vehicle would wait forever; the station authorizes locally, as offline.
     if (this.ctx.stopping || this.state === StationState.Stopped) return;
     for (const c of this.connectors) if (c.awaitingAuth) this.onAuthorized(c, true, this.ctx.now());
   }
-
-  /** An answer to a script's raw CALL is the script's, not an unknown message id of the session. */
-  protected override onFrame(text: string): void {
-    if (this.rawId !== '' && isAnswerTo(text, this.rawId)) {
-      this.rawId = '';
-      this.ctx.count(this.group, 'rawFramesAnswered');
-      return;
-    }
-    super.onFrame(text);
-  }
-
-
 
   /** Whether transaction messages should go on the wire now or wait in the offline queue. */
   protected get online(): boolean {
