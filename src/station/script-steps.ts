@@ -1,6 +1,7 @@
 import type { JsonObject } from '../ocpp';
 import type { ScriptStep } from '../scenario/script';
 import { Phase, type Connector, type Transaction } from './connector';
+import { AfterClose } from './station-timers';
 
 /**
  * What a step may do with its station (Station implements it with methods of its prototype: no
@@ -19,9 +20,12 @@ export interface StepHost {
   scriptStop(c: Connector, reason: string | undefined, due: number): void;
   scriptUnplug(c: Connector, due: number): void;
   scriptSend(action: string, payload: JsonObject, due: number): void;
-  scriptRaw(frame: string, id: string | undefined): void;
-  scriptDisconnect(reconnectNow: boolean): void;
-  scriptReboot(): void;
+  /** A frame as written; the answer to `id`, if it is a CALL, is matched and counted. */
+  sendRaw(frame: string, id: string | undefined): void;
+  /** disconnect (back after the backoff) and reconnect (at once). */
+  closeSocket(after: AfterClose.Reconnect | AfterClose.ReconnectNow): void;
+  /** Transactions stop with `stopReason`; the station closes, connects and boots again. */
+  softReboot(stopReason: string, cause: 'LocalReset'): void;
 }
 
 /**
@@ -64,14 +68,15 @@ export function runStep(host: StepHost, c: Connector, step: ScriptStep, at: numb
       host.scriptSend(step.action, step.payload as JsonObject, at);
       return true;
     case 'raw':
-      host.scriptRaw(step.frame, step.id);
+      host.sendRaw(step.frame, step.id);
       return true;
     case 'disconnect':
     case 'reconnect':
-      host.scriptDisconnect(step.kind === 'reconnect');
+      host.closeSocket(step.kind === 'reconnect' ? AfterClose.ReconnectNow : AfterClose.Reconnect);
       return true;
     case 'reboot':
-      host.scriptReboot();
+      // As after a Reset: every transaction stops (Reboot) and the station boots again.
+      host.softReboot('Reboot', 'LocalReset');
       return true;
   }
 }

@@ -5,7 +5,6 @@ import { isoNow } from './iso-now';
 import { energySample, meterSamples } from './meter-sample';
 import type { OcmfTx } from './ocmf';
 import { Station, type CallTag } from './station';
-import { AfterClose } from './station-timers';
 
 /** 1.6 connector statuses (OCPP 1.6 §7.7 ChargePointStatus) of the phases a connector goes through. */
 function statusOf(c: Connector): string {
@@ -207,9 +206,8 @@ export class Station16 extends Station {
         this.runTrigger(f.message, f.connectorId);
         return;
       case 'reset':
-        this.stopAllSessions(f.hard ? 'HardReset' : 'SoftReset');
-        this.ctx.count(this.group, 'resets');
-        this.closeSocket(AfterClose.Reboot);
+        this.countReset();
+        this.softReboot(f.hard ? 'HardReset' : 'SoftReset', 'RemoteReset');
         return;
     }
   }

@@ -6,8 +6,7 @@ import { handleIncoming201 } from './incoming-201';
 import { isoNow } from './iso-now';
 import { energySample, meterSamples } from './meter-sample';
 import { OCMF_SIGNING_METHOD, type OcmfTx } from './ocmf';
-import { Station, StationState, type CallTag } from './station';
-import { AfterClose } from './station-timers';
+import { Station, StationState, type CallTag, type RebootCause } from './station';
 
 /** 2.0.1 connector status (OCPP 2.0.1 ConnectorStatusEnumType) of a connector's phase. */
 function statusOf(c: Connector): string {
@@ -227,10 +226,6 @@ export class Station201 extends Station {
     return this.session.queued > 0 || this.session.hasPending;
   }
 
-  countReset(): void {
-    this.ctx.count(this.group, 'resets');
-  }
-
   /** B12.FR.01: a Reset OnIdle answered Scheduled runs once the last transaction has ended. */
   private resetWhenIdle = false;
 
@@ -238,27 +233,21 @@ export class Station201 extends Station {
     this.resetWhenIdle = true;
   }
 
-  /** BootReasonEnumType of the next BootNotification: a reboot after Reset says so (B11/B12). */
-
-  /** A cold boot after a power cut boots with PowerUp; one after a local reboot, Watchdog. */
-  protected override onColdBoot(reason: 'PowerLoss' | 'Reboot'): void {
-    this.bootReason = reason === 'PowerLoss' ? 'PowerUp' : 'Watchdog';
-  }
-
+  /**
+   * BootReasonEnumType of the next BootNotification (B11/B12): PowerUp after a power cut, Watchdog
+   * after a cold reboot, LocalReset after the station's own reset, RemoteReset after the CSMS's.
+   */
   private bootReason: 'PowerUp' | 'RemoteReset' | 'LocalReset' | 'Watchdog' = 'PowerUp';
 
-  /** A script's reboot is the station's own doing: LocalReset. */
-  protected override rebootReason(): void {
-    this.bootReason = 'LocalReset';
+  protected override nextBootAfter(cause: RebootCause): void {
+    this.bootReason = cause === 'PowerLoss' ? 'PowerUp' : cause === 'Reboot' ? 'Watchdog' : cause;
   }
 
   private resetNow(): void {
     this.resetWhenIdle = false;
     if (this.ctx.stopping || this.state === StationState.Stopped) return;
-    this.bootReason = 'RemoteReset';
-    this.stopAllSessions('ImmediateReset');
     this.countReset();
-    this.closeSocket(AfterClose.Reboot);
+    this.softReboot('ImmediateReset', 'RemoteReset');
   }
 
   /** An EVSE made Operative again takes vehicles: its arrival timer lapsed while it was Inoperative. */

@@ -10,6 +10,9 @@ import { runStep } from './script-steps';
 import { StationLink, StationState, TimerKind, type CallTag } from './station-link';
 import { AfterClose } from './station-timers';
 
+/** Why a station boots again: a cold boot (power cut, watchdog) or a reset (its own, or the CSMS's). */
+export type RebootCause = 'PowerLoss' | 'Reboot' | 'LocalReset' | 'RemoteReset';
+
 export { EMPTY_PAYLOAD, StationLink, StationState, TIMER_SLOTS, TimerKind, type CallTag } from './station-link';
 
 /**
@@ -101,6 +104,10 @@ export abstract class Station extends StationLink {
   }
 
   // ---- used by the handlers of CSMS-initiated calls ----------------------------------------
+  countReset(): void {
+    this.ctx.count(this.group, 'resets');
+  }
+
   countRemoteStop(): void {
     this.ctx.count(this.group, 'remoteStops');
   }
@@ -227,23 +234,19 @@ export abstract class Station extends StationLink {
     this.session.call(action, payload, null, due);
   }
 
-  scriptRaw(frame: string, id: string | undefined): void {
-    this.sendRaw(frame, id);
-  }
-
-  scriptDisconnect(reconnectNow: boolean): void {
-    this.closeSocket(reconnectNow ? AfterClose.ReconnectNow : AfterClose.Reconnect);
-  }
-  /** As after a Reset: every transaction of the station stops (Reboot) and it boots again. */
-  scriptReboot(): void {
+  /**
+   * A reboot the station goes through in order (a CSMS Reset, a script's reboot): its transactions
+   * stop with `stopReason`, the socket closes cleanly, and it connects and boots again.
+   */
+  softReboot(stopReason: string, cause: RebootCause): void {
     if (this.ctx.stopping || this.state === StationState.Stopped) return;
-    this.rebootReason();
-    this.stopAllSessions('Reboot');
+    this.nextBootAfter(cause);
+    this.stopAllSessions(stopReason);
     this.closeSocket(AfterClose.Reboot);
   }
 
   /** A version may say why it boots again (2.0.1 BootReasonEnumType; 1.6's boot carries none). */
-  protected rebootReason(): void {}
+  protected nextBootAfter(_cause: RebootCause): void {}
 
   /** Authorization answered: the script goes on, or a refusal ends the session. */
   protected onAuthorized(c: Connector, accepted: boolean, due: number): void {
@@ -361,18 +364,15 @@ export abstract class Station extends StationLink {
    * kept them through the outage sends them once booted again), and the station reconnects at
    * `reconnectAt` (clock ms) and boots. Returns how many transactions it stopped.
    */
-  reboot(reason: 'PowerLoss' | 'Reboot', reconnectAt: number): number {
+  coldBoot(reason: 'PowerLoss' | 'Reboot', reconnectAt: number): number {
     if (this.state === StationState.Stopped || this.ctx.stopping) return 0;
     let running = 0;
     for (const c of this.connectors) if (c.phase === Phase.Charging) running++;
     this.cut(reconnectAt);
-    this.onColdBoot(reason);
+    this.nextBootAfter(reason);
     this.stopAllSessions(reason);
     return running;
   }
-
-  /** What the version's next BootNotification says after a cold boot. */
-  protected onColdBoot(_reason: 'PowerLoss' | 'Reboot'): void {}
 
   protected override onDisconnected(): void {
     super.onDisconnected();

@@ -76,7 +76,7 @@ export class FaultRunner {
         tally.stations++;
         const open = s.connected;
         s.expectReconnect(tally);
-        tally.add('transactionsStopped', s.reboot(f.reason, at));
+        tally.add('transactionsStopped', s.coldBoot(f.reason, at));
         if (open) tally.add('connectionsCut');
         this.rt.count(s.group, 'faultRestarts');
         return;
