@@ -48,6 +48,16 @@ export const ERROR_KINDS = [
    * cap (WebSocket close 1009). Counted instead of `connectionLost`.
    */
   'frameTooLarge',
+  /** The CSMS host name could not be resolved (ENOTFOUND, EAI_AGAIN). Counted instead of `connectRefused`. */
+  'dnsFailure',
+  /** The CSMS closed the connection before accepting the station's BootNotification. Counted instead of `connectionLost`. */
+  'closedBeforeBoot',
+  /** A text frame from the CSMS that is not valid UTF-8 (the station closes with 1007): a protocol error. */
+  'invalidUtf8',
+  /** A binary frame from the CSMS: OCPP-J is text only, so it is never taken as an answer. A protocol error. */
+  'binaryFrame',
+  /** A station's CALL that never went on the wire; its reason is under `neverSent` in summary.json. */
+  'neverSent',
 ] as const;
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];

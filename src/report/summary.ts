@@ -80,7 +80,31 @@ export interface CsmsSummary {
   signedMeterValues: { verified: number; failed: number };
 }
 
+/**
+ * One built-in check of the run's health (issue 10): judged on every run, like a threshold, and
+ * failing the verdict when it fails. `value` and `limit` are in the check's own unit (a share in
+ * percent, a count, ms); null where the check had nothing to measure.
+ */
+export interface HealthResult {
+  check: string;
+  value: number | null;
+  limit: number | null;
+  passed: boolean;
+  /** One line saying what was measured and, on failure, where (groups, kinds). */
+  detail: string;
+}
+
+/** Transactions as the stations saw them: started, stop message created, stop answered by the CSMS. */
+export interface TransactionCounts {
+  started: number;
+  stopped: number;
+  stopAcknowledged: number;
+  /** started − stopAcknowledged: transactions the CSMS may still hold open after the run. */
+  openAtEnd: number;
+}
+
 export interface ActionSummary {
+  /** CALLs that went on the wire: ok + callErrors + timeouts + invalid + aborted. */
   sent: number;
   ok: number;
   callErrors: number;
@@ -90,11 +114,16 @@ export interface ActionSummary {
   latencyMs: LatencyMs;
   serviceTimeMs: LatencyMs;
   dispatchDelayMs: DelayMs;
+  /** CALLs that never went on the wire (not in `sent`); their reasons are under summary.json's `neverSent`. */
+  neverSent?: number;
 }
 
 export interface GroupSummary {
   fleet?: Record<string, number>;
   actions: Record<string, ActionSummary>;
+  /** The group's own error counts by kind: why a group never connected, booted or completed its calls. */
+  errors?: Record<string, number>;
+  transactions?: TransactionCounts;
 }
 
 export interface Summary {
@@ -114,8 +143,15 @@ export interface Summary {
   connect: { attempts: number; ok: number; errors: number; latencyMs: LatencyMs; tlsHandshakeMs?: LatencyMs };
   boot: { accepted: number; timeToAcceptedMs: LatencyMs };
   errors: Record<string, number>;
+  /** One redacted sample message per error kind seen (the first one), e.g. the HTTP status and reason of a refused upgrade. */
+  errorSamples?: Record<string, string>;
+  /** CALLs that never went on the wire, by reason (their total is `errors.neverSent`). */
+  neverSent?: Record<string, number>;
+  transactions?: TransactionCounts;
   counters: Record<string, number>;
   groups: Record<string, GroupSummary>;
+  /** The built-in health checks, in a fixed order; any failed check makes `passed` false. */
+  health?: HealthResult[];
   thresholds: unknown[];
   passed: boolean;
   pump: { recordsWritten: number; recordsAggregated: number };

@@ -86,7 +86,7 @@ function failures(a: ActionSummary): number {
 }
 
 function sum(actions: Record<string, ActionSummary>, field: keyof Omit<ActionSummary, 'latencyMs' | 'serviceTimeMs' | 'dispatchDelayMs'>): number {
-  return Object.values(actions).reduce((t, a) => t + a[field], 0);
+  return Object.values(actions).reduce((t, a) => t + (a[field] ?? 0), 0);
 }
 
 /**
