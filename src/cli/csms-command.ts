@@ -129,7 +129,14 @@ async function runCsms(flags: Flags): Promise<void> {
     const message: CsmsListeningMessage = { type: 'listening', port: server.port, ports: server.nodes().map((n) => n.port) };
     process.send(message);
   }
-  await stopRequested();
+  const reason = await stopRequested();
+  if (reason === 'parent gone') {
+    // Nobody is left to read what we print (stderr is a pipe to the dead parent), and a close that
+    // hangs on a station must not keep an orphan alive: exit within a bound whatever happens.
+    setTimeout(() => process.exit(0), ORPHAN_EXIT_MS).unref();
+    await server.close();
+    process.exit(0);
+  }
   await server.close();
   process.stderr.write(`${formatStats(server.stats())}\n`);
   process.exitCode = 0;
@@ -137,17 +144,33 @@ async function runCsms(flags: Flags): Promise<void> {
   if (process.connected) process.disconnect();
 }
 
-/** Resolves on SIGINT or SIGTERM, or when the parent that forked us goes away. */
-function stopRequested(): Promise<void> {
+/** How long an orphaned CSMS may take to close its connections before it exits anyway. */
+const ORPHAN_EXIT_MS = 3000;
+const PARENT_CHECK_MS = 1000;
+
+/**
+ * Resolves on SIGINT or SIGTERM, or when the parent that forked us goes away: its IPC channel
+ * closes (the kernel closes it when the parent dies, even by SIGKILL), or, should that ever be
+ * missed, we are given to another parent. Forked detached (child.ts), we get no terminal's
+ * signals, so this is how a fleet killed hard leaves no CSMS behind.
+ */
+function stopRequested(): Promise<'signal' | 'parent gone'> {
   return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.off('disconnect', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    if (process.send !== undefined) process.on('disconnect', stop);
+    const forked = process.send !== undefined;
+    const parent = process.ppid;
+    const watch = forked ? setInterval(() => process.ppid !== parent && stop('parent gone'), PARENT_CHECK_MS) : undefined;
+    watch?.unref();
+    const onSignal = (): void => stop('signal');
+    const onDisconnect = (): void => stop('parent gone');
+    function stop(reason: 'signal' | 'parent gone'): void {
+      clearInterval(watch);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('disconnect', onDisconnect);
+      resolve(reason);
+    }
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    if (forked) process.on('disconnect', onDisconnect);
   });
 }

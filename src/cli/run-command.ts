@@ -6,6 +6,8 @@ import { NodeLoss } from '../coordinator/node-loss';
 import { FleetRun } from '../coordinator/run-fleet';
 import { groupConfigs } from '../coordinator/groups';
 import { startEmbeddedCsms, type EmbeddedCsms, type EmbeddedCsmsOptions } from '../csms/child';
+import { CsmsSupervision } from './csms-supervision';
+import { Interrupts } from './interrupts';
 import { Aggregator } from '../metrics/aggregator';
 import { ACTION_NAMES, actionsOf, ERROR_KINDS } from '../ocpp';
 import { faultsSummary } from '../report/faults';
@@ -147,6 +149,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const lossProblem = nodeLossProblem(scenario.faults ?? [], remote?.length ?? scenario.csms?.nodes ?? 1);
   if (lossProblem !== undefined) throw new UsageError(`${file}:${lossProblem}`);
   if (remote !== undefined) await confirmTargets(remote, plan.stations.length, flags.confirmAbove, flags.yes === true);
+  // Listening from before the CSMS and the workers start: a Ctrl-C then still ends in a partial result.
+  const interrupts = new Interrupts();
   const csms: EmbeddedCsms | undefined = remote === undefined ? await startEmbeddedCsms(embeddedCsmsOptions(scenario)) : undefined;
   const targets: readonly string[] = remote ?? (csms as EmbeddedCsms).urls;
   const baseUrl = targets[0] as string;
@@ -182,7 +186,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     gracefulStopMs: scenario.gracefulStopMs,
     ...(scenario.faults === undefined ? {} : { faults: scenario.faults }),
     aggregator,
-    onStart: (epoch) => coordinatorFaults.start(epoch),
+    onStart: (epoch) => {
+      coordinatorFaults.start(epoch);
+      supervision?.start(epoch);
+    },
     onTick: (second, live, gauges) => {
       lastGauges = gauges;
       status?.update(second, live, gauges);
@@ -195,23 +202,18 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       run.stop();
     },
   });
+  // The embedded CSMS's death during the run stops it at once (see csms-supervision.ts).
+  const supervision = csms === undefined ? undefined : new CsmsSupervision(csms, run, () => status?.end());
   const coordinatorFaults = new CoordinatorFaults(scenario.faults ?? [], new NodeLoss(run, targets.length, csms));
-  const onSignal = (): void => {
-    status?.end();
-    process.stderr.write('stopping: finishing running transactions (press Ctrl-C again to stop at once)\n');
-    run.stop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  interrupts.attach(run, status);
   let outcome;
   let csmsSummary: CsmsSummary | undefined;
   try {
     outcome = await run.run();
-    csmsSummary = await embeddedCsmsSummary(csms);
+    csmsSummary = await supervision?.summary();
   } finally {
     coordinatorFaults.dispose();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.dispose();
     status?.end();
     await csms?.stop();
     await metrics?.close();
@@ -227,7 +229,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   );
   const results = evaluateThresholds(thresholds, { aggregator, elapsedMs: outcome.endedAt.getTime() - outcome.startedAt.getTime() });
   if (aborted !== undefined) results[aborted.index] = aborted.result;
-  const passed = aborted === undefined && results.every((r) => r.verdict === 'pass');
+  const passed = aborted === undefined && supervision?.died !== true && results.every((r) => r.verdict === 'pass');
   const shardSuffix = flags.shard === undefined ? '' : `-shard-${flags.shard.index}-of-${flags.shard.count}`;
   const dir = resolve(flags.out ?? resultsDirName(outcome.startedAt, scenario.name + shardSuffix));
   const summary: Summary = await writeResults(dir, aggregator, {
@@ -265,6 +267,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   });
   if (flags.junit !== undefined) await writeRunJunit(resolve(flags.junit), summary, results);
   report(summary, results, dir, flags);
+  if (supervision?.died === true) return ExitCode.Aborted;
   // Stopped by a threshold: a failed verdict (1), not an interrupted run (3).
   if (aborted !== undefined) return ExitCode.ThresholdsFailed;
   if (outcome.partial) return ExitCode.Aborted;
@@ -349,17 +352,6 @@ function fleetInfo(o: GroupOutcome): FleetInfo {
     failedToConnect: o.attempted - o.connected,
     notStarted: o.planned - o.attempted,
   };
-}
-
-/** The embedded CSMS's counts for summary.json, read before it stops; undefined when it could not answer. */
-async function embeddedCsmsSummary(csms: EmbeddedCsms | undefined): Promise<CsmsSummary | undefined> {
-  if (csms === undefined) return undefined;
-  try {
-    const { verified, failed } = (await csms.stats()).signedMeterValues;
-    return { signedMeterValues: { verified, failed } };
-  } catch {
-    return undefined;
-  }
 }
 
 function report(summary: Summary, thresholds: readonly ThresholdResult[], dir: string, flags: RunFlags): void {

@@ -7,17 +7,37 @@ import type { CsmsCallResult } from './calls';
 import type { NodeInfo } from './nodes';
 import { CSMS_FLAGS, resolveCsmsOptions, type CsmsOptions } from './options';
 import type { CsmsStats } from './stats';
+import { LineRing } from './line-ring';
 
 /**
  * The embedded CSMS in a process of its own, so that its CPU never competes with the fleet's
  * event loop and its measurements (the fleet's latency) stay honest. It is the `csms` command of
  * our own CLI, forked with an IPC channel that carries one message: the port it listens on.
+ *
+ * Supervised: it runs in a session (and so a process group) of its own, so a terminal's Ctrl-C
+ * reaches the fleet alone, which stops its stations gracefully and this CSMS last; it stops by
+ * itself when the parent goes away (the IPC channel closes; see csms-command.ts), so a fleet
+ * killed with SIGKILL leaves no orphan; and its exit is observed (`exited`) with its code or
+ * signal and its last stderr lines, so the parent can act on an unexpected death at once.
  */
 export interface EmbeddedCsmsOptions extends Omit<CsmsOptions, 'port'> {
   /** Default 0: a free port. */
   port?: number;
   /** How long the child may take to listen (default 15 s). */
   startTimeoutMs?: number;
+}
+
+/** How the child ended. */
+export interface CsmsExit {
+  /** Its exit code, or null when a signal ended it. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** When the exit was seen (Date.now()). */
+  atWallMs: number;
+  /** Its last stderr lines (at most 20), oldest first. */
+  lastLines: string[];
+  /** True when it exited after stop() asked it to; false for a death nobody asked for. */
+  requested: boolean;
 }
 
 export interface EmbeddedCsms {
@@ -42,6 +62,8 @@ export interface EmbeddedCsms {
   stop(): Promise<void>;
   /** The child's stderr so far (its last 64 KB): the listening line, then the stats summary. */
   stderr(): string;
+  /** Resolves once the child has exited, however it ended (it never rejects). */
+  readonly exited: Promise<CsmsExit>;
 }
 
 /** The compiled CLI entry, beside this file's folder once built (dist/src/cli/main.js). */
@@ -63,12 +85,26 @@ export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Prom
   }
 
   // execArgv is not inherited: a parent under `node --test` or a profiler must not pass that on.
-  const child = fork(CLI_ENTRY, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+  // detached: a session of its own, out of the terminal's foreground process group, whose Ctrl-C
+  // would otherwise kill it before the fleet's graceful stop could send its last messages to it.
+  const child = fork(CLI_ENTRY, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [], detached: true });
   let stderr = '';
+  const lines = new LineRing();
+  // OCPP_FLEET_DEBUG (as for stack traces in main.ts): the CSMS's own lines, its pid and final counts included.
+  const echo = process.env.OCPP_FLEET_DEBUG ? (line: string) => process.stderr.write(`[csms ${String(child.pid)}] ${line}\n`) : undefined;
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     stderr += chunk;
     if (stderr.length > STDERR_KEPT) stderr = stderr.slice(-STDERR_KEPT);
+    const complete = lines.push(chunk);
+    if (echo !== undefined) for (const line of complete) echo(line);
+  });
+  let stopRequested = false;
+  const exited = new Promise<CsmsExit>((resolve) => {
+    // 'close' rather than 'exit': stderr has been read to its end, so the last lines are all there.
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      resolve({ code, signal, atWallMs: Date.now(), lastLines: lines.last(), requested: stopRequested });
+    });
   });
   const ports = await listeningPorts(child, startTimeoutMs, () => stderr);
   const port = ports[0] as number;
@@ -109,8 +145,13 @@ export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Prom
       const answer = (await admin('POST', '/raw', { identity, frame, timeoutMs })) as { reply: string | null };
       return answer.reply ?? undefined;
     },
-    stop: () => stopChild(child),
+    stop: () => {
+      // A child already gone died of its own accord, even if its 'close' is still to come.
+      if (child.exitCode === null && child.signalCode === null) stopRequested = true;
+      return stopChild(child);
+    },
     stderr: () => stderr,
+    exited,
   };
 }
 

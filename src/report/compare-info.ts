@@ -29,7 +29,7 @@ export function infoChanges(base: Summary, cand: Summary): InfoChange[] {
   const c = figures(cand);
   const names = [...new Set([...b.keys(), ...c.keys()])].sort();
   const value = (s: Summary, m: Map<string, number>, name: string): number | null =>
-    m.get(name) ?? (name.startsWith('csms.') && s.csms === undefined ? null : 0);
+    m.get(name) ?? (name.startsWith('csms.') && s.csms?.signedMeterValues === undefined ? null : 0);
   return names
     .map((figure) => ({ figure, baseline: value(base, b, figure), candidate: value(cand, c, figure) }))
     .filter((x) => x.baseline !== x.candidate);

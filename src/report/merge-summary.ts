@@ -88,13 +88,25 @@ export function mergeTargets(shards: readonly (readonly TargetInfo[] | undefined
   return [...byUrl.values()];
 }
 
-/** Each shard that started the embedded CSMS had its own: their counts add. */
-export function mergeCsms(shards: readonly (CsmsSummary | undefined)[]): CsmsSummary | undefined {
+/**
+ * Each shard that started the embedded CSMS had its own: their counts add (over the CSMSs that could
+ * be asked); the merged CSMS is alive when every shard's lived to its end, and a death is the first
+ * dead shard's (in the order given), its `atMs` moved from that shard's start onto the merged start.
+ */
+export function mergeCsms(shards: readonly (CsmsSummary | undefined)[], startOffsetsMs: readonly number[] = []): CsmsSummary | undefined {
   const present = shards.filter((c): c is CsmsSummary => c !== undefined);
   if (present.length === 0) return undefined;
   const signed: Record<string, number> = {};
-  for (const c of present) add(signed, c.signedMeterValues as unknown as Record<string, number>);
-  return { signedMeterValues: { verified: 0, failed: 0, ...signed } };
+  const asked = present.filter((c) => c.signedMeterValues !== undefined);
+  for (const c of asked) add(signed, c.signedMeterValues as unknown as Record<string, number>);
+  // A summary written before `alive` existed has no death in it: such a CSMS is taken as alive.
+  const dead = shards.findIndex((c) => c?.alive === false);
+  const exit = shards[dead]?.exit;
+  return {
+    alive: dead < 0,
+    ...(exit === undefined ? {} : { exit: { ...exit, atMs: exit.atMs + (startOffsetsMs[dead] ?? 0) } }),
+    ...(asked.length === 0 ? {} : { signedMeterValues: { verified: 0, failed: 0, ...signed } }),
+  };
 }
 
 /** The shards' fault timelines must be one timeline for their effects to be added entry by entry. */
@@ -148,7 +160,10 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
   const scenarios = [...new Set(s.map((x) => x.scenario))];
   const faults = mergeFaults(shards);
   const targets = mergeTargets(s.map((x) => x.targets));
-  const csms = mergeCsms(s.map((x) => x.csms));
+  const csms = mergeCsms(
+    s.map((x) => x.csms),
+    shards.map((x) => x.startMs - startedAt),
+  );
   return {
     tool: 'ocpp-fleet',
     version: first.version,

@@ -76,8 +76,27 @@ export interface RunInfo {
 
 /** The embedded CSMS's own counts (its /stats), in summary.json only when it was the target. */
 export interface CsmsSummary {
-  /** Signed meter values it verified, and those that failed (bad signature, malformed, unknown key). */
-  signedMeterValues: { verified: number; failed: number };
+  /** True when it lived to the end of the run (until the fleet had stopped and it was stopped in turn). */
+  alive: boolean;
+  /** When it died during the run: how, when and what it last wrote. */
+  exit?: CsmsExitSummary;
+  /**
+   * Signed meter values it verified, and those that failed (bad signature, malformed, unknown key).
+   * Absent when it could not be asked (it died).
+   */
+  signedMeterValues?: { verified: number; failed: number };
+}
+
+/** How the embedded CSMS died. */
+export interface CsmsExitSummary {
+  /** Its exit code, or null when a signal ended it. */
+  code: number | null;
+  /** The signal that ended it (`SIGKILL`), or null. */
+  signal: string | null;
+  /** When, in ms since the run's start. */
+  atMs: number;
+  /** Its last stderr lines, oldest first (at most 20). */
+  lastLines: string[];
 }
 
 /**

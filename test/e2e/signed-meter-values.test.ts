@@ -58,7 +58,8 @@ describe('signed meter values (OCMF) against the embedded CSMS', () => {
     const signed = s.counters.signedMeterValues ?? 0;
     const tampered = s.counters.tamperedMeterValues ?? 0;
     assert.ok(signed >= 200, `signed ${signed}`);
-    assert.ok(s.csms, 'summary.json has the CSMS section');
+    assert.ok(s.csms?.signedMeterValues, 'summary.json has the CSMS section');
+    assert.equal(s.csms.alive, true);
     const { verified, failed } = s.csms.signedMeterValues;
     assert.equal(verified + failed, signed);
     assert.equal(failed, tampered);

@@ -138,7 +138,7 @@ test('summaries with faults, targets and csms compare as before; failovers, malf
       ...summary(same),
       counters: { failovers: 12, malformedSent: 40, malformedCallErrors: 38, reconnects: 5 },
       targets: [{ url: 'ws://a/ocpp', stations: 5, connected: 5 }, { url: 'ws://b/ocpp', stations: 5, connected: 4 }],
-      csms: { signedMeterValues: { verified: 90, failed: 7 } },
+      csms: { alive: true, signedMeterValues: { verified: 90, failed: 7 } },
       faults: [{ index: 0, kind: 'nodeLoss', at: '10s', atMs: 10_000, share: 1, groups: null, target: 0, stations: 5, effects: { lost: 1 } }],
     },
   };

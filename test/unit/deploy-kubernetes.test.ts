@@ -36,6 +36,8 @@ test('the shard Job is an Indexed Job whose N agrees in completions, parallelism
   assert.equal(args[args.indexOf('--shard') + 1], `index/${String(n)}`);
   assert.match(args[args.indexOf('--out') + 1] ?? '', /\$\(JOB_COMPLETION_INDEX\)/);
   assert.equal(args[args.indexOf('--url') + 1], '$(CSMS_URL)');
+  // A pod has no terminal to confirm a remote target on (test/e2e/deploy-kubernetes-job.test.ts runs it).
+  assert.ok(args.includes('--yes'), 'the confirmation is in the arguments');
   const env = container.env as Obj[];
   assert.ok(env.some((e) => e.name === 'CSMS_URL'), 'CSMS_URL is defined for $(CSMS_URL)');
   // No credentials in the arguments (they would show in the pod spec and in ps).

@@ -188,7 +188,7 @@ test('report.html shows the targets, the embedded CSMS\'s counts and the faults 
   });
   const extra: Partial<RunInfo> = {
     targets: [{ url: 'ws://a.example/ocpp', stations: 6, connected: 6 }, { url: `ws://b.example/${HOSTILE}`, stations: 4, connected: 3 }],
-    csms: { signedMeterValues: { verified: 1234, failed: 7 } },
+    csms: { alive: true, signedMeterValues: { verified: 1234, failed: 7 } },
     faults: [
       { index: 0, kind: 'drop', at: '30s', atMs: 30_000, share: 0.5, groups: ['acquired'], stations: 5, effects: { dropped: 5, reconnected: 4 } },
       { index: 1, kind: 'malformed', at: '0s', atMs: 0, share: 0.05, groups: null, forMs: 60_000, kinds: ['invalidJson', 'notArray'], stations: 3, effects: { sent: { invalidJson: 2, notArray: 1 }, callErrors: { FormationViolation: 2 }, unanswered: 1 } },

@@ -37,10 +37,27 @@ test('merge adds the targets per URL in their first order, keeping each shard\'s
 });
 
 test('merge adds the embedded CSMSs\' signed meter value counts: each shard had its own CSMS', () => {
-  const a = shard('s1', 0, { csms: { signedMeterValues: { verified: 120, failed: 3 } } });
-  const b = shard('s2', 0, { csms: { signedMeterValues: { verified: 80, failed: 0 } } });
-  assert.deepEqual(mergeSummaries([a, b, shard('s3', 0, {})], new Map()).csms, { signedMeterValues: { verified: 200, failed: 3 } });
+  const a = shard('s1', 0, { csms: { alive: true, signedMeterValues: { verified: 120, failed: 3 } } });
+  const b = shard('s2', 0, { csms: { alive: true, signedMeterValues: { verified: 80, failed: 0 } } });
+  assert.deepEqual(mergeSummaries([a, b, shard('s3', 0, {})], new Map()).csms, { alive: true, signedMeterValues: { verified: 200, failed: 3 } });
   assert.equal('csms' in mergeSummaries([shard('s1', 0, {})], new Map()), false);
+});
+
+test('merge: one shard\'s CSMS died: the merged CSMS is not alive, with that death on the merged time line', () => {
+  const exit = { code: null, signal: 'SIGKILL', atMs: 8100, lastLines: ['CSMS listening on ws://127.0.0.1:9000 (OCPP 1.6, 2.0.1)'] };
+  const a = shard('s1', 0, { csms: { alive: true, signedMeterValues: { verified: 120, failed: 3 } } });
+  // The second shard started 400 ms after the first: its CSMS died 8,500 ms after the merged start.
+  const b = shard('s2', 400, { csms: { alive: false, exit } });
+  assert.deepEqual(mergeSummaries([a, b], new Map()).csms, {
+    alive: false,
+    exit: { ...exit, atMs: 8500 },
+    signedMeterValues: { verified: 120, failed: 3 },
+  });
+  // No shard's CSMS could be asked for its counts: none are made up.
+  assert.deepEqual(mergeSummaries([b], new Map()).csms, { alive: false, exit });
+  // A summary written before `alive` existed reads as a CSMS that lived.
+  const old = shard('s3', 0, { csms: { signedMeterValues: { verified: 1, failed: 0 } } as unknown as Summary['csms'] });
+  assert.equal(mergeSummaries([old], new Map()).csms?.alive, true);
 });
 
 test('merge adds each fault\'s stations and effects, and refuses shards of different timelines', () => {

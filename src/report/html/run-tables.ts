@@ -14,9 +14,19 @@ export function targetsTable(targets: readonly TargetInfo[]): string {
   return table('targets', ['target', 'stations', 'connected'], rows, 1);
 }
 
-/** The embedded CSMS's own counts, as name/value pairs. */
+/** The embedded CSMS's own counts, as name/value pairs; how it died, when it did. */
 export function csmsEntries(csms: NonNullable<Summary['csms']>): Array<readonly [string, unknown]> {
-  return Object.entries(csms.signedMeterValues).map(([k, v]) => [`signed meter values ${k}`, v] as const);
+  const exit = csms.exit;
+  const how = exit === undefined ? '' : exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${String(exit.code)}`;
+  const life: Array<readonly [string, unknown]> =
+    exit === undefined
+      ? [['alive to the end', csms.alive !== false ? 'yes' : 'no']]
+      : [
+          ['alive to the end', `no: died ${(exit.atMs / 1000).toFixed(1)} s into the run (${how})`],
+          // One cell: the lines joined with a visible mark (HTML would fold line breaks into spaces).
+          ['its last lines', exit.lastLines.join(' ⏎ ')],
+        ];
+  return [...life, ...Object.entries(csms.signedMeterValues ?? {}).map(([k, v]) => [`signed meter values ${k}`, v] as const)];
 }
 
 /** `dropped 11, reconnected 4, sent invalidJson 3 / notArray 3`: the effects in one line. */
