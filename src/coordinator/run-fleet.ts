@@ -200,7 +200,7 @@ export class FleetRun {
       groupsTimeToAllBootedMs: boots.groupsMs,
       ...(this.options.targetUrls === undefined ? {} : { targets: mergeTargets(results, this.options.targetUrls.length) }),
       faults: results.map((r) => r.faults),
-      errorSamples: mergeSamples(results),
+      errorSamples: mergeErrorSamples(results),
       generator: {
         timeToAllBootedMs: boots.fleetMs,
         rssStartMb: round(rssStart / 1048576),
@@ -246,7 +246,7 @@ function mergeTargets(results: WorkerResult[], size: number): TargetCount[] {
 }
 
 /** Each kind's sample from the lowest worker index that has one (results are in worker order). */
-function mergeSamples(results: readonly WorkerResult[]): Record<string, string> {
+export function mergeErrorSamples(results: readonly WorkerResult[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const r of [...results].sort((a, b) => a.workerIndex - b.workerIndex)) {
     for (const [kind, text] of Object.entries(r.errorSamples ?? {})) out[kind] ??= text;
