@@ -62,7 +62,7 @@ export interface RunFlags extends SecurityFlags {
   confirmAbove: number;
 }
 
-const CONNECT_ERROR_KINDS = ['connectRefused', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
+const CONNECT_ERROR_KINDS = ['dnsFailure', 'connectRefused', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
 
 export const DEFAULT_SCENARIO = 'scenarios/smoke.yaml';
 
@@ -258,6 +258,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     thresholds: results,
     passed,
     recordsWritten: outcome.recordsWritten,
+    errorSamples: outcome.errorSamples,
     generator: outcome.generator,
     ...(csmsSummary === undefined ? {} : { csms: csmsSummary }),
     ...((scenario.faults ?? []).length === 0 ? {} : { faults: faultsSummary(scenario.faults ?? [], [...outcome.faults, coordinatorFaults.parts()]) }),

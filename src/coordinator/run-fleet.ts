@@ -62,6 +62,8 @@ export interface FleetRunResult {
   readonly targets?: TargetCount[];
   /** Each worker's outcome of each fault of the timeline (empty without faults). */
   readonly faults: readonly (readonly FaultOutcome[] | undefined)[];
+  /** One redacted message per error kind: each worker's first, the lowest worker index first. */
+  readonly errorSamples: Record<string, string>;
 }
 
 const DRAIN_EVERY_MS = 25;
@@ -198,6 +200,7 @@ export class FleetRun {
       groupsTimeToAllBootedMs: boots.groupsMs,
       ...(this.options.targetUrls === undefined ? {} : { targets: mergeTargets(results, this.options.targetUrls.length) }),
       faults: results.map((r) => r.faults),
+      errorSamples: mergeErrorSamples(results),
       generator: {
         timeToAllBootedMs: boots.fleetMs,
         rssStartMb: round(rssStart / 1048576),
@@ -238,6 +241,15 @@ function mergeTargets(results: WorkerResult[], size: number): TargetCount[] {
       o.stations += t.stations;
       o.connected += t.connected;
     });
+  }
+  return out;
+}
+
+/** Each kind's sample from the lowest worker index that has one (results are in worker order). */
+export function mergeErrorSamples(results: readonly WorkerResult[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of [...results].sort((a, b) => a.workerIndex - b.workerIndex)) {
+    for (const [kind, text] of Object.entries(r.errorSamples ?? {})) out[kind] ??= text;
   }
   return out;
 }

@@ -34,6 +34,8 @@ export interface ConnectStats {
   latency: Histogram;
   /** µs, the TLS part of the connect time (wss:// only). */
   tlsHandshake: Histogram;
+  /** Upgrades refused with an HTTP status (ConnectFail records with w2 = status), by status. */
+  rejectedByStatus: Map<number, number>;
 }
 
 export interface BootStats {
@@ -67,7 +69,14 @@ export class Aggregator implements RecordSink {
   private readonly incomingByCode: (IncomingStats | undefined)[] = [];
   private readonly errorCounts: number[] = [];
   private readonly counterCounts: number[] = [];
-  private readonly connectStats: ConnectStats = { attempts: 0, ok: 0, errors: 0, latency: newHistogram(), tlsHandshake: newHistogram() };
+  private readonly connectStats: ConnectStats = {
+    attempts: 0,
+    ok: 0,
+    errors: 0,
+    latency: newHistogram(),
+    tlsHandshake: newHistogram(),
+    rejectedByStatus: new Map(),
+  };
   private readonly bootStats: BootStats = { accepted: 0, timeToAccepted: newHistogram() };
   private callsTotal = 0;
   private failuresTotal = 0;
@@ -139,6 +148,7 @@ export class Aggregator implements RecordSink {
         this.connectStats.errors++;
         this.errorCounts[code] = (this.errorCounts[code] ?? 0) + 1;
         this.failuresTotal++;
+        if (w2 > 0) this.connectStats.rejectedByStatus.set(w2, (this.connectStats.rejectedByStatus.get(w2) ?? 0) + 1);
         return;
       case RecordKind.BootAccepted:
         this.bootStats.accepted++;

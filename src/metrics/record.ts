@@ -28,7 +28,7 @@ export const enum RecordKind {
   CallAborted = 5,
   /** A connection opened (TCP + TLS + upgrade). w1 = connect time (µs). */
   ConnectOk = 6,
-  /** A connection attempt that failed; code = error kind. w1 = time until failure (µs). */
+  /** A connection attempt that failed; code = error kind. w1 = time until failure (µs), w2 = the HTTP status of a refused upgrade (0: none). */
   ConnectFail = 7,
   /** BootNotification Accepted. w1 = time from the first connect attempt of this boot cycle (µs). */
   BootAccepted = 8,

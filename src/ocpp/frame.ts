@@ -1,5 +1,6 @@
 import type { ErrorMeaning } from './error-codes';
 import { UNREADABLE_MESSAGE_ID } from './error-codes';
+import { MAX_FRAME_DEPTH, nestsDeeperThan } from './json-depth';
 
 /**
  * OCPP-J framing (OCPP-J 1.6 §4, OCPP 2.0.1 Part 4 §4): CALL [2,id,action,payload],
@@ -63,6 +64,9 @@ function fail(
 /** Parse `text` into `out`. Returns true for a well-formed frame; on false, `out` says why. */
 export function parseFrame(text: string, out: ParsedFrame): boolean {
   let value: unknown;
+  if (nestsDeeperThan(text, MAX_FRAME_DEPTH)) {
+    return fail(out, 'RpcFrameworkError', `frame nests deeper than ${MAX_FRAME_DEPTH} levels`, UNREADABLE_MESSAGE_ID, true);
+  }
   try {
     value = JSON.parse(text);
   } catch {

@@ -164,6 +164,13 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
     s.map((x) => x.csms),
     shards.map((x) => x.startMs - startedAt),
   );
+  const rejectedByStatus: Record<string, number> = {};
+  const errorSamples: Record<string, string> = {};
+  for (const x of s) {
+    add(rejectedByStatus, x.connect.rejectedByStatus);
+    // A kind's sample: the first shard's that has one, as the coordinator takes the first worker's.
+    for (const [kind, text] of Object.entries(x.errorSamples ?? {})) errorSamples[kind] ??= text;
+  }
   return {
     tool: 'ocpp-fleet',
     version: first.version,
@@ -183,9 +190,11 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
       errors: s.reduce((n, x) => n + x.connect.errors, 0),
       latencyMs: latencyMs(totals.get('connect') ?? newHistogram()),
       ...(totals.has('tls') ? { tlsHandshakeMs: latencyMs(totals.get('tls') as Histogram) } : {}),
+      ...(Object.keys(rejectedByStatus).length === 0 ? {} : { rejectedByStatus }),
     },
     boot: { accepted: s.reduce((n, x) => n + x.boot.accepted, 0), timeToAcceptedMs: latencyMs(totals.get('boot') ?? newHistogram()) },
     errors,
+    ...(Object.keys(errorSamples).length === 0 ? {} : { errorSamples }),
     counters,
     groups,
     // Thresholds are re-judged on the merged figures by whoever merges with thresholds; the

@@ -70,6 +70,8 @@ export interface RunInfo {
   targets?: TargetInfo[];
   /** What the embedded CSMS counted, when it was the target. */
   csms?: CsmsSummary;
+  /** One redacted sample message per error kind (the workers' first, lowest worker index first). */
+  errorSamples?: Record<string, string>;
   /** The scenario's faults timeline and what each fault did (only when the scenario has one). */
   faults?: FaultSummary[];
 }
@@ -158,8 +160,11 @@ export interface Summary {
   fleet: FleetInfo;
   actions: Record<string, ActionSummary>;
   incoming: Record<string, { received: number; answered: number }>;
-  /** `tlsHandshakeMs` only when connections used TLS: the handshake's share of the connect time. */
-  connect: { attempts: number; ok: number; errors: number; latencyMs: LatencyMs; tlsHandshakeMs?: LatencyMs };
+  /**
+   * `tlsHandshakeMs` only when connections used TLS: the handshake's share of the connect time.
+   * `rejectedByStatus` only when the CSMS refused upgrades: their count per HTTP status ("401": n).
+   */
+  connect: { attempts: number; ok: number; errors: number; latencyMs: LatencyMs; tlsHandshakeMs?: LatencyMs; rejectedByStatus?: Record<string, number> };
   boot: { accepted: number; timeToAcceptedMs: LatencyMs };
   errors: Record<string, number>;
   /** One redacted sample message per error kind seen (the first one), e.g. the HTTP status and reason of a refused upgrade. */
@@ -209,6 +214,11 @@ function mapValues<T, U>(map: Map<string, T>, f: (value: T) => U): Array<[string
   return [...map].map(([key, value]) => [key, f(value)]);
 }
 
+/** Counts by HTTP status, in ascending order of status. */
+function statusCounts(counts: ReadonlyMap<number, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort((a, b) => a[0] - b[0]).map(([status, n]) => [String(status), n]));
+}
+
 /** Call after the last drain; reads the aggregator, changes nothing in it. */
 export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
   const groupGauges = aggregator.groupGauges();
@@ -240,9 +250,11 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
       errors: connect.errors,
       latencyMs: latencyMs(connect.latency),
       ...(connect.tlsHandshake.totalCount > 0 ? { tlsHandshakeMs: latencyMs(connect.tlsHandshake) } : {}),
+      ...(connect.rejectedByStatus.size > 0 ? { rejectedByStatus: statusCounts(connect.rejectedByStatus) } : {}),
     },
     boot: { accepted: boot.accepted, timeToAcceptedMs: latencyMs(boot.timeToAccepted) },
     errors: sortedRecord(aggregator.errors()),
+    ...(run.errorSamples !== undefined && Object.keys(run.errorSamples).length > 0 ? { errorSamples: sortedRecord(Object.entries(run.errorSamples)) } : {}),
     counters: sortedRecord(aggregator.counters()),
     groups: sortedRecord(groups),
     thresholds: run.thresholds,

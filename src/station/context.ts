@@ -43,7 +43,14 @@ export interface StationContext {
   readonly stopping: boolean;
   count(group: StationGroup, name: CounterName, n?: number): void;
   error(group: StationGroup, kind: ErrorKind): void;
-  recordConnect(group: StationGroup, ok: boolean, ms: number, kind: ErrorKind | undefined): void;
+  /** A connection attempt; a failed one has its kind, and the HTTP status of a refused upgrade (0: none). */
+  recordConnect(group: StationGroup, ok: boolean, ms: number, kind: ErrorKind | undefined, status?: number): void;
+  /**
+   * Error samples (summary.json `errorSamples`): whether the worker still wants one of `kind`, and
+   * the redacted message to keep (the first of each kind). Optional: contexts of unit tests keep none.
+   */
+  wantsErrorSample?(kind: ErrorKind): boolean;
+  errorSample?(kind: ErrorKind, text: string): void;
   recordBootAccepted(group: StationGroup, ms: number): void;
   recordTlsHandshake(group: StationGroup, ms: number): void;
   /** Gauges: connected, booted, charging (per group, summed by the coordinator). */

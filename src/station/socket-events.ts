@@ -4,13 +4,20 @@ import WebSocket from 'ws';
 
 /** What a station hears from its `ws` socket (StationSocket implements it). */
 export interface SocketEvents {
+  /** The server answered 101 with this `Sec-WebSocket-Protocol` (undefined: none); ws checks it next. */
+  socketUpgraded(ws: WebSocket, protocol: string | undefined): void;
   socketOpened(ws: WebSocket): void;
   socketMessage(text: string): void;
+  /** A binary frame: OCPP-J is text only, so it never reaches the OCPP session. */
+  socketBinary(ws: WebSocket, bytes: number): void;
   socketPong(ws: WebSocket): void;
-  /** The server answered the upgrade with something else than 101 (the response is drained). */
-  socketRejected(ws: WebSocket): void;
+  /**
+   * The server answered the upgrade with something else than 101. The owner must drain or read
+   * the response (readBody) and end the socket.
+   */
+  socketRejected(ws: WebSocket, res: IncomingMessage): void;
   socketError(ws: WebSocket, err: Error): void;
-  socketClosed(ws: WebSocket): void;
+  socketClosed(ws: WebSocket, code: number, reason: Buffer): void;
 }
 
 /**
@@ -29,14 +36,17 @@ function ownerOf(ws: WebSocket): SocketEvents {
 
 function onUpgrade(this: WebSocket, res: IncomingMessage): void {
   (this as OwnedSocket)[WIRE] = res.socket;
+  const protocol = res.headers['sec-websocket-protocol'];
+  ownerOf(this).socketUpgraded(this, typeof protocol === 'string' ? protocol : undefined);
 }
 
 function onOpen(this: WebSocket): void {
   ownerOf(this).socketOpened(this);
 }
 
-function onMessage(this: WebSocket, data: Buffer): void {
-  ownerOf(this).socketMessage(data.toString());
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  if (isBinary) ownerOf(this).socketBinary(this, data.length);
+  else ownerOf(this).socketMessage(data.toString());
 }
 
 function onPong(this: WebSocket): void {
@@ -44,16 +54,43 @@ function onPong(this: WebSocket): void {
 }
 
 function onUnexpectedResponse(this: WebSocket, _req: ClientRequest, res: IncomingMessage): void {
-  res.resume();
-  ownerOf(this).socketRejected(this);
+  ownerOf(this).socketRejected(this, res);
 }
 
 function onError(this: WebSocket, err: Error): void {
   ownerOf(this).socketError(this, err);
 }
 
-function onClose(this: WebSocket): void {
-  ownerOf(this).socketClosed(this);
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  ownerOf(this).socketClosed(this, code, reason);
+}
+
+/**
+ * The start of a refused upgrade's body, for the error sample: at most `maxBytes` are read, then
+ * `done` gets the text (also when the body ends, fails or is cut first). The rest is never read:
+ * a CSMS answering every refusal with megabytes must not cost the fleet megabytes per attempt.
+ * The socket's handshake timeout bounds a body that never ends.
+ */
+export function readBody(res: IncomingMessage, maxBytes: number, done: (text: string) => void): void {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    res.off('data', onData);
+    // A character cut at the byte limit becomes U+FFFD, which the sample can show.
+    done(Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8'));
+  };
+  const onData = (chunk: Buffer): void => {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    if (bytes >= maxBytes) finish();
+  };
+  res.on('data', onData);
+  res.once('end', finish);
+  res.once('error', finish);
+  res.once('close', finish);
 }
 
 /** Open a client socket whose events go to `owner`. */

@@ -1,32 +1,26 @@
 import WebSocket from 'ws';
 import { subprotocolOf, type ErrorKind } from '../ocpp';
 import { DEFAULT_PING_INTERVAL_MS } from '../thread/messages';
-import { classifySocketError } from './socket-errors';
 import type { SecureContext } from 'node:tls';
 import { socketOptions } from './socket-options';
 import { openSocket, sendText, terminate, type SocketEvents } from './socket-events';
+import { CLOSE_GRACE_MS, SocketReports } from './socket-reports';
 import type { StationFaults } from './fault-state';
-import { StationClock } from './station-clock';
 import { AfterClose, StationState, TimerKind } from './station-timers';
 
 export { AfterClose, StationState, TIMER_SLOTS, TimerKind } from './station-timers';
-
-/** How long a closing handshake may take before the socket is terminated. */
-const CLOSE_GRACE_MS = 2000;
 
 /**
  * The socket of a virtual charge point: connecting to `<url>/<identity>` with the version's
  * subprotocol, reconnects with exponential backoff and jitter, the WebSocket keep-alive that finds
  * half-open links, purposeful closes (Reset, end of run, scripts) and failover between targets.
- * Timer slots are StationClock's; what is said over the socket is `StationLink`'s.
+ * Timer slots are StationClock's; failures and their samples SocketReports'; what is said over the
+ * socket is `StationLink`'s.
  */
-export abstract class StationSocket extends StationClock implements SocketEvents {
+export abstract class StationSocket extends SocketReports implements SocketEvents {
   state = StationState.Idle;
-  /** HTTP Basic auth password (security profiles 1 and 2); never logged, never in a result. */
-  password: string | undefined = undefined;
   /** Only for stations with a client certificate of their own (profile 3); made by socketOptions. */
   tlsContext: SecureContext | undefined = undefined;
-  protected ws: WebSocket | null = null;
   /** When the current boot cycle began: its first connection attempt (-1: none under way). */
   protected bootCycleStartedAt = -1;
   private attempts = 0;
@@ -38,14 +32,8 @@ export abstract class StationSocket extends StationClock implements SocketEvents
   private afterClose: AfterClose = AfterClose.Unplanned;
   /** When the ping that is out must have been answered by a pong (clock ms); -1: no ping out. */
   private pongDeadline = -1;
-  /** Why the station itself ends an open connection; counted instead of `connectionLost`. */
-  private lostKind: ErrorKind | undefined = undefined;
   /** Set when the socket failed before the station counted it as connected. */
   private connectFailed = false;
-  /** Why the current attempt failed, as its socket's events said (undefined: not known). */
-  private failedKind: ErrorKind | undefined = undefined;
-  /** Index in `ctx.targets` of the target the station is on or last tried (-1: none yet); the station's own to set. */
-  targetIndex = -1;
   /** The last attempt or connection failed: the next attempt goes to the next target (failover). */
   private leaveTarget = false;
   /** What faults do to this station (station-faults); null until one hits it. */
@@ -131,6 +119,7 @@ export abstract class StationSocket extends StationClock implements SocketEvents
     this.everAttempted = true;
     const url = `${this.targetUrl()}/${encodeURIComponent(this.identity)}`;
     this.failedKind = undefined;
+    this.failedStatus = 0;
     this.ws = openSocket(this, url, subprotocolOf(this.group.version), socketOptions(this, this.ctx, url));
   }
 
@@ -139,31 +128,26 @@ export abstract class StationSocket extends StationClock implements SocketEvents
     this.onFrame(text);
   }
 
-  socketRejected(ws: WebSocket): void {
-    if (ws === this.ws) this.failedKind = 'handshakeRejected';
-    terminate(ws);
-  }
-
   socketError(ws: WebSocket, err: Error): void {
     if (ws !== this.ws) return;
-    if (this.isConnected) this.onOpenSocketError(classifySocketError(err));
-    else this.failedKind ??= classifySocketError(err);
+    if (this.isConnected) this.onOpenSocketError(this.openSocketError(err));
+    else this.attemptError(err);
   }
 
-  socketClosed(ws: WebSocket): void {
-    this.onClose(ws, this.failedKind);
+  socketClosed(ws: WebSocket, code: number, reason: Buffer): void {
+    this.onClose(ws, this.failedKind, code, reason);
   }
 
   /**
    * An error on an open connection: ws has started a closing handshake (a protocol violation by
-   * the peer, such as an oversized frame) or the socket is already gone. A peer that never completes
-   * the handshake must not hold the station for ws's 30 s.
+   * the peer) or the socket is already gone. A peer that never completes the handshake must not
+   * hold the station for ws's 30 s.
    */
-  private onOpenSocketError(kind: ErrorKind): void {
-    if (kind === 'frameTooLarge') {
-      // ws has written the 1009 close frame; waiting for the peer's would mean reading (and
-      // discarding) the rest of the oversized frame first: megabytes per station.
-      this.lostKind ??= kind;
+  private onOpenSocketError(protocolViolation: boolean): void {
+    if (protocolViolation) {
+      // ws has written its close frame (1009 for an oversized frame, 1007 for one that is not
+      // UTF-8…) and stopped reading: the peer's close frame would never be read, and for an
+      // oversized frame reading on would mean megabytes per station. End it now.
       if (this.ws !== null) terminate(this.ws);
       return;
     }
@@ -198,7 +182,10 @@ export abstract class StationSocket extends StationClock implements SocketEvents
       this.setTimer(TimerKind.Ping, this.pongDeadline);
       return;
     }
-    this.lostKind ??= 'pingTimeout';
+    if (this.lostKind === undefined) {
+      this.lostKind = 'pingTimeout';
+      this.sample('pingTimeout', () => `no pong within ${this.pingTimeoutMs} ms of a WebSocket ping; the station closed the connection (${this.attemptUrl})`);
+    }
     if (this.silenced) {
       // A paused socket may never report its close: handle it now.
       this.faults?.pauseTally?.add('detectedByPing');
@@ -251,18 +238,22 @@ export abstract class StationSocket extends StationClock implements SocketEvents
     this.onConnected(now);
   }
 
-  private onClose(ws: WebSocket, failedKind: ErrorKind | undefined): void {
+  private onClose(ws: WebSocket, failedKind: ErrorKind | undefined, code = 1006, reason: Buffer | undefined = undefined): void {
     if (ws !== this.ws) return;
     this.ws = null;
     const now = this.ctx.now();
     const wasConnected = this.isConnected;
+    const unplanned = this.afterClose === AfterClose.Unplanned && !this.faultCut;
     if (!this.isConnected) {
       // An attempt cut short by the end of the run or a fault is not a failure of the target.
-      if (!this.connectFailed && this.afterClose === AfterClose.Unplanned && !this.faultCut) this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, failedKind ?? 'other');
+      if (!this.connectFailed && unplanned) {
+        const kind = failedKind ?? this.unexplainedAttempt(code, reason);
+        this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, kind, this.failedStatus);
+      }
     } else {
       this.isConnected = false;
       this.ctx.gauge(this.group, 'connected', -1);
-      if (this.afterClose === AfterClose.Unplanned && !this.faultCut) this.ctx.error(this.group, this.lostKind ?? 'connectionLost');
+      if (unplanned) this.ctx.error(this.group, this.closedKind(this.state === StationState.Accepted, code, reason));
     }
     if (this.faults !== null) this.onFaultClose(this.faults, now, wasConnected);
     this.connectFailed = false;

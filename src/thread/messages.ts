@@ -133,6 +133,8 @@ export interface WorkerResult {
   readonly targets?: readonly TargetCount[];
   /** One per fault of the timeline, in its order (absent without faults). */
   readonly faults?: FaultOutcome[];
+  /** The first redacted message of each error kind the worker met (summary.json `errorSamples`). */
+  readonly errorSamples?: Readonly<Record<string, string>>;
 }
 
 export interface TargetCount {

@@ -69,6 +69,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
     undelivered,
     ...(perTarget === undefined ? {} : { targets: perTarget }),
     ...(faults === undefined ? {} : { faults: faults.outcomes() }),
+    ...(rt.errorSamples.size === 0 ? {} : { errorSamples: Object.fromEntries(rt.errorSamples) }),
   };
 }
 

@@ -173,9 +173,23 @@ export class WorkerRuntime implements StationContext {
     this.write(RecordKind.Error, group.index, errorKindCode(kind), 1, 0);
   }
 
-  recordConnect(group: StationGroup, ok: boolean, ms: number, kind: ErrorKind | undefined): void {
+  recordConnect(group: StationGroup, ok: boolean, ms: number, kind: ErrorKind | undefined, status = 0): void {
     if (ok) this.write(RecordKind.ConnectOk, group.index, 0, toMicros(ms), 0);
-    else this.write(RecordKind.ConnectFail, group.index, errorKindCode(kind ?? 'other'), toMicros(ms), 0);
+    else this.write(RecordKind.ConnectFail, group.index, errorKindCode(kind ?? 'other'), toMicros(ms), status);
+  }
+
+  /**
+   * The first redacted message of each error kind (summary.json `errorSamples`): at most one string
+   * per kind, so the memory they take is bounded whatever the run meets.
+   */
+  readonly errorSamples = new Map<ErrorKind, string>();
+
+  wantsErrorSample(kind: ErrorKind): boolean {
+    return !this.errorSamples.has(kind);
+  }
+
+  errorSample(kind: ErrorKind, text: string): void {
+    if (!this.errorSamples.has(kind)) this.errorSamples.set(kind, text);
   }
 
   recordBootAccepted(group: StationGroup, ms: number): void {

@@ -111,7 +111,7 @@ export function assertBooksBalance(s: Summary): void {
   assert.equal(s.errors.callError ?? 0, sum(s.actions, 'callErrors'), 'errors.callError = Σ callErrors');
   assert.equal(s.errors.timeout ?? 0, sum(s.actions, 'timeouts'), 'errors.timeout = Σ timeouts');
   assert.equal(s.errors.invalidResponse ?? 0, sum(s.actions, 'invalid'), 'errors.invalidResponse = Σ invalid');
-  const connectErrors = ['connectRefused', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
+  const connectErrors = ['dnsFailure', 'connectRefused', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
   assert.equal(s.connect.attempts, s.connect.ok + s.connect.errors);
   assert.ok(connectErrors.reduce((t, k) => t + (s.errors[k] ?? 0), 0) >= s.connect.errors, 'every failed connect has a kind');
 }
