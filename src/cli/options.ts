@@ -1,8 +1,12 @@
+import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { inputFileProblem, type InputKind } from '../scenario/input-file';
 import { MAX_TIMER_MS, MAX_TIMER_WORDS, parseDuration, parseRate } from '../scenario/units';
+import { HLOG_FILE, SUMMARY_FILE, TIMESERIES_FILE } from '../report/results-dir';
+import { TOTALS_FILE } from '../report/totals';
 import { UsageError } from './exit-codes';
 
 /**
@@ -120,4 +124,23 @@ export function redactUrls(text: string): string {
 export function defaultWorkers(embeddedCsms: boolean): number {
   const cores = availableParallelism();
   return Math.max(1, embeddedCsms ? cores - 1 : cores);
+}
+
+/**
+ * The files of a results folder (or a summary file named alone) that `compare` and `merge` read,
+ * checked for type and size first (512 MiB: the longest text Node can hold). Missing files are
+ * left to the commands, which say what a results folder needs.
+ */
+export function checkResultsInput(path: string): void {
+  let folder: boolean;
+  try {
+    folder = statSync(path).isDirectory();
+  } catch {
+    return;
+  }
+  const files = folder ? [SUMMARY_FILE, HLOG_FILE, TOTALS_FILE, TIMESERIES_FILE].map((f) => join(path, f)).filter((f) => existsSync(f)) : [path];
+  for (const file of files) {
+    const problem = inputFileProblem(file, 'results');
+    if (problem !== undefined) throw new UsageError(`${file}: ${problem}`);
+  }
 }

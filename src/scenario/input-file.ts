@@ -17,8 +17,8 @@ export const INPUT_LIMITS = {
   pem: 4 * 1024 * 1024,
   /** A file holding one secret or one password (its first line is used). */
   secret: 64 * 1024,
-  /** A results file read by compare or merge (summary.json). */
-  results: 256 * 1024 * 1024,
+  /** A results file read by compare or merge (summary.json, the histogram logs): the longest text Node holds. */
+  results: 512 * 1024 * 1024,
 } as const;
 
 export type InputKind = keyof typeof INPUT_LIMITS;
