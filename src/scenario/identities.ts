@@ -80,6 +80,9 @@ export function patternProblem(pattern: string, count: number): { index: number;
 
 const MAX_CONNECTORS = 32;
 
+/** Most charge points a fleet has (as `--cps`): the plan lists every one, so a file may list no more. */
+export const MAX_FLEET = 1_000_000;
+
 /** Where `written` (relative to the scenario file) is, as a path to read and to show. */
 export function identitiesPath(written: string, scenarioFile: string): string {
   return isAbsolute(written) ? written : join(dirname(scenarioFile), written);
@@ -113,6 +116,7 @@ export function parseIdentities(text: string, file: string): readonly IdentityRo
       headerLine = line;
       return;
     }
+    if (rows.length === MAX_FLEET) throw new ScenarioError(file, line, '', `expected at most ${MAX_FLEET.toLocaleString('en-US')} stations, got more (the file is not read further)`);
     const fields = splitLine(raw);
     if (fields === undefined) throw new ScenarioError(file, line, '', 'expected a closing double quote (the line is not shown: it may hold a password)');
     if (fields.length !== columns.length) {

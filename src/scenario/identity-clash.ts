@@ -76,42 +76,55 @@ function clash(identity: string, a: Side, b: Side): IdentityClash {
     : { identity, here: b, other: a };
 }
 
+/** A CSV group's rows in use (the first `count`), each as a side of a possible clash. */
+function* rowsOf(group: GroupSpec, g: number): Generator<[string, Side]> {
+  const list = group.identities;
+  if (list === undefined) return;
+  for (let i = 0; i < group.count && i < list.rows.length; i++) {
+    const r = list.rows[i] as (typeof list.rows)[number];
+    yield [r.identity, { group: g, index: i + 1, row: { path: list.path, line: r.line } }];
+  }
+}
+
 /** The first clash between the identities of the groups (with their counts as given), or undefined. */
 export function findIdentityClash(groups: readonly GroupSpec[]): IdentityClash | undefined {
   const patterns: Pattern[] = [];
-  const rows = new Map<string, Side>();
-  for (let g = 0; g < groups.length; g++) {
-    const group = groups[g] as GroupSpec;
-    if (group.count === 0) continue;
-    const list = group.identities;
-    if (list === undefined) {
+  const lists: number[] = [];
+  groups.forEach((group, g) => {
+    if (group.count === 0) return;
+    if (group.identities !== undefined) lists.push(g);
+    else {
       const p = cut(g, group.identity, group.count);
       if (p !== undefined) patterns.push(p);
-      continue;
     }
-    // A file's own duplicates were refused as it was read; here, only other groups' rows.
-    for (let i = 0; i < group.count && i < list.rows.length; i++) {
-      const r = list.rows[i] as (typeof list.rows)[number];
-      const side: Side = { group: g, index: i + 1, row: { path: list.path, line: r.line } };
-      const first = rows.get(r.identity);
-      if (first !== undefined && first.group !== g) return clash(r.identity, side, first);
-      rows.set(r.identity, side);
+  });
+  // A file's own duplicates were refused as it was read: rows meet rows only across files.
+  if (lists.length > 1) {
+    const rows = new Map<string, Side>();
+    for (const g of lists) {
+      for (const [identity, side] of rowsOf(groups[g] as GroupSpec, g)) {
+        const first = rows.get(identity);
+        if (first !== undefined && first.group !== g) return clash(identity, side, first);
+        rows.set(identity, side);
+      }
     }
   }
-  return rowsAgainstPatterns(rows, patterns) ?? patternsAgainstEachOther(patterns);
+  return rowsAgainstPatterns(groups, lists, patterns) ?? patternsAgainstEachOther(patterns);
 }
 
 /** Each row against the patterns whose prefix it starts with, where a digit follows. */
-function rowsAgainstPatterns(rows: ReadonlyMap<string, Side>, patterns: readonly Pattern[]): IdentityClash | undefined {
-  if (rows.size === 0 || patterns.length === 0) return undefined;
+function rowsAgainstPatterns(groups: readonly GroupSpec[], lists: readonly number[], patterns: readonly Pattern[]): IdentityClash | undefined {
+  if (lists.length === 0 || patterns.length === 0) return undefined;
   const byPrefix = new Map<string, Pattern[]>();
   for (const p of patterns) byPrefix.set(p.prefix, [...(byPrefix.get(p.prefix) ?? []), p]);
-  for (const [identity, side] of rows) {
-    for (let k = 0; k < identity.length; k++) {
-      if (!isDigit(identity[k])) continue;
-      for (const p of byPrefix.get(identity.slice(0, k)) ?? []) {
-        const index = indexIn(p, identity);
-        if (index !== undefined) return clash(identity, side, { group: p.group, index });
+  for (const g of lists) {
+    for (const [identity, side] of rowsOf(groups[g] as GroupSpec, g)) {
+      for (let k = 0; k < identity.length; k++) {
+        if (!isDigit(identity[k])) continue;
+        for (const p of byPrefix.get(identity.slice(0, k)) ?? []) {
+          const index = indexIn(p, identity);
+          if (index !== undefined) return clash(identity, side, { group: p.group, index });
+        }
       }
     }
   }
@@ -174,7 +187,8 @@ export function clashError(c: IdentityClash, groups: readonly GroupSpec[], file:
   };
   const { here, other } = c;
   if (here.row !== undefined) {
-    return new ScenarioError(here.row.path, here.row.line, 'identity', `expected an identity no other group gives, got ${show(c.identity)}, as does ${describe(other)}`);
+    const name = (groups[here.group] as GroupSpec).name;
+    return new ScenarioError(here.row.path, here.row.line, 'identity', `expected an identity no other group gives, got ${show(c.identity)} for group ${name}, as does ${describe(other)}`);
   }
   const g = groups[here.group] as GroupSpec;
   return new ScenarioError(

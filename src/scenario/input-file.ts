@@ -70,7 +70,10 @@ export function formatBytes(bytes: number): string {
 }
 
 function tooLarge(size: number | string, kind: InputKind): InputFileProblem {
-  return new InputFileProblem(`is ${typeof size === 'number' ? formatBytes(size) : size}, more than the ${formatBytes(INPUT_LIMITS[kind])} ${KIND_NAMES[kind]} may be`);
+  const limit = formatBytes(INPUT_LIMITS[kind]);
+  // Just above the cap, rounding would say "1 MiB, more than the 1 MiB": then the bytes.
+  const shown = typeof size === 'string' ? size : formatBytes(size) === limit ? `${size.toLocaleString('en-US')} bytes` : formatBytes(size);
+  return new InputFileProblem(`is ${shown}, more than the ${limit} ${KIND_NAMES[kind]} may be`);
 }
 
 /**

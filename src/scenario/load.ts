@@ -4,6 +4,7 @@ import { LineCounter } from 'yaml';
 import { SCENARIO_FILE_SCHEMA, type RawCsmsSettings, type RawScenario, type RawThreshold } from './file-schema';
 import { describeSchemaError, lineOf, Locator, ScenarioError, schemaErrorField } from './load-errors';
 import { resolveFaults } from './faults-resolve';
+import { MAX_FLEET } from './identities';
 import { clashError, findIdentityClash } from './identity-clash';
 import { InputFileProblem, readInputText } from './input-file';
 import { resolveGroup } from './resolve-group';
@@ -36,8 +37,7 @@ ajv.addKeyword({
 });
 const validateFile = ajv.compile<RawScenario>(SCENARIO_FILE_SCHEMA);
 
-/** Most charge points a scenario's groups add up to (as `--cps`): the plan lists every one of them. */
-export const MAX_FLEET = 1_000_000;
+export { MAX_FLEET } from './identities';
 
 /**
  * A scenario file, checked before it is read (a regular file of at most 1 MiB: input-file.ts) and

@@ -57,10 +57,12 @@ export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, context:
   }
   const bad = identities === undefined ? patternProblem(identity, count) : undefined;
   if (bad !== undefined) {
-    const station = `station ${bad.index} would be ${show(bad.identity)} (${bad.problem})`;
     // The default pattern is made of the name: the name is what to change (or give a pattern).
-    if (g.identity === undefined) throw here(['name'], `expected a name that makes ${IDENTITY_RULE} with the default pattern ${show(identity)}, got ${show(g.name)}: ${station}; shorten the name or give "identity"`);
-    throw here(['identity'], `expected a pattern that makes ${IDENTITY_RULE}, got ${show(identity)}: ${station}`);
+    if (g.identity === undefined) {
+      const got = /^\d+ characters$/.test(bad.problem) ? `identities of ${bad.problem}` : `identities with ${bad.problem}`;
+      throw here(['name'], `expected a name whose default identities (<name>-{index:05}) are each ${IDENTITY_RULE}, got ${got}; shorten the name or give "identity"`);
+    }
+    throw here(['identity'], `expected a pattern that makes ${IDENTITY_RULE}, got ${show(identity)}: station ${bad.index} would be ${show(bad.identity)} (${bad.problem})`);
   }
   const sessions = withScript(resolveSessions(g.sessions ?? {}, [...path, 'sessions'], at), g, path, at, context, identities, count);
   const meter = atLeast(100, 100, timeScale);
