@@ -1,4 +1,4 @@
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, Parser, type CST, type Document, type LineCounter, type Node } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, Parser, YAMLParseError, type CST, type Document, type LineCounter, type Node } from 'yaml';
 import { ScenarioError } from './load-errors';
 
 /**
@@ -63,8 +63,8 @@ export function parseYaml(text: string, file: string, lines: LineCounter): Docum
       doc = next;
       continue;
     }
-    // As parseDocument does: a second document is an error of the first.
-    doc.errors.push(...next.errors);
+    // As parseDocument does: a second document is an error of the first (in words a user reads).
+    doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'expected one document, got a second one (after "---")'));
     break;
   }
   return doc as Document.Parsed;

@@ -148,6 +148,15 @@ test('every duration of a file is held to the timers\' limit, whatever its unit'
   assert.equal(parseScenario(`duration: 2147483.647\n${group('')}`, 'x.yaml').durationMs, 2_147_483_647);
 });
 
+test('the YAML read by hand is read as parseDocument reads it: syntax errors, a second document, merge keys', () => {
+  const bad = (text: string): string => scenarioError(() => parseScenario(text, 'y.yaml')).message;
+  assert.equal(bad('groups:\n  - name: a\n    count: 1\n    count: 2\n    ocpp: "1.6"\n'), 'y.yaml:4: not valid YAML: Map keys must be unique');
+  assert.equal(bad('groups:\n  - {name: a, count: 1, ocpp: "1.6"}\n---\nname: b\n'), 'y.yaml:3: not valid YAML: expected one document, got a second one (after "---")');
+  assert.equal(bad('groups: [\n'), 'y.yaml:2: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]');
+  const merged = parseScenario('groups:\n  - &a {name: a, count: 2, ocpp: "1.6", connectors: 3}\n  - {<<: *a, name: b}\n', 'y.yaml');
+  assert.deepEqual(merged.groups.map((g) => [g.name, g.count, g.connectors, g.identityLine]), [['a', 2, 3, 2], ['b', 2, 3, 3]]);
+});
+
 test('one identity rule for CSV rows and patterns', () => {
   assert.equal(identityProblem('CP-0001'), undefined);
   assert.equal(identityProblem('a'.repeat(48)), undefined);
