@@ -86,7 +86,7 @@ export function checkAliases(doc: Document.Parsed, file: string, lines: LineCoun
   const size = (node: unknown, count: boolean): number => {
     if (isAlias(node)) {
       const target = anchors.get(node.source);
-      if (target === undefined) return 1;
+      if (target === undefined) throw new ScenarioError(file, lineOf(node), '', `not valid YAML: the alias *${node.source} names no anchor (&${node.source}) before it`);
       if (busy.has(target)) throw new ScenarioError(file, lineOf(node), '', `not accepted: the alias *${node.source} is inside the node it names (a cycle)`);
       let n = sizes.get(target);
       if (n === undefined) {

@@ -152,6 +152,7 @@ test('the YAML read by hand is read as parseDocument reads it: syntax errors, a 
   const bad = (text: string): string => scenarioError(() => parseScenario(text, 'y.yaml')).message;
   assert.equal(bad('groups:\n  - name: a\n    count: 1\n    count: 2\n    ocpp: "1.6"\n'), 'y.yaml:4: not valid YAML: Map keys must be unique');
   assert.equal(bad('groups:\n  - {name: a, count: 1, ocpp: "1.6"}\n---\nname: b\n'), 'y.yaml:3: not valid YAML: expected one document, got a second one (after "---")');
+  assert.equal(bad('name: x\ngroups:\n  - *cp\n'), 'y.yaml:3: not valid YAML: the alias *cp names no anchor (&cp) before it');
   assert.equal(bad('groups: [\n'), 'y.yaml:2: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]');
   const merged = parseScenario('groups:\n  - &a {name: a, count: 2, ocpp: "1.6", connectors: 3}\n  - {<<: *a, name: b}\n', 'y.yaml');
   assert.deepEqual(merged.groups.map((g) => [g.name, g.count, g.connectors, g.identityLine]), [['a', 2, 3, 2], ['b', 2, 3, 3]]);
