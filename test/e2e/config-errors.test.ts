@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { truncateSync, writeFileSync } from 'node:fs';
+import { symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { IDENTITY_RULE } from '../../src/scenario/identities';
@@ -116,9 +116,14 @@ describe('configuration errors exit 2, located, fast', () => {
     await configError(['run', `${F}/bad-identities-slash.yaml`], `error: ${F}/bad-identities-slash.csv:3: identity: expected ${IDENTITY_RULE}, got "ACME/2" (a "/")`);
   });
 
-  test('flag files are checked before they are read: run, csms, compare', async () => {
+  test('flag files and results folders are checked before they are read: run, csms, compare, report, merge', async () => {
     await configError(['run', '--url', 'ws://127.0.0.1:1', '--password-file', '/dev/zero'], 'error: --password-file /dev/zero: is a character device, not a file');
     await configError(['csms', '--port', '0', '--basic-auth', '/dev/zero'], 'error: --basic-auth /dev/zero: is a character device, not a file');
     await configError(['compare', '/dev/zero', '/dev/zero'], 'error: /dev/zero: is a character device, not a file');
+    // A results folder whose summary.json leads to a device.
+    const dir = tempDir('config-errors');
+    symlinkSync('/dev/zero', join(dir, 'summary.json'));
+    await configError(['report', dir], `error: ${join(dir, 'summary.json')}: is a character device, not a file`);
+    await configError(['merge', dir, dir, '--out', join(dir, 'merged')], `error: ${join(dir, 'summary.json')}: is a character device, not a file`);
   });
 });
