@@ -5,6 +5,7 @@ import { comparisonSuite, formatComparison } from '../report/compare-format';
 import { loadRun } from '../report/compare-load';
 import { writeJunit } from '../report/junit';
 import { ExitCode } from './exit-codes';
+import { checkResultsInput } from './options';
 
 /**
  * `ocpp-fleet compare BASELINE CANDIDATE`: the candidate run against a baseline (results folders
@@ -47,6 +48,8 @@ async function compareCommand(baselinePath: string, candidatePath: string, flags
     minChangeMs: flags.minChange,
     alpha: flags.alpha,
   };
+  checkResultsInput(baselinePath);
+  checkResultsInput(candidatePath);
   const [baseline, candidate] = await Promise.all([loadRun(baselinePath), loadRun(candidatePath)]);
   const comparison = compareRuns(baseline, candidate, options);
   if (flags.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);

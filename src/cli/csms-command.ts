@@ -12,6 +12,7 @@ import {
 import { startCsmsServer, type CsmsServer } from '../csms/server';
 import { formatStats } from '../csms/stats';
 import { UsageError } from './exit-codes';
+import { checkFlagFile, host } from './options';
 
 /** What the parent of `ocpp-fleet csms` receives over IPC once the port is known (see csms/child.ts). */
 export interface CsmsListeningMessage {
@@ -92,7 +93,7 @@ export function registerCsmsCommand(program: Command): void {
     .command('csms')
     .description('run the embedded OCPP 1.6J + 2.0.1 CSMS (stations connect to ws://host:port/<identity>)')
     .requiredOption(`${CSMS_FLAGS.port} <port>`, 'TCP port (0 picks a free one)', numberFlag('port'))
-    .option(`${CSMS_FLAGS.host} <host>`, 'address to listen on', stringFlag('host'), d.host)
+    .option(`${CSMS_FLAGS.host} <host>`, 'address to listen on', host(CSMS_FLAGS.host), d.host)
     .option(`${CSMS_FLAGS.delayMs} <ms>`, 'answer each station CALL after this delay', numberFlag('delayMs'), d.delayMs)
     .option(`${CSMS_FLAGS.jitterMs} <ms>`, 'uniform jitter ± around the delay', numberFlag('jitterMs'), d.jitterMs)
     .option(`${CSMS_FLAGS.heartbeatIntervalS} <s>`, 'interval returned in BootNotification answers', numberFlag('heartbeatIntervalS'), d.heartbeatIntervalS)
@@ -114,6 +115,11 @@ export function registerCsmsCommand(program: Command): void {
 }
 
 async function runCsms(flags: Flags): Promise<void> {
+  // The server reads these files as it starts; what they are and how large is checked first.
+  checkFlagFile(CSMS_FLAGS.tlsCert, flags.tlsCert, 'pem');
+  checkFlagFile(CSMS_FLAGS.tlsKey, flags.tlsKey, 'pem');
+  checkFlagFile(CSMS_FLAGS.clientCa, flags.clientCa, 'pem');
+  checkFlagFile(CSMS_FLAGS.basicAuth, flags.basicAuth, 'passwords');
   let server: CsmsServer;
   try {
     server = await startCsmsServer(optionsOf(flags));

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CompareError } from '../report/compare-load';
+import { InputFileProblem } from '../scenario/input-file';
 import { ScenarioError } from '../scenario/load';
 import { registerCompareCommand } from './compare-command';
 import { registerCsmsCommand } from './csms-command';
@@ -60,7 +61,8 @@ function exitCodeOf(err: unknown): number {
     // Help and version exit 0; everything else commander rejects is bad usage (it printed why).
     return err.exitCode === 0 ? 0 : ExitCode.Usage;
   }
-  if (err instanceof ScenarioError || err instanceof UsageError || err instanceof CompareError) {
+  // An input file refused for its type or size is configuration too, wherever it was read.
+  if (err instanceof ScenarioError || err instanceof UsageError || err instanceof CompareError || err instanceof InputFileProblem) {
     process.stderr.write(`error: ${err.message}\n`);
     return ExitCode.Usage;
   }

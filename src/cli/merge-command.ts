@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { mergeResults, MergeError } from '../report/merge';
 import { formatTable } from '../report/table';
 import { UsageError } from './exit-codes';
+import { checkResultsInput } from './options';
 
 /** `ocpp-fleet merge DIR... --out DIR`: one results folder from the shards of a run, exactly. */
 export function registerMergeCommand(program: Command): void {
@@ -13,6 +14,7 @@ export function registerMergeCommand(program: Command): void {
     .requiredOption('--out <dir>', 'where to write the merged results folder')
     .option('--quiet', 'no table')
     .action(async (dirs: string[], flags: { out: string; quiet?: boolean }) => {
+      for (const dir of dirs) checkResultsInput(dir);
       let summary;
       try {
         summary = await mergeResults(dirs, resolve(flags.out));

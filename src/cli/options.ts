@@ -1,6 +1,13 @@
+import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { parseDuration } from '../scenario/units';
+import { inputFileProblem, type InputKind } from '../scenario/input-file';
+import { MAX_TIMER_MS, MAX_TIMER_WORDS, parseDuration, parseRate } from '../scenario/units';
+import { HLOG_FILE, SUMMARY_FILE, TIMESERIES_FILE } from '../report/results-dir';
+import { TOTALS_FILE } from '../report/totals';
+import { UsageError } from './exit-codes';
 
 /**
  * Parsers for flag values: each throws commander's InvalidArgumentError naming what was expected,
@@ -16,24 +23,71 @@ export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER): (value
   };
 }
 
-export function nonNegativeInt(name: string): (value: string) => number {
+export function nonNegativeInt(name: string, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-      throw new InvalidArgumentError(`${name} must be a whole number of 0 or more, got "${value}"`);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > max) {
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER ? `${name} must be a whole number of 0 or more, got "${value}"` : `${name} must be a whole number from 0 to ${max}, got "${value}"`,
+      );
     }
     return n;
   };
 }
 
+/** A TCP port to listen on: 0 (any free one) to 65535. */
+export function port(name: string): (value: string) => number {
+  return nonNegativeInt(name, 65535);
+}
+
+/** Largest seed: seeds are 32-bit (the scenario's `seed` has the same bound). */
+export const MAX_SEED = 4294967295;
+
+/** A duration above 0 that a timer can wait (at most 2^31 − 1 ms, as in scenario files). */
 export function duration(name: string): (value: string) => number {
   return (value) => {
     const ms = parseDuration(value);
     if (ms === undefined || ms <= 0) {
       throw new InvalidArgumentError(`${name} must be a duration such as "30s", "10m" or "500ms", got "${value}"`);
     }
+    if (ms > MAX_TIMER_MS) throw new InvalidArgumentError(`${name} must be at most ${MAX_TIMER_WORDS}, got "${value}"`);
     return ms;
   };
+}
+
+/** Highest call rate a flag takes: far above what one process sends (FACTS: ~85,000 bare round trips/s). */
+export const MAX_RATE_PER_SEC = 10_000_000;
+
+/** A rate above 0 such as `500/s` or `3000/m`, at most MAX_RATE_PER_SEC. */
+export function rate(name: string): (value: string) => number {
+  return (value) => {
+    const perSec = parseRate(value);
+    if (perSec === undefined || perSec > MAX_RATE_PER_SEC) {
+      throw new InvalidArgumentError(`${name} must be a rate above 0 and at most ${MAX_RATE_PER_SEC.toLocaleString('en-US')}/s such as 500/s or 3000/m, got "${value}"`);
+    }
+    return perSec;
+  };
+}
+
+/** RFC 1123 host names: labels of letters, digits and hyphens, not starting or ending with a hyphen. */
+const HOST_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/** An address to listen on: an IP address or a host name (a typo is refused here, not by the listen call later). */
+export function host(name: string): (value: string) => string {
+  return (value) => {
+    if (isIP(value) === 0 && !HOST_NAME.test(value)) throw new InvalidArgumentError(`${name} must be an IP address or a host name, got "${value}"`);
+    return value;
+  };
+}
+
+/**
+ * A file a flag names, checked before anything reads it (input-file.ts): a regular file within the
+ * cap of its kind. Used for files another layer reads later (the embedded CSMS's, the probe's).
+ */
+export function checkFlagFile(flag: string, path: string | undefined, kind: InputKind): void {
+  if (path === undefined || path === '') return;
+  const problem = inputFileProblem(path, kind);
+  if (problem !== undefined) throw new UsageError(`${flag} ${path}: ${problem}`);
 }
 
 export function targetUrl(value: string): string {
@@ -70,4 +124,23 @@ export function redactUrls(text: string): string {
 export function defaultWorkers(embeddedCsms: boolean): number {
   const cores = availableParallelism();
   return Math.max(1, embeddedCsms ? cores - 1 : cores);
+}
+
+/**
+ * The files of a results folder (or a summary file named alone) that `compare` and `merge` read,
+ * checked for type and size first (512 MiB: the longest text Node can hold). Missing files are
+ * left to the commands, which say what a results folder needs.
+ */
+export function checkResultsInput(path: string): void {
+  let folder: boolean;
+  try {
+    folder = statSync(path).isDirectory();
+  } catch {
+    return;
+  }
+  const files = folder ? [SUMMARY_FILE, HLOG_FILE, TOTALS_FILE, TIMESERIES_FILE].map((f) => join(path, f)).filter((f) => existsSync(f)) : [path];
+  for (const file of files) {
+    const problem = inputFileProblem(file, 'results');
+    if (problem !== undefined) throw new UsageError(`${file}: ${problem}`);
+  }
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ResultsFolderError, writeHtmlReport } from '../report/html';
 import { UsageError } from './exit-codes';
+import { checkResultsInput } from './options';
 
 interface ReportFlags {
   out?: string;
@@ -18,6 +19,7 @@ export function registerReportCommand(program: Command): void {
     .argument('<dir>', 'results folder: summary.json, timeseries.csv and histograms.hlog')
     .option('--out <file>', 'where to write the page (default <dir>/report.html)')
     .action(async (dir: string, flags: ReportFlags) => {
+      checkResultsInput(dir);
       try {
         const path = await writeHtmlReport(dir, flags.out === undefined ? undefined : resolve(flags.out));
         process.stdout.write(`report: ${path}\n`);

@@ -23,14 +23,13 @@ import { ScenarioError } from '../scenario/load';
 import { identityPasswords } from '../scenario/identities';
 import { loadScenario } from './load-scenario';
 import type { GroupSpec, Scenario } from '../scenario/types';
-import { parseShard, planFleet, scaleGroups, shardPlan, type Shard } from '../scenario/plan';
+import { MAX_SHARDS, parseShard, planFleet, scaleGroups, shardPlan, type Shard } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
-import { parseRate } from '../scenario/units';
 import { fleetRegistry, serveMetrics } from '../coordinator/live-metrics';
 import type { GaugeTotals } from '../metrics/gauges';
 import { InvalidArgumentError } from 'commander';
 import { COUNTER_NAMES } from '../station/counters';
-import { defaultWorkers, duration, nonNegativeInt, positiveInt, redactUrl } from './options';
+import { defaultWorkers, duration, host as hostOption, MAX_SEED, nonNegativeInt, port as portOption, positiveInt, rate as rateOption, redactUrl } from './options';
 import { addSecurityOptions, resolveSecurity, type ResolvedSecurity, type SecurityFlags } from './security-options';
 import { confirmTargets, DEFAULT_CONFIRM_ABOVE } from './staging-safety';
 import { collectUrl, describeTargets, remoteTargets } from './targets-option';
@@ -73,12 +72,6 @@ function addressList(value: string): string[] {
   return list;
 }
 
-function rateOption(value: string): number {
-  const rate = parseRate(value);
-  if (rate === undefined) throw new InvalidArgumentError(`--max-rate must be a rate such as 500/s or 3000/m, got "${value}"`);
-  return rate;
-}
-
 /** `I/N`, or `index/N` on Kubernetes, where an Indexed Job sets JOB_COMPLETION_INDEX (from 0). */
 function shardOption(value: string): Shard {
   let text = value;
@@ -90,7 +83,7 @@ function shardOption(value: string): Shard {
     text = value.replace(/^\s*index/, String(Number(index) + 1));
   }
   const shard = parseShard(text);
-  if (shard === undefined) throw new InvalidArgumentError(`--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4, got "${value}"`);
+  if (shard === undefined) throw new InvalidArgumentError(`--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4, got "${value}" (N at most ${MAX_SHARDS})`);
   return shard;
 }
 
@@ -103,7 +96,7 @@ export function registerRunCommand(program: Command): void {
     .option('--cps <n>', 'fleet size: scale the scenario\'s groups to N charge points in total', positiveInt('--cps', 1_000_000))
     .option('--duration <d>', 'how long the load runs, e.g. 30s, 10m (overrides the scenario)', duration('--duration'))
     .option('--workers <n>', 'worker threads (default: one per core, one fewer beside the embedded CSMS)', positiveInt('--workers', 64))
-    .option('--seed <n>', 'seed of every random choice (overrides the scenario)', nonNegativeInt('--seed'))
+    .option('--seed <n>', 'seed of every random choice (overrides the scenario)', nonNegativeInt('--seed', MAX_SEED))
     .option('--out <dir>', 'results folder (default results/<UTC timestamp>-<scenario>)')
     .option('--json', 'print summary.json to stdout (the table goes to stderr)')
     .option('--quiet', 'no status line and no table')
@@ -115,10 +108,10 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--junit <file>', 'also write a JUnit XML report: one test case per threshold, and one for protocol errors')
     .option('--shard <I/N>', 'run the I-th of N disjoint slices of the fleet (I from 1; "index/N" takes I from JOB_COMPLETION_INDEX + 1); merge the results with `ocpp-fleet merge`', shardOption)
-    .option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics during the run (0 picks a port)', nonNegativeInt('--metrics-port'))
-    .option('--metrics-host <host>', 'address of the metrics server', '127.0.0.1')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics during the run (0 picks a port)', portOption('--metrics-port'))
+    .option('--metrics-host <host>', 'address of the metrics server', hostOption('--metrics-host'), '127.0.0.1')
     .option('--dry-run', 'print the plan (charge points per worker and group, ramp, expected calls per second) and exit without connecting')
-    .option('--max-rate <rate>', 'cap on the CALLs per second the whole fleet sends, e.g. 500/s (each of N shards takes 1/N)', rateOption)
+    .option('--max-rate <rate>', 'cap on the CALLs per second the whole fleet sends, e.g. 500/s (each of N shards takes 1/N)', rateOption('--max-rate'))
     .option('--local-address <addresses>', 'source addresses to spread connections over, comma-separated (each has ~28,000 ports)', addressList)
     .option('--yes', 'confirm a run against a target that is not this machine (needed without a terminal)')
     .option('--confirm-above <n>', 'fleet size above which a non-loopback target needs confirmation', nonNegativeInt('--confirm-above'), DEFAULT_CONFIRM_ABOVE);

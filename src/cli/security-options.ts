@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { InputFileProblem, readInputText, type InputKind } from '../scenario/input-file';
 import type { StationSecurity } from '../thread/messages';
 import { UsageError } from './exit-codes';
 
@@ -43,12 +44,25 @@ export function addSecurityOptions(command: Command): Command {
     .option('--client-certs <dir>', 'a client certificate per station: <dir>/<identity>.pem and <dir>/<identity>.key (profile 3)');
 }
 
-function readText(path: string, flag: string): string {
+/** A flag's file, checked for type and size before it is read (input-file.ts). */
+function readText(path: string, flag: string, kind: InputKind): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readInputText(path, kind);
+  } catch (err) {
+    if (!(err instanceof InputFileProblem)) throw err;
+    throw new UsageError(err.code === undefined ? `${flag} ${path}: ${err.message}` : `${flag}: cannot read ${path} (${err.code})`);
+  }
+}
+
+/** --client-certs names a folder; the stations read their files from it as they connect. */
+function checkFolder(path: string, flag: string): void {
+  let folder = false;
+  try {
+    folder = statSync(path).isDirectory();
   } catch (err) {
     throw new UsageError(`${flag}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  if (!folder) throw new UsageError(`${flag} ${path}: is not a folder`);
 }
 
 function envValue(name: string, flag: string): string {
@@ -79,7 +93,7 @@ function passwords(flags: SecurityFlags, describe: Record<string, string>): ((id
     return () => password;
   }
   if (flags.passwordFile !== undefined) {
-    const table = parsePasswordCsv(readText(flags.passwordFile, '--password-file'), flags.passwordFile);
+    const table = parsePasswordCsv(readText(flags.passwordFile, '--password-file', 'passwords'), flags.passwordFile);
     describe.auth = `basic, passwords of ${table.size} stations from ${flags.passwordFile}`;
     return (identity) => table.get(identity);
   }
@@ -92,7 +106,7 @@ function passwords(flags: SecurityFlags, describe: Record<string, string>): ((id
     const secret =
       flags.secretEnv !== undefined
         ? envValue(flags.secretEnv, '--secret-env')
-        : (readText(flags.secretFile as string, '--secret-file').split(/\r?\n/)[0] ?? '').trim();
+        : (readText(flags.secretFile as string, '--secret-file', 'secret').split(/\r?\n/)[0] ?? '').trim();
     if (secret === '') throw new UsageError('--secret-file: the first line is empty');
     describe.auth = `basic, passwords from the template ${template}`;
     return (identity) => template.replace(/\{identity\}/g, identity).replace(/\{secret\}/g, secret);
@@ -110,12 +124,13 @@ export function resolveSecurity(flags: SecurityFlags, url: string | undefined): 
   if (!tls && given.length > 0) throw new UsageError(`--${given[0]?.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs a wss:// --url`);
   if ((flags.clientCert === undefined) !== (flags.clientKey === undefined)) throw new UsageError('--client-cert and --client-key go together');
   if (flags.clientCert !== undefined && flags.clientCerts !== undefined) throw new UsageError('give --client-cert or --client-certs, not both');
+  if (flags.clientCerts !== undefined) checkFolder(flags.clientCerts, '--client-certs');
   const security: StationSecurity = {
     verifyTls: flags.insecure !== true,
-    ...(flags.ca === undefined ? {} : { extraCa: readText(flags.ca, '--ca') }),
+    ...(flags.ca === undefined ? {} : { extraCa: readText(flags.ca, '--ca', 'pem') }),
     ...(flags.clientCert === undefined
       ? {}
-      : { clientCert: { cert: readText(flags.clientCert, '--client-cert'), key: readText(flags.clientKey as string, '--client-key') } }),
+      : { clientCert: { cert: readText(flags.clientCert, '--client-cert', 'pem'), key: readText(flags.clientKey as string, '--client-key', 'pem') } }),
     ...(flags.clientCerts === undefined ? {} : { clientCertDir: flags.clientCerts }),
   };
   if (tls) describe.tls = flags.insecure ? 'certificate NOT verified (--insecure)' : `verified${flags.ca ? ` (system CAs + ${flags.ca})` : ''}`;

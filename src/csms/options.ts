@@ -90,6 +90,8 @@ export const MAX_NODES = 16;
 
 /** Longest delay or timeout accepted: setTimeout's own limit (2^31 - 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
+/** The same in whole seconds, for intervals the stations turn into ms. */
+const MAX_TIMER_S = Math.floor(MAX_TIMER_MS / 1000);
 
 type Rule = (value: unknown) => string | undefined;
 
@@ -123,13 +125,13 @@ const RULES: Readonly<Record<keyof CsmsOptions, Rule>> = {
   delayMs: numberIn(0, MAX_TIMER_MS),
   jitterMs: numberIn(0, MAX_TIMER_MS),
   // 0 is meaningful in OCPP: the station picks its own interval.
-  heartbeatIntervalS: integerIn(0, MAX_TIMER_MS),
+  heartbeatIntervalS: integerIn(0, MAX_TIMER_S),
   bootStatus: (value) =>
     typeof value === 'string' && (BOOT_STATUSES as readonly string[]).includes(value)
       ? undefined
       : `must be one of ${BOOT_STATUSES.join(', ')}`,
   pendingBoots: integerIn(0, 1_000_000),
-  bootRetryIntervalS: integerIn(0, MAX_TIMER_MS),
+  bootRetryIntervalS: integerIn(0, MAX_TIMER_S),
   invalidTagShare: numberIn(0, 1),
   callTimeoutMs: numberIn(0, MAX_TIMER_MS, true),
   callRate: numberIn(0, 1_000_000),

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { isOcppVersion } from '../ocpp';
+import { InputFileProblem, readInputFile, type InputKind } from '../scenario/input-file';
 import type { ProbeConfig, ProbeMaterial } from './types';
 
 /**
@@ -49,11 +49,13 @@ function checkIdentity(identity: string): string {
   return identity;
 }
 
-function readFlagFile(flag: string, path: string): Buffer {
+/** A flag's file, checked for type and size before it is read (a FIFO or /dev/zero is refused at once). */
+function readFlagFile(flag: string, path: string, kind: InputKind): Buffer {
   try {
-    return readFileSync(path);
+    return readInputFile(path, kind);
   } catch (err) {
-    throw new ProbeUsageError(`cannot read the ${flag} file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (!(err instanceof InputFileProblem)) throw err;
+    throw new ProbeUsageError(err.code === undefined ? `the ${flag} file ${path} ${err.message}` : `cannot read the ${flag} file ${path} (${err.code})`);
   }
 }
 
@@ -68,7 +70,7 @@ function password(options: ProbeOptions, env: NodeJS.ProcessEnv): { value: strin
   }
   if (passwordFile !== undefined) {
     // One trailing line break is how editors and `echo` end a file; it is not part of the password.
-    const value = readFlagFile('--password-file', passwordFile).toString('utf8').replace(/\r?\n$/, '');
+    const value = readFlagFile('--password-file', passwordFile, 'secret').toString('utf8').replace(/\r?\n$/, '');
     if (value === '') throw new ProbeUsageError(`the --password-file file ${passwordFile} is empty`);
     return { value, source: `file ${passwordFile}` };
   }
@@ -95,9 +97,9 @@ export function resolveProbe(rawUrl: string, options: ProbeOptions, env: NodeJS.
   const secret = password(options, env);
   const material: ProbeMaterial = Object.freeze({
     password: secret.value,
-    ca: options.ca === undefined ? undefined : readFlagFile('--ca', options.ca),
-    cert: options.cert === undefined ? undefined : readFlagFile('--cert', options.cert),
-    key: options.key === undefined ? undefined : readFlagFile('--key', options.key),
+    ca: options.ca === undefined ? undefined : readFlagFile('--ca', options.ca, 'pem'),
+    cert: options.cert === undefined ? undefined : readFlagFile('--cert', options.cert, 'pem'),
+    key: options.key === undefined ? undefined : readFlagFile('--key', options.key, 'pem'),
   });
   const config: ProbeConfig = Object.freeze({
     url,

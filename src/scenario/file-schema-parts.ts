@@ -3,12 +3,20 @@
  * a duration such as …"): ajv hands it back with the error (verbose mode), so the words live next
  * to the rule they explain.
  */
+import { MAX_TIMER_MS } from './units';
+
 export const DURATION_HINT = 'a duration such as "250ms", "90s", "10m" or "1h"';
 
+/**
+ * `maxDurationMs` is the loader's own keyword (load.ts): the duration, in whatever unit it is
+ * written, at most this many ms. Every duration of a file reaches a timer (scaled or not), so
+ * every one is held to the timers' limit.
+ */
 export const DURATION = {
   type: ['string', 'number'],
   pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$',
   minimum: 0,
+  maxDurationMs: MAX_TIMER_MS,
   description: DURATION_HINT,
 } as const;
 

@@ -101,7 +101,8 @@ export const SCENARIO_FILE_SCHEMA = {
           // No `type`: an unquoted `ocpp: 1.6` (a YAML number) gets the enum's message, with a hint.
           ocpp: { enum: ['1.6', '2.0.1'] },
           connectors: { type: 'integer', minimum: 1, maximum: 32 },
-          identity: { type: 'string', minLength: 1, maxLength: 48 },
+          // The pattern as written; the identities it gives are held to the OCPP rule (identities.ts).
+          identity: { type: 'string', minLength: 1, maxLength: 64 },
           identities: { type: 'string', minLength: 1, maxLength: 4096, description: 'a CSV file path such as "stations.csv"' },
           vendor: { type: 'string', minLength: 1, maxLength: 20 },
           model: { type: 'string', minLength: 1, maxLength: 20 },

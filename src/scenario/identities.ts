@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
+import { InputFileProblem, readInputText } from './input-file';
 import { ScenarioError, show } from './load-errors';
 import type { OcppVersionName } from './version-name';
 
@@ -32,9 +32,56 @@ export interface IdentitiesSpec {
 export const IDENTITY_COLUMNS = ['identity', 'password', 'ocpp', 'connectors'] as const;
 type Column = (typeof IDENTITY_COLUMNS)[number];
 
-/** OCPP 2.0.1 identities are at most 48 characters; they go in the URL path, so no blanks. */
-const IDENTITY = /^[^\s",]{1,48}$/;
+/** OCPP 2.0.1 caps a charging station's identity at 48 characters (1.6 stations use the same in practice). */
+export const MAX_IDENTITY_LENGTH = 48;
+
+/** What an identity must be, as messages say it. */
+export const IDENTITY_RULE = `an identity of 1 to ${MAX_IDENTITY_LENGTH} printable ASCII characters without blanks, "/", "..", commas or quotes`;
+
+/**
+ * What is wrong with a station identity (`53 characters`, `a blank`, …), or undefined. One rule
+ * for identities from CSV rows and from patterns: it is the last segment of the URL path (OCPP-J),
+ * so no blank and no `/` or `..` (a proxy or a CSMS that decodes the path would read another
+ * path); it is the Basic auth user and the file name of its client certificate
+ * (`<dir>/<identity>.pem`); and CSV files list it, so no comma or quote.
+ */
+export function identityProblem(identity: string): string | undefined {
+  if (identity.length === 0) return 'empty';
+  if (identity.length > MAX_IDENTITY_LENGTH) return `${identity.length} characters`;
+  if (/\s/.test(identity)) return 'a blank';
+  if (/[^\x21-\x7e]/.test(identity)) return 'a character outside printable ASCII';
+  if (identity.includes('/')) return 'a "/"';
+  if (identity.includes('..')) return 'a ".."';
+  if (identity.includes(',')) return 'a comma';
+  if (identity.includes('"')) return 'a quote';
+  return undefined;
+}
+
+const INDEX = /\{index(?::0(\d+))?\}/;
+
+/** A pattern's identity for station `index` (from 1): `{index}` or `{index:0N}` (padded to N digits) replaced. */
+export function formatIdentity(pattern: string, index: number): string {
+  return pattern.replace(INDEX, (_m, width: string | undefined) => String(index).padStart(width ? Number(width) : 0, '0'));
+}
+
+/**
+ * The first station of a pattern whose identity breaks the rule, with `count` stations: the
+ * characters are the same for every index and the longest identity is the last one's, so the
+ * first and the last say it all.
+ */
+export function patternProblem(pattern: string, count: number): { index: number; identity: string; problem: string } | undefined {
+  for (const index of count > 1 ? [1, count] : [1]) {
+    const identity = formatIdentity(pattern, index);
+    const problem = identityProblem(identity);
+    if (problem !== undefined) return { index, identity, problem };
+  }
+  return undefined;
+}
+
 const MAX_CONNECTORS = 32;
+
+/** Most charge points a fleet has (as `--cps`): the plan lists every one, so a file may list no more. */
+export const MAX_FLEET = 1_000_000;
 
 /** Where `written` (relative to the scenario file) is, as a path to read and to show. */
 export function identitiesPath(written: string, scenarioFile: string): string {
@@ -46,9 +93,10 @@ export function loadIdentities(written: string, scenarioFile: string, onUnreadab
   const path = identitiesPath(written, scenarioFile);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputText(path, 'identities');
   } catch (err) {
-    throw onUnreadable(`cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (!(err instanceof InputFileProblem)) throw err;
+    throw onUnreadable(err.code === undefined ? `${path} ${err.message}` : `cannot read ${path} (${err.code})`);
   }
   return Object.freeze({ written, path, rows: parseIdentities(text, path) });
 }
@@ -68,6 +116,7 @@ export function parseIdentities(text: string, file: string): readonly IdentityRo
       headerLine = line;
       return;
     }
+    if (rows.length === MAX_FLEET) throw new ScenarioError(file, line, '', `expected at most ${MAX_FLEET.toLocaleString('en-US')} stations, got more (the file is not read further)`);
     const fields = splitLine(raw);
     if (fields === undefined) throw new ScenarioError(file, line, '', 'expected a closing double quote (the line is not shown: it may hold a password)');
     if (fields.length !== columns.length) {
@@ -86,9 +135,8 @@ export function parseIdentities(text: string, file: string): readonly IdentityRo
     // Another field is quoted back only when the line holds no password (see the file's comment).
     const got = (v: string): string => (password === '' ? show(v) : 'something else (not shown: the line holds a password)');
     const identity = value('identity');
-    if (!IDENTITY.test(identity)) {
-      throw new ScenarioError(file, line, 'identity', `expected up to 48 characters without blanks, commas or quotes, got ${show(identity)}`);
-    }
+    const problem = identityProblem(identity);
+    if (problem !== undefined) throw new ScenarioError(file, line, 'identity', `expected ${IDENTITY_RULE}, got ${show(identity)} (${problem})`);
     const first = seen.get(identity);
     if (first !== undefined) throw new ScenarioError(file, line, 'identity', `expected an identity no other row uses, got ${show(identity)} (also line ${first})`);
     seen.set(identity, line);

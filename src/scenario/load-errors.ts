@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
 import { DURATION_HINT } from './file-schema-parts';
+import { MAX_TIMER_WORDS } from './units';
 
 /** A problem with a scenario, located: `file:line: field: what was expected, what was found`. */
 export class ScenarioError extends Error {
@@ -138,6 +139,8 @@ export function describeSchemaError(error: ErrorObject, got: unknown): string {
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return `expected a number ${String(params['comparison'])} ${String(params['limit'])}, ${found}`;
+    case 'maxDurationMs':
+      return `expected at most ${MAX_TIMER_WORDS}, ${found}`;
     case 'minItems':
       return hint ? `expected ${hint}, ${found}` : `expected at least ${String(params['limit'])} item(s), ${found}`;
     case 'maxItems':

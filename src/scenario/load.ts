@@ -1,15 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
 import { SCENARIO_FILE_SCHEMA, type RawCsmsSettings, type RawScenario, type RawThreshold } from './file-schema';
 import { describeSchemaError, lineOf, Locator, ScenarioError, schemaErrorField } from './load-errors';
 import { resolveFaults } from './faults-resolve';
+import { MAX_FLEET } from './identities';
+import { clashError, findIdentityClash } from './identity-clash';
+import { InputFileProblem, readInputText } from './input-file';
 import { resolveGroup } from './resolve-group';
 import { parseTimeOfDay } from './resolve-sessions';
 import { resolveScripts, type PayloadCheck } from './script-load';
 import type { CsmsSettings, Scenario, ThresholdSpec } from './types';
 import { parseDuration } from './units';
+import { checkAliases, parseYaml } from './yaml-read';
 
 export { ScenarioError } from './load-errors';
 export type { PayloadCheck } from './script-load';
@@ -23,32 +26,59 @@ export interface LoadOptions {
 // allowUnionTypes: durations are a string ("90s") or a number of seconds; strict mode refuses the
 // union without it and the module would throw on import. verbose: errors carry their schema, so an
 // unknown field can be answered with the known ones and a bad value with the field's hint.
-const validateFile = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true }).compile<RawScenario>(
-  SCENARIO_FILE_SCHEMA,
-);
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
+// Durations in any unit against the timers' limit (file-schema-parts.ts, DURATION); a value that
+// is not a duration at all is the pattern's to report.
+ajv.addKeyword({
+  keyword: 'maxDurationMs',
+  type: ['string', 'number'],
+  schemaType: 'number',
+  validate: (max: number, data: string | number) => !((parseDuration(data) ?? 0) > max),
+});
+const validateFile = ajv.compile<RawScenario>(SCENARIO_FILE_SCHEMA);
 
+export { MAX_FLEET } from './identities';
+
+/**
+ * A scenario file, checked before it is read (a regular file of at most 1 MiB: input-file.ts) and
+ * while it is parsed (yaml-read.ts). Every problem is a ScenarioError, located when it can be: a
+ * file that cannot be loaded is bad configuration (exit 2), never a failure of the run.
+ */
 export function loadScenarioFile(path: string, options: LoadOptions = {}): Scenario {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputText(path, 'scenario');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).message.split(',')[0] ?? 'error';
-    throw new ScenarioError(path, undefined, '', `cannot read the file (${reason})`);
+    if (err instanceof InputFileProblem) throw new ScenarioError(path, undefined, '', err.message);
+    throw err;
   }
-  return parseScenario(text, path, options);
+  try {
+    return parseScenario(text, path, options);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw err;
+    // A check this loader lacks must still say "this file" and exit 2, not pass for a failed run.
+    throw new ScenarioError(path, undefined, '', `cannot be loaded: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 export function parseScenario(text: string, file: string, options: LoadOptions = {}): Scenario {
   const lines = new LineCounter();
   // Merge keys (`<<: *step`) let groups share settings, as capacity-steps.yaml does.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true });
+  const doc = parseYaml(text, file, lines);
   const syntax = doc.errors[0];
   if (syntax) {
     const line = lines.linePos(syntax.pos[0]).line;
     throw new ScenarioError(file, line, '', `not valid YAML: ${syntax.message.split('\n')[0]}`);
   }
   if (doc.contents === null) throw new ScenarioError(file, 1, '(top level)', 'expected a scenario with a "groups" list, got an empty file');
-  const raw: unknown = doc.toJS();
+  checkAliases(doc, file, lines);
+  let raw: unknown;
+  try {
+    // yaml's own guard behind checkAliases' (it counts differently, and more loosely here).
+    raw = doc.toJS({ maxAliasCount: 1_000_000 });
+  } catch (err) {
+    throw new ScenarioError(file, undefined, '', `not accepted: ${err instanceof Error ? err.message : String(err)}`);
+  }
   if (!validateFile(raw)) {
     // The last error is the one that failed: an anyOf lists its branches' errors before its own.
     // An if/then adds its own after the branch's, which says less than the branch's: skip it.
@@ -71,23 +101,38 @@ function ms(value: string | number | undefined, fallback: number): number {
   return value === undefined ? fallback : (parseDuration(value) as number);
 }
 
+/** A duration that must be more than 0 (as `--duration` says): a run of 0 s measures nothing, a call timeout of 0 fails every call. */
+function positive(value: string | number | undefined, fallback: number, field: string, at: Locator): number {
+  const result = ms(value, fallback);
+  if (!(result > 0)) throw at.error([field], `expected more than 0s, got ${JSON.stringify(value)}`);
+  return result;
+}
+
 function resolve(raw: RawScenario, at: Locator, defaultName: string, options: LoadOptions): Scenario {
   const timeScale = raw.timeScale ?? 1;
   const context = { timeScale, scripts: resolveScripts(raw.scripts, at, timeScale), checkPayload: options.checkPayload };
   const names = new Map<string, number>();
+  let fleet = 0;
   const groups = raw.groups.map((g, i) => {
     const first = names.get(g.name);
     if (first !== undefined) throw at.error(['groups', i, 'name'], `expected a name no other group uses, got ${JSON.stringify(g.name)} (also groups[${first}].name)`);
     names.set(g.name, i);
-    return resolveGroup(g, ['groups', i], at, context);
+    const group = resolveGroup(g, ['groups', i], at, context);
+    fleet += group.count;
+    if (fleet > MAX_FLEET) {
+      throw at.error(['groups', i, 'count'], `expected at most ${MAX_FLEET.toLocaleString('en-US')} charge points in the whole fleet, got ${fleet.toLocaleString('en-US')} with this group`);
+    }
+    return group;
   });
+  const clash = findIdentityClash(groups);
+  if (clash !== undefined) throw clashError(clash, groups, at.file);
   return Object.freeze({
     name: raw.name ?? defaultName,
     description: raw.description ?? '',
     source: at.file,
-    durationMs: ms(raw.duration, 60_000),
+    durationMs: positive(raw.duration, 60_000, 'duration', at),
     seed: raw.seed ?? 1,
-    callTimeoutMs: ms(raw.callTimeout, 30_000),
+    callTimeoutMs: positive(raw.callTimeout, 30_000, 'callTimeout', at),
     gracefulStopMs: ms(raw.gracefulStop, 10_000),
     timeScale,
     startTimeOfDayMs: raw.startTimeOfDay === undefined ? 0 : parseTimeOfDay(raw.startTimeOfDay),

@@ -1,4 +1,6 @@
-import { ScenarioError } from './load-errors';
+import { IDENTITY_RULE, formatIdentity, patternProblem } from './identities';
+import { clashError, findIdentityClash } from './identity-clash';
+import { ScenarioError, show } from './load-errors';
 import { hashString, streamSeed } from './random';
 import { rampOffsetMs, rampRateAt } from './ramp';
 import type { GroupSpec, Scenario } from './types';
@@ -27,11 +29,7 @@ export interface FleetPlan {
   readonly stations: readonly PlannedStation[];
 }
 
-const INDEX = /\{index(?::0(\d+))?\}/;
-
-export function formatIdentity(pattern: string, index: number): string {
-  return pattern.replace(INDEX, (_m, width: string | undefined) => String(index).padStart(width ? Number(width) : 0, '0'));
-}
+export { formatIdentity } from './identities';
 
 /** Scale the groups so that their counts add up to `total` (largest remainders keep the mix). */
 export function scaleGroups(groups: readonly GroupSpec[], total: number): GroupSpec[] {
@@ -48,20 +46,39 @@ export function scaleGroups(groups: readonly GroupSpec[], total: number): GroupS
   return groups.map((g, i) => ({ ...g, count: counts[i] as number }));
 }
 
-export function planFleet(scenario: Scenario, seed: number, groups: readonly GroupSpec[] = scenario.groups): FleetPlan {
-  const stations: PlannedStation[] = [];
-  const seen = new Set<string>();
+/**
+ * The checks of the groups' identities that counts scaled by --cps can break (the loader made them
+ * for the file's counts): a pattern's longest identity, and no identity in two groups.
+ */
+function checkIdentities(scenario: Scenario, groups: readonly GroupSpec[]): void {
   groups.forEach((group, g) => {
     const rows = group.identities?.rows;
     if (rows !== undefined && group.count > rows.length) {
       // Only --cps can get here: the loader already refuses a count above the rows.
       throw new ScenarioError(scenario.source, undefined, `groups[${g}]`, `${group.count} charge points asked of group ${group.name}, but ${group.identities?.written} lists ${rows.length}`);
     }
+    const bad = rows === undefined ? patternProblem(group.identity, group.count) : undefined;
+    if (bad !== undefined) {
+      throw new ScenarioError(
+        scenario.source,
+        group.identityLine,
+        `groups[${g}].identity`,
+        `expected a pattern that makes ${IDENTITY_RULE}, got ${show(group.identity)}: with ${group.count} stations, station ${bad.index} would be ${show(bad.identity)} (${bad.problem})`,
+      );
+    }
+  });
+  const clash = findIdentityClash(groups);
+  if (clash !== undefined) throw clashError(clash, groups, scenario.source);
+}
+
+export function planFleet(scenario: Scenario, seed: number, groups: readonly GroupSpec[] = scenario.groups): FleetPlan {
+  const stations: PlannedStation[] = [];
+  checkIdentities(scenario, groups);
+  groups.forEach((group, g) => {
+    const rows = group.identities?.rows;
     for (let i = 0; i < group.count; i++) {
       const row = rows?.[i];
       const identity = row === undefined ? formatIdentity(group.identity, i + 1) : row.identity;
-      if (seen.has(identity)) throw new Error(`identity ${identity} of group ${group.name} is used twice`);
-      seen.add(identity);
       // Paced connections at the ramp's times; within a slot, a small identity-derived offset
       // keeps stations that share it from starting in a burst of the tool's own making.
       const at = rampOffsetMs(group.ramp, i);
@@ -115,11 +132,14 @@ export function shardPlan(plan: FleetPlan, shard: Shard): FleetPlan {
   return Object.freeze({ ...plan, stations });
 }
 
+/** Most shards a run is cut into: each holds every N-th station, and a shard with none is refused. */
+export const MAX_SHARDS = 10_000;
+
 /** `I/N` as given to --shard (or JOB_COMPLETION_INDEX, which counts from 0, with N). */
 export function parseShard(text: string): Shard | undefined {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   if (!m) return undefined;
   const index = Number(m[1]);
   const count = Number(m[2]);
-  return count >= 1 && index >= 1 && index <= count ? { index, count } : undefined;
+  return count >= 1 && count <= MAX_SHARDS && index >= 1 && index <= count ? { index, count } : undefined;
 }

@@ -1,5 +1,5 @@
 import type { RawGroup, RawRamp } from './file-schema';
-import { loadIdentities, type IdentitiesSpec } from './identities';
+import { IDENTITY_RULE, loadIdentities, patternProblem, type IdentitiesSpec } from './identities';
 import { show, type FieldPath, type Locator } from './load-errors';
 import { resolveSessions } from './resolve-sessions';
 import { resolveSignedMeterValues } from './resolve-signed';
@@ -55,6 +55,15 @@ export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, context:
   if (identities === undefined && !/\{index(:0\d+)?\}/.test(identity)) {
     throw here(['identity'], `expected a pattern with {index} or {index:0N} such as "ACME-{index:05}", got ${show(g.identity)}`);
   }
+  const bad = identities === undefined ? patternProblem(identity, count) : undefined;
+  if (bad !== undefined) {
+    // The default pattern is made of the name: the name is what to change (or give a pattern).
+    if (g.identity === undefined) {
+      const got = /^\d+ characters$/.test(bad.problem) ? `identities of ${bad.problem}` : `identities with ${bad.problem}`;
+      throw here(['name'], `expected a name whose default identities (<name>-{index:05}) are each ${IDENTITY_RULE}, got ${got}; shorten the name or give "identity"`);
+    }
+    throw here(['identity'], `expected a pattern that makes ${IDENTITY_RULE}, got ${show(identity)}: station ${bad.index} would be ${show(bad.identity)} (${bad.problem})`);
+  }
   const sessions = withScript(resolveSessions(g.sessions ?? {}, [...path, 'sessions'], at), g, path, at, context, identities, count);
   const meter = atLeast(100, 100, timeScale);
   if (sessions.meterIntervalMs < meter.minMs) throw here(['sessions', 'meterInterval'], `expected ${meter.words}, got ${show(g.sessions?.meterInterval)}`);
@@ -65,6 +74,7 @@ export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, context:
     ocpp: g.ocpp,
     connectors: g.connectors ?? 1,
     identity,
+    ...(identities === undefined ? { identityLine: at.line([...path, g.identity === undefined ? 'name' : 'identity']) } : {}),
     vendor: g.vendor ?? 'ocpp-fleet',
     model: g.model ?? (g.ocpp === '1.6' ? 'VirtualCP-16' : 'VirtualCS-201'),
     firmware: g.firmware ?? '0.1.0',

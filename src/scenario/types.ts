@@ -140,6 +140,11 @@ export interface GroupSpec {
   readonly connectors: number;
   /** Identity pattern, e.g. `ACME-{index:05}` (index from 1). */
   readonly identity: string;
+  /**
+   * The line of the scenario file where the pattern is written (its `identity:`, or its `name:`
+   * for the default pattern), for messages; absent for groups built in code.
+   */
+  readonly identityLine?: number;
   readonly vendor: string;
   readonly model: string;
   readonly firmware: string;

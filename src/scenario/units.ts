@@ -1,5 +1,16 @@
 /** Human units of scenario files and flags: durations (`90s`, `10m`, `250ms`) and rates (`200/s`). */
 
+/**
+ * The longest duration a scenario or a flag may give: 2^31 − 1 ms (24.8 days), the longest wait
+ * a Node.js timer can schedule. A longer one is refused rather than run in chained timers: no
+ * load test runs for weeks in one process, and a longer wait given to setTimeout fires after 1 ms
+ * (a 600h run would end at once and pass).
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** The limit in words, for messages: `24.8 days (596h)`. */
+export const MAX_TIMER_WORDS = '24.8 days (596h, the longest a timer can wait)';
+
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
 const FACTOR: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

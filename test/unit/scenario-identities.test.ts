@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { identityPasswords, parseIdentities } from '../../src/scenario/identities';
+import { IDENTITY_RULE, identityPasswords, parseIdentities } from '../../src/scenario/identities';
 import { parseScenario } from '../../src/scenario/load';
 import { planFleet, scaleGroups } from '../../src/scenario/plan';
 import { planText } from '../../src/scenario/plan-text';
@@ -40,7 +40,7 @@ test('each bad row is named by file, line and column; no password is quoted', ()
     ['identity,ocpp,ocpp\nA,1.6,1.6\n', 'x.csv:1: header: expected each column once, got "ocpp" twice'],
     ['password,ocpp\nsecret,1.6\n', 'x.csv:1: header: expected the column "identity" among password,ocpp (identity,password,ocpp,connectors)'],
     ['identity,pasword\nA,secret\n', 'x.csv:1: header: expected a first line naming the columns identity,password,ocpp,connectors (identity required, the others optional), got "pasword"'],
-    ['identity\nA B\n', 'x.csv:2: identity: expected up to 48 characters without blanks, commas or quotes, got "A B"'],
+    ['identity\nA B\n', `x.csv:2: identity: expected ${IDENTITY_RULE}, got "A B" (a blank)`],
   ];
   for (const [text, message] of cases) assert.throws(() => parseIdentities(text, 'x.csv'), (err: Error) => err.message === message, message);
 });

@@ -66,6 +66,7 @@ test('a minimal scenario gets every default, named after its file', () => {
     ocpp: '1.6',
     connectors: 1,
     identity: 'cp-{index:05}',
+    identityLine: 3,
     vendor: 'ocpp-fleet',
     model: 'VirtualCP-16',
     firmware: '0.1.0',
@@ -140,6 +141,7 @@ groups:
     ocpp: '2.0.1',
     connectors: 4,
     identity: 'ACME-{index:06}',
+    identityLine: 13,
     vendor: 'ACME',
     model: 'Wallbox-X',
     firmware: '3.2.1',
@@ -279,7 +281,7 @@ test('a missing file is an error naming the file and the reason, without a line'
 test('a directory is not a scenario file', () => {
   const dir = fixture('');
   const err = scenarioError(() => loadScenarioFile(dir));
-  assert.equal(err.message, `${dir}: cannot read the file (EISDIR: illegal operation on a directory)`);
+  assert.equal(err.message, `${dir}: is a directory, not a file`);
 });
 
 test('errors from parseScenario carry the field apart from the message', () => {

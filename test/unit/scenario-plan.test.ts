@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScenario } from '../../src/scenario/load';
+import { parseScenario, ScenarioError } from '../../src/scenario/load';
+import { IDENTITY_RULE } from '../../src/scenario/identities';
 import { formatIdentity, planFleet, scaleGroups, type PlannedStation } from '../../src/scenario/plan';
 import { streamSeed } from '../../src/scenario/random';
 import type { Scenario } from '../../src/scenario/types';
@@ -140,14 +141,37 @@ test('ramp all: every station connects at the group start', () => {
   );
 });
 
-test('identities that collide across groups are refused', () => {
-  const s = scenario('{ name: a, count: 3, ocpp: "1.6", identity: "CP-{index}" }', '{ name: b, count: 2, ocpp: "2.0.1", identity: "CP-{index}" }');
-  assert.throws(() => planFleet(s, 1), { message: 'identity CP-1 of group b is used twice' });
+test('identities that collide across groups are refused where both groups are written', () => {
+  const clash = (message: string) => (err: unknown) => err instanceof ScenarioError && err.message === message;
+  assert.throws(
+    () => scenario('{ name: a, count: 3, ocpp: "1.6", identity: "CP-{index}" }', '{ name: b, count: 2, ocpp: "2.0.1", identity: "CP-{index}" }'),
+    clash('plan.yaml:3: groups[1].identity: expected identities no other group gives, got "CP-{index}", whose station 1 is "CP-1", as is station 1 of group a (plan.yaml:2)'),
+  );
   // Different patterns may still meet: CP-1{index} at 1 is CP-11, the 11th of CP-{index}.
-  const t = scenario('{ name: a, count: 11, ocpp: "1.6", identity: "CP-{index}" }', '{ name: b, count: 1, ocpp: "1.6", identity: "CP-1{index}" }');
-  assert.throws(() => planFleet(t, 1), { message: 'identity CP-11 of group b is used twice' });
+  assert.throws(
+    () => scenario('{ name: a, count: 11, ocpp: "1.6", identity: "CP-{index}" }', '{ name: b, count: 1, ocpp: "1.6", identity: "CP-1{index}" }'),
+    clash('plan.yaml:3: groups[1].identity: expected identities no other group gives, got "CP-1{index}", whose station 1 is "CP-11", as is station 11 of group a (plan.yaml:2)'),
+  );
   const u = scenario('{ name: a, count: 10, ocpp: "1.6", identity: "CP-{index}" }', '{ name: b, count: 1, ocpp: "1.6", identity: "CP-1{index}" }');
   assert.equal(planFleet(u, 1).stations.length, 11);
+  // --cps scales a to 11 stations: the plan finds the clash the file did not have, located alike.
+  assert.throws(
+    () => planFleet(u, 1, scaleGroups(u.groups, 22)),
+    clash('plan.yaml:3: groups[1].identity: expected identities no other group gives, got "CP-1{index}", whose station 1 is "CP-11", as is station 11 of group a (plan.yaml:2)'),
+  );
+});
+
+test('a pattern that --cps makes too long is refused at its line', () => {
+  const pattern = `${'X'.repeat(46)}{index}`;
+  const s = scenario(`{ name: a, count: 99, ocpp: "1.6", identity: "${pattern}" }`);
+  assert.equal(planFleet(s, 1).stations.length, 99);
+  assert.throws(
+    () => planFleet(s, 1, scaleGroups(s.groups, 100)),
+    (err: unknown) =>
+      err instanceof ScenarioError &&
+      err.message ===
+        `plan.yaml:2: groups[0].identity: expected a pattern that makes ${IDENTITY_RULE}, got "${pattern}": with 100 stations, station 100 would be "${'X'.repeat(46)}100" (49 characters)`,
+  );
 });
 
 test('splitOverWorkers deals every station to exactly one worker', () => {
