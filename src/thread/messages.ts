@@ -133,6 +133,18 @@ export interface WorkerResult {
   readonly targets?: readonly TargetCount[];
   /** One per fault of the timeline, in its order (absent without faults). */
   readonly faults?: FaultOutcome[];
+  /** The worker's own saturation during the load (the eventLoopDelay and schedulerLag health checks). */
+  readonly saturation?: WorkerSaturation;
+}
+
+/**
+ * How far behind its own schedule a worker fell, ms: the delay of its event loop (any work that
+ * holds the thread) and how late its scheduler fired due entries (connects, calls, timers). High
+ * values mean the generator, not the CSMS, set the pace: its latency figures include its own delay.
+ */
+export interface WorkerSaturation {
+  readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  readonly schedulerLagMs: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number };
 }
 
 export interface TargetCount {
