@@ -14,6 +14,7 @@ import {
   TIME_OF_DAY,
 } from './file-schema-parts';
 import { FAULTS, type RawFault } from './file-schema-faults';
+import { HEALTH_BLOCK, type RawHealth } from './health-load';
 import { SCRIPTS, SESSION_SCRIPT, type RawStep } from './script-schema';
 import { MEASURANDS, STOP_REASONS, TAG_POOLS } from './types';
 
@@ -84,6 +85,7 @@ export const SCENARIO_FILE_SCHEMA = {
     timeScale: { type: 'number', exclusiveMinimum: 0, maximum: 100_000 },
     startTimeOfDay: TIME_OF_DAY,
     thresholds: { type: 'array', maxItems: 1000, items: THRESHOLD },
+    health: HEALTH_BLOCK,
     faults: FAULTS,
     scripts: SCRIPTS,
     groups: {
@@ -211,6 +213,7 @@ export interface RawScenario {
   timeScale?: number;
   startTimeOfDay?: string;
   thresholds?: RawThreshold[];
+  health?: RawHealth;
   targets?: string[];
   csms?: RawCsmsSettings;
   faults?: RawFault[];
