@@ -16,7 +16,17 @@ export function targetsTable(targets: readonly TargetInfo[]): string {
 
 /** The embedded CSMS's own counts, as name/value pairs. */
 export function csmsEntries(csms: NonNullable<Summary['csms']>): Array<readonly [string, unknown]> {
-  return Object.entries(csms.signedMeterValues).map(([k, v]) => [`signed meter values ${k}`, v] as const);
+  // `alive` and `exit` come with a supervised CSMS; `signedMeterValues` is absent when it died.
+  const fate = csms as { alive?: boolean; exit?: { code?: number | null; signal?: string | null; atMs?: number } };
+  const entries: Array<readonly [string, unknown]> = [];
+  if (fate.alive !== undefined) entries.push(['alive to the end', fate.alive]);
+  if (fate.exit !== undefined) {
+    const how = fate.exit.signal ? `killed by ${fate.exit.signal}` : `exit code ${fate.exit.code ?? '?'}`;
+    entries.push(['died', `${how}${fate.exit.atMs === undefined ? '' : `, ${(fate.exit.atMs / 1000).toFixed(1)} s into the run`}`]);
+  }
+  const signed: Record<string, number> | undefined = csms.signedMeterValues;
+  for (const [k, v] of Object.entries(signed ?? {})) entries.push([`signed meter values ${k}`, v]);
+  return entries;
 }
 
 /** `dropped 11, reconnected 4, sent invalidJson 3 / notArray 3`: the effects in one line. */
