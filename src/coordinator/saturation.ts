@@ -4,8 +4,9 @@ import type { WorkerResult } from '../thread/messages';
 export interface DelayFigures {
   p99: number;
   max: number;
-  /** The worker whose p99 it is. */
+  /** The worker whose p99 it is, and how many samples that p99 is of. */
   worker: number;
+  samples: number;
 }
 
 /** The generator's own saturation, reduced over workers (the health checks read it). */
@@ -23,18 +24,19 @@ export interface FleetSaturation {
 export function reduceSaturation(results: readonly WorkerResult[]): FleetSaturation | undefined {
   const measured = results.filter((r) => r.saturation !== undefined);
   if (measured.length === 0) return undefined;
-  const worst = (pick: (r: WorkerResult) => { p99: number; max: number }): DelayFigures => {
-    let out: DelayFigures = { p99: 0, max: 0, worker: (measured[0] as WorkerResult).workerIndex };
+  const worst = (pick: (r: WorkerResult) => { count: number; p99: number; max: number }): DelayFigures => {
+    const first = pick(measured[0] as WorkerResult);
+    let out: DelayFigures = { p99: first.p99, max: 0, worker: (measured[0] as WorkerResult).workerIndex, samples: first.count };
     for (const r of measured) {
       const f = pick(r);
-      if (f.p99 > out.p99) out = { ...out, p99: f.p99, worker: r.workerIndex };
+      if (f.p99 > out.p99) out = { ...out, p99: f.p99, worker: r.workerIndex, samples: f.count };
       out.max = Math.max(out.max, f.max);
     }
     return out;
   };
   return {
     workers: measured.length,
-    eventLoopDelayMs: worst((r) => r.saturation?.eventLoopDelayMs ?? { p99: 0, max: 0 }),
-    schedulerLagMs: worst((r) => r.saturation?.schedulerLagMs ?? { p99: 0, max: 0 }),
+    eventLoopDelayMs: worst((r) => r.saturation?.eventLoopDelayMs ?? { count: 0, p99: 0, max: 0 }),
+    schedulerLagMs: worst((r) => r.saturation?.schedulerLagMs ?? { count: 0, p99: 0, max: 0 }),
   };
 }

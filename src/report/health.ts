@@ -14,7 +14,16 @@ export interface DelayFact {
   p99: number;
   max: number;
   worker: number;
+  /** Values the p99 is of (the worker's event-loop samples or scheduler entries). */
+  samples: number;
 }
+
+/**
+ * Fewer values than this and a p99 is their largest one or two: a single stall of a shared
+ * machine (a GC pause, the process descheduled) would decide the verdict of a short run. The
+ * event loop is sampled every 10 ms, so a run of 10 s or more is judged.
+ */
+export const MIN_DELAY_SAMPLES = 1000;
 
 /** What the run knows beyond summary.json. */
 export interface HealthFacts {
@@ -223,6 +232,9 @@ function csmsAlive(s: Summary, facts: HealthFacts): Judged {
 /** eventLoopDelay / schedulerLag: the worst worker's p99 of the generator's own delay. */
 function generatorDelay(fact: DelayFact | undefined, limit: number, workers: number | undefined, what: string, suffix: string): Judged {
   if (fact === undefined) return { value: null, passed: true, detail: 'not measured by the workers of this run' };
+  if (fact.samples < MIN_DELAY_SAMPLES) {
+    return { value: null, passed: true, detail: `not judged: ${what} ${fact.p99} ms${suffix} of ${count(fact.samples)} samples, fewer than the ${count(MIN_DELAY_SAMPLES)} a p99 needs` };
+  }
   const passed = fact.p99 <= limit;
   const of = workers === undefined || workers < 2 ? '' : `worker ${fact.worker + 1} of ${workers}, the worst; `;
   const head = `${what} ${fact.p99} ms${suffix} (${of}max ${fact.max} ms)`;

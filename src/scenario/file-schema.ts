@@ -85,7 +85,6 @@ export const SCENARIO_FILE_SCHEMA = {
     timeScale: { type: 'number', exclusiveMinimum: 0, maximum: 100_000 },
     startTimeOfDay: TIME_OF_DAY,
     thresholds: { type: 'array', maxItems: 1000, items: THRESHOLD },
-    health: HEALTH_BLOCK,
     faults: FAULTS,
     scripts: SCRIPTS,
     groups: {
@@ -139,6 +138,7 @@ export const SCENARIO_FILE_SCHEMA = {
         invalidTagShare: SHARE,
       },
     },
+    health: HEALTH_BLOCK,
   },
 } as const;
 

@@ -143,7 +143,8 @@ export interface WorkerResult {
  * values mean the generator, not the CSMS, set the pace: its latency figures include its own delay.
  */
 export interface WorkerSaturation {
-  readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** `count`: the monitor's samples (one per 10 ms tick or late wake-up); for the scheduler, entries fired. */
+  readonly eventLoopDelayMs: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number };
   readonly schedulerLagMs: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number };
 }
 

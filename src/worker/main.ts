@@ -89,7 +89,7 @@ const LOOP_RESOLUTION_MS = 10;
 function saturation(h: IntervalHistogram, rt: WorkerRuntime): WorkerSaturation {
   const delay = (ns: number): number => (h.count === 0 ? 0 : Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 1000) / 1000));
   return {
-    eventLoopDelayMs: { p50: delay(h.percentile(50)), p99: delay(h.percentile(99)), max: delay(h.max) },
+    eventLoopDelayMs: { count: h.count, p50: delay(h.percentile(50)), p99: delay(h.percentile(99)), max: delay(h.max) },
     schedulerLagMs: rt.scheduler.lag.figures(),
   };
 }
