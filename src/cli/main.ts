@@ -38,7 +38,7 @@ function buildProgram(): Command {
   registerProbeCommand(program);
   program.addHelpText(
     'after',
-    '\nExit codes: 0 done, 1 thresholds failed, 2 bad usage or configuration, 3 target unreachable or run aborted.',
+    '\nExit codes: 0 passed, 1 a health check or threshold failed, 2 bad usage or configuration, 3 target unreachable or run aborted.',
   );
   return program;
 }

@@ -9,20 +9,21 @@ import { startEmbeddedCsms, type EmbeddedCsms, type EmbeddedCsmsOptions } from '
 import { CsmsSupervision } from './csms-supervision';
 import { Interrupts } from './interrupts';
 import { Aggregator } from '../metrics/aggregator';
-import { ACTION_NAMES, actionsOf, ERROR_KINDS } from '../ocpp';
+import { ACTION_NAMES, ERROR_KINDS } from '../ocpp';
 import { faultsSummary } from '../report/faults';
 import { writeRunJunit } from '../report/junit';
 import { abortingThreshold, evaluateThresholds } from '../report/thresholds-eval';
-import { describeResult, formatThresholds } from '../report/thresholds-format';
-import { parseThreshold, ThresholdError, type MetricNames, type Threshold, type ThresholdOptions, type ThresholdResult } from '../report/thresholds';
-import { formatTable } from '../report/table';
+import { describeResult } from '../report/thresholds-format';
+import { evaluateHealth, withHealth } from '../report/health';
+import { endOfRunText } from '../report/run-text';
+import type { ThresholdResult } from '../report/thresholds';
 import { resultsDirName, writeResults } from '../report/results-dir';
 import type { CsmsSummary, FleetInfo, Summary, TargetInfo } from '../report/summary';
 import type { GroupOutcome, TargetCount } from '../thread/messages';
-import { ScenarioError } from '../scenario/load';
 import { identityPasswords } from '../scenario/identities';
 import { loadScenario } from './load-scenario';
 import type { GroupSpec, Scenario } from '../scenario/types';
+import { parseRunThresholds } from './run-thresholds';
 import { MAX_SHARDS, parseShard, planFleet, scaleGroups, shardPlan, type Shard } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
 import { fleetRegistry, serveMetrics } from '../coordinator/live-metrics';
@@ -36,6 +37,9 @@ import { collectUrl, describeTargets, remoteTargets } from './targets-option';
 import { StatusLine } from './status-line';
 import { VERSION } from './version';
 import { ExitCode, UsageError } from './exit-codes';
+import { UnreachableWatch } from './fail-fast';
+import { collectHealth } from './health-option';
+import { describeHealthSettings, resolveHealth, type HealthOverrides } from '../scenario/health';
 
 export interface RunFlags extends SecurityFlags {
   /** --url, once per target (commander's collect pattern); overrides the scenario's `targets`. */
@@ -59,9 +63,11 @@ export interface RunFlags extends SecurityFlags {
   localAddress?: string[];
   yes?: boolean;
   confirmAbove: number;
+  /** --health, in the order given (applied after the scenario's `health:` block). */
+  health?: HealthOverrides[];
 }
 
-const CONNECT_ERROR_KINDS = ['dnsFailure', 'connectRefused', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
+const CONNECT_ERROR_KINDS = ['connectRefused', 'dnsFailure', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
 
 export const DEFAULT_SCENARIO = 'scenarios/smoke.yaml';
 
@@ -106,7 +112,8 @@ export function registerRunCommand(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
-    .option('--junit <file>', 'also write a JUnit XML report: one test case per threshold, and one for protocol errors')
+    .option('--junit <file>', 'also write a JUnit XML report: one test case per threshold, per health check, and one for protocol errors')
+    .option('--health <check=limit>', 'change a health check\'s limit or turn it off (check=off), repeatable; "off" turns every check off', collectHealth, [] as HealthOverrides[])
     .option('--shard <I/N>', 'run the I-th of N disjoint slices of the fleet (I from 1; "index/N" takes I from JOB_COMPLETION_INDEX + 1); merge the results with `ocpp-fleet merge`', shardOption)
     .option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics during the run (0 picks a port)', portOption('--metrics-port'))
     .option('--metrics-host <host>', 'address of the metrics server', hostOption('--metrics-host'), '127.0.0.1')
@@ -132,6 +139,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const durationMs = flags.duration ?? scenario.durationMs;
   // Parsed before anything starts: a threshold that cannot be evaluated exits 2 with nothing run.
   const thresholds = parseRunThresholds(scenario, flags.threshold ?? [], groups.map((g) => g.name));
+  const health = resolveHealth(scenario.health, ...(flags.health ?? []));
   if (flags.dryRun) {
     process.stdout.write(planText(plan, { workers, durationMs, ...(flags.url === undefined ? {} : { targets: flags.url }) }));
     return ExitCode.Ok;
@@ -165,6 +173,18 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   // with the value that made it fire, for the summary.
   let aborted: { index: number; result: ThresholdResult } | undefined;
   const abortable = thresholds.some((t) => t.abortOnFail);
+  // Fail fast only within the load: after it, the end of the run says the same (exit 3).
+  const firstAttemptMs = plan.stations.reduce((m, st) => Math.min(m, st.connectAtMs), Infinity);
+  const after = health.unreachableAfterMs;
+  const failFastMs = after !== null && firstAttemptMs + after < durationMs ? after : null;
+  const target = describeTargets(targets, csms !== undefined);
+  const unreachable = new UnreachableWatch(aggregator, { afterMs: failFastMs, firstAttemptMs, connectTimeoutMs: scenario.callTimeoutMs, target }, (why) => {
+    status?.end();
+    process.stderr.write(`error: ${why}; stopping the run\n`);
+    // Twice: nothing connected, so there is nothing to wind down gracefully.
+    run.stop();
+    run.stop();
+  });
   const run = new FleetRun({
     plan,
     groups: groupConfigs(scenario, groups),
@@ -181,6 +201,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     aggregator,
     onStart: (epoch) => {
       coordinatorFaults.start(epoch);
+      unreachable.start(epoch);
       supervision?.start(epoch);
     },
     onTick: (second, live, gauges) => {
@@ -207,6 +228,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   } finally {
     coordinatorFaults.dispose();
     interrupts.dispose();
+    unreachable.dispose();
     status?.end();
     await csms?.stop();
     await metrics?.close();
@@ -229,7 +251,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     version: VERSION,
     scenario: scenario.name,
     seed,
-    target: describeTargets(targets, csms !== undefined),
+    target,
     ...(outcome.targets === undefined ? {} : { targets: targetsInfo(targets, outcome.targets) }),
     startedAt: outcome.startedAt,
     endedAt: outcome.endedAt,
@@ -247,6 +269,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(Object.keys(security.describe).length === 0 ? {} : { security: security.describe }),
       ...(flags.maxRate === undefined ? {} : { maxRatePerSec: flags.maxRate }),
       ...(flags.localAddress === undefined ? {} : { localAddresses: flags.localAddress }),
+      health: describeHealthSettings(health),
     },
     thresholds: results,
     passed,
@@ -258,13 +281,18 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     groupFleet: Object.fromEntries(
       outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { ...fleetInfo(g), ...bootTime(outcome.groupsTimeToAllBootedMs[i]) }]),
     ),
+  }, (written) => {
+    const sat = outcome.saturation;
+    const facts = { embeddedCsms: csms !== undefined, ...(sat === undefined ? {} : { workers: sat.workers, eventLoopDelayMs: sat.eventLoopDelayMs, schedulerLagMs: sat.schedulerLagMs }) };
+    return withHealth(written, evaluateHealth(written, facts, health.limits));
   });
   if (flags.junit !== undefined) await writeRunJunit(resolve(flags.junit), summary, results);
-  report(summary, results, dir, flags);
+  if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (!flags.quiet) (flags.json ? process.stderr : process.stdout).write(endOfRunText(summary, results, dir));
   if (supervision?.died === true) return ExitCode.Aborted;
   // Stopped by a threshold: a failed verdict (1), not an interrupted run (3).
   if (aborted !== undefined) return ExitCode.ThresholdsFailed;
-  if (outcome.partial) return ExitCode.Aborted;
+  if (unreachable.fired !== undefined || outcome.partial) return ExitCode.Aborted;
   if (fleet.connected === 0) {
     const kinds = CONNECT_ERROR_KINDS.filter((k) => (summary.errors[k] ?? 0) > 0)
       .map((k) => `${k} ×${summary.errors[k]}`)
@@ -273,42 +301,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     return ExitCode.Unreachable;
   }
   return summary.passed ? ExitCode.Ok : ExitCode.ThresholdsFailed;
-}
-
-/**
- * The scenario's thresholds, then --threshold's, parsed against the names that exist: OCPP
- * actions of either version, error kinds, counters and this run's groups. A bad one is reported
- * where it was written (file:line, or the flag).
- */
-function parseRunThresholds(scenario: Scenario, flagTexts: readonly string[], groupNames: readonly string[]): Threshold[] {
-  const v16 = actionsOf('1.6');
-  const v201 = actionsOf('2.0.1');
-  const stationActions = [...new Set([...v16.station, ...v201.station])];
-  const names: MetricNames = {
-    stationActions,
-    csmsActions: [...new Set([...v16.csms, ...v201.csms])].filter((a) => !stationActions.includes(a)),
-    errorKinds: ERROR_KINDS,
-    counters: COUNTER_NAMES,
-    groups: groupNames,
-  };
-  const parse = (text: string, options: ThresholdOptions, fail: (message: string) => Error): Threshold => {
-    try {
-      return parseThreshold(text, names, options);
-    } catch (err) {
-      throw err instanceof ThresholdError ? fail(err.message) : err;
-    }
-  };
-  const fromFile = (scenario.thresholds ?? []).map((spec) =>
-    parse(
-      spec.text,
-      { source: `${scenario.source}:${spec.line}`, abortOnFail: spec.abortOnFail, abortGracePeriodMs: spec.abortGracePeriodMs },
-      (message) => new ScenarioError(scenario.source, spec.line, spec.field, `"${spec.text}": ${message}`),
-    ),
-  );
-  const fromFlags = flagTexts.map((text) =>
-    parse(text, { source: '--threshold' }, (message) => new UsageError(`--threshold "${text}": ${message}`)),
-  );
-  return [...fromFile, ...fromFlags];
 }
 
 /** A group's time to all booted, only when it happened (summary fields are numbers). */
@@ -346,25 +338,6 @@ function fleetInfo(o: GroupOutcome): FleetInfo {
     failedToConnect: o.attempted - o.connected,
     notStarted: o.planned - o.attempted,
   };
-}
-
-function report(summary: Summary, thresholds: readonly ThresholdResult[], dir: string, flags: RunFlags): void {
-  if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  if (!flags.quiet) {
-    const out = flags.json ? process.stderr : process.stdout;
-    // Thresholds first, k6 style: the verdict is the first thing read.
-    const verdicts = formatThresholds(thresholds);
-    out.write(`\n${verdicts ? `${verdicts}\n` : ''}${formatTable(summary)}\n`);
-    const g = summary.generator;
-    if (g) {
-      const booted = g.timeToAllBootedMs === null ? 'not all booted' : `all booted after ${(g.timeToAllBootedMs / 1000).toFixed(1)} s`;
-      out.write(
-        `generator: ${booted}; RSS ${g.rssStartMb} → ${g.rssPeakMb} MB peak (${g.rssPerStationKb} KB per station); ` +
-          `CPU ${g.cpuUserS} s user + ${g.cpuSystemS} s system\n`,
-      );
-    }
-    out.write(`results: ${dir}\n`);
-  }
 }
 
 /** The scenario's `csms:` settings as the embedded CSMS's options (its seconds where it counts in s). */

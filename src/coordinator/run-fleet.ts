@@ -8,6 +8,7 @@ import { createRing, RingReader } from '../metrics/ring';
 import type { FaultSpec } from '../scenario/faults';
 import type { FleetPlan } from '../scenario/plan';
 import { BootClock } from './boot-clock';
+import { reduceSaturation, type FleetSaturation } from './saturation';
 import type {
   CoordinatorMessage,
   FaultOutcome,
@@ -64,6 +65,8 @@ export interface FleetRunResult {
   readonly faults: readonly (readonly FaultOutcome[] | undefined)[];
   /** One redacted message per error kind: each worker's first, the lowest worker index first. */
   readonly errorSamples: Record<string, string>;
+  /** The generator's own delays, the worst worker's (undefined if no worker measured them). */
+  readonly saturation: FleetSaturation | undefined;
 }
 
 const DRAIN_EVERY_MS = 25;
@@ -189,6 +192,7 @@ export class FleetRun {
     const cpu = process.cpuUsage(cpuStart);
     this.drain();
     const final = Math.floor((endedAt.getTime() - epoch) / 1000);
+    const saturation = reduceSaturation(results);
     aggregator.sampleGauges(final, sumGauges(this.gauges, plan.groups.length));
     return {
       startedAt,
@@ -201,6 +205,7 @@ export class FleetRun {
       ...(this.options.targetUrls === undefined ? {} : { targets: mergeTargets(results, this.options.targetUrls.length) }),
       faults: results.map((r) => r.faults),
       errorSamples: mergeErrorSamples(results),
+      saturation,
       generator: {
         timeToAllBootedMs: boots.fleetMs,
         rssStartMb: round(rssStart / 1048576),
@@ -208,6 +213,7 @@ export class FleetRun {
         rssPerStationKb: round((rssPeak - rssStart) / 1024 / Math.max(1, plan.stations.length)),
         cpuUserS: round(cpu.user / 1e6),
         cpuSystemS: round(cpu.system / 1e6),
+        ...(saturation === undefined ? {} : { eventLoopDelayMs: pick(saturation.eventLoopDelayMs), schedulerLagMs: pick(saturation.schedulerLagMs) }),
       },
     };
   }
@@ -226,6 +232,10 @@ export class FleetRun {
   private drain(): void {
     for (const r of this.readers) r.drain(this.options.aggregator);
   }
+}
+
+function pick(d: { p99: number; max: number }): { p99: number; max: number } {
+  return { p99: d.p99, max: d.max };
 }
 
 function round(x: number): number {

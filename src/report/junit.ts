@@ -7,7 +7,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Summary } from './summary';
+import { formatHealthLimit, formatHealthValue } from './run-text';
+import type { HealthResult, Summary } from './summary';
 import type { ThresholdResult } from './thresholds';
 import { describeResult } from './thresholds-format';
 
@@ -32,9 +33,9 @@ export interface JunitSuite {
 /**
  * The error kinds that mean someone broke OCPP-J, not that something was slow or went away:
  * frames that are not OCPP-J, payloads that fail the official schemas (either way), answers to
- * no call of ours, and a subprotocol other than the one asked for. Timeouts, late answers,
- * CALLERRORs, lost connections and NotImplemented are legal protocol behaviour with their own
- * thresholds (errors.*, timeouts.*).
+ * no call of ours, a subprotocol other than the one asked for, text that is not UTF-8 and
+ * binary frames (OCPP-J is text). Timeouts, late answers, CALLERRORs, lost connections and
+ * NotImplemented are legal protocol behaviour with their own thresholds (errors.*, timeouts.*).
  */
 export const PROTOCOL_ERROR_KINDS = [
   'malformedFrame',
@@ -43,6 +44,8 @@ export const PROTOCOL_ERROR_KINDS = [
   'unknownMessageId',
   'invalidOutgoingPayload',
   'subprotocolMismatch',
+  'invalidUtf8',
+  'binaryFrame',
 ] as const;
 
 /** XML 1.0 cannot carry these characters at all, escaped or not: they are dropped. */
@@ -107,8 +110,8 @@ export function formatJunit(name: string, suites: readonly JunitSuite[]): string
 }
 
 /**
- * The run's suite: a case per threshold (the typed results the summary was written with), then
- * "run completed without protocol errors".
+ * The run's suite: a case per threshold (the typed results the summary was written with), one per
+ * health check (`health: connected`, …, in their order), then "run completed without protocol errors".
  */
 export function runSuite(summary: Summary, thresholds: readonly ThresholdResult[]): JunitSuite {
   const classname = `ocpp-fleet.${summary.scenario}`;
@@ -119,6 +122,7 @@ export function runSuite(summary: Summary, thresholds: readonly ThresholdResult[
     const aborted = r.abortedRun ? ' (this failure aborted the run)' : '';
     return { name: r.threshold, classname: `${classname}.thresholds`, failure: { message: `${text}${aborted}`, type, details: `${text}${aborted}\nfrom ${r.source}` } };
   });
+  for (const h of summary.health ?? []) cases.push(healthCase(h, `${classname}.health`));
   cases.push(runHealthCase(summary, `${classname}.run`));
   return {
     name: `ocpp-fleet run ${summary.scenario}`,
@@ -129,15 +133,24 @@ export function runSuite(summary: Summary, thresholds: readonly ThresholdResult[
   };
 }
 
+/** A health check's case: its name stays the same from run to run, its value and detail go in the text. */
+function healthCase(h: HealthResult, classname: string): JunitCase {
+  const text = `${h.check} = ${formatHealthValue(h.check, h.value)}, expected ${formatHealthLimit(h)}: ${h.detail}`;
+  if (h.passed) return { name: `health: ${h.check}`, classname, output: text };
+  return { name: `health: ${h.check}`, classname, failure: { message: text, type: 'health' } };
+}
+
 function runHealthCase(summary: Summary, classname: string): JunitCase {
   const name = 'run completed without protocol errors';
   const found = PROTOCOL_ERROR_KINDS.filter((k) => (summary.errors[k] ?? 0) > 0).map((k) => `${k} ×${summary.errors[k]}`);
   const problems: string[] = [];
   if (found.length > 0) problems.push(`protocol errors: ${found.join(', ')}`);
   if (summary.fleet.connected === 0) problems.push('no charge point could connect');
+  // Connected but never booted: the CSMS refused or broke every boot; nothing was really run.
+  else if (summary.fleet.booted === 0) problems.push('no charge point was booted');
   if (summary.partial) problems.push('the run was stopped before its planned end');
   if (problems.length === 0) {
-    return { name, classname, output: `none of ${PROTOCOL_ERROR_KINDS.join(', ')}; ${summary.fleet.connected} charge points connected` };
+    return { name, classname, output: `none of ${PROTOCOL_ERROR_KINDS.join(', ')}; ${summary.fleet.connected} charge points connected, ${summary.fleet.booted} booted` };
   }
   return { name, classname, failure: { message: problems.join('; '), type: found.length > 0 ? 'protocol' : 'run' } };
 }

@@ -35,12 +35,15 @@ export function resultsDirName(startedAt: Date, scenario: string): string {
 /**
  * Closes the aggregator's open seconds (aggregator.finish()) and writes the three files into
  * `dir`, creating it, then report.html built from those files as written (what `ocpp-fleet report`
- * rebuilds). Call after the last drain of every ring. Returns what summary.json holds.
+ * rebuilds). `judge` completes the summary with its verdict before it is written. Call after the
+ * last drain of every ring. Returns what summary.json holds.
  */
-export async function writeResults(dir: string, aggregator: Aggregator, run: RunInfo): Promise<Summary> {
+export async function writeResults(dir: string, aggregator: Aggregator, run: RunInfo, judge?: (summary: Summary) => Summary): Promise<Summary> {
   aggregator.finish();
   await mkdir(dir, { recursive: true });
-  const summary = buildSummary(aggregator, run);
+  // The verdict (health checks) is judged on the summary itself, before it is written.
+  const built = buildSummary(aggregator, run);
+  const summary = judge === undefined ? built : judge(built);
   await Promise.all([
     writeSummary(join(dir, SUMMARY_FILE), summary),
     writeHlog(join(dir, HLOG_FILE), aggregator.intervals, {

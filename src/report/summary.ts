@@ -32,6 +32,9 @@ export interface GeneratorCost {
   rssPerStationKb: number;
   cpuUserS: number;
   cpuSystemS: number;
+  /** The worst worker's event-loop delay and how late its scheduler fired due entries, ms (health checks eventLoopDelay, schedulerLag). */
+  eventLoopDelayMs?: { p99: number; max: number };
+  schedulerLagMs?: { p99: number; max: number };
 }
 
 /** A CSMS target of a run with several: the stations on it at the end, and how many were connected. */
@@ -225,6 +228,8 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
   const groups: Array<[string, GroupSummary]> = mapValues(aggregator.groups(), (actions) => ({
     actions: sortedRecord(mapValues(actions, actionSummary)),
   }));
+  // A planned group with no call at all (none of its stations connected) is still listed, with its fleet.
+  for (const name of Object.keys(run.groupFleet ?? {})) if (!groups.some(([n]) => n === name)) groups.push([name, { actions: {} }]);
   for (const [name, group] of groups) {
     const fleet = run.groupFleet?.[name] ?? groupGauges.get(name);
     if (fleet !== undefined) group.fleet = { ...fleet };

@@ -14,6 +14,7 @@ import {
   TIME_OF_DAY,
 } from './file-schema-parts';
 import { FAULTS, type RawFault } from './file-schema-faults';
+import { HEALTH_BLOCK, type RawHealth } from './health-load';
 import { SCRIPTS, SESSION_SCRIPT, type RawStep } from './script-schema';
 import { MEASURANDS, STOP_REASONS, TAG_POOLS } from './types';
 
@@ -138,6 +139,7 @@ export const SCENARIO_FILE_SCHEMA = {
         invalidTagShare: SHARE,
       },
     },
+    health: HEALTH_BLOCK,
   },
 } as const;
 
@@ -212,6 +214,7 @@ export interface RawScenario {
   timeScale?: number;
   startTimeOfDay?: string;
   thresholds?: RawThreshold[];
+  health?: RawHealth;
   targets?: string[];
   csms?: RawCsmsSettings;
   faults?: RawFault[];

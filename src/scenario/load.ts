@@ -7,6 +7,7 @@ import { resolveFaults } from './faults-resolve';
 import { MAX_FLEET } from './identities';
 import { clashError, findIdentityClash } from './identity-clash';
 import { InputFileProblem, readInputText } from './input-file';
+import { resolveHealthBlock } from './health-load';
 import { resolveGroup } from './resolve-group';
 import { parseTimeOfDay } from './resolve-sessions';
 import { resolveScripts, type PayloadCheck } from './script-load';
@@ -138,6 +139,7 @@ function resolve(raw: RawScenario, at: Locator, defaultName: string, options: Lo
     startTimeOfDayMs: raw.startTimeOfDay === undefined ? 0 : parseTimeOfDay(raw.startTimeOfDay),
     groups: Object.freeze(groups),
     thresholds: Object.freeze((raw.thresholds ?? []).map((t, i) => resolveThreshold(t, i, at))),
+    ...(raw.health === undefined ? {} : { health: resolveHealthBlock(raw.health, at) }),
     ...(raw.targets === undefined ? {} : { targets: Object.freeze(raw.targets.map((u, i) => resolveTarget(u, i, at))) }),
     ...(raw.csms === undefined ? {} : { csms: resolveCsmsSettings(raw.csms) }),
     faults: Object.freeze(resolveFaults(raw.faults, groups.map((g) => g.name), at)),

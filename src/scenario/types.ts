@@ -1,4 +1,5 @@
 import type { FaultSpec } from './faults';
+import type { HealthOverrides } from './health';
 import type { IdentitiesSpec } from './identities';
 import type { ScriptSpec } from './script';
 import type { OcppVersionName } from './version-name';
@@ -27,6 +28,8 @@ export interface Scenario {
    * The loader always sets it; optional so that scenarios built in code (benchmarks) need not.
    */
   readonly thresholds?: readonly ThresholdSpec[];
+  /** The `health:` block: limits of the built-in checks changed or turned off (src/scenario/health.ts). */
+  readonly health?: HealthOverrides;
   /**
    * CSMS base URLs to spread the stations over (failing over between them); `--url` overrides.
    * Undefined: the embedded CSMS (or `--url`).

@@ -135,6 +135,19 @@ export interface WorkerResult {
   readonly faults?: FaultOutcome[];
   /** The first redacted message of each error kind the worker met (summary.json `errorSamples`). */
   readonly errorSamples?: Readonly<Record<string, string>>;
+  /** The worker's own saturation during the load (the eventLoopDelay and schedulerLag health checks). */
+  readonly saturation?: WorkerSaturation;
+}
+
+/**
+ * How far behind its own schedule a worker fell, ms: the delay of its event loop (any work that
+ * holds the thread) and how late its scheduler fired due entries (connects, calls, timers). High
+ * values mean the generator, not the CSMS, set the pace: its latency figures include its own delay.
+ */
+export interface WorkerSaturation {
+  /** `count`: the monitor's samples (one per 10 ms tick or late wake-up); for the scheduler, entries fired. */
+  readonly eventLoopDelayMs: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number };
+  readonly schedulerLagMs: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number };
 }
 
 export interface TargetCount {

@@ -1,10 +1,11 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { validatorsFor } from '../ocpp';
 import type { StationGroup } from '../station/group';
 import { Station } from '../station/station';
 import { Station16 } from '../station/station-16';
 import { Station201 } from '../station/station-201';
 import { TargetList } from '../station/targets';
-import type { CoordinatorMessage, StationAssignment, TargetCount, WorkerMessage, WorkerResult, WorkerTask } from '../thread/messages';
+import type { CoordinatorMessage, StationAssignment, TargetCount, WorkerMessage, WorkerResult, WorkerSaturation, WorkerTask } from '../thread/messages';
 import { FaultRunner } from './faults';
 import { WorkerRuntime } from './runtime';
 
@@ -37,6 +38,10 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   const send = (m: WorkerMessage): void => port.postMessage(m);
   send({ type: 'ready', stations: rt.stations.length });
   const start = await nextMessage(port);
+  // Measured from the start of the load to the end of the graceful stop: start-up (schemas,
+  // stations) and the final teardown are the worker's own business, not delays of the load.
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  loopDelay.enable();
   if (start.type === 'start') {
     rt.setEpoch(start.epochWallMs);
     task.stations.forEach((a, i) => (rt.stations[i] as Station).start(rt.atEpochOffset(a.connectAtMs)));
@@ -47,6 +52,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   const flusher = setInterval(() => rt.flush(), 20);
   const stop = start.type === 'stop' ? start : await untilStop(port, rt);
   if (stop.type === 'stop' && !stop.immediate) await windDown(rt, task.gracefulStopMs, port);
+  loopDelay.disable();
   const perTarget = targets === undefined ? undefined : countPerTarget(rt, targets.size);
   for (const s of rt.stations) s.shutdown();
   rt.scheduler.stop();
@@ -70,6 +76,22 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
     ...(perTarget === undefined ? {} : { targets: perTarget }),
     ...(faults === undefined ? {} : { faults: faults.outcomes() }),
     ...(rt.errorSamples.size === 0 ? {} : { errorSamples: Object.fromEntries(rt.errorSamples) }),
+    saturation: saturation(loopDelay, rt),
+  };
+}
+
+/** The event-loop delay monitor's tick: 100 wake-ups a second, negligible next to the stations'. */
+const LOOP_RESOLUTION_MS = 10;
+
+/**
+ * The worker's own saturation. monitorEventLoopDelay samples the time between its timer's ticks,
+ * the resolution included (an idle loop reads ~10 ms): the delay is what exceeds the resolution.
+ */
+function saturation(h: IntervalHistogram, rt: WorkerRuntime): WorkerSaturation {
+  const delay = (ns: number): number => (h.count === 0 ? 0 : Math.max(0, Math.round((ns / 1e6 - LOOP_RESOLUTION_MS) * 1000) / 1000));
+  return {
+    eventLoopDelayMs: { count: h.count, p50: delay(h.percentile(50)), p99: delay(h.percentile(99)), max: delay(h.max) },
+    schedulerLagMs: rt.scheduler.lag.figures(),
   };
 }
 

@@ -5,6 +5,8 @@
  * Cancellation is lazy: the target ignores an entry whose time it no longer expects (call
  * timeouts, armed on every call, are kept to one entry per station by the worker runtime).
  */
+import { LagHistogram } from './lag-histogram';
+
 export type TimerTarget = (key: number, at: number) => void;
 
 /** Most entries handled in one turn of the event loop, so that sockets are read in between. */
@@ -29,6 +31,12 @@ export class Scheduler {
   /** True while `fire` runs: entries the target schedules then are armed for when it returns. */
   private firing = false;
   private readonly run = (): void => this.fire();
+  /**
+   * How late each entry fired against its due time: the generator's own saturation (the
+   * `schedulerLag` health check). Read from the clock readings the loop makes anyway (at most
+   * SLICE_CHECK entries old), so it costs no extra clock read per entry.
+   */
+  readonly lag = new LagHistogram();
 
   constructor(
     private readonly clock: () => number,
@@ -83,21 +91,27 @@ export class Scheduler {
     try {
       // Entries due within the next half millisecond go now: Node timers have 1 ms granularity.
       // The clock is read again only when the next entry looks not yet due.
-      let horizon = this.clock() + 0.5;
-      const sliceEnd = horizon - 0.5 + SLICE_MS;
+      let now = this.clock();
+      let horizon = now + 0.5;
+      const sliceEnd = now + SLICE_MS;
       while (this.size > 0 && handled < BATCH) {
-        if ((handled & (SLICE_CHECK - 1)) === SLICE_CHECK - 1 && this.clock() > sliceEnd) {
-          sliced = true;
-          break;
+        if ((handled & (SLICE_CHECK - 1)) === SLICE_CHECK - 1) {
+          now = this.clock();
+          if (now > sliceEnd) {
+            sliced = true;
+            break;
+          }
         }
         const at = this.times[0] as number;
         if (at > horizon) {
-          horizon = this.clock() + 0.5;
+          now = this.clock();
+          horizon = now + 0.5;
           if (at > horizon) break;
         }
         const key = this.keys[0] as number;
         this.popTop();
         handled++;
+        this.lag.record(now - at);
         this.target(key, at);
         if (this.stopped) return;
       }

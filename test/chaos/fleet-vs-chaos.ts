@@ -81,6 +81,18 @@ groups:${groups}
   return { result, summary, csms };
 }
 
+/**
+ * A run against a CSMS that misbehaves on purpose completes (nothing crashed or hung) and its
+ * verdict says the CSMS failed it: exit 1, `passed: false`, and at least `checks` among the
+ * failed health checks (issue 10: such a run is never green).
+ */
+export function assertFailedVerdict(run: ChaosRun, checks: readonly string[]): void {
+  assert.equal(run.result.code, 1, run.result.stderr);
+  assert.equal(run.summary.passed, false);
+  const failed = (run.summary.health ?? []).filter((h) => !h.passed).map((h) => h.check);
+  for (const c of checks) assert.ok(failed.includes(c), `health check ${c} failed: ${JSON.stringify(run.summary.health)}`);
+}
+
 function failures(a: ActionSummary): number {
   return a.callErrors + a.timeouts + a.invalid + a.aborted;
 }

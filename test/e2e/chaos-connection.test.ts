@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { assertBooksBalance, assertErrors, assertHealthyUntouched, groupSum, runAgainstChaos, type ChaosGroup } from '../chaos/fleet-vs-chaos';
+import { assertBooksBalance, assertErrors, assertHealthyUntouched, groupSum, runAgainstChaos, type ChaosGroup, assertFailedVerdict } from '../chaos/fleet-vs-chaos';
 
 /**
  * A CSMS that refuses the upgrade, negotiates the wrong subprotocol, or sends a frame far too big:
@@ -13,7 +13,7 @@ after(async () => {
 });
 
 describe('chaos CSMS: upgrades and frame size', { timeout: 120_000 }, () => {
-  it('upgrades refused with 401, 404 and 500 are handshakeRejected; another subprotocol, or none, is subprotocolMismatch; the rest of the fleet runs (exit 0)', async () => {
+  it('upgrades refused with 401, 404 and 500 are handshakeRejected; another subprotocol, or none, is subprotocolMismatch; the rest of the fleet runs, and the verdict fails on connected (exit 1)', async () => {
     const groups: ChaosGroup[] = [
       { name: 'r401', ocpp: '1.6', count: 1, prefix: 'R401', behaviour: 'reject401' },
       { name: 'r404', ocpp: '2.0.1', count: 1, prefix: 'R404', behaviour: 'reject404' },
@@ -23,7 +23,7 @@ describe('chaos CSMS: upgrades and frame size', { timeout: 120_000 }, () => {
     ];
     const run = await runAgainstChaos('upgrade', { groups }, closers);
     const { summary: s, csms } = run;
-    assert.equal(run.result.code, 0, run.result.stderr);
+    assertFailedVerdict(run, ['connected', 'booted']);
     assertBooksBalance(s);
     assertHealthyUntouched(run);
     const refused = csms.total('reject401', 'upgradesRefused') + csms.total('reject404', 'upgradesRefused') + csms.total('reject500', 'upgradesRefused');
@@ -71,7 +71,7 @@ describe('chaos CSMS: upgrades and frame size', { timeout: 120_000 }, () => {
       closers,
     );
     const { summary: s, csms } = run;
-    assert.equal(run.result.code, 0, run.result.stderr);
+    assertFailedVerdict(run, ['incompleteCalls']);
     assertBooksBalance(s);
     assertHealthyUntouched(run);
     assertErrors(s, { frameTooLarge: 4 });

@@ -31,7 +31,7 @@ describe('command line', () => {
     const top = await runCli(['--help']);
     assert.equal(top.code, 0);
     for (const cmd of ['run', 'validate', 'csms']) assert.match(top.stdout, new RegExp(`^\\s+${cmd}\\b`, 'm'));
-    assert.match(top.stdout, /Exit codes: 0 done, 1 thresholds failed, 2 bad usage or configuration, 3 target unreachable or run aborted/);
+    assert.match(top.stdout, /Exit codes: 0 passed, 1 a health check or threshold failed, 2 bad usage or configuration, 3 target unreachable or run aborted/);
     const run = await runCli(['run', '--help']);
     assert.equal(run.code, 0);
     for (const flag of ['--url', '--cps', '--duration', '--workers', '--seed', '--out', '--json', '--quiet']) {

@@ -25,6 +25,10 @@ name: local
 duration: 2s
 gracefulStop: 1s
 callTimeout: 10s
+health:
+  # Nothing answers the boots: only where the connections come from is judged here.
+  booted: off
+  incompleteCalls: off
 groups:
   - {name: g, count: 6, ocpp: "1.6", identity: "LA-{index}", ramp: all}
 `);

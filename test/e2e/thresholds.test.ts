@@ -93,7 +93,9 @@ describe('a run with thresholds, one of them impossible', () => {
   test('the end-of-run output shows the thresholds first, then the table', () => {
     const first = result.stdout.indexOf('thresholds: 2 of 5 failed');
     assert.ok(first >= 0, result.stdout);
-    assert.ok(first < result.stdout.indexOf('action '), 'thresholds come before the action table');
+    assert.ok(first < result.stdout.search(/^action /m), 'thresholds come before the action table');
+    assert.match(result.stdout, /^FAILED: Heartbeat\.p99 = [\d.]+ ms, expected < 0\.001 ms \(\d+ samples\); StartTransaction\.p95: no samples/, 'the verdict line first');
+    assert.ok(result.stdout.indexOf('health: all passed') < first, 'health before the thresholds');
     assert.match(result.stdout, /✗ Heartbeat\.p99 < 1us\s+[\d.]+ ms\s+FAIL/);
     assert.match(result.stdout, /✗ StartTransaction\.p95 < 300ms\s+no samples\s+NO SAMPLES/);
   });
@@ -101,7 +103,7 @@ describe('a run with thresholds, one of them impossible', () => {
   test('the JUnit file has a case per threshold with the value in the failure message, and the protocol case', () => {
     assert.ok(existsSync(junit), 'the folder of --junit is created');
     const xml = readFileSync(junit, 'utf8');
-    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="ocpp-fleet" tests="6" failures="2"/);
+    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="ocpp-fleet" tests="13" failures="2"/);
     assert.match(xml, /<testcase name="Heartbeat\.p99 &lt; 1us" classname="ocpp-fleet\.e2e-thresholds\.thresholds" time="0">\n\s+<failure message="Heartbeat\.p99 = [\d.]+ ms, expected &lt; 0\.001 ms \(\d+ samples\)" type="threshold">/);
     assert.match(xml, /<testcase name="BootNotification\.p99 &lt; 10s"[^>]*>\n\s+<system-out>BootNotification\.p99 = [\d.]+ ms, expected &lt; 10000 ms \(10 samples\): pass<\/system-out>/);
     assert.match(xml, /<testcase name="run completed without protocol errors" classname="ocpp-fleet\.e2e-thresholds\.run" time="0">\n\s+<system-out>none of malformedFrame/);

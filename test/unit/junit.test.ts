@@ -80,13 +80,40 @@ test('a case per threshold: the value in the failure message, or in system-out w
 });
 
 test('"run completed without protocol errors" fails on protocol error kinds only, and on an interrupted run', () => {
-  assert.deepEqual([...PROTOCOL_ERROR_KINDS], ['malformedFrame', 'invalidIncomingPayload', 'invalidResponse', 'unknownMessageId', 'invalidOutgoingPayload', 'subprotocolMismatch']);
+  assert.deepEqual([...PROTOCOL_ERROR_KINDS], [
+    'malformedFrame', 'invalidIncomingPayload', 'invalidResponse', 'unknownMessageId', 'invalidOutgoingPayload', 'subprotocolMismatch', 'invalidUtf8', 'binaryFrame',
+  ]);
   const health = (s: Summary): string => formatJunit('x', [runSuite(s, [])]);
   assert.doesNotMatch(health(summary({ connectionLost: 4, timeout: 2, callError: 1, lateResponse: 1 })), /<failure/);
   const bad = health(summary({ malformedFrame: 3, invalidResponse: 1, connectionLost: 9 }));
   wellFormed(bad);
   assert.match(bad, /<failure message="protocol errors: malformedFrame ×3, invalidResponse ×1" type="protocol">/);
   assert.match(health(summary({}, true)), /<failure message="the run was stopped before its planned end" type="run">/);
+  // Regression (issue 10): a CSMS answering in invalid UTF-8 or binary frames booted nobody, and this case passed.
+  assert.match(health(summary({ invalidUtf8: 200 })), /<failure message="protocol errors: invalidUtf8 ×200" type="protocol">/);
+  assert.match(health(summary({ binaryFrame: 3 })), /<failure message="protocol errors: binaryFrame ×3" type="protocol">/);
+  const noneBooted = { ...summary({ closedBeforeBoot: 612 }), fleet: { planned: 10, connected: 10, booted: 0, failedToConnect: 0 } };
+  assert.match(health(noneBooted), /<failure message="no charge point was booted" type="run">/);
+  const noneConnected = { ...summary({ connectRefused: 40 }), fleet: { planned: 10, connected: 0, booted: 0, failedToConnect: 10 } };
+  assert.match(health(noneConnected), /<failure message="no charge point could connect" type="run">/);
+});
+
+test('one case per health check, named after the check, in the summary\'s order', () => {
+  const s: Summary = {
+    ...summary(),
+    health: [
+      { check: 'connected', value: 100, limit: 100, passed: true, detail: 'connected 10 of 10 stations' },
+      { check: 'booted', value: 0, limit: 100, passed: false, detail: 'booted 0 of 10 stations (closedBeforeBoot ×612)' },
+      { check: 'eventLoopDelay', value: 3.5, limit: 200, passed: true, detail: 'event-loop delay p99 3.5 ms (max 9 ms)' },
+    ],
+  };
+  const xml = formatJunit('x', [runSuite(s, [])]);
+  wellFormed(xml);
+  assert.match(xml, /<testsuite name="ocpp-fleet run nightly" tests="4" failures="1"/);
+  assert.match(xml, /<testcase name="health: connected" classname="ocpp-fleet\.nightly\.health" time="0">\n\s+<system-out>connected = 100%, expected ≥ 100%: connected 10 of 10 stations<\/system-out>/);
+  assert.match(xml, /<testcase name="health: booted" classname="ocpp-fleet\.nightly\.health" time="0">\n\s+<failure message="booted = 0%, expected ≥ 100%: booted 0 of 10 stations \(closedBeforeBoot ×612\)" type="health">/);
+  assert.match(xml, /<system-out>eventLoopDelay = 3\.5 ms, expected ≤ 200 ms: /);
+  assert.ok(xml.indexOf('health: eventLoopDelay') < xml.indexOf('run completed without protocol errors'));
 });
 
 test('hostile names stay text: the XML is still well-formed', () => {

@@ -16,6 +16,8 @@ import { escapeHtml, inlineScript, jsonForScript } from '../../src/report/html/e
 import { percentileDistribution, readHlogSeries } from '../../src/report/html/hlog-series';
 import { buildHtmlReport, REPORT_FILE, ResultsFolderError } from '../../src/report/html';
 import { thresholdsTable } from '../../src/report/html/tables';
+import { healthTable, verdictBadges } from '../../src/report/html/health';
+import { withHealth } from '../../src/report/health';
 import { parseTimeseries } from '../../src/report/html/timeseries-csv';
 import { HLOG_FILE, writeResults } from '../../src/report/results-dir';
 import type { RunInfo } from '../../src/report/summary';
@@ -206,6 +208,38 @@ test('report.html shows the targets, the embedded CSMS\'s counts and the faults 
     assert.match(html, /<td class="name">\[2\] nodeLoss<\/td><td>1m for 20\.0 s<\/td><td>target 1<\/td><td>–<\/td><td class="num">4<\/td>/);
     assert.equal(html.match(/<script\b/g)?.length, 3);
   }, 'smoke', [], extra);
+});
+
+test('report.html shows the health checks beside the thresholds, and the verdict badges say which failed', async () => {
+  assert.match(healthTable(undefined), /no health checks/);
+  assert.match(healthTable([]), /Every health check was turned off/);
+  const root = await mkdtemp(join(tmpdir(), 'ocpp-fleet-report-health-'));
+  try {
+    const agg = new Aggregator(NAMES);
+    fill(agg);
+    const dir = join(root, 'run');
+    await writeResults(dir, agg, runInfo(agg), (s) =>
+      withHealth(s, [
+        { check: 'connected', value: 100, limit: 100, passed: true, detail: 'connected 10 of 10 stations' },
+        { check: 'booted', value: 0, limit: 100, passed: false, detail: `booted 0 of 10 stations ${HOSTILE}` },
+        { check: 'openTransactions', value: null, limit: 0, passed: true, detail: 'not measured' },
+        { check: 'eventLoopDelay', value: 12.5, limit: 200, passed: true, detail: 'p99' },
+      ]),
+    );
+    const html = await readFile(join(dir, REPORT_FILE), 'utf8');
+    assert.ok(html.indexOf('id="health-section"') < html.indexOf('id="thresholds-section"'));
+    assert.match(html, /<td class="name">connected<\/td><td class="num">100%<\/td><td class="num">≥ 100%<\/td><td class="good">pass<\/td><td>connected 10 of 10 stations<\/td>/);
+    assert.match(html, /<td class="name">booted<\/td><td class="num">0%<\/td><td class="num">≥ 100%<\/td><td class="bad">fail<\/td><td>booted 0 of 10 stations &lt;\/script&gt;/);
+    assert.match(html, /<td class="name">openTransactions<\/td><td class="num">–<\/td><td class="num">≤ 0<\/td>/);
+    assert.match(html, /<td class="name">eventLoopDelay<\/td><td class="num">12\.5 ms<\/td><td class="num">≤ 200 ms<\/td>/);
+    assert.match(html, /<span class="badge bad">1 health check failed<\/span> <span class="badge neutral">no thresholds<\/span>/);
+    assert.equal(html.match(/<script\b/g)?.length, 3);
+    const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as Parameters<typeof verdictBadges>[0];
+    assert.equal(summary.passed, false, 'a failed check fails the run');
+    assert.match(verdictBadges({ ...summary, health: summary.health?.filter((h) => h.passed) }), /<span class="badge good">health checks passed<\/span>/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });
 
 test('a folder that is not a results folder is a ResultsFolderError naming the file', async () => {

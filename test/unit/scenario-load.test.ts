@@ -180,7 +180,7 @@ const BROKEN: readonly [file: string, line: number, message: string][] = [
   [
     'bad-unknown-top-field.yaml',
     3,
-    'rampUp: is not a known field; expected one of name, description, duration, seed, callTimeout, gracefulStop, timeScale, startTimeOfDay, thresholds, faults, scripts, groups, targets, csms',
+    'rampUp: is not a known field; expected one of name, description, duration, seed, callTimeout, gracefulStop, timeScale, startTimeOfDay, thresholds, faults, scripts, groups, targets, csms, health',
   ],
   ['bad-session-typo.yaml', 7, 'groups[0].sessions.meterIntervall: is not a known field; did you mean "meterInterval"?'],
   ['bad-missing-count.yaml', 6, 'groups[1].count: is required'],

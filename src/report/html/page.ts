@@ -13,6 +13,7 @@ import {
   actionsTable, callFailures, formatCount, formatDurationMs, formatMs, formatUtc, keyValueTable, thresholdsTable,
 } from './tables';
 import { csmsEntries, faultsTable, targetsTable } from './run-tables';
+import { healthTable, verdictBadges } from './health';
 
 /** The charting library as read from node_modules. */
 export interface ChartLibrary {
@@ -52,18 +53,6 @@ function keyFigures(summary: Summary): string {
     figure('timeouts', formatCount(timeouts), timeouts > 0 ? 'bad' : ''),
     figure('connect p99', `${formatMs(summary.connect.latencyMs.p99)} ms`),
   ].join('\n');
-}
-
-function verdict(summary: Summary): string {
-  const badges = [
-    summary.thresholds.length === 0
-      ? '<span class="badge neutral">no thresholds</span>'
-      : summary.passed
-      ? '<span class="badge good">thresholds passed</span>'
-      : '<span class="badge bad">thresholds failed</span>',
-  ];
-  if (summary.partial) badges.push('<span class="badge warn">partial run (stopped early)</span>');
-  return badges.join(' ');
 }
 
 function chartSection(chart: ChartSpec): string {
@@ -108,17 +97,25 @@ export function renderPage({ summary, charts, library }: PageInput): string {
 <header>
 <h1><span class="tool">ocpp-fleet</span> ${escapeHtml(summary.scenario)}</h1>
 <p class="subtitle">${escapeHtml(formatUtc(summary.startedAt))} · ${escapeHtml(formatDurationMs(summary.durationMs))} · ${escapeHtml(summary.target)} · seed ${escapeHtml(String(summary.seed))}</p>
-<p>${verdict(summary)}</p>
+<p>${verdictBadges(summary)}</p>
 </header>
 <main>
 <section class="figures">
 ${keyFigures(summary)}
 </section>
 
+<div class="columns verdicts">
+<section id="health-section">
+<h2>Run health</h2>
+<p class="note">Built-in checks judged on every run: a failed one fails the run as a threshold does.</p>
+${healthTable(summary.health)}
+</section>
+
 <section id="thresholds-section">
 <h2>Thresholds</h2>
 ${thresholdsTable(summary.thresholds)}
 </section>
+</div>
 
 <section id="actions-section">
 <h2>Calls by action</h2>

@@ -35,6 +35,8 @@ td.bad { color: var(--bad); font-weight: 600; } td.good { color: var(--good); fo
 .u-legend { font-size: 12px; }
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 16px; align-items: start; }
 .kv { width: 100%; }
+.verdicts { grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); }
+#health { width: 100%; } #health td:last-child { font-size: 13px; }
 #faults-part { margin-top: 16px; }
 .kv td { font-size: 13px; word-break: break-word; }
 .kv td.name { white-space: nowrap; }

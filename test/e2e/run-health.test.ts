@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
+import type { HealthResult, Summary } from '../../src/report/summary';
+import { HEALTH_CHECKS } from '../../src/scenario/health';
+import { readSummary, runCli, tempDir as newTempDir, writeScenario, type CliResult } from '../helpers/fleet-cli';
+
+/**
+ * Run health end to end: the real CLI against a real CSMS in its own process (or nothing at all
+ * on a closed port), judged by the built-in checks. Each case asserts what a user reads first:
+ * the exit code, `passed`, the first line of stdout and the health entries.
+ */
+
+const servers: EmbeddedCsms[] = [];
+const dirs: string[] = [];
+after(async () => {
+  for (const s of servers) await s.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = newTempDir(prefix);
+  dirs.push(dir);
+  return dir;
+}
+
+/** Two groups of three heartbeating every second, no sessions: a run that is all boots and heartbeats. */
+function scenario(duration: string, extra = '', healthBlock = ''): string {
+  return `
+name: e2e-health
+duration: ${duration}
+seed: 7
+callTimeout: 5s
+gracefulStop: 1s
+${healthBlock}
+groups:
+  - name: allowed
+    count: 3
+    ocpp: "1.6"
+    identity: "HOK-{index:03}"
+    ramp: all
+    heartbeatInterval: 1s
+    reconnect: {min: 500ms, max: 1s}
+    sessions: { idle: 1h }
+  - name: refused
+    count: 3
+    ocpp: "2.0.1"
+    identity: "HNO-{index:03}"
+    ramp: all
+    heartbeatInterval: 1s
+    reconnect: {min: 500ms, max: 1s}
+    sessions: { idle: 1h }
+${extra}`;
+}
+
+function health(s: Summary, check: string): HealthResult {
+  const h = s.health?.find((e) => e.check === check);
+  assert.ok(h, `no ${check} in ${JSON.stringify(s.health)}`);
+  return h;
+}
+
+function firstLine(r: CliResult): string {
+  return r.stdout.split('\n')[0] ?? '';
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  assert.ok(address !== null && typeof address === 'object');
+  return address.port;
+}
+
+describe('run health, judged on every run', () => {
+  test('a healthy run against the embedded CSMS: exit 0, PASSED first, seven checks passed, one JUnit case each', async () => {
+    const dir = tempDir('health-ok');
+    const out = join(dir, 'out');
+    const junit = join(dir, 'junit.xml');
+    const r = await runCli(['run', writeScenario(dir, 'ok', scenario('4s')), '--workers', '1', '--out', out, '--junit', junit], 90_000);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(firstLine(r), /^PASSED: 6 stations, [\d,]+ calls, 7 health checks passed$/);
+    const s = readSummary(out);
+    assert.equal(s.passed, true);
+    assert.deepEqual(s.health?.map((h) => [h.check, h.passed]), HEALTH_CHECKS.map((c) => [c, true]));
+    assert.deepEqual([health(s, 'connected').value, health(s, 'booted').value, health(s, 'incompleteCalls').value], [100, 100, 0]);
+    assert.equal(health(s, 'csmsAlive').value, 1);
+    // The generator's own delays are measured, in ms, and a run of 4 s has too few samples to judge a p99 by.
+    for (const c of ['eventLoopDelay', 'schedulerLag']) {
+      assert.deepEqual([health(s, c).value, health(s, c).passed], [null, true]);
+      assert.match(health(s, c).detail, /^not judged: .* p99 [\d.]+ ms.* of [\d,]+ samples, fewer than the 1,000 a p99 needs$/);
+    }
+    const g = s.generator;
+    assert.ok(g?.eventLoopDelayMs && g.schedulerLagMs, 'the generator section has its delays');
+    // A loopback run of six stations: well under a second, and not µs taken for ms (the idle loop's 10 ms tick is subtracted).
+    assert.ok(g.eventLoopDelayMs.p99 >= 0 && g.eventLoopDelayMs.p99 < 1000, `event loop p99 ${g.eventLoopDelayMs.p99} ms`);
+    assert.ok(g.schedulerLagMs.p99 >= 0 && g.schedulerLagMs.p99 < 1000, `scheduler p99 ${g.schedulerLagMs.p99} ms`);
+    assert.equal((s.settings.health as Record<string, unknown>).unreachableAfterMs, 10_000);
+    const text = r.stdout;
+    assert.ok(text.indexOf('health: all passed') < text.search(/^action /m), 'health before the table');
+    const xml = readFileSync(junit, 'utf8');
+    assert.match(xml, /<testsuites name="ocpp-fleet" tests="8" failures="0"/);
+    for (const c of HEALTH_CHECKS) assert.match(xml, new RegExp(`<testcase name="health: ${c}" classname="ocpp-fleet\\.e2e-health\\.health"`));
+    assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<table id="health">/);
+  });
+
+  test('every boot Rejected (csms --boot-status Rejected): exit 1, FAILED on booted; relaxed by --health booted=off: exit 0', async () => {
+    const csms = await startEmbeddedCsms({ bootStatus: 'Rejected', bootRetryIntervalS: 1 });
+    servers.push(csms);
+    const dir = tempDir('health-rejected');
+    const file = writeScenario(dir, 'rejected', scenario('4s'));
+    const out = join(dir, 'out');
+    const junit = join(dir, 'junit.xml');
+    const r = await runCli(['run', file, '--url', csms.url, '--workers', '1', '--out', out, '--junit', junit], 90_000);
+    assert.equal(r.code, 1, r.stderr);
+    // The groups' own kinds come with per-group error counts (when the summary has them).
+    assert.match(firstLine(r), /^FAILED: booted 0 of 6 stations \(bootRejected ×\d+\); groups allowed 0 of 3( \(bootRejected ×\d+\))?, refused 0 of 3( \(bootRejected ×\d+\))?$/);
+    const s = readSummary(out);
+    assert.equal(s.passed, false);
+    assert.deepEqual([health(s, 'connected').value, health(s, 'connected').passed], [100, true]);
+    const booted = health(s, 'booted');
+    assert.deepEqual([booted.value, booted.limit, booted.passed], [0, 100, false]);
+    assert.equal(health(s, 'csmsAlive').value, null, 'not the embedded CSMS of this run: not judged');
+    const xml = readFileSync(junit, 'utf8');
+    assert.match(xml, /<testcase name="health: booted" classname="ocpp-fleet\.e2e-health\.health" time="0">\n\s+<failure message="booted = 0%, expected ≥ 100%: booted 0 of 6 stations/);
+    assert.match(xml, /<testcase name="run completed without protocol errors"[^>]*>\n\s+<failure message="no charge point was booted" type="run">/);
+
+    const relaxedOut = join(dir, 'relaxed');
+    const relaxed = await runCli(['run', file, '--url', csms.url, '--workers', '1', '--out', relaxedOut, '--health', 'booted=off'], 90_000);
+    assert.equal(relaxed.code, 0, relaxed.stdout + relaxed.stderr);
+    assert.match(firstLine(relaxed), /^PASSED: 6 stations, [\d,]+ calls, 6 health checks passed$/);
+    const rs = readSummary(relaxedOut);
+    assert.equal(rs.passed, true);
+    assert.equal(rs.health?.some((h) => h.check === 'booted'), false, 'a check turned off is absent');
+    assert.equal((rs.settings.health as Record<string, unknown>).booted, 'off');
+  });
+
+  test('Basic auth refusing one group (csms --basic-auth): exit 1, the refused group named and listed under groups', async () => {
+    const dir = tempDir('health-auth');
+    writeFileSync(join(dir, 'passwords.csv'), `identity,password\n${['HOK-001', 'HOK-002', 'HOK-003'].map((id) => `${id},sesame-${id}`).join('\n')}\n`);
+    // The fleet gives every station a password; the CSMS knows only the `allowed` group's.
+    writeFileSync(join(dir, 'fleet-passwords.csv'), `identity,password\n${['HOK-001', 'HOK-002', 'HOK-003', 'HNO-001', 'HNO-002', 'HNO-003'].map((id) => `${id},sesame-${id}`).join('\n')}\n`);
+    const csms = await startEmbeddedCsms({ basicAuth: join(dir, 'passwords.csv') });
+    servers.push(csms);
+    const out = join(dir, 'out');
+    const r = await runCli(['run', writeScenario(dir, 'auth', scenario('4s')), '--url', csms.url, '--workers', '1', '--out', out, '--password-file', join(dir, 'fleet-passwords.csv')], 90_000);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      firstLine(r),
+      /^FAILED: connected 3 of 6 stations \(handshakeRejected ×\d+\); group refused 0 of 3( \(handshakeRejected ×\d+\))?; booted 3 of 6 stations \(3 never connected\); group refused 0 of 3 \(3 never connected\)$/,
+    );
+    const s = readSummary(out);
+    assert.equal(s.passed, false);
+    assert.deepEqual([health(s, 'connected').value, health(s, 'booted').value], [50, 50]);
+    assert.equal(health(s, 'incompleteCalls').passed, true, 'the stations that connected completed their calls');
+    assert.deepEqual(s.groups.refused?.fleet, { planned: 3, connected: 0, booted: 0, failedToConnect: 3, notStarted: 0 });
+    assert.deepEqual(s.groups.refused?.actions, {});
+    assert.doesNotMatch(r.stdout + r.stderr + readFileSync(join(out, 'summary.json'), 'utf8'), /sesame/);
+  });
+
+  test('a port nobody listens on: fail fast, exit 3 within seconds of the 10 s default, not after the 60 s duration', async () => {
+    const dir = tempDir('health-closed');
+    const port = await closedPort();
+    const out = join(dir, 'out');
+    const started = Date.now();
+    const r = await runCli(['run', writeScenario(dir, 'closed', scenario('60s')), '--url', `ws://127.0.0.1:${port}/ocpp`, '--workers', '1', '--out', out], 55_000);
+    const tookMs = Date.now() - started;
+    assert.equal(r.code, 3, r.stderr);
+    // 10 s after the first attempt, plus start-up and the results on a loaded machine.
+    assert.ok(tookMs < 45_000, `took ${tookMs} ms`);
+    assert.match(r.stderr, new RegExp(`error: no charge point connected to ws://127\\.0\\.0\\.1:${port}/ocpp within 10 s of the first attempt \\(connectRefused ×\\d+\\); stopping the run`));
+    assert.match(firstLine(r), /^FAILED \(stopped before its planned end\): connected 0 of 6 stations \(connectRefused ×\d+\)/);
+    const s = readSummary(out);
+    assert.equal(s.passed, false);
+    assert.equal(s.partial, true);
+    assert.ok(s.durationMs < 30_000, `the run lasted ${s.durationMs} ms`);
+    assert.deepEqual([health(s, 'connected').value, health(s, 'connected').passed], [0, false]);
+    assert.deepEqual(Object.keys(s.groups).sort(), ['allowed', 'refused'], 'every planned group is listed');
+  });
+
+  test('the scenario\'s health block turns fail fast off; --health unreachableAfter sets it; a bad value exits 2', async () => {
+    const dir = tempDir('health-block');
+    const port = await closedPort();
+    const out = join(dir, 'out');
+    const file = writeScenario(dir, 'block', scenario('3s', '', 'health:\n  unreachableAfter: off\n  connected: 0\n  booted: 0'));
+    const r = await runCli(['run', file, '--url', `ws://127.0.0.1:${port}/ocpp`, '--workers', '1', '--out', out, '--quiet'], 60_000);
+    // Nothing connected in the whole run: still unreachable (3) at its end, but not stopped early.
+    assert.equal(r.code, 3, r.stderr);
+    assert.doesNotMatch(r.stderr, /stopping the run/);
+    const s = readSummary(out);
+    assert.equal(s.partial, false);
+    assert.deepEqual([health(s, 'connected').limit, health(s, 'connected').passed], [0, true]);
+    assert.equal((s.settings.health as Record<string, unknown>).unreachableAfterMs, 'off');
+
+    const fast = await runCli(['run', writeScenario(dir, 'fast', scenario('30s')), '--url', `ws://127.0.0.1:${port}/ocpp`, '--workers', '1', '--out', join(dir, 'fast'), '--quiet', '--health', 'unreachableAfter=2s'], 60_000);
+    assert.equal(fast.code, 3);
+    assert.match(fast.stderr, /within 2 s of the first attempt/);
+
+    const bad = await runCli(['run', file, '--health', 'booted=most'], 20_000);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--health booted: expected a share in percent from 0 to 100/);
+  });
+});
