@@ -67,6 +67,11 @@ export class OcppSession<Tag> {
     return this.pendingId !== '';
   }
 
+  /** The outstanding CALL is one the host keeps on close (a transaction message, sent again if cut off). */
+  get pendingKept(): boolean {
+    return this.pendingId !== '' && this.host.keepOnClose?.(this.pendingAction, this.pendingTag as Tag) === true;
+  }
+
   get queued(): number {
     return this.queue.length;
   }
@@ -77,24 +82,21 @@ export class OcppSession<Tag> {
     this.attached = true;
     this.gateOpen = false;
     // Gate-bypassing CALLs queued while detached (a BootNotification asked for before the socket
-    // opened) go out now rather than waiting for the next `call`.
+    // opened) go out now, not at the next `call`.
     this.pump();
   }
 
-  /**
-   * The transport is closing (the station closes it on purpose): nothing more goes out, as it would
-   * be lost in the close; the outstanding CALL may still be answered, and the peer's CALLs still are.
-   */
+  /** Closing on purpose: nothing more goes out; the outstanding CALL may still be answered, the peer's CALLs still are. */
   hold(): void {
     this.attached = false;
     this.gateOpen = false;
   }
 
   /**
-   * The transport closed. The outstanding CALL counts as aborted (it was sent and never
-   * answered); if the host's `keepOnClose` says so, it goes back to the front of the queue to be
-   * sent again on the next connection, as do the queued CALLs it keeps; the others are recorded as
-   * never sent, with `reason`. A host without `keepOnClose` deals with the queue itself.
+   * The transport closed. The outstanding CALL counts as aborted (sent, never answered); if the
+   * host's `keepOnClose` says so, it goes back to the front of the queue, to go again on the next
+   * connection, as do the queued CALLs it keeps; the others are recorded as never sent (`reason`).
+   * A host without `keepOnClose` deals with the queue itself.
    */
   detach(reason: NeverSent = NeverSent.ConnectionClosed): void {
     this.linked = false;
@@ -121,10 +123,7 @@ export class OcppSession<Tag> {
     });
   }
 
-  /**
-   * Record every queued CALL as never sent (`reason`) and empty the queue (the run ended). Returns
-   * how many of them the host keeps on close: the transaction messages that were never delivered.
-   */
+  /** Record every queued CALL as never sent (`reason`), emptying the queue; returns how many the host keeps on close. */
   abandon(reason: NeverSent): number {
     let kept = 0;
     for (let entry = this.queue.take(); entry !== undefined; entry = this.queue.take()) {
@@ -354,10 +353,9 @@ export class OcppSession<Tag> {
   }
 
   /**
-   * The transport refused the frame: it is closed or closing, and its close is on the way. The
-   * call never left, so it is not `sent`: a call the host keeps on close goes back to the front of
-   * the queue (its order kept), any other is recorded as never sent. Nothing more goes out until
-   * the next `attach`, so the rest of the queue is not drained into failures one after another.
+   * The transport refused the frame (closed or closing): the call never left, so it is not `sent`.
+   * One the host keeps on close goes back to the front of the queue, any other is never sent; and
+   * nothing more goes out until `attach` (the rest of the queue is not drained into failures).
    */
   private unwritten(action: string, info: ActionInfo, payload: JsonObject, tag: Tag, dueAt: number): void {
     this.clearPending();

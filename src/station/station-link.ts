@@ -155,15 +155,16 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
   }
 
   /**
-   * Close the connection on purpose (reboot, a script's disconnect). Calls stop going out at once;
-   * if one is outstanding, the socket closes once it has been answered or has timed out, so that
-   * its answer is not lost in the close (a CSMS stops answering once it has seen the close frame)
-   * and it is not sent a second time after reconnecting.
+   * Close the connection on purpose (reboot, a script's disconnect). Calls stop going out at once.
+   * If a transaction message is outstanding, the socket closes once it has been answered or has
+   * timed out: its answer would be lost in the close (a CSMS stops answering once it has seen the
+   * close frame), and it would go out a second time after reconnecting (a 1.6 StartTransaction
+   * sent twice leaves the CSMS's first transaction open). Any other call is cut off at once.
    */
   override closeSocket(after: Exclude<AfterClose, AfterClose.Unplanned> = AfterClose.Stop): void {
     if (this.connected) {
       this.holdCalls();
-      if (this.session.hasPending) {
+      if (this.session.pendingKept) {
         // As for a close under way, a script's disconnect does not override a reboot.
         const reconnect = after === AfterClose.Reconnect || after === AfterClose.ReconnectNow;
         if (this.deferredClose === AfterClose.Unplanned || !reconnect) this.deferredClose = after;
@@ -326,7 +327,9 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
   onCallFailed(action: string, outcome: CallOutcome, tag: CallTag, _errorCode: string): void {
     if (outcome === CallOutcome.Timeout) this.probeLink();
     if (action === 'BootNotification') {
-      if (outcome !== CallOutcome.Aborted && outcome !== CallOutcome.NotSent && this.connected && !this.holding) {
+      // Not after the connection's end (cut off, or not written into a closing socket): the next
+      // connection boots anyway.
+      if (outcome !== CallOutcome.Aborted && (outcome !== CallOutcome.NotSent || this.writable) && this.connected && !this.holding) {
         this.setTimer(TimerKind.Boot, this.ctx.now() + this.fallbackBootRetryMs());
       }
     } else if (outcome !== CallOutcome.Aborted || !this.isTransactionMessage(action, tag)) {
