@@ -147,7 +147,7 @@ export class CsmsConnection implements SessionHost<OutgoingCall>, CallRecorder, 
   /** A CSMS sends nothing of its own in reaction to an answer it gave. */
   afterIncoming(): void {}
 
-  beforeSend(action: string, _payload: JsonObject, tag: OutgoingCall): boolean {
+  beforeSend(action: string, _payload: JsonObject, tag: OutgoingCall): true {
     this.current = tag;
     this.currentSlot = this.stats.slot(actionCode(action));
     return true;

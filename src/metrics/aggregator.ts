@@ -50,7 +50,7 @@ export interface LiveView {
   /** p99 of response times over all actions so far, ms. */
   p99Ms: number;
   calls: number;
-  /** Failed calls other than timeouts (CALLERROR, invalid, aborted), failed connects, counted errors. */
+  /** Errors of every kind counted so far (summary.json's `errors`), timeouts aside. */
   errors: number;
   timeouts: number;
 }
@@ -69,6 +69,14 @@ export class Aggregator implements RecordSink {
   private readonly incomingByCode: (IncomingStats | undefined)[] = [];
   private readonly errorCounts: number[] = [];
   private readonly counterCounts: number[] = [];
+  /** [group][error kind code] and [group][counter code]: each group's own, created on its first record. */
+  private readonly groupErrorCounts: number[][] = [];
+  private readonly groupCounterCounts: number[][] = [];
+  /** CallNotSent records by reason index. */
+  private readonly neverSentCounts: number[] = [];
+  /** Codes of the error kinds the aggregator counts itself (-1 when the name table has none). */
+  private readonly timeoutCode: number;
+  private readonly neverSentCode: number;
   private readonly connectStats: ConnectStats = {
     attempts: 0,
     ok: 0,
@@ -93,6 +101,8 @@ export class Aggregator implements RecordSink {
       throw new TypeError('options.openSeconds must be a positive integer');
     }
     this.seconds = new SecondWindow(this.pool, this.intervals, (code) => this.actionName(code), openSeconds);
+    this.timeoutCode = names.errorNames.indexOf('timeout');
+    this.neverSentCode = names.errorNames.indexOf('neverSent');
   }
 
   ingest(w0: number, w1: number, w2: number, w3: number): void {
@@ -121,8 +131,16 @@ export class Aggregator implements RecordSink {
         else if (kind === RecordKind.CallInvalid) stats.invalid++;
         else stats.aborted++;
         this.callsTotal++;
-        this.failuresTotal++;
-        this.seconds.countCall(second, 'error');
+        // Its error (callError, invalidResponse, or the connection's end) is an Error record of its own.
+        this.seconds.countCall(second, 'failed');
+        return;
+      }
+      case RecordKind.CallNotSent: {
+        this.callStats(recordGroup(w0), code).neverSent++;
+        // A reason index far beyond the known ones is a writer's bug: counted, never a huge array.
+        const reason = w1 < 256 ? w1 : 255;
+        this.neverSentCounts[reason] = (this.neverSentCounts[reason] ?? 0) + 1;
+        if (this.neverSentCode >= 0) this.countError(recordGroup(w0), this.neverSentCode, 1, second);
         return;
       }
       case RecordKind.CallTimeout: {
@@ -146,8 +164,7 @@ export class Aggregator implements RecordSink {
       case RecordKind.ConnectFail:
         this.connectStats.attempts++;
         this.connectStats.errors++;
-        this.errorCounts[code] = (this.errorCounts[code] ?? 0) + 1;
-        this.failuresTotal++;
+        this.countError(recordGroup(w0), code, 1, second);
         if (w2 > 0) this.connectStats.rejectedByStatus.set(w2, (this.connectStats.rejectedByStatus.get(w2) ?? 0) + 1);
         return;
       case RecordKind.BootAccepted:
@@ -161,16 +178,32 @@ export class Aggregator implements RecordSink {
         this.incoming(code).answered++;
         return;
       case RecordKind.Error:
-        this.errorCounts[code] = (this.errorCounts[code] ?? 0) + w1;
-        this.failuresTotal += w1;
+        this.countError(recordGroup(w0), code, w1, second);
         return;
-      case RecordKind.Counter:
+      case RecordKind.Counter: {
         this.counterCounts[code] = (this.counterCounts[code] ?? 0) + w1;
+        const byGroup = this.groupCounterCounts[recordGroup(w0)] ?? (this.groupCounterCounts[recordGroup(w0)] = []);
+        byGroup[code] = (byGroup[code] ?? 0) + w1;
         return;
+      }
       default:
         // An unknown kind is a bug in a writer; it is counted so it shows, never thrown on the pump.
         this.unknownKinds++;
     }
+  }
+
+  /**
+   * An error of kind `code`, in total, for its group and in its second. A timeout is also a
+   * CallTimeout record, which the series counts in its own column: only the total and the group
+   * count it here, so the series' errors and timeouts add up to summary.json's `errors`.
+   */
+  private countError(group: number, code: number, n: number, second: number): void {
+    this.errorCounts[code] = (this.errorCounts[code] ?? 0) + n;
+    const byGroup = this.groupErrorCounts[group] ?? (this.groupErrorCounts[group] = []);
+    byGroup[code] = (byGroup[code] ?? 0) + n;
+    if (code === this.timeoutCode) return;
+    this.failuresTotal += n;
+    this.seconds.countErrors(second, n);
   }
 
   /**
@@ -265,6 +298,21 @@ export class Aggregator implements RecordSink {
     return out;
   }
 
+  /** Each group's own error counts by kind name (groups with none are absent). */
+  groupErrors(): Map<string, Map<string, number>> {
+    return byGroupName(this.groupErrorCounts, this.names, this.names.errorNames, 'error');
+  }
+
+  /** Each group's own counters by name (groups with none are absent). */
+  groupCounters(): Map<string, Map<string, number>> {
+    return byGroupName(this.groupCounterCounts, this.names, this.names.counterNames, 'counter');
+  }
+
+  /** CALLs never sent, by reason index (the names are the OCPP layer's NEVER_SENT_REASONS). */
+  neverSentByReason(): readonly number[] {
+    return this.neverSentCounts;
+  }
+
   actionName(code: number): string {
     return nameOf(this.names.actionNames, code, 'action');
   }
@@ -281,6 +329,14 @@ export class Aggregator implements RecordSink {
 
 function nameOf(table: readonly string[], code: number, what: string): string {
   return table[code] ?? `${what}#${code}`;
+}
+
+function byGroupName(counts: readonly (number[] | undefined)[], names: NameTables, table: readonly string[], what: string): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  counts.forEach((byCode, group) => {
+    if (byCode !== undefined) out.set(nameOf(names.groupNames, group, 'group'), countsByName(byCode, table, what));
+  });
+  return out;
 }
 
 function countsByName(counts: readonly (number | undefined)[], names: readonly string[], what: string): Map<string, number> {

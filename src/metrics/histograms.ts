@@ -63,13 +63,15 @@ export class HistogramPool {
 
 /** Everything counted for calls of one action (in one group, or merged over groups). */
 export class CallStats {
-  /** Every call record of any outcome. */
+  /** Every call record of any outcome: the CALLs that went on the wire. */
   sent = 0;
   ok = 0;
   callErrors = 0;
   timeouts = 0;
   invalid = 0;
   aborted = 0;
+  /** CALLs that never went on the wire (CallNotSent records): not in `sent`. */
+  neverSent = 0;
   /** From the due time (coordinated-omission free), CallOk only. */
   readonly response = newHistogram();
   /** From the moment the frame was sent, CallOk only. */
@@ -84,6 +86,7 @@ export class CallStats {
     this.timeouts += other.timeouts;
     this.invalid += other.invalid;
     this.aborted += other.aborted;
+    this.neverSent += other.neverSent;
     this.response.add(other.response);
     this.service.add(other.service);
     this.dispatchDelay.add(other.dispatchDelay);

@@ -9,8 +9,8 @@
  *   w2  second value (µs; meaning depends on kind)
  *   w3  completion time, ms since the run's epoch (the coordinator's start of run)
  *
- * `code` is an action code for call and incoming records, an error-kind code for ERROR and
- * CONNECT_FAIL records. The tables that give codes their names belong to the layers that know
+ * `code` is an action code for call, incoming and CallNotSent records, an error-kind code for
+ * ERROR and CONNECT_FAIL records. The tables that give codes their names belong to the layers that know
  * them (the OCPP layer for actions and error kinds); metrics stays a leaf and only counts numbers.
  */
 export const RECORD_WORDS = 4;
@@ -42,6 +42,11 @@ export const enum RecordKind {
   Counter = 12,
   /** A TLS handshake completed (part of the connect time, reported on its own). w1 = its time (µs). */
   TlsHandshake = 13,
+  /**
+   * A CALL that never went on the wire (code = action, w1 = reason index, see NEVER_SENT_REASONS):
+   * not in `sent`; counted under the action's `neverSent` and as the error `neverSent`.
+   */
+  CallNotSent = 14,
 }
 
 export const MAX_CODE = 0xfff;

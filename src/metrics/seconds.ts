@@ -46,7 +46,8 @@ class Slot {
   connect: Histogram | undefined;
 }
 
-export type CallOutcome = 'ok' | 'error' | 'timeout';
+/** How a call that went on the wire ended, for the series: 'failed' is a CALLERROR, an invalid answer or an abort. */
+export type CallOutcome = 'ok' | 'failed' | 'timeout';
 
 export class SecondWindow {
   private readonly slots: Slot[] = [];
@@ -74,15 +75,23 @@ export class SecondWindow {
     for (let c = FIRST_NAN; c < COLUMNS.length; c++) this.columns[c].fill(Number.NaN);
   }
 
-  /** Counts a finished call of any outcome in its second. */
+  /** Counts a finished call of any outcome in its second (`errors` are counted apart: countErrors). */
   countCall(second: number, outcome: CallOutcome): boolean {
     if (!this.touch(second)) return false;
     const cols = this.columns;
     cols[0][second]++;
     if (outcome === 'ok') cols[1][second]++;
-    else if (outcome === 'error') cols[2][second]++;
-    else cols[3][second]++;
+    else if (outcome === 'timeout') cols[3][second]++;
     return true;
+  }
+
+  /**
+   * Counts `n` errors in their second: every error summary.json counts under `errors` but the
+   * timeouts, which have their own column. So the series and the summary agree: the errors and
+   * timeouts columns add up to the sum of summary.json's `errors`.
+   */
+  countErrors(second: number, n: number): void {
+    if (this.touch(second)) this.columns[2][second] += n;
   }
 
   /** Values of a CallOk for the interval histograms; call after countCall(second, 'ok'). */

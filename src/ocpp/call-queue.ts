@@ -1,3 +1,18 @@
+import type { ActionInfo } from './action-table';
+import type { JsonObject } from './frame';
+
+/** A CALL waiting in a session's queue. */
+export interface QueuedCall<Tag> {
+  action: string;
+  /** Resolved when the call is made: direction, validators and record code of `action`. */
+  info: ActionInfo;
+  payload: JsonObject;
+  tag: Tag;
+  dueAt: number;
+  /** Goes out even while the gate is closed (BootNotification before the station is accepted). */
+  bypassGate: boolean;
+}
+
 /**
  * A session's FIFO of CALLs waiting for their turn. Taking the head moves an index instead of
  * shifting the array (the hot path: one take per call); the array is compacted once the consumed

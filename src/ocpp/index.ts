@@ -2,6 +2,7 @@
 export * from './version';
 export * from './error-codes';
 export * from './error-kinds';
+export * from './never-sent';
 export * from './frame';
 export * from './actions';
 export * from './schemas';

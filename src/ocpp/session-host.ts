@@ -1,5 +1,6 @@
 import type { ErrorKind } from './error-kinds';
 import type { JsonObject } from './frame';
+import type { NeverSent } from './never-sent';
 import type { OcppVersion } from './version';
 
 /** How a CALL of ours ended; the values are those of the call record kinds in the metrics pump. */
@@ -9,7 +10,10 @@ export const enum CallOutcome {
   Timeout = 3,
   Invalid = 4,
   Aborted = 5,
-  /** Never sent: the payload failed its schema or the action goes the other way. Not a call record. */
+  /**
+   * Never sent (the payload failed its schema, the action goes the other way, or the connection was
+   * closing): not a call record, but a CallNotSent one with its reason (`recordNotSent`).
+   */
   NotSent = 6,
 }
 
@@ -19,10 +23,22 @@ export interface CallRecorder {
   recordCall(outcome: CallOutcome, action: number, responseMs: number, serviceMs: number, atMs: number): void;
   recordIncoming(action: number, answered: boolean, answerMs: number): void;
   recordError(kind: ErrorKind): void;
+  /**
+   * A CALL that never went on the wire (`action`: its code), and why. Never in `recordCall`: `sent`
+   * counts only frames that were written. Undefined: not counted (the embedded CSMS's side).
+   */
+  recordNotSent?(action: number, reason: NeverSent): void;
 }
 
+/** What `beforeSend` says of a CALL about to leave the queue: true sends it; a reason drops it. */
+export type SendVerdict = true | NeverSent;
+
 export interface SessionHost<Tag> {
-  /** Write a frame; false when the transport cannot take it (the call then counts as aborted). */
+  /**
+   * Write a frame; false when the transport cannot take it (closed or closing). A CALL that could
+   * not be written was never sent: it goes back to the front of the queue if `keepOnClose` says so,
+   * or is recorded as never sent (connectionClosed); nothing more goes out until `attach`.
+   */
   sendFrame(text: string): boolean;
   onResult(action: string, payload: JsonObject, tag: Tag): void;
   /** `errorCode` and `errorDescription` are the peer's CALLERROR fields ('' for other outcomes). */
@@ -34,8 +50,14 @@ export interface SessionHost<Tag> {
   onIncoming(action: string, payload: JsonObject, id: string): JsonObject | undefined | typeof DEFERRED;
   /** Runs once the answer to an incoming CALL is on the wire: follow-up CALLs go here. */
   afterIncoming(action: string): void;
-  /** Last look at a queued CALL as it leaves the queue; false drops it (counted by the host). */
-  beforeSend(action: string, payload: JsonObject, tag: Tag): boolean;
+  /** Last look at a queued CALL as it leaves the queue: true sends it; a reason drops it (recorded as never sent). */
+  beforeSend(action: string, payload: JsonObject, tag: Tag): SendVerdict;
+  /**
+   * Whether a CALL must survive the loss of the connection (transaction messages, delivered in
+   * order after reconnecting): a call cut off or not written then waits in the queue, and `detach`
+   * records the others as never sent. Undefined: `detach` leaves the queue to the host.
+   */
+  keepOnClose?(action: string, tag: Tag): boolean;
   /**
    * An answer (`errorCode` '' for a CALLRESULT) whose id is not the outstanding call's: true when
    * the host knows it (frames it sent past the session, e.g. deliberately malformed ones); it is

@@ -1,34 +1,16 @@
 import { actionTable, type ActionInfo, type ActionTable } from './action-table';
-import { CallQueue } from './call-queue';
+import { CallQueue, type QueuedCall } from './call-queue';
 import { errorCodeFor, type ErrorMeaning } from './error-codes';
-import {
-  encodeCall,
-  encodeCallError,
-  encodeCallResult,
-  MessageType,
-  ParsedFrame,
-  parseFrame,
-  type JsonObject,
-} from './frame';
+import { encodeCall, encodeCallError, encodeCallResult, MessageType, ParsedFrame, parseFrame, type JsonObject } from './frame';
+import { NeverSent } from './never-sent';
 import { schemaProblem } from './schemas';
 import { CallOutcome, DEFERRED, type CallRecorder, type SessionHost, type SessionOptions } from './session-host';
 import type { OcppVersion } from './version';
 
-export { CallOutcome, DEFERRED, type CallRecorder, type SessionHost, type SessionOptions } from './session-host';
+export { CallOutcome, DEFERRED, type CallRecorder, type SendVerdict, type SessionHost, type SessionOptions } from './session-host';
 
 /** How many timed-out call ids a session remembers to recognise late answers. */
 const TIMED_OUT_KEPT = 8;
-
-interface QueuedCall<Tag> {
-  action: string;
-  /** Resolved when the call is made: direction, validators and record code of `action`. */
-  info: ActionInfo;
-  payload: JsonObject;
-  tag: Tag;
-  dueAt: number;
-  /** Goes out even while the gate is closed (BootNotification before the station is accepted). */
-  bypassGate: boolean;
-}
 
 /**
  * One parsed frame per thread, shared by every session (an object less per station). `receive`
@@ -47,6 +29,9 @@ export class OcppSession<Tag> {
   private readonly actions: ActionTable;
   private readonly queue = new CallQueue<QueuedCall<Tag>>();
   private nextId = 1;
+  /** The transport is open: answers to the peer's CALLs may be written. */
+  private linked = false;
+  /** CALLs may go out (false from `hold` or a frame that could not be written, until `attach`). */
   private attached = false;
   private gateOpen = false;
 
@@ -82,28 +67,42 @@ export class OcppSession<Tag> {
     return this.pendingId !== '';
   }
 
+  /** The outstanding CALL is one the host keeps on close (a transaction message, sent again if cut off). */
+  get pendingKept(): boolean {
+    return this.pendingId !== '' && this.host.keepOnClose?.(this.pendingAction, this.pendingTag as Tag) === true;
+  }
+
   get queued(): number {
     return this.queue.length;
   }
 
   /** The transport is open: calls may go out (only gate-bypassing ones until `openGate`). */
   attach(): void {
+    this.linked = true;
     this.attached = true;
     this.gateOpen = false;
     // Gate-bypassing CALLs queued while detached (a BootNotification asked for before the socket
-    // opened) go out now rather than waiting for the next `call`.
+    // opened) go out now, not at the next `call`.
     this.pump();
   }
 
-  /**
-   * The transport closed. The outstanding CALL counts as aborted (it was sent and never
-   * answered); if `keep` says so, it goes back to the front of the queue to be sent again on the
-   * next connection, as do the queued CALLs `keep` accepts; the others are dropped. Without
-   * `keep`, the queue is left as it is.
-   */
-  detach(keep?: (action: string, tag: Tag) => boolean): void {
+  /** Closing on purpose: nothing more goes out; the outstanding CALL may still be answered, the peer's CALLs still are. */
+  hold(): void {
     this.attached = false;
     this.gateOpen = false;
+  }
+
+  /**
+   * The transport closed. The outstanding CALL counts as aborted (sent, never answered); if the
+   * host's `keepOnClose` says so, it goes back to the front of the queue, to go again on the next
+   * connection, as do the queued CALLs it keeps; the others are recorded as never sent (`reason`).
+   * A host without `keepOnClose` deals with the queue itself.
+   */
+  detach(reason: NeverSent = NeverSent.ConnectionClosed): void {
+    this.linked = false;
+    this.attached = false;
+    this.gateOpen = false;
+    const keep = this.host.keepOnClose;
     if (this.pendingId !== '') {
       const entry: QueuedCall<Tag> = {
         action: this.pendingAction,
@@ -114,9 +113,24 @@ export class OcppSession<Tag> {
         bypassGate: false,
       };
       this.finish(CallOutcome.Aborted, '');
-      if (keep?.(entry.action, entry.tag)) this.queue.unshift(entry);
+      if (keep !== undefined && keep.call(this.host, entry.action, entry.tag)) this.queue.unshift(entry);
     }
-    if (keep) this.retainQueued(keep);
+    if (keep === undefined) return;
+    this.queue.retain((entry) => {
+      if (keep.call(this.host, entry.action, entry.tag)) return true;
+      this.notSent(entry.info.code, reason);
+      return false;
+    });
+  }
+
+  /** Record every queued CALL as never sent (`reason`), emptying the queue; returns how many the host keeps on close. */
+  abandon(reason: NeverSent): number {
+    let kept = 0;
+    for (let entry = this.queue.take(); entry !== undefined; entry = this.queue.take()) {
+      if (this.host.keepOnClose?.(entry.action, entry.tag) === true) kept++;
+      this.notSent(entry.info.code, reason);
+    }
+    return kept;
   }
 
   /** Let ordinary CALLs flow; those queued meanwhile are timed from now (a replay is not a backlog). */
@@ -262,7 +276,7 @@ export class OcppSession<Tag> {
 
   /** Answer an incoming CALL for which `onIncoming` returned DEFERRED. */
   answerDeferred(id: string, action: string, response: JsonObject | undefined, receivedAt: number): void {
-    if (!this.attached) return;
+    if (!this.linked) return;
     this.answer(id, action, response, receivedAt);
   }
 
@@ -289,7 +303,7 @@ export class OcppSession<Tag> {
   }
 
   private replyError(id: string, meaning: ErrorMeaning, description: string): void {
-    if (!this.attached) return;
+    if (!this.linked) return;
     this.host.sendFrame(encodeCallError(id, errorCodeFor(this.options.version, meaning), description));
   }
 
@@ -309,9 +323,14 @@ export class OcppSession<Tag> {
 
   /** A CALL allowed out: checked by the host and the schema, then sent (or failed, and the host told). */
   private dispatch(action: string, info: ActionInfo, payload: JsonObject, tag: Tag, dueAt: number): void {
-    if (!this.host.beforeSend(action, payload, tag)) return;
+    const verdict = this.host.beforeSend(action, payload, tag);
+    if (verdict !== true) {
+      this.notSent(info.code, verdict);
+      return;
+    }
     if (!info.outgoing || this.outgoingInvalid(info.request, payload)) {
       if (!info.outgoing) this.recorder.recordError('invalidOutgoingPayload');
+      this.notSent(info.code, NeverSent.InvalidPayload);
       // The host must learn of it, or whatever waits for the answer would wait forever.
       this.host.onCallFailed(action, CallOutcome.NotSent, tag, '', '');
       return;
@@ -327,10 +346,31 @@ export class OcppSession<Tag> {
     this.pendingSentAt = now;
     this.pendingDeadline = now + this.options.callTimeoutMs;
     if (!this.host.sendFrame(encodeCall(id, action, payload))) {
-      this.finish(CallOutcome.Aborted, '');
+      this.unwritten(action, info, payload, tag, dueAt);
       return;
     }
     this.host.armTimeout(this.pendingDeadline);
+  }
+
+  /**
+   * The transport refused the frame (closed or closing): the call never left, so it is not `sent`.
+   * One the host keeps on close goes back to the front of the queue, any other is never sent; and
+   * nothing more goes out until `attach` (the rest of the queue is not drained into failures).
+   */
+  private unwritten(action: string, info: ActionInfo, payload: JsonObject, tag: Tag, dueAt: number): void {
+    this.clearPending();
+    this.attached = false;
+    this.gateOpen = false;
+    if (this.host.keepOnClose?.(action, tag) === true) {
+      this.queue.unshift({ action, info, payload, tag, dueAt, bypassGate: false });
+      return;
+    }
+    this.notSent(info.code, NeverSent.ConnectionClosed);
+    this.host.onCallFailed(action, CallOutcome.NotSent, tag, '', '');
+  }
+
+  private notSent(code: number, reason: NeverSent): void {
+    this.recorder.recordNotSent?.(code, reason);
   }
 
   private record(outcome: CallOutcome): void {

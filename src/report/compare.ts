@@ -86,7 +86,9 @@ export interface Comparison {
 
 interface Side {
   latency: Record<'p50' | 'p99' | 'max', number> | undefined;
+  /** Calls the stations made: those that went on the wire and those that never did. */
   sent: number;
+  /** Of which did not complete ok (a call never sent failed too; older summaries have no neverSent). */
   failed: number;
   tag: string;
 }
@@ -95,7 +97,8 @@ interface Side {
 function sides(s: Summary): Map<string, Side> {
   const out = new Map<string, Side>();
   for (const [action, a] of Object.entries(s.actions)) {
-    out.set(action, { latency: a.ok > 0 ? a.latencyMs : undefined, sent: a.sent, failed: a.sent - a.ok, tag: action });
+    const neverSent = a.neverSent ?? 0;
+    out.set(action, { latency: a.ok > 0 ? a.latencyMs : undefined, sent: a.sent + neverSent, failed: a.sent - a.ok + neverSent, tag: action });
   }
   const c = s.connect;
   if (c.attempts > 0) out.set('(connect)', { latency: c.ok > 0 ? c.latencyMs : undefined, sent: c.attempts, failed: c.errors, tag: 'connect' });

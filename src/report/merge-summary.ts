@@ -8,7 +8,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { newHistogram } from '../metrics/histograms';
 import { mergeFaultSummaries, type FaultSummary } from './faults';
 import { delayMs, latencyMs } from './format';
-import type { ActionSummary, CsmsSummary, GroupSummary, Summary, TargetInfo } from './summary';
+import type { ActionSummary, CsmsSummary, GroupSummary, Summary, TargetInfo, TransactionCounts } from './summary';
 import { groupTag } from './totals';
 
 export class MergeError extends Error {
@@ -26,6 +26,11 @@ function add(into: Record<string, number>, from: Record<string, number> | undefi
   for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
 }
 
+/** Keys in order, as a single run writes them (a kind first seen in a later shard is not last). */
+function sorted(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /**
  * A group is all booted when every shard's part is: the latest of their times, each moved from its
  * shard's start onto the merged start (shards start a few hundred ms apart). A shard holding no
@@ -39,8 +44,21 @@ function mergeBootTime(fleet: Record<string, number>, parts: ReadonlyArray<{ gro
   fleet.timeToAllBootedMs = Math.max(...waited.map((p, i) => (times[i] as number) + p.offsetMs));
 }
 
+/**
+ * Transactions add up over shards (each shard's stations are its own); openAtEnd is recomputed
+ * from the sums. Undefined when no shard had the figures (summaries older than them).
+ */
+export function mergeTransactions(parts: readonly (TransactionCounts | undefined)[]): TransactionCounts | undefined {
+  const present = parts.filter((t): t is TransactionCounts => t !== undefined);
+  if (present.length === 0) return undefined;
+  const sum = (k: keyof TransactionCounts): number => present.reduce((n, t) => n + t[k], 0);
+  const started = sum('started');
+  const stopAcknowledged = sum('stopAcknowledged');
+  return { started, stopped: sum('stopped'), stopAcknowledged, openAtEnd: Math.max(0, started - stopAcknowledged) };
+}
+
 function actionFrom(counts: ActionSummary[], totals: Map<string, Histogram>, tag: string): ActionSummary {
-  const sum = (k: 'sent' | 'ok' | 'callErrors' | 'timeouts' | 'invalid' | 'aborted'): number => counts.reduce((n, a) => n + a[k], 0);
+  const sum = (k: 'sent' | 'ok' | 'callErrors' | 'timeouts' | 'invalid' | 'aborted' | 'neverSent'): number => counts.reduce((n, a) => n + (a[k] ?? 0), 0);
   return {
     sent: sum('sent'),
     ok: sum('ok'),
@@ -51,6 +69,7 @@ function actionFrom(counts: ActionSummary[], totals: Map<string, Histogram>, tag
     latencyMs: latencyMs(totals.get(tag) ?? newHistogram()),
     serviceTimeMs: latencyMs(totals.get(`${tag}.service`) ?? newHistogram()),
     dispatchDelayMs: delayMs(totals.get(`${tag}.dispatch`) ?? newHistogram()),
+    neverSent: sum('neverSent'),
   };
 }
 
@@ -130,11 +149,13 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
   const endedAt = Math.max(...s.map((x) => Date.parse(x.endedAt)));
   const fleet: Record<string, number> = {};
   const errors: Record<string, number> = {};
+  const neverSent: Record<string, number> = {};
   const counters: Record<string, number> = {};
   const incoming: Record<string, { received: number; answered: number }> = {};
   for (const x of s) {
     add(fleet, x.fleet as unknown as Record<string, number>);
     add(errors, x.errors);
+    add(neverSent, x.neverSent);
     add(counters, x.counters);
     for (const [a, v] of Object.entries(x.incoming)) {
       const i = (incoming[a] ??= { received: 0, answered: 0 });
@@ -150,11 +171,18 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
       return group ? [{ group, offsetMs: x.startMs - startedAt }] : [];
     });
     const groupFleet: Record<string, number> = {};
-    for (const p of parts) add(groupFleet, p.group.fleet);
+    const groupErrors: Record<string, number> = {};
+    for (const p of parts) {
+      add(groupFleet, p.group.fleet);
+      add(groupErrors, p.group.errors);
+    }
     mergeBootTime(groupFleet, parts);
+    const transactions = mergeTransactions(parts.map((p) => p.group.transactions));
     groups[g] = {
       fleet: groupFleet as GroupSummary['fleet'],
       actions: mergeActions(parts.map((p) => p.group.actions), totals, (a) => groupTag(g, a)),
+      errors: sorted(groupErrors),
+      ...(transactions === undefined ? {} : { transactions }),
     };
   }
   const scenarios = [...new Set(s.map((x) => x.scenario))];
@@ -171,6 +199,7 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
     // A kind's sample: the first shard's that has one, as the coordinator takes the first worker's.
     for (const [kind, text] of Object.entries(x.errorSamples ?? {})) errorSamples[kind] ??= text;
   }
+  const transactions = mergeTransactions(s.map((x) => x.transactions));
   return {
     tool: 'ocpp-fleet',
     version: first.version,
@@ -193,7 +222,9 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
       ...(Object.keys(rejectedByStatus).length === 0 ? {} : { rejectedByStatus }),
     },
     boot: { accepted: s.reduce((n, x) => n + x.boot.accepted, 0), timeToAcceptedMs: latencyMs(totals.get('boot') ?? newHistogram()) },
-    errors,
+    errors: sorted(errors),
+    neverSent: sorted(neverSent),
+    ...(transactions === undefined ? {} : { transactions }),
     ...(Object.keys(errorSamples).length === 0 ? {} : { errorSamples }),
     counters,
     groups,

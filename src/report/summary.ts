@@ -9,6 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Aggregator } from '../metrics/aggregator';
 import type { CallStats } from '../metrics/histograms';
+import { NEVER_SENT_REASONS } from '../ocpp/never-sent';
 import type { FaultSummary } from './faults';
 import { delayMs, latencyMs, type DelayMs, type LatencyMs } from './format';
 
@@ -202,7 +203,29 @@ export function actionSummary(stats: CallStats): ActionSummary {
     latencyMs: latencyMs(stats.response),
     serviceTimeMs: latencyMs(stats.service),
     dispatchDelayMs: delayMs(stats.dispatchDelay),
+    neverSent: stats.neverSent,
   };
+}
+
+/** The transaction figures from the stations' counters (a run's, or one group's). */
+export function transactionCounts(counters: ReadonlyMap<string, number> | undefined): TransactionCounts {
+  const started = counters?.get('transactionsStarted') ?? 0;
+  const stopAcknowledged = counters?.get('stopsAcknowledged') ?? 0;
+  return {
+    started,
+    stopped: counters?.get('transactionsStopped') ?? 0,
+    stopAcknowledged,
+    openAtEnd: Math.max(0, started - stopAcknowledged),
+  };
+}
+
+/** CALLs never sent by reason name; a reason index with no name (a newer writer) keeps its number. */
+function neverSentByName(counts: readonly number[]): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  counts.forEach((n, i) => {
+    if (n !== undefined && n > 0) out.push([NEVER_SENT_REASONS[i] ?? `reason#${i}`, n]);
+  });
+  return out;
 }
 
 function sortedRecord<T>(entries: Iterable<[string, T]>): Record<string, T> {
@@ -222,18 +245,32 @@ function statusCounts(counts: ReadonlyMap<number, number>): Record<string, numbe
   return Object.fromEntries([...counts].sort((a, b) => a[0] - b[0]).map(([status, n]) => [String(status), n]));
 }
 
+/**
+ * One entry per group that made a call, counted an error or an event, or was planned (a group that
+ * never connected is listed too, with its fleet figures and the errors that say why).
+ */
+function groupSummaries(aggregator: Aggregator, run: RunInfo): Array<[string, GroupSummary]> {
+  const groupGauges = aggregator.groupGauges();
+  const calls = aggregator.groups();
+  const errors = aggregator.groupErrors();
+  const counters = aggregator.groupCounters();
+  const names = new Set([...Object.keys(run.groupFleet ?? {}), ...calls.keys(), ...errors.keys(), ...counters.keys()]);
+  return [...names].map((name) => {
+    const fleet = run.groupFleet?.[name] ?? groupGauges.get(name);
+    const group: GroupSummary = {
+      ...(fleet === undefined ? {} : { fleet: { ...fleet } }),
+      actions: sortedRecord(mapValues(calls.get(name) ?? new Map<string, CallStats>(), actionSummary)),
+      errors: sortedRecord(errors.get(name) ?? []),
+      transactions: transactionCounts(counters.get(name)),
+    };
+    return [name, group];
+  });
+}
+
 /** Call after the last drain; reads the aggregator, changes nothing in it. */
 export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
-  const groupGauges = aggregator.groupGauges();
-  const groups: Array<[string, GroupSummary]> = mapValues(aggregator.groups(), (actions) => ({
-    actions: sortedRecord(mapValues(actions, actionSummary)),
-  }));
-  // A planned group with no call at all (none of its stations connected) is still listed, with its fleet.
-  for (const name of Object.keys(run.groupFleet ?? {})) if (!groups.some(([n]) => n === name)) groups.push([name, { actions: {} }]);
-  for (const [name, group] of groups) {
-    const fleet = run.groupFleet?.[name] ?? groupGauges.get(name);
-    if (fleet !== undefined) group.fleet = { ...fleet };
-  }
+  const groups = groupSummaries(aggregator, run);
+  const counters = aggregator.counters();
   const connect = aggregator.connect;
   const boot = aggregator.boot;
   return {
@@ -260,7 +297,9 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     boot: { accepted: boot.accepted, timeToAcceptedMs: latencyMs(boot.timeToAccepted) },
     errors: sortedRecord(aggregator.errors()),
     ...(run.errorSamples !== undefined && Object.keys(run.errorSamples).length > 0 ? { errorSamples: sortedRecord(Object.entries(run.errorSamples)) } : {}),
-    counters: sortedRecord(aggregator.counters()),
+    neverSent: sortedRecord(neverSentByName(aggregator.neverSentByReason())),
+    transactions: transactionCounts(counters),
+    counters: sortedRecord(counters),
     groups: sortedRecord(groups),
     thresholds: run.thresholds,
     passed: run.passed,

@@ -7,10 +7,12 @@
  *   connected  stations connected, sampled once in that second (empty: no sample that second)
  *   booted     stations whose BootNotification was accepted (same sampling)
  *   charging   stations with a transaction running (same sampling)
- *   calls      calls finished in that second, any outcome (so also calls per second)
+ *   calls      calls that went on the wire and ended in that second, any outcome (calls per second)
  *   ok         of which answered by a valid CALLRESULT
- *   errors     of which CALLERROR, invalid response or connection lost
- *   timeouts   of which unanswered within the call timeout
+ *   errors     errors counted in that second, of every kind summary.json's `errors` has but
+ *              `timeout` (CALLERRORs, invalid answers, lost connections, failed connects, calls
+ *              never sent, …): over the run, errors + timeouts = the sum of summary.json's errors
+ *   timeouts   calls unanswered within the call timeout
  *   p50_ms, p99_ms, max_ms  response time from due of that second's ok calls, all actions
  *              (empty when the second had no ok call)
  */

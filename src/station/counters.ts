@@ -59,6 +59,12 @@ export const COUNTER_NAMES = [
   'rawFramesSent',
   /** Answers (CALLRESULT or CALLERROR) to raw frames that were CALLs, matched by their message id. */
   'rawFramesAnswered',
+  /** Transactions started by the stations (1.6 StartTransaction, 2.0.1 TransactionEvent Started created, sent or queued). */
+  'transactionsStarted',
+  /** Transactions whose stop message the stations created (1.6 StopTransaction, 2.0.1 TransactionEvent Ended). */
+  'transactionsStopped',
+  /** Stop messages the CSMS answered with a CALLRESULT: the transaction is closed at the CSMS too. */
+  'stopsAcknowledged',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

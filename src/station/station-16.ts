@@ -1,4 +1,4 @@
-import type { JsonObject } from '../ocpp';
+import { NeverSent, type JsonObject, type SendVerdict } from '../ocpp';
 import { Connector, openTransaction, Phase, type Transaction } from './connector';
 import { handleIncoming16 } from './incoming-16';
 import { isoNow } from './iso-now';
@@ -142,11 +142,11 @@ export class Station16 extends Station {
   }
 
   /** 1.6 transaction ids come from the CSMS: patch them in as the message leaves the queue. */
-  override beforeSend(action: string, payload: JsonObject, tag: CallTag): boolean {
+  override beforeSend(action: string, payload: JsonObject, tag: CallTag): SendVerdict {
     if ((action !== 'MeterValues' && action !== 'StopTransaction') || !isTransaction(tag)) return true;
     if (tag.csmsId === undefined) {
       this.ctx.count(this.group, 'droppedNoTransactionId');
-      return false;
+      return NeverSent.NoTransactionId;
     }
     payload.transactionId = tag.csmsId;
     return true;
@@ -157,6 +157,7 @@ export class Station16 extends Station {
   }
 
   protected onTransactionResult(action: string, payload: JsonObject, tag: CallTag): void {
+    if (action === 'StopTransaction') this.ctx.count(this.group, 'stopsAcknowledged');
     if (action !== 'StartTransaction' || !isTransaction(tag)) return;
     tag.csmsId = payload.transactionId as number;
     if ((payload.idTagInfo as { status: string }).status !== 'Accepted') this.stopRefused(tag);

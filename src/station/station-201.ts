@@ -1,4 +1,4 @@
-import type { JsonObject } from '../ocpp';
+import type { JsonObject, SendVerdict } from '../ocpp';
 import { hashString } from '../scenario/random';
 import { Connector, openTransaction, Phase, type Transaction } from './connector';
 import { deviceReport } from './device-model-201';
@@ -187,8 +187,24 @@ export class Station201 extends Station {
     return (payload.idTokenInfo as { status: string }).status === 'Accepted';
   }
 
+  /**
+   * Whether the CALL on the wire is a TransactionEvent Ended. The answer to a CALL carries nothing
+   * of its request, and one CALL is outstanding at a time: the last one to leave the queue is the
+   * one answered.
+   */
+  private endedOut = false;
+
+  override beforeSend(action: string, payload: JsonObject, _tag: CallTag): SendVerdict {
+    this.endedOut = action === 'TransactionEvent' && payload.eventType === 'Ended';
+    return true;
+  }
+
   protected onTransactionResult(action: string, payload: JsonObject, tag: CallTag): void {
     if (action !== 'TransactionEvent' || !isTransaction(tag)) return;
+    if (this.endedOut) {
+      this.endedOut = false;
+      this.ctx.count(this.group, 'stopsAcknowledged');
+    }
     const info = payload.idTokenInfo as { status: string } | undefined;
     if (info !== undefined && info.status !== 'Accepted') this.stopRefused(tag);
   }

@@ -1,10 +1,10 @@
-import { CallOutcome, EMPTY_PAYLOAD, OcppSession, type JsonObject, type SessionHost } from '../ocpp';
+import { CallOutcome, EMPTY_PAYLOAD, NeverSent, OcppSession, type JsonObject, type SendVerdict, type SessionHost } from '../ocpp';
 import type { Connector, Transaction } from './connector';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
 import { FaultableSocket } from './faultable-socket';
 import { isAnswerTo } from './script-steps';
-import { StationState, TimerKind } from './station-socket';
+import { AfterClose, StationState, TimerKind } from './station-socket';
 
 export { StationState, TIMER_SLOTS, TimerKind } from './station-socket';
 
@@ -21,8 +21,10 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
   protected heartbeatMs = 60_000;
   private everBooted = false;
   private isBooted = false;
-
-  private readonly keepOffline = (action: string, tag: CallTag): boolean => this.isTransactionMessage(action, tag);
+  /** The station is closing its connection on purpose: no CALL goes out any more (see `holdCalls`). */
+  private holding = false;
+  /** A close asked for while a CALL was outstanding: it happens once that call has ended (0: none). */
+  private deferredClose: AfterClose = AfterClose.Unplanned;
 
   constructor(index: number, identity: string, group: StationGroup, ctx: StationContext, seed: number) {
     super(index, identity, group, ctx, seed);
@@ -43,10 +45,11 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
   protected abstract onAccepted(now: number): void;
   /** Timers of kinds above the link's own (WindDown, connectors). */
   protected abstract onStationTimer(kind: number, at: number): void;
-  /** A call of a session failed for good: the session must not hang waiting for it. */
-  protected abstract onTransactionCallFailed(action: string, tag: CallTag): void;
+  /** A call of a session failed for good (`outcome`: how): the session must not hang waiting for it. */
+  protected abstract onTransactionCallFailed(action: string, tag: CallTag, outcome: CallOutcome): void;
   abstract onIncoming(action: string, payload: JsonObject): JsonObject | undefined;
-  abstract onResult(action: string, payload: JsonObject, tag: CallTag): void;
+  /** A CALLRESULT to one of the station's CALLs, valid by its schema. */
+  protected abstract onAnswer(action: string, payload: JsonObject, tag: CallTag): void;
 
   // ---- used by the handlers of CSMS-initiated calls ----------------------------------------
   now(): number {
@@ -72,24 +75,116 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
     return !this.session.hasPending && this.session.queued === 0;
   }
 
+  /**
+   * Transaction messages wait in the queue for a connection: while they do, the station still
+   * connects after the run began stopping, so that they are delivered within the graceful stop.
+   */
+  protected get mustDeliver(): boolean {
+    return this.session.queued > 0;
+  }
+
+  /**
+   * Whether the end of the run may come for this station: nothing left to say, or nothing it could
+   * still say (stopped for good). A station offline with transaction messages queued is not done:
+   * it reconnects to deliver them.
+   */
+  get settled(): boolean {
+    return this.idle || this.state === StationState.Stopped;
+  }
+
+  /**
+   * The run ended: what is still queued never went on the wire (recorded as never sent, runEnded).
+   * Returns how many of those were transaction messages, counted as `undelivered`.
+   */
+  endRun(): number {
+    const undelivered = this.session.abandon(NeverSent.RunEnded);
+    if (undelivered > 0) this.ctx.count(this.group, 'undelivered', undelivered);
+    return undelivered;
+  }
+
+  /** The socket takes frames: open, and not being closed by the station. */
+  protected get writable(): boolean {
+    const ws = this.ws;
+    return ws !== null && ws.readyState === ws.OPEN && !this.holding;
+  }
+
+  /** Transaction messages survive a closed connection and go out, in order, after the next boot. */
+  keepOnClose(action: string, tag: CallTag): boolean {
+    return this.isTransactionMessage(action, tag);
+  }
+
   // ---- the socket's hooks ------------------------------------------------------------------
   protected onConnected(now: number): void {
+    this.holding = false;
     this.session.attach();
     this.sendBoot(now, false);
   }
 
   protected onDisconnected(): void {
     this.rawId = '';
+    this.holding = false;
+    this.deferredClose = AfterClose.Unplanned;
+    this.leaveAccepted();
+    this.clearTimer(TimerKind.CallTimeout);
+    // Transaction messages wait for the next connection (an unanswered one is sent again); the
+    // rest is stale by then, and recorded as never sent (runEnded once the station has stopped).
+    this.session.detach(this.state === StationState.Stopped ? NeverSent.RunEnded : NeverSent.ConnectionClosed);
+  }
+
+  /** No longer in normal operation: not booted, no heartbeat, no boot retry. */
+  private leaveAccepted(): void {
     if (this.isBooted) {
       this.isBooted = false;
       this.ctx.gauge(this.group, 'booted', -1);
     }
     this.clearTimer(TimerKind.Boot);
     this.clearTimer(TimerKind.Heartbeat);
-    this.clearTimer(TimerKind.CallTimeout);
-    // Transaction messages wait for the next connection (an unanswered one is sent again);
-    // the rest is stale by then.
-    this.session.detach(this.keepOffline);
+  }
+
+  /**
+   * The station is about to close its connection: from now on no CALL goes out (it would be lost
+   * in the close, or go out after the CSMS stopped reading), the station counts as offline
+   * (transaction messages wait in the queue for the next boot, statuses are not sent), and the
+   * outstanding CALL may still be answered. CSMS calls are still answered while the socket is open.
+   */
+  protected holdCalls(): void {
+    if (this.holding || !this.connected) return;
+    this.holding = true;
+    this.session.hold();
+    this.leaveAccepted();
+  }
+
+  /**
+   * Close the connection on purpose (reboot, a script's disconnect). Calls stop going out at once.
+   * If a transaction message is outstanding, the socket closes once it has been answered or has
+   * timed out: its answer would be lost in the close (a CSMS stops answering once it has seen the
+   * close frame), and it would go out a second time after reconnecting (a 1.6 StartTransaction
+   * sent twice leaves the CSMS's first transaction open). Any other call is cut off at once.
+   */
+  override closeSocket(after: Exclude<AfterClose, AfterClose.Unplanned> = AfterClose.Stop): void {
+    if (this.connected) {
+      this.holdCalls();
+      if (this.session.pendingKept) {
+        // As for a close under way, a script's disconnect does not override a reboot.
+        const reconnect = after === AfterClose.Reconnect || after === AfterClose.ReconnectNow;
+        if (this.deferredClose === AfterClose.Unplanned || !reconnect) this.deferredClose = after;
+        return;
+      }
+    }
+    super.closeSocket(after);
+  }
+
+  /** The outstanding call has ended: a close that waited for it happens now. */
+  private closeIfDeferred(): void {
+    const after = this.deferredClose;
+    if (after === AfterClose.Unplanned || this.session.hasPending) return;
+    this.deferredClose = AfterClose.Unplanned;
+    super.closeSocket(after);
+  }
+
+  onResult(action: string, payload: JsonObject, tag: CallTag): void {
+    this.onAnswer(action, payload, tag);
+    if (this.deferredClose !== AfterClose.Unplanned) this.closeIfDeferred();
   }
 
   protected onFrame(text: string): void {
@@ -155,6 +250,22 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
     this.session.resume();
   }
 
+  // ---- the offline queue -------------------------------------------------------------------
+  /** Whether transaction messages should go on the wire now or wait in the offline queue. */
+  protected get online(): boolean {
+    return this.isBooted;
+  }
+
+  protected queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+    if (!this.isBooted) this.ctx.count(this.group, 'queuedOffline');
+    this.session.call(action, payload, tag, due);
+  }
+
+  /** Ask the CSMS-visible status to be sent only when connected (stale statuses are not queued). */
+  protected callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+    if (this.isBooted) this.session.call(action, payload, tag, due);
+  }
+
   // ---- boot and heartbeat ------------------------------------------------------------------
   private sendBoot(due: number, retry: boolean): void {
     if (!this.connected) return;
@@ -165,6 +276,8 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
 
   /** BootNotification answered (both versions share the shape of the answer we use). */
   protected onBootResult(status: string, intervalS: number): void {
+    // Closing on purpose: the boot of the next connection is what counts.
+    if (this.holding) return;
     const now = this.ctx.now();
     const intervalMs = intervalS > 0 ? intervalS * 1000 : 0;
     if (status === 'Accepted' && this.isBooted) {
@@ -214,14 +327,16 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
   onCallFailed(action: string, outcome: CallOutcome, tag: CallTag, _errorCode: string): void {
     if (outcome === CallOutcome.Timeout) this.probeLink();
     if (action === 'BootNotification') {
-      if (outcome !== CallOutcome.Aborted && this.connected) {
+      // Not after the connection's end (cut off, or not written into a closing socket): the next
+      // connection boots anyway.
+      if (outcome !== CallOutcome.Aborted && (outcome !== CallOutcome.NotSent || this.writable) && this.connected && !this.holding) {
         this.setTimer(TimerKind.Boot, this.ctx.now() + this.fallbackBootRetryMs());
       }
-      return;
+    } else if (outcome !== CallOutcome.Aborted || !this.isTransactionMessage(action, tag)) {
+      // (A transaction message cut off by a disconnect is sent again after reconnecting.)
+      this.onTransactionCallFailed(action, tag, outcome);
     }
-    // A transaction message cut off by a disconnect is sent again after reconnecting.
-    if (outcome === CallOutcome.Aborted && this.isTransactionMessage(action, tag)) return;
-    this.onTransactionCallFailed(action, tag);
+    if (this.deferredClose !== AfterClose.Unplanned) this.closeIfDeferred();
   }
 
   private heartbeat(due: number): void {
@@ -234,7 +349,7 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
     // Follow-ups to CSMS calls are scheduled by the version handlers.
   }
 
-  beforeSend(_action: string, _payload: JsonObject, _tag: CallTag): boolean {
+  beforeSend(_action: string, _payload: JsonObject, _tag: CallTag): SendVerdict {
     return true;
   }
 

@@ -56,6 +56,8 @@ export abstract class StationSocket extends SocketReports implements SocketEvent
   protected abstract onFaultTimer(kind: number, at: number): void;
   protected abstract onFaultOpen(f: StationFaults, now: number): void;
   protected abstract onFaultClose(f: StationFaults, now: number, wasConnected: boolean): void;
+  /** Messages wait to be delivered: the station still (re)connects once the run is stopping. */
+  protected abstract get mustDeliver(): boolean;
 
   /** Schedule the first connection at `at` (monotonic ms). */
   start(at: number): void {
@@ -104,7 +106,7 @@ export abstract class StationSocket extends SocketReports implements SocketEvent
 
   // ---- connection --------------------------------------------------------------------------
   private connect(): void {
-    if (this.ctx.stopping || this.state === StationState.Stopped) return;
+    if ((this.ctx.stopping && !this.mustDeliver) || this.state === StationState.Stopped) return;
     const offlineUntil = this.faults?.offlineUntil ?? -1;
     if (offlineUntil > this.ctx.now()) {
       // Offline: the first attempt once the link is back, with the group's backoff from its minimum.
@@ -273,7 +275,7 @@ export abstract class StationSocket extends SocketReports implements SocketEvent
       return;
     }
     this.state = StationState.Idle;
-    if (this.ctx.stopping) return;
+    if (this.ctx.stopping && !this.mustDeliver) return;
     if (after === AfterClose.Reboot) {
       this.attempts = 0;
       this.bootCycleStartedAt = -1;

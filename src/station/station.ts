@@ -1,4 +1,4 @@
-import type { JsonObject } from '../ocpp';
+import { CallOutcome, type JsonObject } from '../ocpp';
 import { SessionCursor } from '../scenario/sessions';
 import { DEFAULT_SCRIPT, REMOTE_SCRIPT, type ScriptStep } from '../scenario/script';
 import { typicalValue } from '../scenario/session-config';
@@ -82,7 +82,7 @@ export abstract class Station extends StationLink {
   /** Status reporting when the vehicle leaves; `reportedFinishing`: the stop already said Finishing. */
   protected abstract afterRelease(c: Connector, now: number, reportedFinishing: boolean): void;
 
-  onResult(action: string, payload: JsonObject, tag: CallTag): void {
+  protected onAnswer(action: string, payload: JsonObject, tag: CallTag): void {
     if (action === 'BootNotification') {
       this.onBootResult(payload.status as string, payload.interval as number);
     } else if (action === 'Authorize') {
@@ -92,8 +92,17 @@ export abstract class Station extends StationLink {
     }
   }
 
-  protected onTransactionCallFailed(action: string, tag: CallTag): void {
-    if (action === 'Authorize' && tag instanceof Connector) this.onAuthorized(tag, false, this.ctx.now());
+  /**
+   * An Authorize that got no real answer is no refusal (`authorizeRejected` counts only those): cut
+   * off by the connection's end (Aborted, or never written), the station authorizes locally once the
+   * close has come, as offline (onDisconnected); a CALLERROR, an invalid answer or a timeout
+   * leaves the vehicle without a session.
+   */
+  protected onTransactionCallFailed(action: string, tag: CallTag, outcome: CallOutcome): void {
+    if (action !== 'Authorize' || !(tag instanceof Connector) || !tag.awaitingAuth) return;
+    if (outcome === CallOutcome.Aborted || (outcome === CallOutcome.NotSent && !this.writable)) return;
+    tag.awaitingAuth = false;
+    this.releaseConnector(tag, this.ctx.now());
   }
 
   /** The CSMS refused the tag of a running transaction: stop it (StopTxOnInvalidId, 1.6 §5.18). */
@@ -235,12 +244,14 @@ export abstract class Station extends StationLink {
   }
 
   /**
-   * A reboot the station goes through in order (a CSMS Reset, a script's reboot): its transactions
-   * stop with `stopReason`, the socket closes cleanly, and it connects and boots again.
+   * A reboot the station goes through in order (a CSMS Reset, a script's reboot): calls stop going
+   * out, its transactions stop with `stopReason` (their stop messages wait in the queue, delivered
+   * in order once it is booted again), the socket closes cleanly, and it connects and boots again.
    */
   softReboot(stopReason: string, cause: RebootCause): void {
     if (this.ctx.stopping || this.state === StationState.Stopped) return;
     this.nextBootAfter(cause);
+    this.holdCalls();
     this.stopAllSessions(stopReason);
     this.closeSocket(AfterClose.Reboot);
   }
@@ -248,7 +259,7 @@ export abstract class Station extends StationLink {
   /** A version may say why it boots again (2.0.1 BootReasonEnumType; 1.6's boot carries none). */
   protected nextBootAfter(_cause: RebootCause): void {}
 
-  /** Authorization answered: the script goes on, or a refusal ends the session. */
+  /** Authorization answered by the CSMS (or locally): the script goes on, or a refusal ends the session. */
   protected onAuthorized(c: Connector, accepted: boolean, due: number): void {
     if (!c.awaitingAuth) return;
     c.awaitingAuth = false;
@@ -274,6 +285,7 @@ export abstract class Station extends StationLink {
     c.startSoc = sessions.ev === undefined ? undefined : (planned?.startSocPercent ?? typicalValue(sessions.ev.startSocPercent));
     c.sessionsStarted++;
     this.ctx.count(this.group, 'sessionsStarted');
+    this.ctx.count(this.group, 'transactionsStarted');
     this.ctx.gauge(this.group, 'charging', 1);
     this.startTransaction(c, c.pendingTag, due);
     const tx = c.tx as Transaction;
@@ -304,6 +316,7 @@ export abstract class Station extends StationLink {
     c.phase = Phase.Finishing;
     this.ctx.gauge(this.group, 'charging', -1);
     this.ctx.count(this.group, 'sessionsCompleted');
+    this.ctx.count(this.group, 'transactionsStopped');
     this.clearTimer(TimerKind.ConnectorBase + c.id - 1);
     this.stopTransaction(c, tx, reason, due);
     return true;
@@ -380,21 +393,6 @@ export abstract class Station extends StationLink {
     // next one): the vehicle would wait forever; the station authorizes locally, as offline.
     if (this.ctx.stopping || this.state === StationState.Stopped) return;
     for (const c of this.connectors) if (c.awaitingAuth) this.onAuthorized(c, true, this.ctx.now());
-  }
-
-  /** Whether transaction messages should go on the wire now or wait in the offline queue. */
-  protected get online(): boolean {
-    return this.booted;
-  }
-
-  protected queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    if (!this.booted) this.ctx.count(this.group, 'queuedOffline');
-    this.session.call(action, payload, tag, due);
-  }
-
-  /** Ask the CSMS-visible status to be sent only when connected (stale statuses are not queued). */
-  protected callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    if (this.booted) this.session.call(action, payload, tag, due);
   }
 }
 

@@ -58,12 +58,9 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   rt.scheduler.stop();
   rt.stopGate();
   await settle();
+  // What is still queued never went on the wire: recorded as never sent (runEnded), per group.
   let undelivered = 0;
-  for (const s of rt.stations) undelivered += s.session.queued;
-  if (undelivered > 0) {
-    const first = rt.stations[0];
-    if (first) rt.count(first.group, 'undelivered', undelivered);
-  }
+  for (const s of rt.stations) undelivered += s.endRun();
   clearInterval(flusher);
   while (!rt.flush()) await new Promise((r) => setTimeout(r, 5));
   send({ type: 'closed' });
@@ -165,7 +162,8 @@ async function windDown(rt: WorkerRuntime, graceMs: number, port: WorkerTask['po
   while (!cut && rt.now() < deadline) {
     let busy = rt.now() < now + spread;
     for (const s of rt.stations) {
-      if (s.connected && !s.idle) {
+      // Also a station offline with transaction messages queued: it reconnects to deliver them.
+      if (!s.settled) {
         busy = true;
         break;
       }

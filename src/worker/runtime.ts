@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { errorKindCode, type CallOutcome, type CallRecorder, type ErrorKind } from '../ocpp';
+import { errorKindCode, type CallOutcome, type CallRecorder, type ErrorKind, type NeverSent } from '../ocpp';
 import { Gauge, GaugeWriter } from '../metrics/gauges';
 import { packHeader, RecordKind, toMicros } from '../metrics/record';
 import { RingWriter } from '../metrics/ring';
@@ -158,6 +158,7 @@ export class WorkerRuntime implements StationContext {
         if (action >= 0) this.write(answered ? RecordKind.IncomingAnswered : RecordKind.IncomingReceived, group, action, toMicros(answerMs), 0);
       },
       recordError: (kind: ErrorKind) => this.write(RecordKind.Error, group, errorKindCode(kind), 1, 0),
+      recordNotSent: (action: number, reason: NeverSent) => this.write(RecordKind.CallNotSent, group, action, reason, 0),
     };
   }
 

@@ -29,6 +29,8 @@ export interface HostileRunOptions {
   readonly callTimeout?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly extraArgs?: readonly string[];
+  /** Without --quiet, the end-of-run text is on stdout (its first line is the verdict). Default true. */
+  readonly quiet?: boolean;
 }
 
 /** The CLI must be done well within this, whatever the CSMS does: it neither hangs nor crashes. */
@@ -59,7 +61,7 @@ groups:${groups}
   const out = join(dir, 'out');
   const urls = options.urls.flatMap((u) => ['--url', u]);
   const started = Date.now();
-  const result = await runCli(['run', writeScenario(dir, name, yaml), ...urls, '--workers', '1', '--out', out, '--quiet', ...(options.extraArgs ?? [])], RUN_BOUND_MS, options.env);
+  const result = await runCli(['run', writeScenario(dir, name, yaml), ...urls, '--workers', '1', '--out', out, ...(options.quiet === false ? [] : ['--quiet']), ...(options.extraArgs ?? [])], RUN_BOUND_MS, options.env);
   const tookMs = Date.now() - started;
   let summary: Summary;
   try {
@@ -80,4 +82,15 @@ export function assertEndedCleanly(run: HostileRun): void {
   assert.doesNotMatch(run.result.stderr, /\n\s+at .+:\d+:\d+\)?\n/, `no stack trace on stderr:\n${run.result.stderr}`);
   assert.equal(run.summary.pump.recordsWritten, run.summary.pump.recordsAggregated, 'every record aggregated');
   assert.equal(run.summary.connect.attempts, run.summary.connect.ok + run.summary.connect.errors);
+}
+
+/**
+ * The verdict says the CSMS failed the run: the exit code (1 a failed check, 3 unreachable),
+ * `passed: false`, and each of `checks` among the failed health checks.
+ */
+export function assertVerdict(run: HostileRun, code: 1 | 3, checks: readonly string[]): void {
+  assert.equal(run.result.code, code, run.result.stderr);
+  assert.equal(run.summary.passed, false);
+  const failed = (run.summary.health ?? []).filter((h) => !h.passed).map((h) => h.check);
+  for (const c of checks) assert.ok(failed.includes(c), `health check ${c} failed: ${JSON.stringify(run.summary.health)}`);
 }

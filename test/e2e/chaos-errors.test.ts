@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Summary } from '../../src/report/summary';
 import { startHostileCsms, ONLY_201_BODY, REFUSALS, type Hostile, type HostileCsms } from '../chaos/hostile-csms';
-import { assertEndedCleanly, runHostile, type HostileGroup } from '../chaos/hostile-run';
+import { assertEndedCleanly, assertVerdict, runHostile, type HostileGroup } from '../chaos/hostile-run';
 
 /**
  * Error kinds that say what happened (issue 10): a CSMS that closes every connection, answers in
  * binary, in invalid UTF-8 or with JSON nested 100,000 deep, speaks only ocpp2.0.1, refuses with
  * 401/403/404/409, never completes the upgrade; a closed port and a host that does not resolve.
  * Each run: the right kinds with the counts the server's own tally gives, `connect.rejectedByStatus`,
- * one redacted sample per kind, and a run that ends by itself (the verdict is not judged here).
+ * one redacted sample per kind, a run that ends by itself, and a verdict that says it failed.
  */
 const servers: HostileCsms[] = [];
 after(async () => {
@@ -80,6 +80,10 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
     assert.match(samples.binaryFrame ?? '', new RegExp(String.raw`^a binary frame of \d+ bytes from the CSMS: OCPP-J is text only \(${CSMS_URL}/BIN(16|201)-1\)$`));
     assert.match(samples.invalidUtf8 ?? '', new RegExp(String.raw`^WS_ERR_INVALID_UTF8: Invalid WebSocket frame: invalid UTF-8 sequence \(${CSMS_URL}/U(16|201)-1\)$`));
     assert.deepEqual(Object.keys(samples).sort(), ['binaryFrame', 'closedBeforeBoot', 'invalidUtf8'], 'a sample per socket-level kind met');
+    assertVerdict(run, 1, ['booted', 'incompleteCalls']);
+    // Every group is listed, with its own errors: the closing groups show why they never booted.
+    assert.equal(Object.keys(s.groups).length, groups.length);
+    assert.ok((s.groups.c1011?.errors?.closedBeforeBoot ?? 0) > 0, JSON.stringify(s.groups.c1011));
   });
 
   it('a CSMS that refuses with 401, 403, 404 and 409 and a reason, or answers a 101 ws cannot accept: the statuses counted, the reason in the sample, no secret', async () => {
@@ -120,6 +124,8 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
     assert.equal(body, `${refusal.body} (got Authorization: Basic ***)`);
     assert.match(samples.other ?? '', new RegExp(String.raw`^Invalid Sec-WebSocket-Accept header \(${CSMS_URL}/BAD-1\)$`));
     assert.deepEqual(Object.keys(samples).sort(), ['handshakeRejected', 'other']);
+    // Nobody got in: the run stops early (fail fast) or at its end, unreachable either way.
+    assertVerdict(run, 3, ['connected', 'booted']);
     // No file of the results holds the password, or the Basic credentials that carry it.
     const basic = Buffer.from(`R401-1:${password}`).toString('base64');
     const files = readdirSync(run.out);
@@ -138,7 +144,7 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
       { name: 'noproto16', ocpp: '1.6', count: 2, prefix: 'NOP' },
       { name: 'noproto201', ocpp: '2.0.1', count: 2, prefix: 'NOPV2' },
     ];
-    const run = await runHostile('only201', { groups, urls: [csms.url] });
+    const run = await runHostile('only201', { groups, urls: [csms.url], quiet: false });
     const s = run.summary;
     assertEndedCleanly(run);
     const refused = csms.of('only201Http400').refused.get(400) ?? 0;
@@ -151,6 +157,14 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
     const samples = s.errorSamples ?? {};
     assert.match(samples.handshakeRejected ?? '', new RegExp(String.raw`^HTTP 400 Bad Request to ${CSMS_URL}/H400-\d: "${escapeRegExp(ONLY_201_BODY)}; offered: ocpp1\.6"$`));
     assert.match(samples.subprotocolMismatch ?? '', new RegExp(String.raw`^offered subprotocol "ocpp1\.6", the CSMS answered with none \(${CSMS_URL}/NOP-\d\)$`));
+    // The refused half fails the run, and the first line the user reads says so, with the kinds.
+    assertVerdict(run, 1, ['connected', 'booted']);
+    const first = run.result.stdout.split('\n').find((l) => l.trim() !== '') ?? '';
+    assert.match(first, /^FAILED: connected 4 of 8 stations \((?=.*handshakeRejected ×\d+)(?=.*subprotocolMismatch ×\d+).*\)/, first);
+    for (const g of ['refused16', 'noproto16']) {
+      assert.deepEqual([s.groups[g]?.fleet?.planned, s.groups[g]?.fleet?.connected], [2, 0], `${g} listed with its counts`);
+    }
+    assert.ok((s.groups.refused16?.errors?.handshakeRejected ?? 0) > 0, JSON.stringify(s.groups.refused16));
   });
 
   it('a closed port, a host that does not resolve and a CSMS that never completes the upgrade: connectRefused, dnsFailure, connectTimeout, each with its sample', async () => {
@@ -181,6 +195,7 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
     assert.equal(samples.connectRefused, `connect ECONNREFUSED 127.0.0.1:${closedPort}`);
     assert.match(samples.connectTimeout ?? '', new RegExp(String.raw`^Opening handshake has timed out \(${CSMS_URL}/U-\d\)$`));
     assert.ok(run.tookMs < 30_000, `the run ended in ${run.tookMs} ms`);
+    assertVerdict(run, 3, ['connected']);
   });
 });
 

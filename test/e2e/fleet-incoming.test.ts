@@ -300,7 +300,10 @@ describe('every CSMS-initiated call is answered as the spec says', { timeout: 58
     const incoming = Object.entries(ledger.incoming.toRecord()).map(([a, n]) => [a, { received: n, answered: n }]);
     assert.deepEqual(summary.incoming, Object.fromEntries(incoming));
     assert.deepEqual(summary.errors, ledger.errors.toRecord());
-    assert.deepEqual(summary.counters, expected);
+    // The transaction counters follow the sessions: each started one was stopped and its stop answered.
+    const transactions = { transactionsStarted: expected.sessionsStarted, transactionsStopped: expected.sessionsCompleted, stopsAcknowledged: expected.sessionsCompleted };
+    assert.deepEqual(summary.counters, { ...expected, ...transactions });
+    assert.deepEqual(summary.transactions, { started: expected.sessionsStarted, stopped: expected.sessionsCompleted, stopAcknowledged: expected.sessionsCompleted, openAtEnd: 0 });
     assert.equal(summary.boot.accepted, 4);
 
     // The CSMS's side of the same calls: sent through its session and all answered.

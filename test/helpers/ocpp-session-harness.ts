@@ -1,10 +1,12 @@
 import type { ErrorKind } from '../../src/ocpp/error-kinds';
 import type { JsonObject } from '../../src/ocpp/frame';
+import type { NeverSent } from '../../src/ocpp/never-sent';
 import {
   OcppSession,
   type CallOutcome,
   type CallRecorder,
   type DEFERRED,
+  type SendVerdict,
   type SessionHost,
   type SessionOptions,
 } from '../../src/ocpp/session';
@@ -42,15 +44,21 @@ export class Harness {
   readonly callEnds: number[] = [];
   readonly incoming: IncomingRecord[] = [];
   readonly errors: ErrorKind[] = [];
+  /** CALLs recorded as never sent: action code and reason, in order. */
+  readonly notSent: { action: number; reason: NeverSent }[] = [];
   /** What onIncoming answers; by default NotImplemented (undefined). */
   onIncoming: IncomingHandler = () => undefined;
   /** What beforeSend answers. */
-  beforeSend: (action: string, tag: string) => boolean = () => true;
+  beforeSend: (action: string, tag: string) => SendVerdict = () => true;
+  /** The host's keepOnClose; undefined: the host has none (detach leaves the queue alone). */
+  keepOnClose: ((action: string, tag: string) => boolean) | undefined = undefined;
   /** What sendFrame answers. */
   writable = true;
   readonly session: OcppSession<string>;
 
   constructor(options: Omit<SessionOptions, 'clock' | 'callTimeoutMs'> & { callTimeoutMs?: number }) {
+    // The host getter below reads the harness, not the host.
+    const harness = this;
     const host: SessionHost<string> = {
       sendFrame: (text) => {
         this.events.push(`send ${text}`);
@@ -74,6 +82,10 @@ export class Harness {
         this.events.push(`after ${action}`);
       },
       beforeSend: (action, _payload, tag) => this.beforeSend(action, tag),
+      // A getter: a test may give or take the host's keepOnClose at any time.
+      get keepOnClose() {
+        return harness.keepOnClose;
+      },
       armTimeout: (at) => {
         this.armed.push(at);
       },
@@ -88,6 +100,9 @@ export class Harness {
       },
       recordError: (kind) => {
         this.errors.push(kind);
+      },
+      recordNotSent: (action, reason) => {
+        this.notSent.push({ action, reason });
       },
     };
     this.session = new OcppSession<string>(host, recorder, {

@@ -63,7 +63,13 @@ test('every outcome counts as sent; totals are the sum of the groups', () => {
   assert.equal(agg.ingested, 34);
   assert.equal(agg.live(1000).calls, 34);
   assert.equal(agg.live(1000).timeouts, 4);
-  assert.equal(agg.live(1000).errors, 6 + 2 + 8);
+  // A failed call's error (callError, invalidResponse, the connection's end) is an Error record of
+  // its own: live errors count those, as summary.json's errors do, not the call records.
+  assert.equal(agg.live(1000).errors, 0);
+  call(agg, RecordKind.CallNotSent, GROUP.highway, ACTION.MeterValues, 0, 0, 0);
+  assert.equal(agg.actions().get('MeterValues')?.sent, 34, 'a call never sent is not sent');
+  assert.equal(agg.actions().get('MeterValues')?.neverSent, 1);
+  assert.equal(agg.groups().get('highway')?.get('MeterValues')?.neverSent, 1);
 });
 
 test('connect, boot, incoming, errors and counters', () => {
@@ -99,6 +105,8 @@ test('out-of-order records land in their own second; a very late one is not lost
   for (const s of [2, 0, 1, 3, 1, 5, 4]) okAt(s, s === 1 ? 10_000 : 1000);
   call(agg, RecordKind.CallTimeout, 0, ACTION.Heartbeat, 30_000_000, 0, 4999);
   call(agg, RecordKind.CallError, 0, ACTION.Heartbeat, 2000, 2000, 3001);
+  // The session writes the CALLERROR's error as its own record, in the same second.
+  agg.ingest(packHeader(RecordKind.Error, 0, ERROR.ECONNREFUSED), 1, 0, 3001);
   // Second 20 closes 0..17; a record for second 0 is then late.
   okAt(20, 1000);
   okAt(0, 1000);

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { actionCode } from '../../src/ocpp/actions';
+import { NeverSent } from '../../src/ocpp/never-sent';
 import { CallOutcome, DEFERRED } from '../../src/ocpp/session';
 import { Harness } from '../helpers/ocpp-session-harness';
 
@@ -259,11 +260,13 @@ describe('OcppSession: answers to our CALLs', () => {
     assert.deepEqual(h.take(), [], 'an ordinary CALL waits for the gate after a reconnect');
   });
 
-  it('a transport that refuses the frame makes the call Aborted, without a timeout armed', () => {
+  it('a transport that refuses the frame: the call was never sent (no call record, no timeout armed)', () => {
     const h = open16();
     h.writable = false;
     h.session.call('Heartbeat', {}, 'hb', 1000);
-    assert.deepEqual(h.failures.map((f) => [f.action, f.outcome]), [['Heartbeat', CallOutcome.Aborted]]);
+    assert.deepEqual(h.failures.map((f) => [f.action, f.outcome]), [['Heartbeat', CallOutcome.NotSent]]);
+    assert.deepEqual(h.notSent, [{ action: HB, reason: NeverSent.ConnectionClosed }]);
+    assert.deepEqual(h.calls, [], 'not counted as sent, nor as aborted');
     assert.deepEqual(h.armed, []);
     assert.equal(h.session.hasPending, false);
   });
@@ -287,12 +290,13 @@ describe('OcppSession: answers to our CALLs', () => {
     assert.deepEqual(h.take(), [`[2,"2","MeterValues",{"connectorId":1,"transactionId":7,"meterValue":[{"timestamp":"${T}","sampledValue":[{"value":"1"}]}]}]`]);
   });
 
-  it('beforeSend returning false drops that CALL and sends the next', () => {
+  it('beforeSend giving a reason drops that CALL, records it as never sent, and sends the next', () => {
     const h = open16();
-    h.beforeSend = (_action, tag) => tag !== 'drop';
+    h.beforeSend = (_action, tag) => (tag !== 'drop' ? true : NeverSent.NoTransactionId);
     h.session.call('Heartbeat', {}, 'drop', 1000);
     h.session.call('StatusNotification', STATUS, 'keep', 1000);
     assert.deepEqual(h.take(), [`[2,"1","StatusNotification",${STATUS_JSON}]`]);
+    assert.deepEqual(h.notSent, [{ action: HB, reason: NeverSent.NoTransactionId }]);
   });
 });
 

@@ -113,7 +113,7 @@ export function buildCharts(summary: Summary, timeseries: Timeseries, hlogText: 
     {
       id: 'errors-over-time',
       title: 'Errors and timeouts per second',
-      note: 'calls that ended in a CALLERROR, an invalid answer or a lost connection (errors), or unanswered within the call timeout (timeouts).',
+      note: 'errors counted in each second, of every kind under Errors by kind but timeouts (CALLERRORs, invalid answers, lost connections, failed connects, calls never sent), and calls unanswered within the call timeout (timeouts).',
       xKind: 'seconds', yUnit: 'count', yLog: false, x,
       series: [
         { label: 'errors', color: '#e15759', dash: false, values: column('errors') },
