@@ -28,6 +28,12 @@ export interface CallRecorder {
    * counts only frames that were written. Undefined: not counted (the embedded CSMS's side).
    */
   recordNotSent?(action: number, reason: NeverSent): void;
+  /**
+   * Error samples (summary.json `errorSamples`): true while the host still wants a message for
+   * `kind`. The session builds the text only then, so a run with a million timeouts builds one.
+   */
+  wantsSample?(kind: ErrorKind): boolean;
+  sample?(kind: ErrorKind, text: string): void;
 }
 
 /** What `beforeSend` says of a CALL about to leave the queue: true sends it; a reason drops it. */

@@ -2,15 +2,14 @@ import { actionTable, type ActionInfo, type ActionTable } from './action-table';
 import { CallQueue, type QueuedCall } from './call-queue';
 import { errorCodeFor, type ErrorMeaning } from './error-codes';
 import { encodeCall, encodeCallError, encodeCallResult, MessageType, ParsedFrame, parseFrame, type JsonObject } from './frame';
-import { NeverSent } from './never-sent';
+import type { ErrorKind } from './error-kinds';
+import { NEVER_SENT_REASONS, NeverSent } from './never-sent';
 import { schemaProblem } from './schemas';
+import { clip, strayAnswerText, TimedOutIds } from './session-samples';
 import { CallOutcome, DEFERRED, type CallRecorder, type SessionHost, type SessionOptions } from './session-host';
 import type { OcppVersion } from './version';
 
 export { CallOutcome, DEFERRED, type CallRecorder, type SendVerdict, type SessionHost, type SessionOptions } from './session-host';
-
-/** How many timed-out call ids a session remembers to recognise late answers. */
-const TIMED_OUT_KEPT = 8;
 
 /**
  * One parsed frame per thread, shared by every session (an object less per station). `receive`
@@ -43,13 +42,8 @@ export class OcppSession<Tag> {
   private pendingDueAt = 0;
   private pendingSentAt = 0;
   private pendingDeadline = 0;
-  /**
-   * Ids of the last calls that timed out, so that their answers count as late rather than unknown.
-   * Several, not one: a CSMS that answers every call twice the timeout late answers call n after
-   * call n+1 has timed out too. Allocated on the first timeout: a healthy link never pays for it.
-   */
-  private timedOut: string[] | undefined = undefined;
-  private timedOutNext = 0;
+  /** Ids of the last calls that timed out (their answers are late, not unknown); made on the first timeout. */
+  private timedOut: TimedOutIds | undefined = undefined;
 
   constructor(
     private readonly host: SessionHost<Tag>,
@@ -104,21 +98,15 @@ export class OcppSession<Tag> {
     this.gateOpen = false;
     const keep = this.host.keepOnClose;
     if (this.pendingId !== '') {
-      const entry: QueuedCall<Tag> = {
-        action: this.pendingAction,
-        info: this.pendingInfo as ActionInfo,
-        payload: this.pendingPayload as JsonObject,
-        tag: this.pendingTag as Tag,
-        dueAt: this.pendingDueAt,
-        bypassGate: false,
-      };
+      const entry: QueuedCall<Tag> = { action: this.pendingAction, info: this.pendingInfo as ActionInfo, payload: this.pendingPayload as JsonObject,
+        tag: this.pendingTag as Tag, dueAt: this.pendingDueAt, bypassGate: false };
       this.finish(CallOutcome.Aborted, '');
       if (keep !== undefined && keep.call(this.host, entry.action, entry.tag)) this.queue.unshift(entry);
     }
     if (keep === undefined) return;
     this.queue.retain((entry) => {
       if (keep.call(this.host, entry.action, entry.tag)) return true;
-      this.notSent(entry.info.code, reason);
+      this.notSent(entry.info.code, reason, entry.action);
       return false;
     });
   }
@@ -128,7 +116,7 @@ export class OcppSession<Tag> {
     let kept = 0;
     for (let entry = this.queue.take(); entry !== undefined; entry = this.queue.take()) {
       if (this.host.keepOnClose?.(entry.action, entry.tag) === true) kept++;
-      this.notSent(entry.info.code, reason);
+      this.notSent(entry.info.code, reason, entry.action);
     }
     return kept;
   }
@@ -183,10 +171,9 @@ export class OcppSession<Tag> {
   /** Called by the host's scheduler at (or after) the armed deadline. */
   checkTimeout(now: number): void {
     if (this.pendingId === '' || now < this.pendingDeadline) return;
-    const timedOut = (this.timedOut ??= new Array<string>(TIMED_OUT_KEPT).fill(''));
-    timedOut[this.timedOutNext] = this.pendingId;
-    this.timedOutNext = (this.timedOutNext + 1) % TIMED_OUT_KEPT;
+    (this.timedOut ??= new TimedOutIds()).remember(this.pendingId);
     this.recorder.recordError('timeout');
+    if (this.wants('timeout')) this.recorder.sample?.('timeout', `${this.pendingAction} got no answer within ${this.options.callTimeoutMs} ms`);
     this.finish(CallOutcome.Timeout, '');
     this.pump();
   }
@@ -196,6 +183,7 @@ export class OcppSession<Tag> {
     const frame = PARSED;
     if (!parseFrame(text, frame)) {
       this.recorder.recordError('malformedFrame');
+      if (this.wants('malformedFrame')) this.recorder.sample?.('malformedFrame', `${frame.problem}: ${clip(text)}`);
       if (frame.replyable) this.replyError(frame.id, frame.meaning, frame.problem);
       else if (frame.id === this.pendingId && this.pendingId !== '') this.completeInvalid();
       return;
@@ -211,6 +199,7 @@ export class OcppSession<Tag> {
       case MessageType.CallError:
         if (!this.isAnswerToPending(frame.id, frame.errorCode)) return;
         this.recorder.recordError('callError');
+        if (this.wants('callError')) this.recorder.sample?.('callError', `${this.pendingAction} answered ${frame.errorCode}: ${clip(frame.errorDescription)}`);
         this.finish(CallOutcome.CallError, frame.errorCode, frame.errorDescription);
         this.pump();
         return;
@@ -219,20 +208,20 @@ export class OcppSession<Tag> {
     }
   }
 
-  private get peer(): string {
-    return this.options.role === 'csms' ? 'station' : 'CSMS';
-  }
-
   private isAnswerToPending(id: string, errorCode: string): boolean {
     if (id === this.pendingId && id !== '') return true;
     if (this.host.claimAnswer?.(id, errorCode) === true) return false;
-    this.recorder.recordError(id !== '' && this.timedOut?.includes(id) ? 'lateResponse' : 'unknownMessageId');
+    const late = this.timedOut?.has(id) === true;
+    const kind = late ? 'lateResponse' : 'unknownMessageId';
+    this.recorder.recordError(kind);
+    if (this.wants(kind)) this.recorder.sample?.(kind, strayAnswerText(late, id, errorCode));
     return false;
   }
 
   private handleResult(payload: JsonObject): void {
     const validate = (this.pendingInfo as ActionInfo).response;
     if (validate !== undefined && this.options.validateIncoming !== false && !validate(payload)) {
+      if (this.wants('invalidResponse')) this.recorder.sample?.('invalidResponse', `${this.pendingAction} answer: ${schemaProblem(validate).message}`);
       this.completeInvalid();
       return;
     }
@@ -256,16 +245,14 @@ export class OcppSession<Tag> {
     const code = info.code;
     this.recorder.recordIncoming(code, false, 0);
     if (!info.incoming) {
-      this.recorder.recordError('notImplemented');
-      this.replyError(id, 'NotImplemented', `${action} is not an action the ${this.peer} sends in OCPP ${this.options.version}`);
+      this.refuse('notImplemented', id, 'NotImplemented', `${clip(action)} is not an action the ${this.options.role === 'csms' ? 'station' : 'CSMS'} sends in OCPP ${this.options.version}`);
       this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
       return;
     }
     const validate = info.request;
     if (validate !== undefined && this.options.validateIncoming !== false && !validate(payload)) {
       const problem = schemaProblem(validate);
-      this.recorder.recordError('invalidIncomingPayload');
-      this.replyError(id, problem.meaning, `${action}: ${problem.message}`);
+      this.refuse('invalidIncomingPayload', id, problem.meaning, `${action}: ${problem.message}`);
       this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
       return;
     }
@@ -283,8 +270,7 @@ export class OcppSession<Tag> {
   private answer(id: string, action: string, response: JsonObject | undefined, receivedAt: number): void {
     const info = this.actions.get(action);
     if (response === undefined) {
-      this.recorder.recordError('notImplemented');
-      this.replyError(id, 'NotImplemented', `${action} is not implemented by this ${this.options.role === 'csms' ? 'CSMS' : 'station'}`);
+      this.refuse('notImplemented', id, 'NotImplemented', `${action} is not implemented by this ${this.options.role === 'csms' ? 'CSMS' : 'station'}`);
     } else if (this.outgoingInvalid(info.response, response)) {
       this.replyError(id, 'InternalError', `${action}: the answer built here failed its schema`);
       response = undefined;
@@ -300,6 +286,13 @@ export class OcppSession<Tag> {
     if (this.options.validateOutgoing === false || !validate || validate(payload)) return false;
     this.recorder.recordError('invalidOutgoingPayload');
     return true;
+  }
+
+  /** A peer's CALL refused with a CALLERROR: counted as `kind`, and its description is the sample. */
+  private refuse(kind: ErrorKind, id: string, meaning: ErrorMeaning, description: string): void {
+    this.recorder.recordError(kind);
+    if (this.wants(kind)) this.recorder.sample?.(kind, description);
+    this.replyError(id, meaning, description);
   }
 
   private replyError(id: string, meaning: ErrorMeaning, description: string): void {
@@ -325,12 +318,12 @@ export class OcppSession<Tag> {
   private dispatch(action: string, info: ActionInfo, payload: JsonObject, tag: Tag, dueAt: number): void {
     const verdict = this.host.beforeSend(action, payload, tag);
     if (verdict !== true) {
-      this.notSent(info.code, verdict);
+      this.notSent(info.code, verdict, action);
       return;
     }
     if (!info.outgoing || this.outgoingInvalid(info.request, payload)) {
       if (!info.outgoing) this.recorder.recordError('invalidOutgoingPayload');
-      this.notSent(info.code, NeverSent.InvalidPayload);
+      this.notSent(info.code, NeverSent.InvalidPayload, action);
       // The host must learn of it, or whatever waits for the answer would wait forever.
       this.host.onCallFailed(action, CallOutcome.NotSent, tag, '', '');
       return;
@@ -365,12 +358,17 @@ export class OcppSession<Tag> {
       this.queue.unshift({ action, info, payload, tag, dueAt, bypassGate: false });
       return;
     }
-    this.notSent(info.code, NeverSent.ConnectionClosed);
+    this.notSent(info.code, NeverSent.ConnectionClosed, action);
     this.host.onCallFailed(action, CallOutcome.NotSent, tag, '', '');
   }
 
-  private notSent(code: number, reason: NeverSent): void {
+  private notSent(code: number, reason: NeverSent, action: string): void {
     this.recorder.recordNotSent?.(code, reason);
+    if (this.wants('neverSent')) this.recorder.sample?.('neverSent', `${action} never went on the wire: ${NEVER_SENT_REASONS[reason] ?? reason}`);
+  }
+
+  private wants(kind: ErrorKind): boolean {
+    return this.recorder.wantsSample?.(kind) === true;
   }
 
   private record(outcome: CallOutcome): void {
@@ -396,3 +394,4 @@ export class OcppSession<Tag> {
     this.pendingPayload = undefined;
   }
 }
+

@@ -8,6 +8,7 @@ import type { SharedTls, StationContext } from '../station/context';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { StationGroup } from '../station/group';
 import type { TargetList } from '../station/targets';
+import { redact } from '../station/redact';
 import { Station, TIMER_SLOTS, TimerKind } from '../station/station';
 import type { GroupOutcome, StationSecurity } from '../thread/messages';
 import { RateGate, type Resumable } from './rate-gate';
@@ -159,6 +160,8 @@ export class WorkerRuntime implements StationContext {
       },
       recordError: (kind: ErrorKind) => this.write(RecordKind.Error, group, errorKindCode(kind), 1, 0),
       recordNotSent: (action: number, reason: NeverSent) => this.write(RecordKind.CallNotSent, group, action, reason, 0),
+      wantsSample: (kind: ErrorKind) => this.wantsErrorSample(kind),
+      sample: (kind: ErrorKind, text: string) => this.errorSample(kind, redact(text)),
     };
   }
 

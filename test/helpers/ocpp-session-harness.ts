@@ -46,6 +46,10 @@ export class Harness {
   readonly errors: ErrorKind[] = [];
   /** CALLs recorded as never sent: action code and reason, in order. */
   readonly notSent: { action: number; reason: NeverSent }[] = [];
+  /** Error samples, the first of each kind (as a worker keeps them). */
+  readonly samples = new Map<ErrorKind, string>();
+  /** How many times the session built a sample's text (it must not, once a kind has one). */
+  samplesBuilt = 0;
   /** What onIncoming answers; by default NotImplemented (undefined). */
   onIncoming: IncomingHandler = () => undefined;
   /** What beforeSend answers. */
@@ -103,6 +107,11 @@ export class Harness {
       },
       recordNotSent: (action, reason) => {
         this.notSent.push({ action, reason });
+      },
+      wantsSample: (kind) => !this.samples.has(kind),
+      sample: (kind, text) => {
+        this.samplesBuilt++;
+        if (!this.samples.has(kind)) this.samples.set(kind, text);
       },
     };
     this.session = new OcppSession<string>(host, recorder, {
