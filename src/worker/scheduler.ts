@@ -19,6 +19,12 @@ const BATCH = 4096;
  */
 const SLICE_MS = 5;
 const SLICE_CHECK = 16;
+/**
+ * Node's longest timer (2^31−1 ms, ~24.8 days): a longer one fires after 1 ms, and an entry that
+ * far out (a slow ramp of a large fleet, a long-tailed draw) would make the worker spin on 1 ms
+ * timers. Armed at most this far, `fire` finds the entry not due and arms again.
+ */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export class Scheduler {
   private times = new Float64Array(1024);
@@ -76,7 +82,7 @@ export class Scheduler {
   private arm(at: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.armedAt = at;
-    this.timer = setTimeout(this.run, Math.max(0, at - this.clock()));
+    this.timer = setTimeout(this.run, Math.min(MAX_TIMER_MS, Math.max(0, at - this.clock())));
   }
 
   private fire(): void {

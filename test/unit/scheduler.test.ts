@@ -251,3 +251,29 @@ test('a full batch whose target schedules later entries leaves no timer behind a
   await new Promise<void>((resolve) => setImmediate(resolve));
   assert.equal(timeouts(), before);
 });
+
+test('an entry beyond Node\'s longest timer (2^31−1 ms) waits instead of making the worker spin on 1 ms timers', async () => {
+  let reads = 0;
+  const seen: number[] = [];
+  const s = new Scheduler(() => {
+    reads++;
+    return 0;
+  }, (key) => seen.push(key));
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => {
+    warnings.push(w.name);
+  };
+  process.on('warning', onWarning);
+  try {
+    s.schedule(1, 3_000_000_000);
+    const armed = reads;
+    await sleep(40);
+    // A timer that overflowed would fire within 1 ms, find nothing due, read the clock and arm again, 40 times over.
+    assert.equal(reads - armed, 0, `the clock was read ${reads - armed} times while nothing was due`);
+    assert.deepEqual(seen, []);
+    assert.deepEqual(warnings.filter((w) => w === 'TimeoutOverflowWarning'), []);
+  } finally {
+    s.stop();
+    process.off('warning', onWarning);
+  }
+});
