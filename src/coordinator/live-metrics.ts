@@ -76,11 +76,11 @@ export function fleetRegistry(aggregator: Aggregator, gauges: () => GaugeTotals 
   const metrics = [
     new ScrapeTimeMetric('ocpp_fleet_call_duration_seconds', 'Response time of answered calls, from the moment each was due (coordinated-omission corrected).', 'histogram', calls('response', 'ocpp_fleet_call_duration_seconds')),
     new ScrapeTimeMetric('ocpp_fleet_call_service_seconds', 'Service time of answered calls, from the moment each went on the wire.', 'histogram', calls('service', 'ocpp_fleet_call_service_seconds')),
-    new ScrapeTimeMetric('ocpp_fleet_calls_total', 'Calls the stations sent, by outcome (ok, callError, timeout, invalid, aborted).', 'counter', () => {
+    new ScrapeTimeMetric('ocpp_fleet_calls_total', 'Calls the stations made, by outcome: ok, callError, timeout, invalid, aborted (all on the wire), neverSent (never went on the wire).', 'counter', () => {
       const out: Sample[] = [];
       for (const [group, actions] of aggregator.groups()) {
         for (const [action, s] of actions) {
-          const outcomes: [string, number][] = [['ok', s.ok], ['callError', s.callErrors], ['timeout', s.timeouts], ['invalid', s.invalid], ['aborted', s.aborted]];
+          const outcomes: [string, number][] = [['ok', s.ok], ['callError', s.callErrors], ['timeout', s.timeouts], ['invalid', s.invalid], ['aborted', s.aborted], ['neverSent', s.neverSent]];
           for (const [outcome, value] of outcomes) out.push({ labels: { action, group, outcome }, value });
         }
       }

@@ -85,6 +85,7 @@ function addCounts(into: CallStats, from: CallStats, withHistograms: boolean): v
   into.timeouts += from.timeouts;
   into.invalid += from.invalid;
   into.aborted += from.aborted;
+  into.neverSent += from.neverSent;
 }
 
 function measure(
@@ -101,11 +102,12 @@ function measure(
     }
     case 'calls': {
       const s = statsOf(ref.action, ref.group);
-      const failed = s.callErrors + s.invalid + s.aborted + s.timeouts;
+      // A call that never went on the wire failed too: it counts among the calls a share is of.
+      const failed = s.callErrors + s.invalid + s.aborted + s.timeouts + s.neverSent;
       const n = ref.outcome === 'all' ? s.sent : ref.outcome === 'errors' ? failed : s.timeouts;
       if (stat.kind === 'count') return { value: n, samples: s.sent };
       if (ref.outcome === 'all') return { value: perSecond(n, source.elapsedMs), samples: s.sent };
-      return share(n, s.sent);
+      return share(n, s.sent + s.neverSent);
     }
     case 'connect':
       return stat.kind === 'count' ? { value: agg.connect.attempts, samples: agg.connect.attempts } : timeStat(agg.connect.latency, stat);

@@ -8,7 +8,7 @@
  *   <Action>.timeouts     calls of that action never answered in time: count, rate (share)
  *   calls                 every charge-point-initiated call: count, rate (per second)
  *   errors                calls that failed in any way (CALLERROR, invalid answer, connection
- *                         lost first, timeout): count, rate (share of calls)
+ *                         lost first, timeout, never sent): count, rate (share of calls made)
  *   timeouts              calls never answered in time: count, rate (share of calls)
  *   connect               connect time (TCP + TLS + upgrade); count = attempts
  *   connect.errors        failed connection attempts: count, rate (share of attempts)

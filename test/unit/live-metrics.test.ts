@@ -16,6 +16,8 @@ function aggregatorWithCalls(): Aggregator {
   agg.ingest(packHeader(RecordKind.CallError, 0, hb), 3000, 3000, 10);
   agg.ingest(packHeader(RecordKind.CallTimeout, 1, hb), 30_000_000, 30_000_000, 10);
   agg.ingest(packHeader(RecordKind.Error, 1, errorKindCode('connectionLost')), 2, 0, 10);
+  // A heartbeat of group 1 that never went on the wire (reason 0: connectionClosed).
+  agg.ingest(packHeader(RecordKind.CallNotSent, 1, hb), 0, 0, 10);
   return agg;
 }
 
@@ -45,6 +47,8 @@ test('counters by outcome and error kind; no label names a charge point', async 
   assert.equal(sample(text, 'ocpp_fleet_calls_total', 'action="Heartbeat",group="old",outcome="callError"'), 1);
   assert.equal(sample(text, 'ocpp_fleet_calls_total', 'action="Heartbeat",group="new",outcome="timeout"'), 1);
   assert.equal(sample(text, 'ocpp_fleet_errors_total', 'kind="connectionLost"'), 2);
+  assert.equal(sample(text, 'ocpp_fleet_calls_total', 'action="Heartbeat",group="new",outcome="neverSent"'), 1);
+  assert.equal(sample(text, 'ocpp_fleet_errors_total', 'kind="neverSent"'), 1);
   const labelNames = new Set([...text.matchAll(/[{,]([a-z_]+)="/g)].map((m) => m[1]));
   assert.deepEqual([...labelNames].sort(), ['action', 'group', 'kind', 'le', 'outcome']);
 });

@@ -111,3 +111,14 @@ test('abortOnFail: only failing thresholds past their grace period abort; no sam
   assert.equal(abortingThreshold(list.slice(0, 3), { aggregator: agg, elapsedMs: 19_999 }), undefined);
   assert.equal(abortingThreshold(list.slice(0, 3), { aggregator: agg, elapsedMs: 20_000 })?.index, 2);
 });
+
+test('a call that never went on the wire is a failed call: errors count it, and rates are shares of the calls made', () => {
+  const agg = filled();
+  const hb = actionCode('Heartbeat');
+  // Five heartbeats of urban never sent (reason 2: runEnded).
+  for (let i = 0; i < 5; i++) agg.ingest(packHeader(RecordKind.CallNotSent, 0, hb), 2, 0, 10);
+  assert.equal(value(agg, 'calls.count > 1'), 1115, '`calls` counts what went on the wire');
+  assert.equal(value(agg, 'errors.count < 1'), 20);
+  assert.equal(value(agg, 'errors.rate < 1%'), Number(((20 / 1120) * 100).toPrecision(6)));
+  assert.equal(value(agg, 'group:urban.Heartbeat.errors.count < 1'), 5);
+});
