@@ -4,7 +4,7 @@ import { COMPARED_METRICS, compareRuns, DEFAULT_COMPARE_OPTIONS, type ComparedMe
 import { comparisonSuite, formatComparison } from '../report/compare-format';
 import { loadRun } from '../report/compare-load';
 import { writeJunit } from '../report/junit';
-import { ExitCode } from './exit-codes';
+import { ExitCode } from '../run/exit-codes';
 import { checkResultsInput } from './options';
 
 /**

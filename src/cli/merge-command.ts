@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { mergeResults, MergeError } from '../report/merge';
 import { formatTable } from '../report/table';
-import { UsageError } from './exit-codes';
+import { UsageError } from '../run/exit-codes';
 import { checkResultsInput } from './options';
 
 /** `ocpp-fleet merge DIR... --out DIR`: one results folder from the shards of a run, exactly. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ResultsFolderError, writeHtmlReport } from '../report/html';
-import { UsageError } from './exit-codes';
+import { UsageError } from '../run/exit-codes';
 import { checkResultsInput } from './options';
 
 interface ReportFlags {
