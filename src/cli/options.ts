@@ -1,11 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { inputFileProblem, type InputKind } from '../scenario/input-file';
 import { MAX_TIMER_MS, MAX_TIMER_WORDS, parseDuration, parseRate } from '../scenario/units';
-import { HLOG_FILE, SUMMARY_FILE, TIMESERIES_FILE } from '../report/results-dir';
-import { TOTALS_FILE } from '../report/totals';
 import { UsageError } from '../run/exit-codes';
 import { MAX_RATE_PER_SEC } from '../run/options';
 import { normalTargetUrl, targetUrlProblem } from '../run/targets';
@@ -90,23 +86,4 @@ export function targetUrl(value: string): string {
   const problem = targetUrlProblem(value);
   if (problem !== undefined) throw new InvalidArgumentError(`--url ${problem}`);
   return normalTargetUrl(value);
-}
-
-/**
- * The files of a results folder (or a summary file named alone) that `compare` and `merge` read,
- * checked for type and size first (512 MiB: the longest text Node can hold). Missing files are
- * left to the commands, which say what a results folder needs.
- */
-export function checkResultsInput(path: string): void {
-  let folder: boolean;
-  try {
-    folder = statSync(path).isDirectory();
-  } catch {
-    return;
-  }
-  const files = folder ? [SUMMARY_FILE, HLOG_FILE, TOTALS_FILE, TIMESERIES_FILE].map((f) => join(path, f)).filter((f) => existsSync(f)) : [path];
-  for (const file of files) {
-    const problem = inputFileProblem(file, 'results');
-    if (problem !== undefined) throw new UsageError(`${file}: ${problem}`);
-  }
 }
