@@ -4,6 +4,11 @@
  * (piscina worker threads, the shared-memory pump, the coordinator: 'pool') or the worker's own
  * task function run on the main thread ('inline', for the memory case, where gc() and the heap
  * figures must see the stations).
+ *
+ * Not through `run()` (src/run/), on purpose: the bench reads its windows from its own aggregator
+ * while the fleet runs (BenchAggregator: boots awaited, calls counted per window) and stops the
+ * fleet once it has them; run() brings its own aggregator, fail fast and health judging, and writes
+ * a results folder, work that would land inside what the bench measures.
  */
 import { MessageChannel } from 'node:worker_threads';
 import { FleetRun } from '../src/coordinator/run-fleet';

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { COMPARED_METRICS, compareRuns, DEFAULT_COMPARE_OPTIONS, type ComparedMetric, type CompareOptions } from '../report/compare';
+import { COMPARED_METRICS, DEFAULT_COMPARE_OPTIONS, type ComparedMetric, type CompareOptions } from '../report/compare';
 import { comparisonSuite, formatComparison } from '../report/compare-format';
-import { loadRun } from '../report/compare-load';
 import { writeJunit } from '../report/junit';
-import { ExitCode } from './exit-codes';
-import { checkResultsInput } from './options';
+import { ExitCode } from '../run/exit-codes';
+import { compare } from '../run/results-input';
 
 /**
  * `ocpp-fleet compare BASELINE CANDIDATE`: the candidate run against a baseline (results folders
@@ -48,10 +47,7 @@ async function compareCommand(baselinePath: string, candidatePath: string, flags
     minChangeMs: flags.minChange,
     alpha: flags.alpha,
   };
-  checkResultsInput(baselinePath);
-  checkResultsInput(candidatePath);
-  const [baseline, candidate] = await Promise.all([loadRun(baselinePath), loadRun(candidatePath)]);
-  const comparison = compareRuns(baseline, candidate, options);
+  const comparison = await compare(baselinePath, candidatePath, options);
   if (flags.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
   (flags.json ? process.stderr : process.stdout).write(formatComparison(comparison));
   if (flags.junit !== undefined) await writeJunit(resolve(flags.junit), [comparisonSuite(comparison)]);

@@ -11,7 +11,7 @@ import {
 } from '../csms/options';
 import { startCsmsServer, type CsmsServer } from '../csms/server';
 import { formatStats } from '../csms/stats';
-import { UsageError } from './exit-codes';
+import { UsageError } from '../run/exit-codes';
 import { checkFlagFile, host } from './options';
 
 /** What the parent of `ocpp-fleet csms` receives over IPC once the port is known (see csms/child.ts). */

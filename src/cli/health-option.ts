@@ -1,25 +1,24 @@
 import { InvalidArgumentError } from 'commander';
-import { HEALTH_CHECKS, HealthLimitError, isHealthKey, parseHealthEntry, UNREACHABLE_AFTER, type HealthOverrides } from '../scenario/health';
+import { UsageError } from '../run/exit-codes';
+import { parseHealthOption } from '../run/options';
+import type { HealthOverrides } from '../scenario/health';
 
 /**
  * `--health check=limit|off`, repeatable, and `--health off` (every check off, for runs that push
- * a CSMS past its limit on purpose; fail fast stays, turned off by `unreachableAfter=off`). Each
- * value is parsed as the scenario's `health:` block parses it; the flags are applied after it.
+ * a CSMS past its limit on purpose). Parsed as run() parses its `health` option, so a bad value is
+ * commander's error (exit 2) as the command line is read.
  */
 export function collectHealth(text: string, previous: HealthOverrides[]): HealthOverrides[] {
-  const value = text.trim();
-  if (value === 'off') return [...previous, { limits: Object.fromEntries(HEALTH_CHECKS.map((c) => [c, null])) }];
-  const eq = value.indexOf('=');
-  const key = eq < 0 ? value : value.slice(0, eq).trim();
-  if (eq < 0 || !isHealthKey(key)) {
-    throw new InvalidArgumentError(
-      `--health takes check=limit or check=off (checks: ${[...HEALTH_CHECKS, UNREACHABLE_AFTER].join(', ')}), or off, got "${text}"`,
-    );
-  }
   try {
-    return [...previous, parseHealthEntry(key, value.slice(eq + 1).trim())];
+    return [...previous, parseHealthOption(text, '--health')];
   } catch (err) {
-    if (err instanceof HealthLimitError) throw new InvalidArgumentError(`--health ${key}: ${err.message}`);
+    if (err instanceof UsageError) throw new InvalidArgumentError(err.message);
     throw err;
   }
+}
+
+/** The collector `run` uses: the texts, each checked as it comes; run() reads them again. */
+export function collectHealthText(text: string, previous: string[]): string[] {
+  collectHealth(text, []);
+  return [...previous, text];
 }

@@ -1,5 +1,3 @@
-import type { StoppableRun } from './csms-supervision';
-
 /** What is cleared before a message: the live status line. */
 interface Clearable {
   end(): void;
@@ -8,32 +6,39 @@ interface Clearable {
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM during a run: the first winds the fleet down gracefully, the second
- * cuts at once (FleetRun.stop). Listening starts before the embedded CSMS and the workers are
- * started, which can take seconds on a loaded machine: a Ctrl-C then must not kill the process
- * with nothing written, but stop the run as soon as it exists (attach), which still writes its
- * results with `partial: true`.
+ * Ctrl-C (SIGINT) and SIGTERM during a run, turned into run()'s stops: the first aborts `signal`
+ * (the fleet winds down gracefully), the second `hardStop` (it closes at once). Listening starts
+ * before run() is called, since starting the embedded CSMS and the workers can take seconds on a
+ * loaded machine: a Ctrl-C then must not kill the process with nothing written; run() applies the
+ * stop as soon as the fleet exists, which still writes its results with `partial: true`.
  */
 export class Interrupts {
   private count = 0;
-  private run: StoppableRun | undefined;
-  private status: Clearable | undefined;
+  private readonly graceful = new AbortController();
+  private readonly hard = new AbortController();
+  /** The status line to clear before the message (set once it exists). */
+  status: Clearable | undefined;
   private readonly onSignal = (): void => {
     this.count++;
     this.status?.end();
-    if (this.count === 1) process.stderr.write('stopping: finishing running transactions (press Ctrl-C again to stop at once)\n');
-    this.run?.stop();
+    if (this.count === 1) {
+      process.stderr.write('stopping: finishing running transactions (press Ctrl-C again to stop at once)\n');
+      this.graceful.abort();
+    } else {
+      this.hard.abort();
+    }
   };
 
   constructor() {
     for (const s of SIGNALS) process.on(s, this.onSignal);
   }
 
-  /** The run to stop; signals that came before it existed are passed on now. */
-  attach(run: StoppableRun, status?: Clearable): void {
-    this.run = run;
-    this.status = status;
-    for (let i = 0; i < this.count; i++) run.stop();
+  get signal(): AbortSignal {
+    return this.graceful.signal;
+  }
+
+  get hardStop(): AbortSignal {
+    return this.hard.signal;
   }
 
   /** Back to the default: a Ctrl-C after the run (while results are written) ends the process. */

@@ -8,12 +8,12 @@ import { registerCsmsCommand } from './csms-command';
 import { registerMergeCommand } from './merge-command';
 import { registerProbeCommand } from './probe-command';
 import { registerReportCommand } from './report-command';
-import { ExitCode, UsageError } from './exit-codes';
+import { ExitCode, RunOptionError, UsageError } from '../run/exit-codes';
 import { registerRunCommand } from './run-command';
-import { NotConfirmed } from './staging-safety';
-import { redactUrls } from './options';
+import { NotConfirmed } from '../run/staging-safety';
+import { redactUrls } from '../run/targets';
 import { registerValidateCommand } from './validate-command';
-import { VERSION } from './version';
+import { VERSION } from '../run/version';
 
 /**
  * The ocpp-fleet command line. Each command lives in its own file; this one wires them and turns
@@ -62,7 +62,7 @@ function exitCodeOf(err: unknown): number {
     return err.exitCode === 0 ? 0 : ExitCode.Usage;
   }
   // An input file refused for its type or size is configuration too, wherever it was read.
-  if (err instanceof ScenarioError || err instanceof UsageError || err instanceof CompareError || err instanceof InputFileProblem) {
+  if (err instanceof ScenarioError || err instanceof UsageError || err instanceof RunOptionError || err instanceof CompareError || err instanceof InputFileProblem) {
     process.stderr.write(`error: ${err.message}\n`);
     return ExitCode.Usage;
   }

@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { mergeResults, MergeError } from '../report/merge';
 import { formatTable } from '../report/table';
-import { UsageError } from './exit-codes';
-import { checkResultsInput } from './options';
+import { merge } from '../run/results-input';
 
 /** `ocpp-fleet merge DIR... --out DIR`: one results folder from the shards of a run, exactly. */
 export function registerMergeCommand(program: Command): void {
@@ -14,14 +12,7 @@ export function registerMergeCommand(program: Command): void {
     .requiredOption('--out <dir>', 'where to write the merged results folder')
     .option('--quiet', 'no table')
     .action(async (dirs: string[], flags: { out: string; quiet?: boolean }) => {
-      for (const dir of dirs) checkResultsInput(dir);
-      let summary;
-      try {
-        summary = await mergeResults(dirs, resolve(flags.out));
-      } catch (err) {
-        if (err instanceof MergeError) throw new UsageError(err.message);
-        throw err;
-      }
+      const summary = await merge(dirs, flags.out);
       if (!flags.quiet) process.stdout.write(`${formatTable(summary)}\nmerged ${dirs.length} folders into ${resolve(flags.out)}\n`);
       process.exitCode = summary.passed ? 0 : 1;
     });

@@ -1,13 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { inputFileProblem, type InputKind } from '../scenario/input-file';
 import { MAX_TIMER_MS, MAX_TIMER_WORDS, parseDuration, parseRate } from '../scenario/units';
-import { HLOG_FILE, SUMMARY_FILE, TIMESERIES_FILE } from '../report/results-dir';
-import { TOTALS_FILE } from '../report/totals';
-import { UsageError } from './exit-codes';
+import { UsageError } from '../run/exit-codes';
+import { MAX_RATE_PER_SEC } from '../run/options';
+import { normalTargetUrl, targetUrlProblem } from '../run/targets';
 
 /**
  * Parsers for flag values: each throws commander's InvalidArgumentError naming what was expected,
@@ -40,9 +37,6 @@ export function port(name: string): (value: string) => number {
   return nonNegativeInt(name, 65535);
 }
 
-/** Largest seed: seeds are 32-bit (the scenario's `seed` has the same bound). */
-export const MAX_SEED = 4294967295;
-
 /** A duration above 0 that a timer can wait (at most 2^31 − 1 ms, as in scenario files). */
 export function duration(name: string): (value: string) => number {
   return (value) => {
@@ -54,9 +48,6 @@ export function duration(name: string): (value: string) => number {
     return ms;
   };
 }
-
-/** Highest call rate a flag takes: far above what one process sends (FACTS: ~85,000 bare round trips/s). */
-export const MAX_RATE_PER_SEC = 10_000_000;
 
 /** A rate above 0 such as `500/s` or `3000/m`, at most MAX_RATE_PER_SEC. */
 export function rate(name: string): (value: string) => number {
@@ -90,57 +81,9 @@ export function checkFlagFile(flag: string, path: string | undefined, kind: Inpu
   if (problem !== undefined) throw new UsageError(`${flag} ${path}: ${problem}`);
 }
 
+/** A --url value: a ws:// or wss:// URL without credentials (run/targets.ts says why). */
 export function targetUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError(`--url must be a ws:// or wss:// URL, got "${redactUrl(value)}"`);
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new InvalidArgumentError(`--url must start with ws:// or wss://, got "${url.protocol}//"`);
-  }
-  if (url.username || url.password) {
-    throw new InvalidArgumentError('--url must not carry credentials: they would show in the process list');
-  }
-  return value.replace(/\/+$/, '');
-}
-
-/** A URL as it may be printed: no user information, ever. */
-export function redactUrl(value: string): string {
-  return value.replace(/\/\/[^/@]*@/, '//***@');
-}
-
-/** Every URL in a text as it may be printed. */
-export function redactUrls(text: string): string {
-  return text.replace(/\/\/[^/@\s'"]*@/g, '//***@');
-}
-
-/**
- * One worker per core against a remote CSMS; one core fewer when the embedded CSMS runs beside
- * the fleet, which needs a core of its own (bench/README.md: on 2 cores, 2 workers beside the
- * embedded CSMS ramped slower than 1 in every run).
- */
-export function defaultWorkers(embeddedCsms: boolean): number {
-  const cores = availableParallelism();
-  return Math.max(1, embeddedCsms ? cores - 1 : cores);
-}
-
-/**
- * The files of a results folder (or a summary file named alone) that `compare` and `merge` read,
- * checked for type and size first (512 MiB: the longest text Node can hold). Missing files are
- * left to the commands, which say what a results folder needs.
- */
-export function checkResultsInput(path: string): void {
-  let folder: boolean;
-  try {
-    folder = statSync(path).isDirectory();
-  } catch {
-    return;
-  }
-  const files = folder ? [SUMMARY_FILE, HLOG_FILE, TOTALS_FILE, TIMESERIES_FILE].map((f) => join(path, f)).filter((f) => existsSync(f)) : [path];
-  for (const file of files) {
-    const problem = inputFileProblem(file, 'results');
-    if (problem !== undefined) throw new UsageError(`${file}: ${problem}`);
-  }
+  const problem = targetUrlProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(`--url ${problem}`);
+  return normalTargetUrl(value);
 }

@@ -11,9 +11,10 @@ import {
   runProbe,
   type ProbeOptions,
 } from '../probe';
-import { ExitCode, UsageError } from './exit-codes';
-import { duration, redactUrl } from './options';
-import { VERSION } from './version';
+import { ExitCode, UsageError } from '../run/exit-codes';
+import { duration } from './options';
+import { redactUrl } from '../run/targets';
+import { VERSION } from '../run/version';
 
 /**
  * `ocpp-fleet probe URL`: check a CSMS's exposure with a handful of connections and report each

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ResultsFolderError, writeHtmlReport } from '../report/html';
-import { UsageError } from './exit-codes';
-import { checkResultsInput } from './options';
+import { UsageError } from '../run/exit-codes';
+import { checkResultsInput } from '../run/results-input';
 
 interface ReportFlags {
   out?: string;

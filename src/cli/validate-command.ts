@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { loadScenario } from './load-scenario';
+import { loadScenario } from '../run/load-scenario';
 import { planFleet } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
-import { defaultWorkers, positiveInt } from './options';
+import { defaultWorkers } from '../run/config';
+import { positiveInt } from './options';
 
 /** `ocpp-fleet validate FILE`: check a scenario and print what it would run, without connecting. */
 export function registerValidateCommand(program: Command): void {

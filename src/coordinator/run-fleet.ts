@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Aggregator, LiveView } from '../metrics/aggregator';
-import type { GeneratorCost } from '../report/summary';
 import { createGauges, sumGauges, type GaugeTotals } from '../metrics/gauges';
 import { createRing, RingReader } from '../metrics/ring';
 import type { FaultSpec } from '../scenario/faults';
@@ -47,6 +46,22 @@ export interface FleetRunOptions {
   readonly onTick?: (second: number, live: LiveView, gauges: GaugeTotals) => void;
   /** Called once the workers were told to start, with the run's epoch (wall-clock ms). */
   readonly onStart?: (epochWallMs: number) => void;
+}
+
+/** What the load generator itself cost (its own process, all threads): summary.json's `generator`. */
+export interface GeneratorCost {
+  /** ms from the run's start until every planned station had been accepted once; null if never. */
+  timeToAllBootedMs: number | null;
+  /** Resident memory of the generator process before the stations were created, and at its peak. */
+  rssStartMb: number;
+  rssPeakMb: number;
+  /** (peak − start) / planned stations: what one station costs, socket included. */
+  rssPerStationKb: number;
+  cpuUserS: number;
+  cpuSystemS: number;
+  /** The worst worker's event-loop delay and how late its scheduler fired due entries, ms (health checks eventLoopDelay, schedulerLag). */
+  eventLoopDelayMs?: { p99: number; max: number };
+  schedulerLagMs?: { p99: number; max: number };
 }
 
 export interface FleetRunResult {

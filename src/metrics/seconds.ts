@@ -47,7 +47,7 @@ class Slot {
 }
 
 /** How a call that went on the wire ended, for the series: 'failed' is a CALLERROR, an invalid answer or an abort. */
-export type CallOutcome = 'ok' | 'failed' | 'timeout';
+export type SeriesOutcome = 'ok' | 'failed' | 'timeout';
 
 export class SecondWindow {
   private readonly slots: Slot[] = [];
@@ -76,7 +76,7 @@ export class SecondWindow {
   }
 
   /** Counts a finished call of any outcome in its second (`errors` are counted apart: countErrors). */
-  countCall(second: number, outcome: CallOutcome): boolean {
+  countCall(second: number, outcome: SeriesOutcome): boolean {
     if (!this.touch(second)) return false;
     const cols = this.columns;
     cols[0][second]++;

@@ -5,8 +5,7 @@
  */
 import type { FaultSpec } from '../scenario/faults';
 import { formatDuration } from '../scenario/units';
-
-export type FaultEffects = Record<string, number | Record<string, number>>;
+import type { FaultEffects } from '../thread/messages';
 
 export interface FaultSummary {
   index: number;

@@ -15,7 +15,6 @@ import { TOTALS_FILE, writeTotals } from './totals';
 export const SUMMARY_FILE = 'summary.json';
 export const HLOG_FILE = 'histograms.hlog';
 export const TIMESERIES_FILE = 'timeseries.csv';
-export { REPORT_FILE } from './html';
 
 function utcStamp(date: Date): string {
   // 2026-11-23T22:17:00.000Z -> 20261123T221700Z

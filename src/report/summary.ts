@@ -12,6 +12,7 @@ import type { CallStats } from '../metrics/histograms';
 import { NEVER_SENT_REASONS } from '../ocpp/never-sent';
 import type { FaultSummary } from './faults';
 import { delayMs, latencyMs, type DelayMs, type LatencyMs } from './format';
+import type { GeneratorCost } from '../coordinator/run-fleet';
 
 export interface FleetInfo {
   planned: number;
@@ -21,21 +22,6 @@ export interface FleetInfo {
   failedToConnect: number;
   /** Stations whose first connection was not due yet when the run ended (a short or stopped run). */
   notStarted?: number;
-}
-
-export interface GeneratorCost {
-  /** ms from the run's start until every planned station had been accepted once; null if never. */
-  timeToAllBootedMs: number | null;
-  /** Resident memory of the generator process before the stations were created, and at its peak. */
-  rssStartMb: number;
-  rssPeakMb: number;
-  /** (peak − start) / planned stations: what one station costs, socket included. */
-  rssPerStationKb: number;
-  cpuUserS: number;
-  cpuSystemS: number;
-  /** The worst worker's event-loop delay and how late its scheduler fired due entries, ms (health checks eventLoopDelay, schedulerLag). */
-  eventLoopDelayMs?: { p99: number; max: number };
-  schedulerLagMs?: { p99: number; max: number };
 }
 
 /** A CSMS target of a run with several: the stations on it at the end, and how many were connected. */

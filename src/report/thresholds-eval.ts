@@ -9,7 +9,8 @@
 import type { Aggregator } from '../metrics/aggregator';
 import { CallStats } from '../metrics/histograms';
 import type { Histogram } from '../metrics/intervals';
-import { satisfies, type MetricRef, type Statistic, type Threshold, type ThresholdResult, type Unit } from './thresholds';
+import { satisfies, type Threshold, type ThresholdResult } from './thresholds';
+import type { MetricRef, Statistic, Unit } from './thresholds-names';
 
 /** What a threshold reads: the aggregator's state, and how long the run has lasted (for rates). */
 export interface MetricSource {

@@ -2,7 +2,8 @@
  * Thresholds as people read them: one line each, first in the end-of-run output (k6 puts its
  * thresholds above the metrics, so the verdict is the first thing seen).
  */
-import type { ThresholdResult, Unit } from './thresholds';
+import type { ThresholdResult } from './thresholds';
+import type { Unit } from './thresholds-names';
 
 export function formatValue(value: number, unit: Unit): string {
   switch (unit) {

@@ -14,11 +14,8 @@
 import { parseDuration } from '../scenario/units';
 import { resolveMetric, ThresholdError, type MetricNames, type MetricRef, type Statistic, type Unit } from './thresholds-names';
 
-export { ThresholdError } from './thresholds-names';
-export type { MetricNames, MetricRef, Statistic, Unit } from './thresholds-names';
-
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
-export type Verdict = 'pass' | 'fail' | 'no samples';
+export type ThresholdVerdict = 'pass' | 'fail' | 'no samples';
 
 export interface Threshold {
   /** As written (trimmed): what reports and JUnit show. */
@@ -50,7 +47,7 @@ export interface ThresholdResult {
   unit: Unit;
   /** How many measurements the value comes from (calls, samples, connection attempts, events). */
   samples: number;
-  verdict: Verdict;
+  verdict: ThresholdVerdict;
   abortOnFail: boolean;
   /** Present and true on the threshold that stopped the run early. */
   abortedRun?: boolean;

@@ -29,7 +29,6 @@ export interface FleetPlan {
   readonly stations: readonly PlannedStation[];
 }
 
-export { formatIdentity } from './identities';
 
 /** Scale the groups so that their counts add up to `total` (largest remainders keep the mix). */
 export function scaleGroups(groups: readonly GroupSpec[], total: number): GroupSpec[] {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
 import type WebSocket from 'ws';
-import { DEFAULT_MAX_FRAME_BYTES } from '../thread/messages';
+import { DEFAULT_MAX_FRAME_BYTES } from './defaults';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
 import { stationTlsContext } from './station-tls';

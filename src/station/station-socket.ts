@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { subprotocolOf, type ErrorKind } from '../ocpp';
-import { DEFAULT_PING_INTERVAL_MS } from '../thread/messages';
+import { DEFAULT_PING_INTERVAL_MS } from './defaults';
 import type { SecureContext } from 'node:tls';
 import { socketOptions } from './socket-options';
 import { openSocket, sendText, terminate, type SocketEvents } from './socket-events';

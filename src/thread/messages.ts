@@ -20,12 +20,12 @@ export interface GroupConfig {
   readonly callTimeoutMs: number;
   /**
    * WebSocket ping every this many ms on an open connection (0: no periodic ping). Undefined:
-   * DEFAULT_PING_INTERVAL_MS. A call timeout also sends a ping at once, unless one is out.
+   * DEFAULT_PING_INTERVAL_MS (station/defaults.ts). A call timeout also sends a ping at once, unless one is out.
    */
   readonly pingIntervalMs?: number;
   /** A ping unanswered by a pong this long closes the connection (pingTimeout). Undefined: callTimeoutMs. */
   readonly pingTimeoutMs?: number;
-  /** Largest frame a station accepts; a larger one closes the connection (frameTooLarge). Undefined: DEFAULT_MAX_FRAME_BYTES. */
+  /** Largest frame a station accepts; a larger one closes the connection (frameTooLarge). Undefined: DEFAULT_MAX_FRAME_BYTES (station/defaults.ts). */
   readonly maxFrameBytes?: number;
   readonly reconnect: { readonly minMs: number; readonly maxMs: number; readonly jitter: number };
   /** Real-time session settings (timeScale applied); see SessionConfig for what is optional. */
@@ -33,15 +33,6 @@ export interface GroupConfig {
   /** OCMF-signed energy readings, with the share sent tampered; undefined: unsigned. */
   readonly signedMeterValues?: { readonly format: 'ocmf'; readonly tamperShare: number };
 }
-
-/** Periodic WebSocket ping of a station when the group does not say (see GroupConfig.pingIntervalMs). */
-export const DEFAULT_PING_INTERVAL_MS = 30_000;
-/**
- * Largest frame a station accepts when the group does not say. OCPP messages a station receives are
- * small (the largest, a full SendLocalList or SetChargingProfile, stay far below); ws's own
- * default of 100 MiB would let one CSMS frame cost each station that much memory.
- */
-export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
 /**
  * How stations secure their connections (OCPP security profiles): TLS trust, client

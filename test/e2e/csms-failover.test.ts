@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
-import { formatIdentity } from '../../src/scenario/plan';
+import { formatIdentity } from '../../src/scenario/identities';
 import { homeTarget } from '../../src/station/targets';
 import { finished, readSummary, runCli, spawnCli, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
 

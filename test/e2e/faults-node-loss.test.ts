@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { formatIdentity } from '../../src/scenario/plan';
+import { formatIdentity } from '../../src/scenario/identities';
 import { homeTarget } from '../../src/station/targets';
 import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
 

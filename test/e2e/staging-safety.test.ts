@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { confirmTarget, isLoopback } from '../../src/cli/staging-safety';
+import { confirmTargets, isLoopback } from '../../src/run/staging-safety';
 import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+
+/** One target, without a terminal to ask on (as in CI). */
+const confirmTarget = (url: string, stations: number, limit: number, yes: boolean): Promise<void> => confirmTargets([url], stations, limit, yes, undefined);
 
 test('a non-loopback target with a fleet above the limit needs --yes without a terminal, and nothing connects', async () => {
   // The .invalid domain never resolves: the refusal must come before any connection attempt.

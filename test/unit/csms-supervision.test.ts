@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deathMessage } from '../../src/cli/csms-supervision';
+import { deathMessage } from '../../src/run/csms-supervision';
 import { LAST_LINES_KEPT, LineRing } from '../../src/csms/line-ring';
 import { csmsEntries } from '../../src/report/html/run-tables';
 

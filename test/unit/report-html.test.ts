@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Script } from 'node:vm';
 import { Command } from 'commander';
 import { registerReportCommand } from '../../src/cli/report-command';
-import { UsageError } from '../../src/cli/exit-codes';
+import { UsageError } from '../../src/run/exit-codes';
 import { Aggregator } from '../../src/metrics/aggregator';
 import { newHistogram } from '../../src/metrics/histograms';
 import { RecordKind, packHeader } from '../../src/metrics/record';

@@ -8,7 +8,7 @@ import { IDENTITY_RULE, identityProblem } from '../../src/scenario/identities';
 import { findIdentityClash } from '../../src/scenario/identity-clash';
 import { INPUT_LIMITS, readInputText } from '../../src/scenario/input-file';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load';
-import { formatIdentity } from '../../src/scenario/plan';
+import { formatIdentity } from '../../src/scenario/identities';
 import type { GroupSpec } from '../../src/scenario/types';
 
 /**

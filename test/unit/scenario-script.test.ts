@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, relative } from 'node:path';
-import { checkSendPayload, loadScenario } from '../../src/cli/load-scenario';
+import { checkSendPayload, loadScenario } from '../../src/run/load-scenario';
 import { groupConfigs } from '../../src/coordinator/groups';
 import { validatorsFor, type JsonObject } from '../../src/ocpp';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { actionsOf, ERROR_KINDS } from '../../src/ocpp';
-import { parseThreshold, ThresholdError, type MetricNames, type Threshold } from '../../src/report/thresholds';
+import { parseThreshold, type Threshold } from '../../src/report/thresholds';
+import { ThresholdError, type MetricNames } from '../../src/report/thresholds-names';
 import { COUNTER_NAMES } from '../../src/station/counters';
 
 const v16 = actionsOf('1.6');

@@ -2,7 +2,8 @@
  * The report's tables of the optional parts of a run: the targets and where the stations were,
  * what the embedded CSMS counted, and the faults timeline with what each fault did.
  */
-import type { FaultEffects, FaultSummary } from '../faults';
+import type { FaultSummary } from '../faults';
+import type { FaultEffects } from '../../thread/messages';
 import type { Summary, TargetInfo } from '../summary';
 import { cell, formatCount, formatDurationMs, table } from './tables';
 

@@ -37,7 +37,7 @@ export function formatUtc(iso: string): string {
 }
 
 /** A value of unknown shape (settings, thresholds) as text: objects as compact JSON. */
-export function formatValue(value: unknown): string {
+export function cellText(value: unknown): string {
   if (value === null) return '–';
   if (value === undefined) return '';
   if (typeof value === 'number') return formatCount(value);
@@ -101,8 +101,8 @@ export function thresholdsTable(thresholds: readonly unknown[]): string {
   const used = columns.filter((c) => thresholds.some((t) => isRecord(t) && t[c] !== undefined));
   const head = used.length > 0 ? used : ['threshold'];
   const rows = thresholds.map((t) => {
-    if (!isRecord(t)) return `<tr><td colspan="${head.length}">${escapeHtml(formatValue(t))}</td></tr>`;
-    return `<tr>${head.map((c) => cell(formatValue(t[c]), c === 'verdict' ? verdictClass(t[c]) : undefined)).join('')}</tr>`;
+    if (!isRecord(t)) return `<tr><td colspan="${head.length}">${escapeHtml(cellText(t))}</td></tr>`;
+    return `<tr>${head.map((c) => cell(cellText(t[c]), c === 'verdict' ? verdictClass(t[c]) : undefined)).join('')}</tr>`;
   });
   return table('thresholds', head, rows, head.length);
 }
@@ -110,6 +110,6 @@ export function thresholdsTable(thresholds: readonly unknown[]): string {
 /** A two-column table of names and values. */
 export function keyValueTable(id: string, entries: ReadonlyArray<readonly [string, unknown]>): string {
   if (entries.length === 0) return '<p class="empty">None.</p>';
-  const rows = entries.map(([key, value]) => `<tr>${cell(key, 'name')}${cell(formatValue(value))}</tr>`);
+  const rows = entries.map(([key, value]) => `<tr>${cell(key, 'name')}${cell(cellText(value))}</tr>`);
   return `<table id="${id}" class="kv"><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }

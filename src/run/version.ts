@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The package's version, read once from package.json (dist/src/cli → the package root). */
+/** The package's version, read once from package.json (dist/src/run → the package root). */
 export const VERSION: string = (() => {
   try {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version?: string };

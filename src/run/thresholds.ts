@@ -1,5 +1,6 @@
 import { actionsOf, ERROR_KINDS } from '../ocpp';
-import { parseThreshold, ThresholdError, type MetricNames, type Threshold, type ThresholdOptions } from '../report/thresholds';
+import { parseThreshold, type Threshold, type ThresholdOptions } from '../report/thresholds';
+import { ThresholdError, type MetricNames } from '../report/thresholds-names';
 import { ScenarioError } from '../scenario/load';
 import type { Scenario } from '../scenario/types';
 import { COUNTER_NAMES } from '../station/counters';

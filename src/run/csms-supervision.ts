@@ -1,5 +1,6 @@
-import type { CsmsExit, EmbeddedCsms } from '../csms/child';
+import { startEmbeddedCsms, type CsmsExit, type EmbeddedCsms, type EmbeddedCsmsOptions } from '../csms/child';
 import type { CsmsExitSummary, CsmsSummary } from '../report/summary';
+import type { Scenario } from '../scenario/types';
 
 /** What the supervision needs of the run: FleetRun's stop (a first call winds down, a second cuts). */
 export interface StoppableRun {
@@ -11,8 +12,8 @@ const EXIT_GRACE_MS = 1000;
 
 /**
  * The embedded CSMS watched through a run. Its death before the run is over (anything but the
- * stop we ask for at the end) is acted on at once: one line on stderr saying when and how it
- * died and what it last wrote, then the fleet is stopped at once: a graceful stop would only send
+ * stop we ask for at the end) is acted on at once: a notice (the CLI's line on stderr) saying when
+ * and how it died and what it last wrote, then the fleet is stopped at once: a graceful stop would only send
  * its final messages into a dead CSMS and count them all as lost. The run's results then say
  * `csms.alive: false` with the exit, and the run exits 3.
  */
@@ -20,17 +21,16 @@ export class CsmsSupervision {
   private epoch: number | undefined;
   private death: CsmsExit | undefined;
 
-  /** `beforeMessage` clears the live status line so the error starts on a line of its own. */
+  /** `onDeath` is told why in words (deathMessage): the CLI prints it on stderr. */
   constructor(
     private readonly csms: EmbeddedCsms,
     run: StoppableRun,
-    beforeMessage: () => void = () => undefined,
+    onDeath: (message: string) => void,
   ) {
     void csms.exited.then((exit) => {
       if (exit.requested) return;
       this.death = exit;
-      beforeMessage();
-      process.stderr.write(`${deathMessage(exit, this.epoch)}\n`);
+      onDeath(deathMessage(exit, this.epoch));
       run.stop();
       run.stop();
     });
@@ -83,4 +83,29 @@ export function deathMessage(exit: CsmsExit, epoch: number | undefined): string 
   const how = exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${String(exit.code)}`;
   const lines = exit.lastLines.length === 0 ? '; it wrote nothing on stderr' : `; its last lines:\n${exit.lastLines.map((l) => `  ${l}`).join('\n')}`;
   return `error: the embedded CSMS died ${when} (${how})${lines}\nstopping the run at once: the results will be partial`;
+}
+
+/**
+ * The embedded CSMS of a run without a target: a child process of its own (src/csms/child.ts)
+ * started with the scenario's `csms:` settings; csms-supervision.ts watches it through the run.
+ */
+export function startRunCsms(scenario: Scenario): Promise<EmbeddedCsms> {
+  return startEmbeddedCsms(embeddedCsmsOptions(scenario));
+}
+
+/** The scenario's `csms:` settings as the embedded CSMS's options (its seconds where it counts in s). */
+export function embeddedCsmsOptions(scenario: Scenario): EmbeddedCsmsOptions {
+  const c = scenario.csms;
+  if (c === undefined) return {};
+  const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.max(1, Math.round(ms / 1000)));
+  const out: EmbeddedCsmsOptions = { nodes: c.nodes };
+  const heartbeat = seconds(c.heartbeatIntervalMs);
+  const retry = seconds(c.bootRetryIntervalMs);
+  if (heartbeat !== undefined) out.heartbeatIntervalS = heartbeat;
+  if (retry !== undefined) out.bootRetryIntervalS = retry;
+  if (c.pendingBoots !== undefined) out.pendingBoots = c.pendingBoots;
+  if (c.delayMs !== undefined) out.delayMs = c.delayMs;
+  if (c.jitterMs !== undefined) out.jitterMs = c.jitterMs;
+  if (c.invalidTagShare !== undefined) out.invalidTagShare = c.invalidTagShare;
+  return out;
 }

@@ -1,0 +1,18 @@
+/**
+ * The package's public surface (package.json `main`, `exports`, `types`): a run in-process, the
+ * config it resolves, a scenario's check, and the results' compare and merge, with their types.
+ * This is the one file that passes names along: everything else imports from the defining file.
+ */
+export { run } from './run/run';
+export { resolveRunConfig, type RunConfig } from './run/config';
+export { validateScenario, type ScenarioObject } from './run/load-scenario';
+export { compare, merge } from './run/results-input';
+export { exitCodeOf, type RunReason, type RunResult } from './run/results';
+export { ExitCode, RunOptionError, UsageError } from './run/exit-codes';
+export { NotConfirmed, type ConfirmQuestion } from './run/staging-safety';
+export type { RunHooks, RunNotice, RunOptions, RunProgress, RunSettings } from './run/options';
+export { ScenarioError } from './scenario/load-errors';
+export type { Scenario } from './scenario/types';
+export type { Summary } from './report/summary';
+export type { ThresholdResult } from './report/thresholds';
+export type { Comparison, CompareOptions } from './report/compare';

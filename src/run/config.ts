@@ -1,0 +1,128 @@
+import { availableParallelism } from 'node:os';
+import { nodeLossProblem } from '../coordinator/coordinator-faults';
+import type { Threshold } from '../report/thresholds';
+import { resolveHealth, type HealthSettings } from '../scenario/health';
+import { planFleet, scaleGroups, shardPlan, type FleetPlan, type Shard } from '../scenario/plan';
+import type { GroupSpec, Scenario } from '../scenario/types';
+import { UsageError } from './exit-codes';
+import { SCENARIO_OBJECT_SOURCE, validateScenario, type ScenarioObject } from './load-scenario';
+import {
+  addresses, checkOptionNames, durationMs, flag, MAX_CPS, MAX_SEED, MAX_WORKERS, parseHealthOption, ratePerSec, shard as shardOf, text, texts, urls,
+  wholeNumber, type RunSettings,
+} from './options';
+import { resolveSecurity, withIdentityPasswords, type ResolvedSecurity, type SecurityFlags } from './security';
+import { DEFAULT_CONFIRM_ABOVE } from './staging-safety';
+import { remoteTargets } from './targets';
+import { parseRunThresholds } from './thresholds';
+
+/** Everything a run needs, resolved once from the scenario and the options; frozen, never re-checked. */
+export interface RunConfig {
+  readonly scenario: Scenario;
+  /** The scenario's path, or "options.scenario" for an object. */
+  readonly scenarioFile: string;
+  /** The scenario's groups, scaled to `cps` when it was given. */
+  readonly groups: readonly GroupSpec[];
+  readonly seed: number;
+  /** This process's stations (one shard's, with `shard`). */
+  readonly plan: FleetPlan;
+  /** The CSMS URLs; undefined: the embedded CSMS, started by run(). */
+  readonly remoteTargets: readonly string[] | undefined;
+  readonly workers: number;
+  readonly durationMs: number;
+  readonly thresholds: readonly Threshold[];
+  readonly health: HealthSettings;
+  readonly security: ResolvedSecurity;
+  readonly shard: Shard | undefined;
+  /** The whole fleet's cap (this shard takes 1/N of it). */
+  readonly maxRatePerSec: number | undefined;
+  readonly localAddresses: readonly string[] | undefined;
+  readonly out: string | undefined;
+  readonly junit: string | undefined;
+  readonly metrics: { readonly port: number; readonly host: string } | undefined;
+  readonly yes: boolean;
+  readonly confirmAbove: number;
+}
+
+/**
+ * One worker per core against a remote CSMS; one core fewer when the embedded CSMS runs beside
+ * the fleet, which needs a core of its own (bench/README.md: on 2 cores, 2 workers beside the
+ * embedded CSMS ramped slower than 1 in every run).
+ */
+export function defaultWorkers(embeddedCsms: boolean): number {
+  const cores = availableParallelism();
+  return Math.max(1, embeddedCsms ? cores - 1 : cores);
+}
+
+const SECURITY_TEXTS = ['ca', 'passwordEnv', 'passwordFile', 'passwordTemplate', 'secretEnv', 'secretFile', 'clientCert', 'clientKey', 'clientCerts'] as const;
+
+function securityFlags(o: RunSettings): SecurityFlags {
+  const out: SecurityFlags = {};
+  for (const k of SECURITY_TEXTS) if (o[k] !== undefined) out[k] = text(k, o[k]);
+  if (o.insecure !== undefined) out.insecure = flag('insecure', o.insecure);
+  return out;
+}
+
+/**
+ * The run's one config: the scenario loaded and checked, the options checked (a wrong type or
+ * range is a RunOptionError naming the option, a wrong combination a UsageError), the plan made,
+ * thresholds parsed against the names that exist, credentials and TLS material read. Everything
+ * that can refuse a run refuses it here, before a CSMS or a worker starts.
+ */
+export function resolveRunConfig(scenarioOption: string | ScenarioObject, options: RunSettings = {}): RunConfig {
+  checkOptionNames(options);
+  const o = options;
+  const url = o.url === undefined ? undefined : urls(o.url);
+  const cps = o.cps === undefined ? undefined : wholeNumber('cps', o.cps, 1, MAX_CPS);
+  const workersOption = o.workers === undefined ? undefined : wholeNumber('workers', o.workers, 1, MAX_WORKERS);
+  const seedOption = o.seed === undefined ? undefined : wholeNumber('seed', o.seed, 0, MAX_SEED);
+  const durationOption = o.duration === undefined ? undefined : durationMs(o.duration);
+  const shard = o.shard === undefined ? undefined : shardOf(o.shard);
+  const maxRatePerSec = o.maxRate === undefined ? undefined : ratePerSec(o.maxRate);
+  const localAddresses = o.localAddress === undefined ? undefined : addresses(o.localAddress);
+  const thresholdTexts = o.thresholds === undefined ? [] : texts('thresholds', o.thresholds);
+  const healthTexts = o.health === undefined ? [] : texts('health', o.health);
+  const metricsPort = o.metricsPort === undefined ? undefined : wholeNumber('metricsPort', o.metricsPort, 0, 65535);
+  const metricsHost = o.metricsHost === undefined ? '127.0.0.1' : text('metricsHost', o.metricsHost);
+  const out = o.out === undefined ? undefined : text('out', o.out);
+  const junit = o.junit === undefined ? undefined : text('junit', o.junit);
+  const yes = o.yes === undefined ? false : flag('yes', o.yes);
+  const confirmAbove = o.confirmAbove === undefined ? DEFAULT_CONFIRM_ABOVE : wholeNumber('confirmAbove', o.confirmAbove, 0, Number.MAX_SAFE_INTEGER);
+  const flags = securityFlags(o);
+  const healthOverrides = healthTexts.map((t) => parseHealthOption(t, 'options.health'));
+
+  const scenario = validateScenario(scenarioOption);
+  const scenarioFile = typeof scenarioOption === 'string' ? scenarioOption : SCENARIO_OBJECT_SOURCE;
+  const groups = cps === undefined ? scenario.groups : scaleGroups(scenario.groups, cps);
+  const seed = seedOption ?? scenario.seed;
+  const remote = remoteTargets(url, scenario);
+  const full = planFleet(scenario, seed, groups);
+  const plan = shard === undefined ? full : shardPlan(full, shard);
+  if (plan.stations.length === 0) throw new UsageError(`${scenarioFile}: the fleet is empty (every group has count 0)`);
+  // Parsed before anything starts: a threshold that cannot be evaluated refuses the run.
+  const thresholds = parseRunThresholds(scenario, thresholdTexts, groups.map((g) => g.name));
+  // Credentials and TLS material are read before anything starts: a missing file is bad usage.
+  const security = withIdentityPasswords(resolveSecurity(flags, remote?.[0]), groups);
+  const lossProblem = nodeLossProblem(scenario.faults ?? [], remote?.length ?? scenario.csms?.nodes ?? 1);
+  if (lossProblem !== undefined) throw new UsageError(`${scenarioFile}:${lossProblem}`);
+  return Object.freeze({
+    scenario,
+    scenarioFile,
+    groups: Object.freeze(groups),
+    seed,
+    plan,
+    remoteTargets: remote === undefined ? undefined : Object.freeze([...remote]),
+    workers: workersOption ?? defaultWorkers(remote === undefined),
+    durationMs: durationOption ?? scenario.durationMs,
+    thresholds: Object.freeze(thresholds),
+    health: resolveHealth(scenario.health, ...healthOverrides),
+    security,
+    shard,
+    maxRatePerSec,
+    localAddresses,
+    out,
+    junit,
+    metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost },
+    yes,
+    confirmAbove,
+  });
+}

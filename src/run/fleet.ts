@@ -1,0 +1,170 @@
+import { CoordinatorFaults } from '../coordinator/coordinator-faults';
+import { groupConfigs } from '../coordinator/groups';
+import { fleetRegistry, serveMetrics } from '../coordinator/live-metrics';
+import { NodeLoss } from '../coordinator/node-loss';
+import { FleetRun, type FleetRunResult } from '../coordinator/run-fleet';
+import type { EmbeddedCsms } from '../csms/child';
+import { Aggregator } from '../metrics/aggregator';
+import type { GaugeTotals } from '../metrics/gauges';
+import { ACTION_NAMES, ERROR_KINDS } from '../ocpp';
+import type { CsmsSummary } from '../report/summary';
+import type { ThresholdResult } from '../report/thresholds';
+import { abortingThreshold } from '../report/thresholds-eval';
+import { describeResult } from '../report/thresholds-format';
+import { COUNTER_NAMES } from '../station/counters';
+import type { FaultOutcome } from '../thread/messages';
+import type { RunConfig } from './config';
+import { CsmsSupervision, startRunCsms } from './csms-supervision';
+import { UnreachableWatch } from './fail-fast';
+import type { RunHooks } from './options';
+import { describeTargets } from './targets';
+
+/** What the fleet's run leaves for the results and the verdict. */
+export interface FleetOutcome {
+  readonly outcome: FleetRunResult;
+  readonly aggregator: Aggregator;
+  /** The CSMS URLs the stations used (the embedded CSMS's when there was no target). */
+  readonly targets: readonly string[];
+  /** summary.json's `target`. */
+  readonly target: string;
+  readonly embedded: boolean;
+  /** The abortOnFail threshold that stopped the run, with the value that made it fire. */
+  readonly aborted: { readonly index: number; readonly result: ThresholdResult } | undefined;
+  /** Fail fast's message when it stopped the run. */
+  readonly unreachable: string | undefined;
+  readonly csmsDied: boolean;
+  readonly csms: CsmsSummary | undefined;
+  /** The node losses' outcome (the coordinator's part of the faults timeline). */
+  readonly coordinatorFaults: readonly FaultOutcome[];
+}
+
+/**
+ * Stops a FleetRun as the hooks ask: `signal` winds down (a first stop), `hardStop` cuts (a second).
+ * Aborts that came before the run existed (while the CSMS and the workers started, which can take
+ * seconds on a loaded machine) are applied as it is attached: the run still ends with results.
+ */
+class AbortLink {
+  private issued = 0;
+  private run: FleetRun | undefined;
+  private readonly graceful = (): void => this.ensure(this.hooks.hardStop === true ? 2 : 1);
+  private readonly hard = (): void => this.ensure(2);
+
+  constructor(private readonly hooks: RunHooks) {
+    hooks.signal?.addEventListener('abort', this.graceful);
+    if (hooks.hardStop instanceof AbortSignal) hooks.hardStop.addEventListener('abort', this.hard);
+  }
+
+  attach(run: FleetRun): void {
+    this.run = run;
+    if (this.hooks.hardStop instanceof AbortSignal && this.hooks.hardStop.aborted) this.hard();
+    else if (this.hooks.signal?.aborted === true) this.graceful();
+  }
+
+  private ensure(stops: number): void {
+    if (this.run === undefined) return;
+    while (this.issued < stops) {
+      this.issued++;
+      this.run.stop();
+    }
+  }
+
+  dispose(): void {
+    this.hooks.signal?.removeEventListener('abort', this.graceful);
+    if (this.hooks.hardStop instanceof AbortSignal) this.hooks.hardStop.removeEventListener('abort', this.hard);
+  }
+}
+
+/**
+ * The fleet's run under its watches: the embedded CSMS started and supervised (its death stops
+ * the run at once), fail fast (nothing connected in time: stop at once), abortOnFail (checked once
+ * a second from the aggregator), the faults timeline's node losses, the live metrics server, and
+ * the hooks' progress and stops. Everything started here is stopped here, whatever happens.
+ */
+export async function runFleet(config: RunConfig, hooks: RunHooks): Promise<FleetOutcome> {
+  const { scenario, plan, thresholds } = config;
+  const notice = hooks.onNotice ?? ((): void => undefined);
+  const abort = new AbortLink(hooks);
+  let csms: EmbeddedCsms | undefined;
+  let metrics: { port: number; close(): Promise<void> } | undefined;
+  try {
+    csms = config.remoteTargets === undefined ? await startRunCsms(scenario) : undefined;
+    const targets: readonly string[] = config.remoteTargets ?? (csms as EmbeddedCsms).urls;
+    const names = { actionNames: ACTION_NAMES, groupNames: config.groups.map((g) => g.name), errorNames: ERROR_KINDS, counterNames: COUNTER_NAMES };
+    const aggregator = new Aggregator(names);
+    let lastGauges: GaugeTotals | undefined;
+    if (config.metrics !== undefined) {
+      const { port, host } = config.metrics;
+      metrics = await serveMetrics(fleetRegistry(aggregator, () => lastGauges, names.groupNames), port, host);
+      notice({ kind: 'metrics', message: `metrics: http://${host}:${metrics.port}/metrics` });
+    }
+    let aborted: FleetOutcome['aborted'];
+    const abortable = thresholds.some((t) => t.abortOnFail);
+    // Fail fast only within the load: after it, the end of the run says the same (exit 3).
+    const firstAttemptMs = plan.stations.reduce((m, st) => Math.min(m, st.connectAtMs), Infinity);
+    const after = config.health.unreachableAfterMs;
+    const failFastMs = after !== null && firstAttemptMs + after < config.durationMs ? after : null;
+    const target = describeTargets(targets, csms !== undefined);
+    const unreachable = new UnreachableWatch(aggregator, { afterMs: failFastMs, firstAttemptMs, connectTimeoutMs: scenario.callTimeoutMs, target }, (why) => {
+      notice({ kind: 'unreachable', message: `error: ${why}; stopping the run` });
+      // Twice: nothing connected, so there is nothing to wind down gracefully.
+      run.stop();
+      run.stop();
+    });
+    const run = new FleetRun({
+      plan,
+      groups: groupConfigs(scenario, config.groups),
+      baseUrl: targets[0] as string,
+      ...(targets.length > 1 ? { targetUrls: targets } : {}),
+      security: config.security.security,
+      passwordOf: config.security.passwordOf,
+      ...(config.maxRatePerSec === undefined ? {} : { maxCallsPerSec: config.maxRatePerSec / (config.shard?.count ?? 1) }),
+      ...(config.localAddresses === undefined ? {} : { localAddresses: config.localAddresses }),
+      workers: config.workers,
+      durationMs: config.durationMs,
+      gracefulStopMs: scenario.gracefulStopMs,
+      ...(scenario.faults === undefined ? {} : { faults: scenario.faults }),
+      aggregator,
+      onStart: (epoch) => {
+        coordinatorFaults.start(epoch);
+        unreachable.start(epoch);
+        supervision?.start(epoch);
+      },
+      onTick: (second, live, gauges) => {
+        lastGauges = gauges;
+        hooks.onProgress?.({ second, planned: plan.stations.length, live, gauges });
+        // Second 0 has no whole second behind it: a rate over it would mean little.
+        if (!abortable || aborted !== undefined || second < 1) return;
+        aborted = abortingThreshold([...thresholds], { aggregator, elapsedMs: second * 1000 });
+        if (aborted === undefined) return;
+        notice({ kind: 'abortOnFail', message: `threshold failed, aborting the run (abortOnFail): ${describeResult(aborted.result)}` });
+        run.stop();
+      },
+    });
+    const supervision = csms === undefined ? undefined : new CsmsSupervision(csms, run, (message) => notice({ kind: 'csmsDied', message }));
+    const coordinatorFaults = new CoordinatorFaults(scenario.faults ?? [], new NodeLoss(run, targets.length, csms));
+    abort.attach(run);
+    try {
+      const outcome = await run.run();
+      const csmsSummary = await supervision?.summary();
+      return {
+        outcome,
+        aggregator,
+        targets,
+        target,
+        embedded: csms !== undefined,
+        aborted,
+        unreachable: unreachable.fired,
+        csmsDied: supervision?.died === true,
+        csms: csmsSummary,
+        coordinatorFaults: coordinatorFaults.parts(),
+      };
+    } finally {
+      coordinatorFaults.dispose();
+      unreachable.dispose();
+    }
+  } finally {
+    abort.dispose();
+    await csms?.stop();
+    await metrics?.close();
+  }
+}

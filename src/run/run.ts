@@ -1,0 +1,29 @@
+import { resolveRunConfig, type RunConfig } from './config';
+import { runFleet } from './fleet';
+import { checkHooks, type RunHooks, type RunOptions } from './options';
+import { writeRunResults, type RunResult } from './results';
+import { confirmTargets } from './staging-safety';
+
+/**
+ * A run in-process, as `ocpp-fleet run` makes it: the options resolved into one config (every
+ * refusal before anything starts: RunOptionError, UsageError, ScenarioError), a confirmation
+ * asked when the target is not this machine, the fleet run against the target or the embedded
+ * CSMS, the results folder written, and the verdict with the CLI's exit code. Nothing is printed:
+ * progress and notices come through the hooks.
+ */
+export async function run(options: RunOptions): Promise<RunResult> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  checkHooks(options);
+  const { scenario, onProgress, onNotice, confirm, signal, hardStop, ...settings } = options;
+  const config = resolveRunConfig(scenario, settings);
+  return runResolved(config, { onProgress, onNotice, confirm, signal, hardStop });
+}
+
+/** A run of a config already resolved (the CLI resolves once, for --dry-run and its warnings). */
+export async function runResolved(config: RunConfig, hooks: RunHooks): Promise<RunResult> {
+  checkHooks(hooks);
+  const remote = config.remoteTargets;
+  if (remote !== undefined) await confirmTargets(remote, config.plan.stations.length, config.confirmAbove, config.yes, hooks.confirm);
+  const fleet = await runFleet(config, hooks);
+  return writeRunResults(config, fleet);
+}
