@@ -48,8 +48,8 @@ export function benchPlan(spec: FleetSpec): { plan: FleetPlan; groups: GroupConf
     `    identity: "${spec.identity}-{index:05}"`,
     `    ramp: ${spec.rampPerSec > 0 ? `${spec.rampPerSec}/s` : 'all'}`,
     spec.meterMs === undefined
-      ? '    sessions: { idle: 10000h, duration: 1m, meterInterval: 1m, powerKw: 11 }'
-      : '    sessions: { idle: 100ms, duration: 10000h, meterInterval: 1m, powerKw: 11 }',
+      ? '    sessions: { idle: 500h, duration: 1m, meterInterval: 1m, powerKw: 11 }'
+      : '    sessions: { idle: 100ms, duration: 500h, meterInterval: 1m, powerKw: 11 }',
     ...(spec.signed ? ['    signedMeterValues: ocmf'] : []),
     '',
   ].join('\n');

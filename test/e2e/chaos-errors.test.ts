@@ -79,7 +79,10 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
     );
     assert.match(samples.binaryFrame ?? '', new RegExp(String.raw`^a binary frame of \d+ bytes from the CSMS: OCPP-J is text only \(${CSMS_URL}/BIN(16|201)-1\)$`));
     assert.match(samples.invalidUtf8 ?? '', new RegExp(String.raw`^WS_ERR_INVALID_UTF8: Invalid WebSocket frame: invalid UTF-8 sequence \(${CSMS_URL}/U(16|201)-1\)$`));
-    assert.deepEqual(Object.keys(samples).sort(), ['binaryFrame', 'closedBeforeBoot', 'invalidUtf8'], 'a sample per socket-level kind met');
+    // The boots answered in binary or too deep end as timeouts; the deep frame is a malformed one.
+    assert.equal(samples.timeout, 'BootNotification got no answer within 2000 ms');
+    assert.match(samples.malformedFrame ?? '', /^frame nests deeper than 64 levels: \[3,"1",\{"a":\{"a":.*… \(\d+ characters\)$/);
+    assert.deepEqual(Object.keys(samples).sort(), ['binaryFrame', 'closedBeforeBoot', 'invalidUtf8', 'malformedFrame', 'timeout'], 'a sample per kind met');
     assertVerdict(run, 1, ['booted', 'incompleteCalls']);
     // Every group is listed, with its own errors: the closing groups show why they never booted.
     assert.equal(Object.keys(s.groups).length, groups.length);
