@@ -1,6 +1,7 @@
 import type { SecureContext } from 'node:tls';
 import type { CallRecorder, ErrorKind } from '../ocpp';
 import type { CounterName } from './counters';
+import type { ConnectFn } from './socket-events';
 import type { StationGroup } from './group';
 import type { TargetList } from './targets';
 
@@ -29,6 +30,11 @@ export interface StationContext {
   atEpochOffset(ms: number): number;
   /** Call `onTimer(kind, at)` of station `index` at `at`; a later schedule of the same kind supersedes. */
   schedule(index: number, kind: number, at: number): void;
+  /**
+   * How the stations' transports open a socket: `openSocket` (ws) in a worker; undefined means
+   * the same. A unit test passes a fake and drives the socket's events itself.
+   */
+  readonly connect?: ConnectFn;
   /** Where connections go: `<baseUrl>/<identity>`. */
   readonly baseUrl: string;
   /** Several CSMS endpoints to spread over and fail over between; undefined: `baseUrl` alone. */

@@ -1,9 +1,9 @@
-import type WebSocket from 'ws';
 import { UNREADABLE_MESSAGE_ID } from '../ocpp/error-codes';
 import { nextRandom } from '../scenario/random';
 import type { MalformedKind } from '../scenario/faults';
 import type { CounterName } from './counters';
 import type { FaultTally } from './fault-state';
+import type { WireSocket } from './socket-events';
 
 /** Ids of bad frames start so: their answers are told apart from answers to real calls ("1", "2", …). */
 export const MALFORMED_ID_PREFIX = 'bad-';
@@ -75,7 +75,7 @@ export class MalformedSender {
   }
 
   /** A frame of the station's went out on `ws`: follow it with a bad one, maybe. */
-  afterFrame(ws: WebSocket, now: number): void {
+  afterFrame(ws: WireSocket, now: number): void {
     if (now >= this.until || this.ids.length >= MAX_OUTSTANDING || this.draw() >= this.share) return;
     const kind = this.kinds[Math.floor(this.draw() * this.kinds.length)] as MalformedKind;
     const id = `${MALFORMED_ID_PREFIX}${++this.seq}`;

@@ -2,22 +2,46 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 
-/** What a station hears from its `ws` socket (StationSocket implements it). */
+/**
+ * What a transport needs of its socket. `ws`'s WebSocket is one; a unit test hands the transport
+ * a fake through its connect function (see ConnectFn), as `ws`'s Sender takes its mask generator.
+ */
+export interface WireSocket {
+  /** WebSocket readyState: 0 connecting, 1 open, 2 closing, 3 closed. */
+  readonly readyState: number;
+  /** The subprotocol the server chose ('' : none). */
+  readonly protocol: string;
+  send(data: Buffer | string, options?: { binary?: boolean }): void;
+  ping(): void;
+  close(code: number): void;
+  terminate(): void;
+  /** Stop and restart reading (a half-open fault). */
+  pause(): void;
+  resume(): void;
+}
+
+/** WebSocket.OPEN, without needing `ws` to compare against it. */
+export const SOCKET_OPEN = 1;
+
+/** How a transport opens a socket whose events go to `events`: openSocket in a worker. */
+export type ConnectFn = (events: SocketEvents, url: string, protocol: string, options: WebSocket.ClientOptions) => WireSocket;
+
+/** What a station's transport hears from its socket (Transport implements it). */
 export interface SocketEvents {
   /** The server answered 101 with this `Sec-WebSocket-Protocol` (undefined: none); ws checks it next. */
-  socketUpgraded(ws: WebSocket, protocol: string | undefined): void;
-  socketOpened(ws: WebSocket): void;
+  socketUpgraded(ws: WireSocket, protocol: string | undefined): void;
+  socketOpened(ws: WireSocket): void;
   socketMessage(text: string): void;
   /** A binary frame: OCPP-J is text only, so it never reaches the OCPP session. */
-  socketBinary(ws: WebSocket, bytes: number): void;
-  socketPong(ws: WebSocket): void;
+  socketBinary(ws: WireSocket, bytes: number): void;
+  socketPong(ws: WireSocket): void;
   /**
    * The server answered the upgrade with something else than 101. The owner must drain or read
    * the response (readBody) and end the socket.
    */
-  socketRejected(ws: WebSocket, res: IncomingMessage): void;
-  socketError(ws: WebSocket, err: Error): void;
-  socketClosed(ws: WebSocket, code: number, reason: Buffer): void;
+  socketRejected(ws: WireSocket, res: IncomingMessage): void;
+  socketError(ws: WireSocket, err: Error): void;
+  socketClosed(ws: WireSocket, code: number, reason: Buffer): void;
 }
 
 /**
@@ -28,14 +52,14 @@ export interface SocketEvents {
 const OWNER = Symbol('stationOfSocket');
 /** The TCP (or TLS) socket under the WebSocket, from its upgrade: the writes are held there (see sendText). */
 const WIRE = Symbol('wireOfSocket');
-type OwnedSocket = WebSocket & { [OWNER]: SocketEvents; [WIRE]?: Socket };
+type OwnedSocket = WireSocket & { [OWNER]: SocketEvents; [WIRE]?: Socket };
 
-function ownerOf(ws: WebSocket): SocketEvents {
+function ownerOf(ws: WireSocket): SocketEvents {
   return (ws as OwnedSocket)[OWNER];
 }
 
 function onUpgrade(this: WebSocket, res: IncomingMessage): void {
-  (this as OwnedSocket)[WIRE] = res.socket;
+  (this as WireSocket as OwnedSocket)[WIRE] = res.socket;
   const protocol = res.headers['sec-websocket-protocol'];
   ownerOf(this).socketUpgraded(this, typeof protocol === 'string' ? protocol : undefined);
 }
@@ -93,10 +117,10 @@ export function readBody(res: IncomingMessage, maxBytes: number, done: (text: st
   res.once('close', finish);
 }
 
-/** Open a client socket whose events go to `owner`. */
-export function openSocket(owner: SocketEvents, url: string, protocol: string, options: WebSocket.ClientOptions): WebSocket {
-  const ws = new WebSocket(url, protocol, options) as OwnedSocket;
-  ws[OWNER] = owner;
+/** Open a client socket whose events go to `owner` (the ConnectFn of a worker's stations). */
+export function openSocket(owner: SocketEvents, url: string, protocol: string, options: WebSocket.ClientOptions): WireSocket {
+  const ws = new WebSocket(url, protocol, options);
+  (ws as WireSocket as OwnedSocket)[OWNER] = owner;
   ws.on('upgrade', onUpgrade);
   ws.on('open', onOpen);
   ws.on('message', onMessage);
@@ -132,7 +156,7 @@ function release(): void {
   held.length = 0;
 }
 
-function hold(ws: WebSocket): void {
+function hold(ws: WireSocket): void {
   const wire = (ws as OwnedSocket)[WIRE];
   if (wire === undefined || wire.writableCorked > 0) return;
   wire.cork();
@@ -143,13 +167,13 @@ function hold(ws: WebSocket): void {
   }
 }
 
-export function sendText(ws: WebSocket, text: string): void {
+export function sendText(ws: WireSocket, text: string): void {
   hold(ws);
   ws.send(Buffer.from(text), TEXT_FRAME);
 }
 
 /** End the connection now; what was sent before still goes out first, as if it had not been held. */
-export function terminate(ws: WebSocket): void {
+export function terminate(ws: WireSocket): void {
   (ws as OwnedSocket)[WIRE]?.uncork();
   ws.terminate();
 }

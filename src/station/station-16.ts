@@ -35,7 +35,7 @@ type FollowUp16 =
 export class Station16 extends Station {
   private txCounter = 0;
 
-  protected bootPayload(): JsonObject {
+  bootPayload(): JsonObject {
     return {
       chargePointVendor: this.group.vendor,
       chargePointModel: this.group.model,
@@ -120,7 +120,7 @@ export class Station16 extends Station {
    * station declares it after each accepted boot in a DataTransfer (vendorId
    * "generalConfiguration", messageId "setMeterConfiguration"), one entry per connector.
    */
-  protected override onAccepted(now: number): void {
+  override onAccepted(now: number): void {
     if (this.group.signedMeterValues !== undefined) this.session.call('DataTransfer', this.meterConfiguration(), null, now);
     super.onAccepted(now);
   }

@@ -52,7 +52,7 @@ export class Station201 extends Station {
     | { kind: 'trigger'; message: string; evseId: number | undefined }
     | undefined;
 
-  protected bootPayload(): JsonObject {
+  bootPayload(): JsonObject {
     return {
       reason: this.bootReason,
       chargingStation: {

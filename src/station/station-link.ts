@@ -1,50 +1,142 @@
-import { CallOutcome, EMPTY_PAYLOAD, NeverSent, OcppSession, type JsonObject, type SendVerdict, type SessionHost } from '../ocpp';
+import { CallOutcome, NeverSent, OcppSession, type JsonObject, type SendVerdict, type SessionHost } from '../ocpp';
 import type { Connector, Transaction } from './connector';
 import type { StationContext } from './context';
+import type { CounterName } from './counters';
+import type { FaultTally } from './fault-state';
 import type { StationGroup } from './group';
-import { FaultableSocket } from './faultable-socket';
+import type { MalformedSender } from './malformed';
 import { isAnswerTo } from './script-steps';
-import { AfterClose, StationState, TimerKind } from './station-socket';
+import { AfterClose, StationState, TimerKind } from './station-timers';
+import { BootCycle } from './boot';
+import { TimerSlots } from './timer-slots';
+import { Transport, type TransportHost } from './transport';
 
-export { StationState, TIMER_SLOTS, TimerKind } from './station-socket';
+export { StationState, TIMER_SLOTS, TimerKind } from './station-timers';
 
 /** What a call was for: the connector or transaction it concerns, or nothing. */
 export type CallTag = Connector | Transaction | null;
 
 /**
- * What a virtual charge point says over its socket before any charging: the OCPP-J session with
- * its offline queue kept across connections, boot (Accepted, Pending, Rejected) and heartbeat.
- * The charging sessions built on top of it are `Station`'s.
+ * What a virtual charge point says over its connection before any charging: the OCPP-J session
+ * with its offline queue kept across connections, boot (Accepted, Pending, Rejected) and
+ * heartbeat. The connection is a part of its own (`transport`: socket, reconnect, failover,
+ * keep-alive, faults), the timers slots of `slots`; the charging sessions are `Station`'s.
  */
-export abstract class StationLink extends FaultableSocket implements SessionHost<CallTag> {
+export abstract class StationLink implements SessionHost<CallTag>, TransportHost {
   readonly session: OcppSession<CallTag>;
-  protected heartbeatMs = 60_000;
-  private everBooted = false;
-  private isBooted = false;
+  readonly slots: TimerSlots;
+  readonly transport: Transport;
+  readonly boot: BootCycle;
   /** The station is closing its connection on purpose: no CALL goes out any more (see `holdCalls`). */
-  private holding = false;
+  holding = false;
   /** A close asked for while a CALL was outstanding: it happens once that call has ended (0: none). */
   private deferredClose: AfterClose = AfterClose.Unplanned;
 
-  constructor(index: number, identity: string, group: StationGroup, ctx: StationContext, seed: number) {
-    super(index, identity, group, ctx, seed);
+  constructor(
+    readonly index: number,
+    readonly identity: string,
+    readonly group: StationGroup,
+    protected readonly ctx: StationContext,
+    seed: number,
+  ) {
+    this.slots = new TimerSlots(index, ctx, group.connectors);
+    this.transport = new Transport(this, this.slots, ctx, group, identity, index, seed);
     this.session = new OcppSession<CallTag>(this, ctx.recorderOf(group), {
       version: group.version,
       callTimeoutMs: group.callTimeoutMs,
       clock: ctx.now,
       role: 'station',
     });
-    if (group.heartbeatIntervalMs !== undefined) this.heartbeatMs = group.heartbeatIntervalMs;
+    this.boot = new BootCycle(this, this.session, this.transport, this.slots, ctx, group);
+  }
+
+  // ---- the station's face to the worker and the faults timeline (the transport does the work)
+  /** Schedule the first connection at `at` (monotonic ms). */
+  start(at: number): void {
+    this.slots.set(TimerKind.Connect, at);
+  }
+
+  get state(): StationState {
+    return this.transport.state;
+  }
+
+  get connected(): boolean {
+    return this.transport.connected;
+  }
+
+  get everOpened(): boolean {
+    return this.transport.everOpened;
+  }
+
+  get targetIndex(): number {
+    return this.transport.targetIndex;
+  }
+
+  get password(): string | undefined {
+    return this.transport.password;
+  }
+
+  set password(value: string | undefined) {
+    this.transport.password = value;
+  }
+
+  setTimer(kind: number, at: number): void {
+    this.slots.set(kind, at);
+  }
+
+  clearTimer(kind: number): void {
+    this.slots.clear(kind);
+  }
+
+  /** Counted under `counters` in summary.json (the bad-frame sender counts through here). */
+  countEvent(name: CounterName): void {
+    this.ctx.count(this.group, name);
+  }
+
+  sendFrame(text: string): boolean {
+    return this.transport.send(text);
+  }
+
+  cut(reconnectAt = -1): boolean {
+    return this.transport.cut(reconnectAt);
+  }
+
+  loseTarget(index: number): void {
+    this.transport.loseTarget(index);
+  }
+
+  goOffline(until: number): boolean {
+    return this.transport.faultState().goOffline(until);
+  }
+
+  pauseReading(until: number, tally: FaultTally | null = null): boolean {
+    return this.transport.faultState().pauseReading(until, tally);
+  }
+
+  flap(until: number, upMs: number, tally: FaultTally | null = null): void {
+    this.transport.faultState().flap(until, upMs, tally);
+  }
+
+  sendMalformed(sender: MalformedSender): boolean {
+    return this.transport.faultState().sendMalformed(sender);
+  }
+
+  expectReconnect(tally: FaultTally | null): void {
+    this.transport.faultState().expectReconnect(tally);
+  }
+
+  /** End of run: nothing new starts; the socket closes now and no reconnect follows. */
+  shutdown(): void {
+    this.slots.clearAll();
+    this.transport.shutdown();
   }
 
   // ---- what the layers above decide ------------------------------------------------------
-  protected abstract bootPayload(): JsonObject;
+  abstract bootPayload(): JsonObject;
   /** Whether a queued call must survive a disconnect (transaction messages are queued offline). */
   protected abstract isTransactionMessage(action: string, tag: CallTag): boolean;
   /** Boot accepted: what the station reports and schedules before ordinary calls flow again. */
-  protected abstract onAccepted(now: number): void;
-  /** Timers of kinds above the link's own (WindDown, connectors). */
-  protected abstract onStationTimer(kind: number, at: number): void;
+  abstract onAccepted(now: number): void;
   /** A call of a session failed for good (`outcome`: how): the session must not hang waiting for it. */
   protected abstract onTransactionCallFailed(action: string, tag: CallTag, outcome: CallOutcome): void;
   abstract onIncoming(action: string, payload: JsonObject): JsonObject | undefined;
@@ -57,17 +149,16 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
   }
 
   get heartbeatIntervalMs(): number {
-    return this.heartbeatMs;
+    return this.boot.heartbeatMs;
   }
 
   /** A new heartbeat interval from the CSMS (ChangeConfiguration / SetVariables). */
   setHeartbeatInterval(ms: number): void {
-    this.heartbeatMs = ms;
-    if (this.isBooted) this.setTimer(TimerKind.Heartbeat, this.ctx.now() + ms);
+    this.boot.setHeartbeatInterval(ms);
   }
 
   get booted(): boolean {
-    return this.isBooted;
+    return this.boot.booted;
   }
 
   /** Nothing left to say: no call outstanding or queued. */
@@ -79,7 +170,7 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
    * Transaction messages wait in the queue for a connection: while they do, the station still
    * connects after the run began stopping, so that they are delivered within the graceful stop.
    */
-  protected get mustDeliver(): boolean {
+  get mustDeliver(): boolean {
     return this.session.queued > 0;
   }
 
@@ -104,8 +195,7 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
 
   /** The socket takes frames: open, and not being closed by the station. */
   protected get writable(): boolean {
-    const ws = this.ws;
-    return ws !== null && ws.readyState === ws.OPEN && !this.holding;
+    return this.transport.open && !this.holding;
   }
 
   /** Transaction messages survive a closed connection and go out, in order, after the next boot. */
@@ -113,32 +203,22 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
     return this.isTransactionMessage(action, tag);
   }
 
-  // ---- the socket's hooks ------------------------------------------------------------------
-  protected onConnected(now: number): void {
+  // ---- the transport's hooks ---------------------------------------------------------------
+  transportOpened(now: number): void {
     this.holding = false;
     this.session.attach();
-    this.sendBoot(now, false);
+    this.boot.send(now, false);
   }
 
-  protected onDisconnected(): void {
+  transportClosed(): void {
     this.rawId = '';
     this.holding = false;
     this.deferredClose = AfterClose.Unplanned;
-    this.leaveAccepted();
+    this.boot.leave();
     this.clearTimer(TimerKind.CallTimeout);
     // Transaction messages wait for the next connection (an unanswered one is sent again); the
     // rest is stale by then, and recorded as never sent (runEnded once the station has stopped).
     this.session.detach(this.state === StationState.Stopped ? NeverSent.RunEnded : NeverSent.ConnectionClosed);
-  }
-
-  /** No longer in normal operation: not booted, no heartbeat, no boot retry. */
-  private leaveAccepted(): void {
-    if (this.isBooted) {
-      this.isBooted = false;
-      this.ctx.gauge(this.group, 'booted', -1);
-    }
-    this.clearTimer(TimerKind.Boot);
-    this.clearTimer(TimerKind.Heartbeat);
   }
 
   /**
@@ -151,7 +231,7 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
     if (this.holding || !this.connected) return;
     this.holding = true;
     this.session.hold();
-    this.leaveAccepted();
+    this.boot.leave();
   }
 
   /**
@@ -161,7 +241,7 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
    * close frame), and it would go out a second time after reconnecting (a 1.6 StartTransaction
    * sent twice leaves the CSMS's first transaction open). Any other call is cut off at once.
    */
-  override closeSocket(after: Exclude<AfterClose, AfterClose.Unplanned> = AfterClose.Stop): void {
+  closeSocket(after: Exclude<AfterClose, AfterClose.Unplanned> = AfterClose.Stop): void {
     if (this.connected) {
       this.holdCalls();
       if (this.session.pendingKept) {
@@ -171,7 +251,7 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
         return;
       }
     }
-    super.closeSocket(after);
+    this.transport.close(after);
   }
 
   /** The outstanding call has ended: a close that waited for it happens now. */
@@ -179,7 +259,7 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
     const after = this.deferredClose;
     if (after === AfterClose.Unplanned || this.session.hasPending) return;
     this.deferredClose = AfterClose.Unplanned;
-    super.closeSocket(after);
+    this.transport.close(after);
   }
 
   onResult(action: string, payload: JsonObject, tag: CallTag): void {
@@ -187,7 +267,7 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
     if (this.deferredClose !== AfterClose.Unplanned) this.closeIfDeferred();
   }
 
-  protected onFrame(text: string): void {
+  transportFrame(text: string): void {
     // An answer to a raw CALL (a script's `raw` step) is its sender's, not an unknown id of the session.
     if (this.rawId !== '' && isAnswerTo(text, this.rawId)) {
       this.rawId = '';
@@ -218,23 +298,13 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
     if (id !== undefined) this.rawId = id;
   }
 
-  protected onLinkTimer(kind: number, at: number): void {
-    switch (kind) {
-      case TimerKind.Boot:
-        this.sendBoot(at, true);
-        return;
-      case TimerKind.Heartbeat:
-        this.heartbeat(at);
-        return;
-      case TimerKind.CallTimeout:
-        // `at`, not the clock: the scheduler fires entries up to 0.5 ms early (Node timers have
-        // 1 ms granularity), and a deadline judged not yet reached by the clock was never re-armed,
-        // so the call waited for an answer for as long as the connection lived.
-        this.session.checkTimeout(Math.max(at, this.ctx.now()));
-        return;
-      default:
-        this.onStationTimer(kind, at);
-    }
+  /**
+   * The CallTimeout timer. `at`, not the clock: the scheduler fires entries up to 0.5 ms early
+   * (Node timers have 1 ms granularity), and a deadline judged not yet reached by the clock was
+   * never re-armed, so the call waited for an answer for as long as the connection lived.
+   */
+  callTimeoutTimer(at: number): void {
+    this.session.checkTimeout(Math.max(at, this.ctx.now()));
   }
 
   armTimeout(at: number): void {
@@ -253,96 +323,32 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
   // ---- the offline queue -------------------------------------------------------------------
   /** Whether transaction messages should go on the wire now or wait in the offline queue. */
   protected get online(): boolean {
-    return this.isBooted;
+    return this.boot.booted;
   }
 
   protected queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    if (!this.isBooted) this.ctx.count(this.group, 'queuedOffline');
+    if (!this.boot.booted) this.ctx.count(this.group, 'queuedOffline');
     this.session.call(action, payload, tag, due);
   }
 
   /** Ask the CSMS-visible status to be sent only when connected (stale statuses are not queued). */
   protected callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    if (this.isBooted) this.session.call(action, payload, tag, due);
-  }
-
-  // ---- boot and heartbeat ------------------------------------------------------------------
-  private sendBoot(due: number, retry: boolean): void {
-    if (!this.connected) return;
-    if (retry) this.ctx.count(this.group, 'bootRetries');
-    this.state = StationState.Booting;
-    this.session.call('BootNotification', this.bootPayload(), null, due, true);
-  }
-
-  /** BootNotification answered (both versions share the shape of the answer we use). */
-  protected onBootResult(status: string, intervalS: number): void {
-    // Closing on purpose: the boot of the next connection is what counts.
-    if (this.holding) return;
-    const now = this.ctx.now();
-    const intervalMs = intervalS > 0 ? intervalS * 1000 : 0;
-    if (status === 'Accepted' && this.isBooted) {
-      // A boot the CSMS triggered while already accepted: only the interval may change.
-      if (this.group.heartbeatIntervalMs === undefined && intervalMs > 0) this.heartbeatMs = intervalMs;
-      return;
-    }
-    if (status === 'Accepted') {
-      this.state = StationState.Accepted;
-      this.resetBackoff();
-      if (this.group.heartbeatIntervalMs === undefined && intervalMs > 0) this.heartbeatMs = intervalMs;
-      this.ctx.recordBootAccepted(this.group, now - this.bootCycleStartedAt);
-      this.bootCycleStartedAt = -1;
-      if (!this.everBooted) this.ctx.stationMilestone(this.group, 'booted');
-      this.everBooted = true;
-      this.isBooted = true;
-      this.ctx.gauge(this.group, 'booted', 1);
-      if (this.faults !== null && this.faults.awaiting !== null) {
-        this.faults.awaiting.add('rebooted');
-        this.faults.awaiting = null;
-      }
-      const replay = this.session.queued;
-      if (replay > 0) this.ctx.count(this.group, 'replayed', replay);
-      this.onAccepted(now);
-      this.session.openGate(now);
-      this.setTimer(TimerKind.Heartbeat, now + this.heartbeatMs);
-      return;
-    }
-    // Pending: only BootNotification again after the interval (CSMS calls are still answered).
-    // Rejected: nothing at all until the interval has passed. Interval 0: the station chooses.
-    if (status === 'Pending') {
-      this.state = StationState.Pending;
-      this.ctx.count(this.group, 'bootPending');
-      this.faults?.awaiting?.add('bootPending');
-    } else {
-      this.state = StationState.Rejected;
-      this.ctx.error(this.group, 'bootRejected');
-    }
-    this.setTimer(TimerKind.Boot, now + (intervalMs > 0 ? intervalMs : this.fallbackBootRetryMs()));
-  }
-
-  /** After no answer, an error, or an interval of 0: retry within the reconnect bounds. */
-  private fallbackBootRetryMs(): number {
-    return Math.max(this.group.reconnect.minMs, Math.min(this.group.reconnect.maxMs, 30_000));
+    if (this.boot.booted) this.session.call(action, payload, tag, due);
   }
 
   onCallFailed(action: string, outcome: CallOutcome, tag: CallTag, _errorCode: string): void {
-    if (outcome === CallOutcome.Timeout) this.probeLink();
+    if (outcome === CallOutcome.Timeout) this.transport.probe();
     if (action === 'BootNotification') {
       // Not after the connection's end (cut off, or not written into a closing socket): the next
       // connection boots anyway.
       if (outcome !== CallOutcome.Aborted && (outcome !== CallOutcome.NotSent || this.writable) && this.connected && !this.holding) {
-        this.setTimer(TimerKind.Boot, this.ctx.now() + this.fallbackBootRetryMs());
+        this.boot.retryLater();
       }
     } else if (outcome !== CallOutcome.Aborted || !this.isTransactionMessage(action, tag)) {
       // (A transaction message cut off by a disconnect is sent again after reconnecting.)
       this.onTransactionCallFailed(action, tag, outcome);
     }
     if (this.deferredClose !== AfterClose.Unplanned) this.closeIfDeferred();
-  }
-
-  private heartbeat(due: number): void {
-    if (!this.isBooted) return;
-    this.session.call('Heartbeat', EMPTY_PAYLOAD, null, due);
-    this.setTimer(TimerKind.Heartbeat, due + this.heartbeatMs);
   }
 
   afterIncoming(_action: string): void {
@@ -355,7 +361,7 @@ export abstract class StationLink extends FaultableSocket implements SessionHost
 
   /** An answer to none of our real calls: the bad frames of a malformed fault may own it. */
   claimAnswer(id: string, errorCode: string): boolean {
-    return this.faults?.malformed?.claim(id, errorCode) ?? false;
+    return this.transport.faults?.malformed?.claim(id, errorCode) ?? false;
   }
 }
 

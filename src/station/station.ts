@@ -9,6 +9,7 @@ import { OcmfMeter } from './ocmf-meter';
 import { runStep } from './script-steps';
 import { StationLink, StationState, TimerKind, type CallTag } from './station-link';
 import { AfterClose } from './station-timers';
+import { CONNECTOR_TIMER, TIMER_TABLE } from './timer-table';
 
 /** Why a station boots again: a cold boot (power cut, watchdog) or a reset (its own, or the CSMS's). */
 export type RebootCause = 'PowerLoss' | 'Reboot' | 'LocalReset' | 'RemoteReset';
@@ -50,10 +51,9 @@ export abstract class Station extends StationLink {
     return this.epochAt;
   }
 
-  /** Under timeScale the CSMS's heartbeat interval is scenario time too: the station divides it. */
-  protected override onBootResult(status: string, intervalS: number): void {
-    const scale = this.group.sessions.timeScale ?? 1;
-    super.onBootResult(status, status === 'Accepted' && this.group.heartbeatIntervalMs === undefined ? intervalS / scale : intervalS);
+  /** Entry point of the worker's scheduler (see timer-table.ts). Stale timers (superseded or cleared) are ignored. */
+  onTimer(kind: number, at: number): void {
+    if (this.slots.take(kind, at)) (TIMER_TABLE[kind] ?? CONNECTOR_TIMER)(this, at, kind);
   }
 
   private meter: OcmfMeter | undefined;
@@ -84,7 +84,7 @@ export abstract class Station extends StationLink {
 
   protected onAnswer(action: string, payload: JsonObject, tag: CallTag): void {
     if (action === 'BootNotification') {
-      this.onBootResult(payload.status as string, payload.interval as number);
+      this.boot.answered(payload.status as string, payload.interval as number);
     } else if (action === 'Authorize') {
       if (tag instanceof Connector) this.onAuthorized(tag, this.authorizeAccepted(payload), this.ctx.now());
     } else {
@@ -126,15 +126,10 @@ export abstract class Station extends StationLink {
     return false;
   }
 
-  protected onAccepted(now: number): void {
+  onAccepted(now: number): void {
     this.reportAllStatus(now);
     // Vehicles that arrived while the station was down have waited; the others come as planned.
     for (const c of this.connectors) if (c.free) this.scheduleNextSession(c, now);
-  }
-
-  protected onStationTimer(kind: number, at: number): void {
-    if (kind === TimerKind.WindDown) this.stopAllSessions('Local');
-    else this.onConnectorTimer(this.connectors[kind - TimerKind.ConnectorBase] as Connector, at);
   }
 
   // ---- charging sessions -------------------------------------------------------------------
@@ -151,8 +146,9 @@ export abstract class Station extends StationLink {
     this.setTimer(TimerKind.ConnectorBase + c.id - 1, epoch + Math.max(s.arrivalMs, nowMs));
   }
 
-  /** Timer of a connector: a new vehicle arrives, or the step of the running script resumes. */
-  private onConnectorTimer(c: Connector, at: number): void {
+  /** Timer of connector `index` (0-based): a new vehicle arrives, or the step of the running script resumes. */
+  connectorTimer(index: number, at: number): void {
+    const c = this.connectors[index] as Connector;
     if (c.step >= 0) {
       this.runScript(c, at);
       return;
@@ -387,8 +383,8 @@ export abstract class Station extends StationLink {
     return running;
   }
 
-  protected override onDisconnected(): void {
-    super.onDisconnected();
+  override transportClosed(): void {
+    super.transportClosed();
     // An Authorize still queued went with the connection (only transaction messages wait for the
     // next one): the vehicle would wait forever; the station authorizes locally, as offline.
     if (this.ctx.stopping || this.state === StationState.Stopped) return;

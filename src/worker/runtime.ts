@@ -9,6 +9,7 @@ import { createSecureContext, rootCertificates } from 'node:tls';
 import type { StationGroup } from '../station/group';
 import type { TargetList } from '../station/targets';
 import { redact } from '../station/redact';
+import { openSocket, type ConnectFn } from '../station/socket-events';
 import { Station, TIMER_SLOTS, TimerKind } from '../station/station';
 import type { GroupOutcome, StationSecurity } from '../thread/messages';
 import { RateGate, type Resumable } from './rate-gate';
@@ -42,6 +43,8 @@ export class WorkerRuntime implements StationContext {
   private callEntryAt = new Float64Array(0);
 
   readonly tls: SharedTls;
+  /** The stations' transports open real `ws` sockets (unit tests of the transport pass a fake). */
+  readonly connect: ConnectFn = openSocket;
   readonly takeCallToken: ((station: Resumable) => boolean) | undefined;
   private readonly gate: RateGate | undefined;
 
