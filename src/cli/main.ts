@@ -72,4 +72,14 @@ function exitCodeOf(err: unknown): number {
   return ExitCode.Unreachable;
 }
 
+/**
+ * Output that can no longer be written (`| head`, a `| tee` killed by the same Ctrl-C, a closed
+ * terminal) must not end a run before it has written its results: without a listener, the
+ * stream's EPIPE error ends the process there and then, and the measurements are lost.
+ */
+function survivePipeErrors(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+}
+
+survivePipeErrors();
 void main(process.argv);
