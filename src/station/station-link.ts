@@ -10,6 +10,7 @@ import { AfterClose, StationState, TimerKind } from './station-timers';
 import { BootCycle } from './boot';
 import { TimerSlots } from './timer-slots';
 import { Transport, type TransportHost } from './transport';
+import type { StationVersion } from './version';
 
 export { StationState, TIMER_SLOTS, TimerKind } from './station-timers';
 
@@ -131,17 +132,28 @@ export abstract class StationLink implements SessionHost<CallTag>, TransportHost
     this.transport.shutdown();
   }
 
-  // ---- what the layers above decide ------------------------------------------------------
-  abstract bootPayload(): JsonObject;
-  /** Whether a queued call must survive a disconnect (transaction messages are queued offline). */
-  protected abstract isTransactionMessage(action: string, tag: CallTag): boolean;
+  // ---- what the station above decides ---------------------------------------------------
+  /** What the station's OCPP version says and answers (version-16.ts, version-201.ts). */
+  abstract readonly version: StationVersion;
   /** Boot accepted: what the station reports and schedules before ordinary calls flow again. */
   abstract onAccepted(now: number): void;
   /** A call of a session failed for good (`outcome`: how): the session must not hang waiting for it. */
   protected abstract onTransactionCallFailed(action: string, tag: CallTag, outcome: CallOutcome): void;
-  abstract onIncoming(action: string, payload: JsonObject): JsonObject | undefined;
   /** A CALLRESULT to one of the station's CALLs, valid by its schema. */
   protected abstract onAnswer(action: string, payload: JsonObject, tag: CallTag): void;
+
+  bootPayload(): JsonObject {
+    return this.version.bootPayload();
+  }
+
+  /** Whether a queued call must survive a disconnect (transaction messages are queued offline). */
+  protected isTransactionMessage(action: string, tag: CallTag): boolean {
+    return this.version.isTransactionMessage(action, tag);
+  }
+
+  onIncoming(action: string, payload: JsonObject): JsonObject | undefined {
+    return this.version.onIncoming(action, payload);
+  }
 
   // ---- used by the handlers of CSMS-initiated calls ----------------------------------------
   now(): number {
@@ -322,17 +334,17 @@ export abstract class StationLink implements SessionHost<CallTag>, TransportHost
 
   // ---- the offline queue -------------------------------------------------------------------
   /** Whether transaction messages should go on the wire now or wait in the offline queue. */
-  protected get online(): boolean {
+  get online(): boolean {
     return this.boot.booted;
   }
 
-  protected queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+  queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
     if (!this.boot.booted) this.ctx.count(this.group, 'queuedOffline');
     this.session.call(action, payload, tag, due);
   }
 
   /** Ask the CSMS-visible status to be sent only when connected (stale statuses are not queued). */
-  protected callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+  callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
     if (this.boot.booted) this.session.call(action, payload, tag, due);
   }
 
@@ -351,12 +363,13 @@ export abstract class StationLink implements SessionHost<CallTag>, TransportHost
     if (this.deferredClose !== AfterClose.Unplanned) this.closeIfDeferred();
   }
 
-  afterIncoming(_action: string): void {
-    // Follow-ups to CSMS calls are scheduled by the version handlers.
+  /** The answer to a CSMS call is on the wire: the follow-ups its version scheduled run now. */
+  afterIncoming(action: string): void {
+    this.version.afterIncoming(action);
   }
 
-  beforeSend(_action: string, _payload: JsonObject, _tag: CallTag): SendVerdict {
-    return true;
+  beforeSend(action: string, payload: JsonObject, tag: CallTag): SendVerdict {
+    return this.version.beforeSend(action, payload, tag);
   }
 
   /** An answer to none of our real calls: the bad frames of a malformed fault may own it. */

@@ -10,28 +10,30 @@ import { runStep } from './script-steps';
 import { StationLink, StationState, TimerKind, type CallTag } from './station-link';
 import { AfterClose } from './station-timers';
 import { CONNECTOR_TIMER, TIMER_TABLE } from './timer-table';
-
-/** Why a station boots again: a cold boot (power cut, watchdog) or a reset (its own, or the CSMS's). */
-export type RebootCause = 'PowerLoss' | 'Reboot' | 'LocalReset' | 'RemoteReset';
+import { versionOf, type RebootCause, type StationVersion, type VersionFactory } from './version';
 
 export { EMPTY_PAYLOAD, StationLink, StationState, TIMER_SLOTS, TimerKind, type CallTag } from './station-link';
 
 /**
  * A virtual charge point: its link to the CSMS (StationLink) and the charging sessions on its
  * connectors, authorized, metered and stopped as the plan of each connector says (SessionCursor).
- * What is said on the wire differs per version and lives in the subclasses.
+ * The station decides when something is said; what is said, per OCPP version, is its `version`
+ * object's (version-16.ts, version-201.ts).
  */
-export abstract class Station extends StationLink {
+export class Station extends StationLink {
   readonly connectors: Connector[] = [];
+  /** What this station's OCPP version says and answers. */
+  readonly version: StationVersion;
   /** Seed of the station's stream: its connectors' streams derive from it, never from the worker. */
   private readonly seed: number;
   /** The planned first connection, on the station clock (0 until `start`). */
   private connectAt = 0;
   private epochAt: number | undefined = undefined;
 
-  constructor(index: number, identity: string, group: StationGroup, ctx: StationContext, seed: number) {
+  constructor(index: number, identity: string, group: StationGroup, ctx: StationContext, seed: number, version: VersionFactory = versionOf) {
     super(index, identity, group, ctx, seed);
     this.seed = seed;
+    this.version = version(this);
     for (let c = 1; c <= group.connectors; c++) {
       const connector = new Connector(c);
       connector.rampMs = group.sessions.rampUpMs ?? 0;
@@ -59,36 +61,17 @@ export abstract class Station extends StationLink {
   private meter: OcmfMeter | undefined;
 
   /** The station's signing meters (groups with signedMeterValues); the key pair is made on first use. */
-  protected get ocmf(): OcmfMeter {
+  get ocmf(): OcmfMeter {
     return (this.meter ??= new OcmfMeter(this.identity, this.group, this.ctx, this.seed));
   }
-
-  // ---- version-specific wire behaviour ----------------------------------------------------
-  /** Report every connector's current status (after boot, and on request). */
-  protected abstract reportAllStatus(due: number): void;
-  /** A vehicle plugs in: status Preparing (1.6) / Occupied (2.0.1). */
-  protected abstract reportPlugIn(c: Connector, due: number): void;
-  /** Authorize the session's tag (`c.pendingTag`); the answer comes to `onAuthorized`. */
-  protected abstract authorize(c: Connector, due: number): void;
-  protected abstract startTransaction(c: Connector, idTag: string, due: number): void;
-  protected abstract sendMeterValues(c: Connector, tx: Transaction, due: number): void;
-  /** Charging suspended or resumed (`c.suspended`): 1.6 StatusNotification, 2.0.1 TransactionEvent Updated. */
-  protected abstract reportChargingState(c: Connector, tx: Transaction, due: number): void;
-  protected abstract stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void;
-  /** Whether an Authorize answer accepts the tag (1.6 idTagInfo, 2.0.1 idTokenInfo). */
-  protected abstract authorizeAccepted(payload: JsonObject): boolean;
-  /** Answers to the version's own transaction messages. */
-  protected abstract onTransactionResult(action: string, payload: JsonObject, tag: CallTag): void;
-  /** Status reporting when the vehicle leaves; `reportedFinishing`: the stop already said Finishing. */
-  protected abstract afterRelease(c: Connector, now: number, reportedFinishing: boolean): void;
 
   protected onAnswer(action: string, payload: JsonObject, tag: CallTag): void {
     if (action === 'BootNotification') {
       this.boot.answered(payload.status as string, payload.interval as number);
     } else if (action === 'Authorize') {
-      if (tag instanceof Connector) this.onAuthorized(tag, this.authorizeAccepted(payload), this.ctx.now());
+      if (tag instanceof Connector) this.onAuthorized(tag, this.version.authorizeAccepted(payload), this.ctx.now());
     } else {
-      this.onTransactionResult(action, payload, tag);
+      this.version.onTransactionResult(action, payload, tag);
     }
   }
 
@@ -106,13 +89,17 @@ export abstract class Station extends StationLink {
   }
 
   /** The CSMS refused the tag of a running transaction: stop it (StopTxOnInvalidId, 1.6 §5.18). */
-  protected stopRefused(tx: Transaction): void {
+  stopRefused(tx: Transaction): void {
     if (tx.ended) return;
     const c = this.connectors.find((x) => x.tx === tx);
     if (c) this.endSession(c, 'DeAuthorized', this.ctx.now());
   }
 
-  // ---- used by the handlers of CSMS-initiated calls ----------------------------------------
+  // ---- used by the version objects and their handlers of CSMS-initiated calls --------------
+  get stopping(): boolean {
+    return this.ctx.stopping;
+  }
+
   countReset(): void {
     this.ctx.count(this.group, 'resets');
   }
@@ -126,15 +113,21 @@ export abstract class Station extends StationLink {
     return false;
   }
 
+  /** A connector made Operative again takes vehicles: its arrival timer lapsed while it was Inoperative. */
+  resumeArrivals(c: Connector): void {
+    if (c.free) this.scheduleNextSession(c, this.now());
+  }
+
   onAccepted(now: number): void {
-    this.reportAllStatus(now);
+    this.version.accepted(now);
+    this.version.reportAllStatus(now);
     // Vehicles that arrived while the station was down have waited; the others come as planned.
     for (const c of this.connectors) if (c.free) this.scheduleNextSession(c, now);
   }
 
   // ---- charging sessions -------------------------------------------------------------------
   /** Arm the connector's timer for its next planned vehicle, at once if it is already due. */
-  protected scheduleNextSession(c: Connector, now: number): void {
+  private scheduleNextSession(c: Connector, now: number): void {
     if (this.ctx.stopping) return;
     const epoch = this.epoch();
     const cursor = (c.cursor ??= new SessionCursor(this.group.sessions, this.identity, this.seed, c.id, this.connectAt - epoch));
@@ -164,7 +157,7 @@ export abstract class Station extends StationLink {
   }
 
   /** A session the CSMS started (its tag and remoteStartId already on `c`): the remote script. */
-  protected startRemoteSession(c: Connector, now: number): void {
+  startRemoteSession(c: Connector, now: number): void {
     c.planned = undefined;
     this.startScript(c, REMOTE_SCRIPT, now);
   }
@@ -194,7 +187,7 @@ export abstract class Station extends StationLink {
   // ---- what the script interpreter (script-steps.ts) does with the station -----------------
   scriptPlugIn(c: Connector, due: number): void {
     c.phase = Phase.Authorizing;
-    this.reportPlugIn(c, due);
+    this.version.reportPlugIn(c, due);
   }
 
   /** True when the tag counts as accepted at once; false when the Authorize answer is awaited. */
@@ -203,7 +196,7 @@ export abstract class Station extends StationLink {
     // authorizes locally, as a real one would from its cache.
     if (c.pendingRemoteStartId !== undefined || !this.online) return true;
     c.awaitingAuth = true;
-    this.authorize(c, due);
+    this.version.authorize(c, due);
     return false;
   }
 
@@ -218,14 +211,14 @@ export abstract class Station extends StationLink {
   }
 
   scriptMeterValues(c: Connector, tx: Transaction, due: number): void {
-    this.sendMeterValues(c, tx, due);
+    this.version.sendMeterValues(c, tx, due);
   }
 
   scriptSuspend(c: Connector, tx: Transaction, by: Connector['suspended'], due: number): void {
     c.advance(due);
     c.suspended = by;
     c.powerW = by === '' ? this.chargingPowerW(c) : 0;
-    this.reportChargingState(c, tx, due);
+    this.version.reportChargingState(c, tx, due);
   }
 
   scriptStop(c: Connector, reason: string | undefined, due: number): void {
@@ -236,7 +229,7 @@ export abstract class Station extends StationLink {
     this.unplug(c, due);
   }
   scriptSend(action: string, payload: JsonObject, due: number): void {
-    this.session.call(action, payload, null, due);
+    this.version.call(action, payload, null, due);
   }
 
   /**
@@ -246,17 +239,14 @@ export abstract class Station extends StationLink {
    */
   softReboot(stopReason: string, cause: RebootCause): void {
     if (this.ctx.stopping || this.state === StationState.Stopped) return;
-    this.nextBootAfter(cause);
+    this.version.nextBootAfter(cause);
     this.holdCalls();
     this.stopAllSessions(stopReason);
     this.closeSocket(AfterClose.Reboot);
   }
 
-  /** A version may say why it boots again (2.0.1 BootReasonEnumType; 1.6's boot carries none). */
-  protected nextBootAfter(_cause: RebootCause): void {}
-
   /** Authorization answered by the CSMS (or locally): the script goes on, or a refusal ends the session. */
-  protected onAuthorized(c: Connector, accepted: boolean, due: number): void {
+  onAuthorized(c: Connector, accepted: boolean, due: number): void {
     if (!c.awaitingAuth) return;
     c.awaitingAuth = false;
     if (!accepted) {
@@ -283,7 +273,7 @@ export abstract class Station extends StationLink {
     this.ctx.count(this.group, 'sessionsStarted');
     this.ctx.count(this.group, 'transactionsStarted');
     this.ctx.gauge(this.group, 'charging', 1);
-    this.startTransaction(c, c.pendingTag, due);
+    this.version.startTransaction(c, c.pendingTag, due);
     const tx = c.tx as Transaction;
     // A planned session ends when the plan says, even if it started late (the vehicle waited for
     // a station that was down, or for the Authorize answer); one the CSMS started lasts the typical time.
@@ -314,7 +304,7 @@ export abstract class Station extends StationLink {
     this.ctx.count(this.group, 'sessionsCompleted');
     this.ctx.count(this.group, 'transactionsStopped');
     this.clearTimer(TimerKind.ConnectorBase + c.id - 1);
-    this.stopTransaction(c, tx, reason, due);
+    this.version.stopTransaction(c, tx, reason, due);
     return true;
   }
 
@@ -324,7 +314,7 @@ export abstract class Station extends StationLink {
     if (c.phase === Phase.Idle) return;
     const reportedFinishing = c.phase === Phase.Finishing;
     c.phase = Phase.Idle;
-    this.afterRelease(c, now, reportedFinishing);
+    this.version.afterRelease(c, now, reportedFinishing);
   }
 
   /** The session is over (its script ended, or a refusal or the CSMS ended it): the next arrival is drawn. */
@@ -378,7 +368,7 @@ export abstract class Station extends StationLink {
     let running = 0;
     for (const c of this.connectors) if (c.phase === Phase.Charging) running++;
     this.cut(reconnectAt);
-    this.nextBootAfter(reason);
+    this.version.nextBootAfter(reason);
     this.stopAllSessions(reason);
     return running;
   }

@@ -2,8 +2,6 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { validatorsFor } from '../ocpp';
 import type { StationGroup } from '../station/group';
 import { Station } from '../station/station';
-import { Station16 } from '../station/station-16';
-import { Station201 } from '../station/station-201';
 import { TargetList } from '../station/targets';
 import type { CoordinatorMessage, StationAssignment, TargetCount, WorkerMessage, WorkerResult, WorkerSaturation, WorkerTask } from '../thread/messages';
 import { FaultRunner } from './faults';
@@ -28,8 +26,8 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   task.stations.forEach((a, i) => {
     const group = groupOf(a, groups[a.group] as StationGroup, variants);
     (rt.outcomes[a.group] as { planned: number }).planned++;
-    const station: Station =
-      group.version === '1.6' ? new Station16(i, a.identity, group, rt, a.seed) : new Station201(i, a.identity, group, rt, a.seed);
+    // The group's OCPP version picks the station's version object (version.ts).
+    const station = new Station(i, a.identity, group, rt, a.seed);
     if (a.password !== undefined) station.password = a.password;
     rt.stations.push(station);
   });

@@ -5,9 +5,7 @@ import type { CallRecorder, ErrorKind } from '../../src/ocpp';
 import type { StationContext } from '../../src/station/context';
 import type { CounterName } from '../../src/station/counters';
 import type { StationGroup } from '../../src/station/group';
-import { TIMER_SLOTS, type Station } from '../../src/station/station';
-import { Station16 } from '../../src/station/station-16';
-import { Station201 } from '../../src/station/station-201';
+import { Station, TIMER_SLOTS } from '../../src/station/station';
 import { Scheduler } from '../../src/worker/scheduler';
 import { startChaosCsms, type Behaviour, type ChaosCsms } from '../chaos/chaos-csms';
 
@@ -90,7 +88,7 @@ async function runStation(behaviour: Behaviour, g: StationGroup, forMs: number):
   const csms = await startChaosCsms({ route: () => behaviour });
   servers.push(csms);
   const ctx = new LiveContext(csms.url);
-  const station = g.version === '1.6' ? new Station16(0, 'PING-1', g, ctx, 1) : new Station201(0, 'PING-1', g, ctx, 1);
+  const station = new Station(0, 'PING-1', g, ctx, 1);
   ctx.stations.push(station);
   station.start(ctx.now());
   await new Promise((r) => setTimeout(r, forMs));

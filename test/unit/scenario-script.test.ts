@@ -3,16 +3,13 @@ import assert from 'node:assert/strict';
 import { join, relative } from 'node:path';
 import { checkSendPayload, loadScenario } from '../../src/run/load-scenario';
 import { groupConfigs } from '../../src/coordinator/groups';
-import { validatorsFor, type JsonObject } from '../../src/ocpp';
+import { validatorsFor } from '../../src/ocpp';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load';
 import { planFleet } from '../../src/scenario/plan';
 import { DEFAULT_SCRIPT, scaleScript } from '../../src/scenario/script';
 import { sessionConfig } from '../../src/scenario/session-config';
-import type { Connector } from '../../src/station/connector';
-import { Station16 } from '../../src/station/station-16';
-import { Station201 } from '../../src/station/station-201';
-import type { CallTag } from '../../src/station/station-link';
 import type { GroupConfig } from '../../src/thread/messages';
+import { Recorder, recordingStation, type Sent } from '../helpers/recording-version';
 import { VirtualWorker } from './sessions-harness';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -65,52 +62,6 @@ test('a send step is checked against the official schema of each version that ru
   assert.equal(loadScenarioFile(fixture('bad-script-send-payload.yaml')).groups.length, 1);
 });
 
-interface Sent {
-  action: string;
-  payload: JsonObject;
-  at: number;
-}
-
-/** Stations that keep every call they make, and whose tags are accepted at once (a synchronous answer). */
-class Recording16 extends Station16 {
-  readonly sent: Sent[] = [];
-  protected override authorize(c: Connector, due: number): void {
-    this.sent.push({ action: 'Authorize', payload: { idTag: c.pendingTag }, at: due });
-    this.onAuthorized(c, true, due);
-  }
-  protected override queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.sent.push({ action, payload, at: due });
-    super.queueTransactionMessage(action, payload, tag, due);
-  }
-  protected override callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.sent.push({ action, payload, at: due });
-    super.callIfOnline(action, payload, tag, due);
-  }
-  override scriptSend(action: string, payload: JsonObject, due: number): void {
-    this.sent.push({ action, payload, at: due });
-    super.scriptSend(action, payload, due);
-  }
-}
-class Recording201 extends Station201 {
-  readonly sent: Sent[] = [];
-  protected override authorize(c: Connector, due: number): void {
-    this.sent.push({ action: 'Authorize', payload: { idToken: { idToken: c.pendingTag, type: 'ISO14443' } }, at: due });
-    this.onAuthorized(c, true, due);
-  }
-  protected override queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.sent.push({ action, payload, at: due });
-    super.queueTransactionMessage(action, payload, tag, due);
-  }
-  protected override callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.sent.push({ action, payload, at: due });
-    super.callIfOnline(action, payload, tag, due);
-  }
-  override scriptSend(action: string, payload: JsonObject, due: number): void {
-    this.sent.push({ action, payload, at: due });
-    super.scriptSend(action, payload, due);
-  }
-}
-
 const SCRIPTED = (ocpp: string): string => `
 groups:
   - name: g
@@ -143,15 +94,18 @@ for (const ocpp of ['1.6', '2.0.1'] as const) {
     const group = groupConfigs(s, plan.groups)[0] as GroupConfig;
     const a = plan.stations[0] as { identity: string; seed: number; connectAtMs: number };
     const worker = new VirtualWorker(1000);
-    const station = ocpp === '1.6' ? new Recording16(0, a.identity, group, worker, a.seed) : new Recording201(0, a.identity, group, worker, a.seed);
+    // Every call the station makes is kept, and its tags are accepted at once (a synchronous answer).
+    const rec = new Recorder();
+    rec.accept = () => true;
+    const station = recordingStation(0, a.identity, group, worker, a.seed, rec);
     worker.stations.push(station);
     station.start(worker.atEpochOffset(a.connectAtMs));
     worker.clock = worker.atEpochOffset(a.connectAtMs);
     station.onResult('BootNotification', { status: 'Accepted', interval: 3600, currentTime: '2024-05-01T00:00:00Z' }, null);
     // The boot's own status reports are not the session's.
-    station.sent.length = 0;
+    rec.sent.length = 0;
     worker.runUntil(worker.atEpochOffset(3_600_000 + a.connectAtMs - 1));
-    const sent = station.sent;
+    const sent = rec.sent;
     const v = validatorsFor(ocpp);
     for (const m of sent) assert.ok(v.request(m.action)?.(m.payload), `${m.action} ${JSON.stringify(m.payload)}`);
     const t0 = (sent[0] as Sent).at;

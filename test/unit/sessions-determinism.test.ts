@@ -6,9 +6,9 @@ import type { JsonObject } from '../../src/ocpp';
 import { expandPlan, expandStation, type PlannedEvent } from '../../src/scenario/expand';
 import { parseScenario } from '../../src/scenario/load';
 import { planFleet } from '../../src/scenario/plan';
-import type { Connector, Transaction } from '../../src/station/connector';
-import { Station16 } from '../../src/station/station-16';
+import type { Station } from '../../src/station/station';
 import type { GroupConfig } from '../../src/thread/messages';
+import { Recorder, recordingStation } from '../helpers/recording-version';
 import { VirtualWorker } from './sessions-harness';
 
 /** Three groups, each with another arrival model, and a day compressed into 24 minutes. */
@@ -99,19 +99,25 @@ test('another seed gives other sessions to the same stations', () => {
   assert.equal(same, 0);
 });
 
-/** A 1.6 station whose plug-ins and stops are recorded; Authorize answers as the embedded CSMS would. */
-class RecordingStation extends Station16 {
-  readonly plugIns: { connector: number; at: number; tag: string }[] = [];
-  readonly stops: { connector: number; at: number; reason: string }[] = [];
+/**
+ * A 1.6 station whose plug-ins (its Authorize calls) and stops (its StopTransactions) are recorded by
+ * its version object; Authorize answers as the embedded CSMS would.
+ */
+class RecordingStation {
+  readonly rec = new Recorder();
+  readonly station: Station;
 
-  protected override authorize(c: Connector, due: number): void {
-    this.plugIns.push({ connector: c.id, at: due, tag: c.pendingTag });
-    this.onAuthorized(c, !c.pendingTag.startsWith('INVALID'), due);
+  constructor(index: number, identity: string, group: GroupConfig, worker: VirtualWorker, seed: number) {
+    this.rec.accept = (tag) => !tag.startsWith('INVALID');
+    this.station = recordingStation(index, identity, group, worker, seed, this.rec);
   }
 
-  protected override stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void {
-    this.stops.push({ connector: c.id, at: due, reason });
-    super.stopTransaction(c, tx, reason, due);
+  get plugIns(): { connector: number; at: number; tag: string }[] {
+    return this.rec.sent.filter((m) => m.action === 'Authorize').map((m) => ({ connector: m.connector as number, at: m.at, tag: (m.payload as { idTag: string }).idTag }));
+  }
+
+  get stops(): { connector: number; at: number; reason: string }[] {
+    return this.rec.sent.filter((m) => m.action === 'StopTransaction').map((m) => ({ connector: m.connector as number, at: m.at, reason: (m.payload as { reason: string }).reason }));
   }
 }
 
@@ -122,13 +128,14 @@ test('a station run on a virtual clock does what its planned events say', () => 
   const worker = new VirtualWorker(12_345.5);
   const accepted: JsonObject = { status: 'Accepted', interval: 3600, currentTime: '2024-05-01T06:00:00Z' };
   const stations = plan.stations.map((a, i) => {
-    const station = new RecordingStation(i, a.identity, configs[a.group] as GroupConfig, worker, a.seed);
+    const recording = new RecordingStation(i, a.identity, configs[a.group] as GroupConfig, worker, a.seed);
+    const station = recording.station;
     worker.stations.push(station);
     station.start(worker.atEpochOffset(a.connectAtMs));
     // Accepted as it connects: from then on only the plan decides.
     worker.clock = worker.atEpochOffset(a.connectAtMs);
     station.onResult('BootNotification', accepted, null);
-    return station;
+    return recording;
   });
   worker.runUntil(worker.atEpochOffset(HORIZON_MS));
   let checked = 0;
@@ -173,12 +180,12 @@ test('a vehicle that arrives while the station is down waits for it; one whose v
   const bootAt = third.atMs + 120_000;
   const worker = new VirtualWorker(0);
   const station = new RecordingStation(0, a.identity, group, worker, a.seed);
-  worker.stations.push(station);
-  station.start(a.connectAtMs);
+  worker.stations.push(station.station);
+  station.station.start(a.connectAtMs);
   worker.runUntil(bootAt);
   assert.equal(station.plugIns.length, 0, 'nothing plugs in while the station is down');
   worker.clock = bootAt;
-  station.onResult('BootNotification', { status: 'Accepted', interval: 60, currentTime: '2024-05-01T00:00:00Z' }, null);
+  station.station.onResult('BootNotification', { status: 'Accepted', interval: 60, currentTime: '2024-05-01T00:00:00Z' }, null);
   worker.runUntil(3_600_000);
   // The first two visits were over; the third starts at the boot and still ends as planned.
   assert.deepEqual(station.plugIns[0], { connector: 1, at: bootAt, tag: (planned[2] as { idTag: string }).idTag });

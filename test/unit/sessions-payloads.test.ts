@@ -1,45 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { groupConfigs } from '../../src/coordinator/groups';
-import { validatorsFor, type JsonObject } from '../../src/ocpp';
+import { validatorsFor } from '../../src/ocpp';
 import { parseScenario } from '../../src/scenario/load';
 import { planFleet } from '../../src/scenario/plan';
 import { STOP_REASONS } from '../../src/scenario/types';
-import type { Connector } from '../../src/station/connector';
-import type { CallTag } from '../../src/station/station';
-import { Station } from '../../src/station/station';
-import { Station16 } from '../../src/station/station-16';
-import { Station201 } from '../../src/station/station-201';
 import type { GroupConfig } from '../../src/thread/messages';
+import { Recorder, recordingStation, type Sent } from '../helpers/recording-version';
 import { VirtualWorker } from './sessions-harness';
-
-interface Sent {
-  action: string;
-  payload: JsonObject;
-  at: number;
-}
-
-/** Stations whose transaction messages are kept as they are queued, and whose tags are accepted (no Authorize). */
-class Recording16 extends Station16 {
-  readonly sent: Sent[] = [];
-  protected override authorize(c: Connector, due: number): void {
-    this.onAuthorized(c, true, due);
-  }
-  protected override queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.sent.push({ action, payload, at: due });
-    super.queueTransactionMessage(action, payload, tag, due);
-  }
-}
-class Recording201 extends Station201 {
-  readonly sent: Sent[] = [];
-  protected override authorize(c: Connector, due: number): void {
-    this.onAuthorized(c, true, due);
-  }
-  protected override queueTransactionMessage(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.sent.push({ action, payload, at: due });
-    super.queueTransactionMessage(action, payload, tag, due);
-  }
-}
 
 /** Run a one-station scenario on a virtual clock for `horizonMs` and return what it queued. */
 function run(yaml: string, horizonMs: number): { sent: Sent[]; version: '1.6' | '2.0.1'; worker: VirtualWorker } {
@@ -48,13 +16,16 @@ function run(yaml: string, horizonMs: number): { sent: Sent[]; version: '1.6' | 
   const group = groupConfigs(s, plan.groups)[0] as GroupConfig;
   const a = plan.stations[0] as { identity: string; seed: number; connectAtMs: number };
   const worker = new VirtualWorker(1000);
-  const station = group.version === '1.6' ? new Recording16(0, a.identity, group, worker, a.seed) : new Recording201(0, a.identity, group, worker, a.seed);
-  worker.stations.push(station as Station);
+  // Transaction messages are kept as they are queued, and tags are accepted (no Authorize on the wire).
+  const rec = new Recorder();
+  rec.accept = () => true;
+  const station = recordingStation(0, a.identity, group, worker, a.seed, rec);
+  worker.stations.push(station);
   station.start(worker.atEpochOffset(a.connectAtMs));
   worker.clock = worker.atEpochOffset(a.connectAtMs);
   station.onResult('BootNotification', { status: 'Accepted', interval: 60, currentTime: '2024-05-01T00:00:00Z' }, null);
   worker.runUntil(worker.atEpochOffset(horizonMs));
-  return { sent: station.sent, version: group.version, worker };
+  return { sent: rec.of('queue'), version: group.version, worker };
 }
 
 function assertValid(version: '1.6' | '2.0.1', sent: readonly Sent[]): void {

@@ -6,7 +6,8 @@ import type { StationContext } from '../../src/station/context';
 import type { CounterName } from '../../src/station/counters';
 import type { StationGroup } from '../../src/station/group';
 import { handleIncoming201 } from '../../src/station/incoming-201';
-import { Station201 } from '../../src/station/station-201';
+import { Station } from '../../src/station/station';
+import { statusOf201, Version201 } from '../../src/station/version-201';
 
 /**
  * The answers of a 2.0.1 station to CSMS calls, checked against the official schemas both ways:
@@ -61,16 +62,18 @@ class FakeContext implements StationContext {
 }
 
 /** A station booted Accepted with a 60 s interval, not connected (its calls wait in the queue). */
-function bootedStation(): { s: Station201; ctx: FakeContext } {
+function bootedStation(): { s: Version201; ctx: FakeContext } {
   const ctx = new FakeContext();
-  const s = new Station201(0, 'CS-TEST-0001', GROUP, ctx, 42);
-  s.onResult('BootNotification', { currentTime: '2024-05-01T12:00:00Z', interval: 60, status: 'Accepted' }, null);
-  assert.equal(s.booted, true);
+  let s: Version201 | undefined;
+  const station = new Station(0, 'CS-TEST-0001', GROUP, ctx, 42, (st) => (s = new Version201(st)));
+  station.onResult('BootNotification', { currentTime: '2024-05-01T12:00:00Z', interval: 60, status: 'Accepted' }, null);
+  assert.equal(station.booted, true);
+  assert.ok(s !== undefined);
   return { s, ctx };
 }
 
 /** As the session does: the request must pass its schema, the answer too, then follow-ups run. */
-function ask(s: Station201, action: string, payload: JsonObject): JsonObject {
+function ask(s: Version201, action: string, payload: JsonObject): JsonObject {
   const request = V201.request(action);
   const response = V201.response(action);
   assert.ok(request && response, `no schemas for ${action}`);
@@ -82,16 +85,16 @@ function ask(s: Station201, action: string, payload: JsonObject): JsonObject {
   return answer;
 }
 
-function statusOf(s: Station201, action: string, payload: JsonObject): unknown {
+function statusOf(s: Version201, action: string, payload: JsonObject): unknown {
   return ask(s, action, payload).status;
 }
 
 const TOKEN = { idToken: 'TAG0001', type: 'ISO14443' };
 
 /** Start a session on EVSE `evseId` by remote start and return its connector. */
-function charging(s: Station201, evseId: number): Connector {
+function charging(s: Version201, evseId: number): Connector {
   assert.equal(statusOf(s, 'RequestStartTransaction', { evseId, remoteStartId: 7, idToken: TOKEN }), 'Accepted');
-  const c = s.connectors[evseId - 1] as Connector;
+  const c = s.station.connectors[evseId - 1] as Connector;
   assert.equal(c.phase, Phase.Charging);
   return c;
 }
@@ -153,18 +156,18 @@ describe('OCPP 2.0.1 answers to CSMS-initiated calls', () => {
     charging(other.s, 2);
     assert.equal(statusOf(other.s, 'Reset', { type: 'Immediate' }), 'Accepted');
     assert.equal(other.ctx.counts.get('resets'), 2);
-    assert.equal(other.s.hasOpenTransactions, false, 'Immediate stops transactions');
+    assert.equal(other.s.station.hasOpenTransactions, false, 'Immediate stops transactions');
   });
 
   it('ChangeAvailability (G03/G04): idle EVSE Accepted, busy one Scheduled, unknown Rejected', () => {
     const { s, ctx } = bootedStation();
     const c1 = charging(s, 1);
-    const c2 = s.connectors[1] as Connector;
+    const c2 = s.station.connectors[1] as Connector;
     assert.equal(statusOf(s, 'ChangeAvailability', { operationalStatus: 'Inoperative', evse: { id: 2 } }), 'Accepted');
     assert.equal(c2.operative, false);
-    assert.equal(s.statusOfConnector(c2), 'Unavailable');
+    assert.equal(statusOf201(c2), 'Unavailable');
     assert.equal(statusOf(s, 'ChangeAvailability', { operationalStatus: 'Inoperative', evse: { id: 1 } }), 'Scheduled');
-    assert.equal(s.statusOfConnector(c1), 'Occupied', 'still charging');
+    assert.equal(statusOf201(c1), 'Occupied', 'still charging');
     assert.equal(statusOf(s, 'ChangeAvailability', { operationalStatus: 'Inoperative', evse: { id: 5 } }), 'Rejected');
     assert.equal(statusOf(s, 'ChangeAvailability', { operationalStatus: 'Inoperative', evse: { id: 2, connectorId: 2 } }), 'Rejected');
     const before = ctx.scheduled.length;
@@ -198,7 +201,7 @@ describe('OCPP 2.0.1 answers to CSMS-initiated calls', () => {
       return results[0]?.attributeStatus;
     };
     assert.equal(set('OCPPCommCtrlr', 'HeartbeatInterval', '30'), 'Accepted');
-    assert.equal(s.heartbeatIntervalMs, 30_000, 'seconds on the wire, ms inside');
+    assert.equal(s.station.heartbeatIntervalMs, 30_000, 'seconds on the wire, ms inside');
     assert.equal(set('OCPPCommCtrlr', 'HeartbeatInterval', '0'), 'Rejected');
     assert.equal(set('OCPPCommCtrlr', 'HeartbeatInterval', '1.5'), 'Rejected');
     assert.equal(set('SampledDataCtrlr', 'TxUpdatedInterval', '15'), 'Accepted');
@@ -252,7 +255,7 @@ describe('OCPP 2.0.1 answers to CSMS-initiated calls', () => {
 
   it('SetChargingProfile (K01) and ClearChargingProfile (K10): limits in W, the running session obeys', () => {
     const { s } = bootedStation();
-    const [c1, c2] = s.connectors as [Connector, Connector];
+    const [c1, c2] = s.station.connectors as [Connector, Connector];
     assert.equal(statusOf(s, 'ClearChargingProfile', {}), 'Unknown', 'nothing to clear');
     // 16 A on three phases at 230 V = 11,040 W, for each EVSE.
     assert.equal(statusOf(s, 'SetChargingProfile', { evseId: 0, chargingProfile: profile('TxDefaultProfile', 'A', 16) }), 'Accepted');

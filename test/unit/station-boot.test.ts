@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { Station16 } from '../../src/station/station-16';
+import { Station } from '../../src/station/station';
 import { StationState, TimerKind } from '../../src/station/station-timers';
 import { MAX_TIMER_MS } from '../../src/station/timer-slots';
 import { FakeContext, fakeGroup } from '../helpers/fake-transport';
@@ -10,9 +10,9 @@ import { FakeContext, fakeGroup } from '../helpers/fake-transport';
  * a fake socket from the context: Accepted, Pending, Rejected, the intervals they set and the
  * clamp of intervals beyond Node's timer limit.
  */
-function connected(): { s: Station16; ctx: FakeContext } {
+function connected(): { s: Station; ctx: FakeContext } {
   const ctx = new FakeContext();
-  const s = new Station16(0, 'CP-BOOT', fakeGroup(), ctx, 3);
+  const s = new Station(0, 'CP-BOOT', fakeGroup(), ctx, 3);
   s.start(1_000);
   s.onTimer(TimerKind.Connect, 1_000);
   ctx.socket.accept();

@@ -5,9 +5,9 @@ import { CallOutcome, NeverSent, type CallRecorder, type JsonObject } from '../.
 import { parseScenario } from '../../src/scenario/load';
 import { planFleet } from '../../src/scenario/plan';
 import { Phase, type Connector, type Transaction } from '../../src/station/connector';
-import { Station16 } from '../../src/station/station-16';
-import { Station201 } from '../../src/station/station-201';
+import type { Station } from '../../src/station/station';
 import type { GroupConfig } from '../../src/thread/messages';
+import { Recorder, recordingStation } from '../helpers/recording-version';
 import { VirtualWorker } from './sessions-harness';
 
 /**
@@ -31,7 +31,8 @@ class CountingWorker extends VirtualWorker {
 
 const BOOT: JsonObject = { status: 'Accepted', interval: 3600, currentTime: '2024-05-01T00:00:00Z' };
 
-function oneStation<S extends Station16 | Station201>(version: '1.6' | '2.0.1', make: (...a: ConstructorParameters<typeof Station16>) => S): { s: S; w: CountingWorker; c: Connector } {
+/** One station, booted, not connected; its version object records what it says into `rec`. */
+function oneStation(version: '1.6' | '2.0.1', rec = new Recorder()): { s: Station; w: CountingWorker; c: Connector } {
   const scenario = parseScenario(
     `groups:\n  - name: g\n    count: 1\n    ocpp: "${version}"\n    sessions: {arrival: {fixed: {every: 10m}}, duration: 4m, meterInterval: 1m}\n`,
     'counts.yaml',
@@ -40,7 +41,7 @@ function oneStation<S extends Station16 | Station201>(version: '1.6' | '2.0.1', 
   const group = groupConfigs(scenario, plan.groups)[0] as GroupConfig;
   const a = plan.stations[0] as { identity: string; seed: number; connectAtMs: number };
   const w = new CountingWorker(0);
-  const s = make(0, a.identity, group, w, a.seed);
+  const s = recordingStation(0, a.identity, group, w, a.seed, rec);
   w.stations.push(s);
   s.start(a.connectAtMs);
   w.clock = a.connectAtMs;
@@ -62,7 +63,7 @@ function nextAuthorize(w: CountingWorker, c: Connector): void {
 }
 
 test('authorizeRejected counts only a real non-Accepted answer, not an aborted, timed-out or refused-by-error Authorize', () => {
-  const { s, w, c } = oneStation('1.6', (...a) => new Station16(...a));
+  const { s, w, c } = oneStation('1.6');
   const rejected = (): number => w.counts.get('authorizeRejected') ?? 0;
 
   nextAuthorize(w, c);
@@ -86,17 +87,11 @@ test('authorizeRejected counts only a real non-Accepted answer, not an aborted, 
   assert.equal(w.counts.get('transactionsStarted') ?? 0, 0);
 });
 
-/** A 1.6 station that counts the transaction messages it queues (StartTransaction, StopTransaction, MeterValues). */
-class Counting16 extends Station16 {
-  transactionMessages = 0;
-  protected override queueTransactionMessage(action: string, payload: JsonObject, tag: Connector | Transaction | null, due: number): void {
-    this.transactionMessages++;
-    super.queueTransactionMessage(action, payload, tag, due);
-  }
-}
-
 test('1.6: transactions started, stopped and stops acknowledged; what is left queued at the end is never sent', () => {
-  const { s, w, c } = oneStation('1.6', (...a) => new Counting16(...a));
+  // The transaction messages it queues (StartTransaction, StopTransaction, MeterValues) are counted.
+  const rec = new Recorder();
+  const { s, w, c } = oneStation('1.6', rec);
+  const transactionMessages = (): number => rec.of('queue').length;
   nextAuthorize(w, c);
   s.onResult('Authorize', { idTagInfo: { status: 'Accepted' } }, c);
   assert.equal(w.counts.get('transactionsStarted'), 1);
@@ -111,16 +106,16 @@ test('1.6: transactions started, stopped and stops acknowledged; what is left qu
   // Never connected: everything the station said is still queued. At the end of the run it is
   // recorded as never sent (runEnded), and its transaction messages counted as undelivered.
   const queued = s.session.queued;
-  assert.ok(s.transactionMessages >= 3 && queued > s.transactionMessages, `${queued} queued, ${s.transactionMessages} transaction messages`);
-  assert.equal(s.endRun(), s.transactionMessages);
-  assert.equal(w.counts.get('undelivered'), s.transactionMessages);
+  assert.ok(transactionMessages() >= 3 && queued > transactionMessages(), `${queued} queued, ${transactionMessages()} transaction messages`);
+  assert.equal(s.endRun(), transactionMessages());
+  assert.equal(w.counts.get('undelivered'), transactionMessages());
   assert.equal(w.notSent.length, queued);
   assert.ok(w.notSent.every((n) => n.reason === NeverSent.RunEnded));
   assert.equal(s.session.queued, 0);
 });
 
 test('2.0.1: a stop is acknowledged by the answer to its TransactionEvent Ended, not to an Updated one', () => {
-  const { s, w, c } = oneStation('2.0.1', (...a) => new Station201(...a));
+  const { s, w, c } = oneStation('2.0.1');
   nextAuthorize(w, c);
   s.onResult('Authorize', { idTokenInfo: { status: 'Accepted' } }, c);
   const tx = c.tx as Transaction;
