@@ -1,6 +1,6 @@
 /**
  * Typical payloads of a station's calls and their answers, shaped as the fleet's stations build
- * them (src/station/station-16.ts, station-201.ts) and as a CSMS answers: what schema validation
+ * them (src/station/version-16.ts, version-201.ts) and as a CSMS answers: what schema validation
  * sees on a real run.
  */
 import type { JsonObject } from '../../src/ocpp';

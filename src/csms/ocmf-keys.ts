@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { p256KeyFromDer } from './ocmf-verify';
 
-/** The DataTransfer by which a 1.6 station declares its meters' public keys (see station-16.ts). */
+/** The DataTransfer by which a 1.6 station declares its meters' public keys (see version-16.ts). */
 export const METER_CONFIGURATION = { vendorId: 'generalConfiguration', messageId: 'setMeterConfiguration' } as const;
 
 /**
