@@ -68,9 +68,18 @@ export function rejected(t: Transport, ws: WireSocket, res: IncomingMessage): vo
 /** An error of the current attempt before it opened: the first one says why it failed. */
 export function attemptError(t: Transport, err: Error): void {
   if (t.failedKind !== undefined) return;
-  const kind = classifySocketError(err);
-  t.failedKind = kind;
-  sample(t, kind, () => describeSocketError(kind, err, t.attemptUrl, [t.password]));
+  t.failedKind = classifySocketError(err);
+  t.failedError = err;
+}
+
+/**
+ * The sample of a failed attempt, taken once it is counted: an attempt the end of the run cuts
+ * short fails too ("closed before the connection was established") but is no failure of the
+ * target, and a sample of a kind the summary does not count would send the reader looking for it.
+ */
+export function attemptSample(t: Transport, kind: ErrorKind): void {
+  const err = t.failedError;
+  if (err !== undefined) sample(t, kind, () => describeSocketError(kind, err, t.attemptUrl, [t.password]));
 }
 
 /**

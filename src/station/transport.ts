@@ -7,7 +7,7 @@ import type { StationGroup } from './group';
 import { pingIntervalMs, pingTimer, pongReceived, sendPing } from './keep-alive';
 import { openSocket, sendText, SOCKET_OPEN, terminate, type ConnectFn, type SocketEvents, type WireSocket } from './socket-events';
 import { socketOptions, type SocketOwner } from './socket-options';
-import { attemptError, CLOSE_GRACE_MS, closedKind, openSocketError, rejected, unexplainedAttempt, upgraded, binaryFrame } from './socket-reports';
+import { attemptError, attemptSample, CLOSE_GRACE_MS, closedKind, openSocketError, rejected, unexplainedAttempt, upgraded, binaryFrame } from './socket-reports';
 import { AfterClose, StationState, TimerKind } from './station-timers';
 import type { TimerSlots } from './timer-slots';
 import { TransportFaults } from './transport-faults';
@@ -44,6 +44,8 @@ export class Transport implements SocketEvents, SocketOwner {
   failedKind: ErrorKind | undefined = undefined;
   /** The HTTP status of a refused upgrade (0: none), counted under `connect.rejectedByStatus`. */
   failedStatus = 0;
+  /** The error that decided `failedKind`: its sample is taken only if the attempt is counted as failed. */
+  failedError: Error | undefined = undefined;
   /** Why the station itself ends an open connection; counted instead of `connectionLost`. */
   lostKind: ErrorKind | undefined = undefined;
   /** When the current boot cycle began: its first connection attempt (-1: none under way). */
@@ -136,6 +138,7 @@ export class Transport implements SocketEvents, SocketOwner {
     const url = `${this.targetUrl()}/${encodeURIComponent(this.identity)}`;
     this.failedKind = undefined;
     this.failedStatus = 0;
+    this.failedError = undefined;
     this.ws = this.connectFn(this, url, subprotocolOf(this.group.version), socketOptions(this, this.ctx, url));
   }
 
@@ -232,6 +235,7 @@ export class Transport implements SocketEvents, SocketOwner {
       // An attempt cut short by the end of the run or a fault is not a failure of the target.
       if (!this.connectFailed && unplanned) {
         const kind = failedKind ?? unexplainedAttempt(this, code, reason);
+        attemptSample(this, kind);
         this.ctx.recordConnect(this.group, false, now - this.connectStartedAt, kind, this.failedStatus);
       }
     } else {

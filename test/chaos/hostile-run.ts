@@ -80,6 +80,9 @@ export function assertEndedCleanly(run: HostileRun): void {
   assert.equal(run.result.signal, null, 'not killed');
   assert.ok(run.result.code === 0 || run.result.code === 1 || run.result.code === 3, `exit ${run.result.code}\n${run.result.stderr}`);
   assert.doesNotMatch(run.result.stderr, /\n\s+at .+:\d+:\d+\)?\n/, `no stack trace on stderr:\n${run.result.stderr}`);
+  // A sample is there to explain a count: none for a kind the summary does not count.
+  const uncounted = Object.keys(run.summary.errorSamples ?? {}).filter((k) => (run.summary.errors[k] ?? 0) === 0);
+  assert.deepEqual(uncounted, [], `samples of kinds not counted: ${JSON.stringify(run.summary.errorSamples)}`);
   assert.equal(run.summary.pump.recordsWritten, run.summary.pump.recordsAggregated, 'every record aggregated');
   assert.equal(run.summary.connect.attempts, run.summary.connect.ok + run.summary.connect.errors);
 }
