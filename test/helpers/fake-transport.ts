@@ -102,6 +102,8 @@ export class FakeContext implements StationContext {
   readonly counts = new Map<CounterName, number>();
   readonly errors: ErrorKind[] = [];
   readonly connects: { ok: boolean; kind: ErrorKind | undefined }[] = [];
+  /** Error samples, the first of each kind (as the worker keeps them). */
+  readonly samples = new Map<ErrorKind, string>();
   readonly connect = (events: SocketEvents, url: string, protocol: string): WireSocket => {
     const s = new FakeSocket(events, url, protocol);
     this.sockets.push(s);
@@ -128,6 +130,12 @@ export class FakeContext implements StationContext {
   }
   recordConnect(_group: StationGroup, ok: boolean, _ms: number, kind: ErrorKind | undefined): void {
     this.connects.push({ ok, kind });
+  }
+  wantsErrorSample(kind: ErrorKind): boolean {
+    return !this.samples.has(kind);
+  }
+  errorSample(kind: ErrorKind, text: string): void {
+    if (!this.samples.has(kind)) this.samples.set(kind, text);
   }
   recordBootAccepted(): void {}
   recordTlsHandshake(): void {}

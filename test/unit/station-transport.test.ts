@@ -105,6 +105,21 @@ describe('transport: reconnect with backoff', () => {
     assert.equal(ctx.sockets.length, 2, 'queued transaction messages still get a connection');
   });
 
+  it('an attempt the end of the run cuts short is neither counted nor sampled; a refused one is both', () => {
+    const { t, ctx, slots } = setUp();
+    slots.set(TimerKind.Connect, 1_000);
+    fire(t, ctx, slots, TimerKind.Connect);
+    t.shutdown();
+    ctx.socket.drop(new Error('WebSocket was closed before the connection was established'));
+    assert.deepEqual([ctx.connects, [...ctx.samples.keys()]], [[], []]);
+    const other = setUp();
+    other.slots.set(TimerKind.Connect, 1_000);
+    fire(other.t, other.ctx, other.slots, TimerKind.Connect);
+    other.ctx.socket.drop(refused());
+    assert.deepEqual(other.ctx.connects, [{ ok: false, kind: 'connectRefused' }]);
+    assert.match(other.ctx.samples.get('connectRefused') ?? '', /^connect ECONNREFUSED 127\.0\.0\.1:1/);
+  });
+
   it('a purposeful close is no error: reboot reconnects after 1 s, stop does not reconnect', () => {
     const { t, ctx, host, slots } = setUp();
     slots.set(TimerKind.Connect, 1_000);
