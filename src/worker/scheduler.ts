@@ -9,6 +9,25 @@ import { LagHistogram } from './lag-histogram';
 
 export type TimerTarget = (key: number, at: number) => void;
 
+/**
+ * The timers the scheduler arms: Node's by default. A test hands it its own, so that "nothing
+ * fired" is a fact of the timer table rather than of a sleep (test/helpers/fake-timers.ts).
+ * Handles are whatever the host returns; the scheduler only gives them back to clear them.
+ */
+export interface TimerHost {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setImmediate(run: () => void): unknown;
+  clearImmediate(handle: unknown): void;
+}
+
+export const NODE_TIMERS: TimerHost = {
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setImmediate: (run) => setImmediate(run),
+  clearImmediate: (handle) => clearImmediate(handle as NodeJS.Immediate),
+};
+
 /** Most entries handled in one turn of the event loop, so that sockets are read in between. */
 const BATCH = 4096;
 /**
@@ -30,9 +49,9 @@ export class Scheduler {
   private times = new Float64Array(1024);
   private keys = new Float64Array(1024);
   private size = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private armedAt = Infinity;
-  private immediate: NodeJS.Immediate | undefined;
+  private immediate: unknown;
   private stopped = false;
   /** True while `fire` runs: entries the target schedules then are armed for when it returns. */
   private firing = false;
@@ -47,6 +66,7 @@ export class Scheduler {
   constructor(
     private readonly clock: () => number,
     private readonly target: TimerTarget,
+    private readonly timers: TimerHost = NODE_TIMERS,
   ) {}
 
   get pending(): number {
@@ -72,17 +92,17 @@ export class Scheduler {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    if (this.immediate !== undefined) this.timers.clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
     this.size = 0;
   }
 
   private arm(at: number): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.armedAt = at;
-    this.timer = setTimeout(this.run, Math.min(MAX_TIMER_MS, Math.max(0, at - this.clock())));
+    this.timer = this.timers.setTimeout(this.run, Math.min(MAX_TIMER_MS, Math.max(0, at - this.clock())));
   }
 
   private fire(): void {
@@ -125,7 +145,7 @@ export class Scheduler {
       this.firing = false;
     }
     if (this.size === 0) return;
-    if (handled === BATCH || sliced) this.immediate = setImmediate(this.run);
+    if (handled === BATCH || sliced) this.immediate = this.timers.setImmediate(this.run);
     else this.arm(this.times[0] as number);
   }
 

@@ -5,9 +5,8 @@ import { startCsmsServer, type CsmsServer } from '../../src/csms/server';
 import type { CsmsStats } from '../../src/csms/stats';
 import { BareStation } from '../helpers/csms-client';
 import { httpJson } from '../helpers/csms-http';
-import { SAMPLES_16, SAMPLES_201 } from '../helpers/csms-samples';
 
-/** CSMS-initiated traffic: sendCall, sendRaw, the admin HTTP routes and the call rate. */
+/** CSMS-initiated traffic: sendCall, sendRaw and the admin HTTP routes (the call rate is in test/serial/). */
 describe('embedded CSMS: CSMS-initiated calls and the admin API', { timeout: 20_000 }, () => {
   let csms: CsmsServer;
   let answering: BareStation;
@@ -49,12 +48,13 @@ describe('embedded CSMS: CSMS-initiated calls and the admin API', { timeout: 20_
     assert.ok('error' in outcome && outcome.error.code === 'invalidResponse', JSON.stringify(outcome));
   });
 
-  it('sendCall times out after its own timeoutMs (100 ms → between 90 and 1000 ms)', async () => {
+  // How soon after its timeout is bounded in test/serial/csms-admin-timing.test.ts.
+  it('sendCall times out after its own timeoutMs (100 ms → not before 90 ms)', async () => {
     const started = performance.now();
     const outcome = await csms.sendCall('CP-MAN', 'ClearCache', {}, 100);
     const took = performance.now() - started;
     assert.deepEqual(outcome, { timeout: true });
-    assert.ok(took >= 90 && took < 1000, `timed out after ${took.toFixed(0)} ms`);
+    assert.ok(took >= 90, `timed out after ${took.toFixed(0)} ms`);
     await manual.nextFrame(); // the ClearCache CALL the station left unanswered
   });
 
@@ -112,43 +112,5 @@ describe('embedded CSMS: CSMS-initiated calls and the admin API', { timeout: 20_
       assert.equal(answer.status, status, `${method} ${path} ${JSON.stringify(body)?.slice(0, 60)}: ${JSON.stringify(answer.body)}`);
       assert.equal(typeof (answer.body as { error?: unknown }).error, 'string');
     }
-  });
-});
-
-describe('embedded CSMS: call rate', { timeout: 20_000 }, () => {
-  let csms: CsmsServer;
-  const stations: BareStation[] = [];
-  after(async () => {
-    for (const s of stations) await s.close();
-    await csms?.close();
-  });
-
-  it('sends about callRate calls per second to booted stations, from each version’s mix', async () => {
-    csms = await startCsmsServer({ port: 0, callRate: 100 });
-    const answer16 = (action: string): Record<string, unknown> =>
-      action === 'GetConfiguration' ? { configurationKey: [] } : action === 'GetLocalListVersion' ? { listVersion: 0 } : { status: 'Accepted' };
-    const answer201 = (action: string): Record<string, unknown> =>
-      action === 'GetVariables'
-        ? { getVariableResult: [{ attributeStatus: 'Accepted', attributeValue: '60', component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] }
-        : action === 'GetLocalListVersion'
-          ? { versionNumber: 0 }
-          : { status: 'Accepted' };
-    const s16 = await BareStation.connect(csms.url, 'CP-R16', 'ocpp1.6', answer16);
-    const s201 = await BareStation.connect(csms.url, 'CP-R201', 'ocpp2.0.1', answer201);
-    const unbooted = await BareStation.connect(csms.url, 'CP-RNB', 'ocpp1.6', answer16);
-    stations.push(s16, s201, unbooted);
-    await s16.result('BootNotification', SAMPLES_16.BootNotification);
-    await s201.result('BootNotification', SAMPLES_201.BootNotification);
-    const started = performance.now();
-    await new Promise((r) => setTimeout(r, 1000));
-    const seconds = (performance.now() - started) / 1000;
-    const received = s16.callsReceived.length + s201.callsReceived.length;
-    assert.ok(received >= 50 * seconds && received <= 150 * seconds, `${received} calls in ${seconds.toFixed(2)} s at 100/s`);
-    assert.equal(unbooted.callsReceived.length, 0, 'a station that did not boot gets no CSMS calls');
-    assert.ok(new Set(s16.callsReceived.map((f) => f[2])).size >= 3, 'the 1.6 mix has several actions');
-    assert.ok(s201.callsReceived.some((f) => f[2] === 'GetVariables'));
-    const total = csms.stats().outgoingTotal;
-    assert.equal(total.callErrors + total.invalidResponses, 0, JSON.stringify(csms.stats().outgoing));
-    assert.ok(total.sent >= received && total.sent <= received + 2, `sent ${total.sent}, received ${received}`);
   });
 });

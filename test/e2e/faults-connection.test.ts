@@ -6,10 +6,12 @@ import { faultSelects } from '../../src/scenario/faults';
 import { loadScenarioFile } from '../../src/scenario/load';
 import { planFleet } from '../../src/scenario/plan';
 import type { FaultSummary } from '../../src/report/faults';
-import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { readSummary, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet } from '../helpers/run-fleet';
 
 /**
- * The faults timeline against the embedded CSMS (in its own process, `ocpp-fleet csms`), one run
+ * The faults timeline against the embedded CSMS (in its own process, `ocpp-fleet csms`; the fleet
+ * through run() in the test's), one run
  * per kind that concerns connections: drop, offline, restart (with Pending boots), flapping.
  * Each shows its effect in summary.json; the CSMS's /stats shows what it saw.
  */
@@ -35,8 +37,8 @@ async function run(name: string, yaml: string, csms: EmbeddedCsms): Promise<{ fi
   const dir = tempDir(name);
   const file = writeScenario(dir, name, yaml);
   const out = join(dir, 'out');
-  const result = await runCli(['run', file, '--url', csms.url, '--workers', '2', '--out', out, '--quiet'], 60_000);
-  assert.equal(result.code, 0, result.stderr);
+  const r = await runFleet({ scenario: file, url: csms.url, workers: 2, out });
+  assert.equal(r.exitCode, 0, r.result.reason);
   return { file, summary: readSummary(out) };
 }
 

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FaultSummary } from '../../src/report/faults';
-import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { readSummary, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet } from '../helpers/run-fleet';
 
 /**
- * Faults that concern frames rather than connections, against the embedded CSMS the run starts:
+ * Faults that concern frames rather than connections, against the embedded CSMS run() starts:
  * malformed frames (how the CSMS answered each kind, kept apart from the real calls' figures) and
  * half-open links (the station's ping finds them, or the link survives the pause).
  */
@@ -14,8 +15,8 @@ type Summary = ReturnType<typeof readSummary>;
 async function run(name: string, yaml: string): Promise<Summary> {
   const dir = tempDir(name);
   const out = join(dir, 'out');
-  const result = await runCli(['run', writeScenario(dir, name, yaml), '--workers', '2', '--out', out, '--quiet'], 60_000);
-  assert.equal(result.code, 0, result.stderr);
+  const r = await runFleet({ scenario: writeScenario(dir, name, yaml), workers: 2, out });
+  assert.equal(r.exitCode, 0, r.result.reason);
   return readSummary(out);
 }
 

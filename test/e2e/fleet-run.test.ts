@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
 import type { CsmsStats } from '../../src/csms/stats';
+import { endOfRunText } from '../../src/report/run-text';
 import type { Summary } from '../../src/report/summary';
-import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { readSummary, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet } from '../helpers/run-fleet';
 
 /**
- * A whole run over real sockets: the CLI in its own process, the embedded CSMS in another. What
+ * A whole run over real sockets: run() in the test's process, the embedded CSMS in another. What
  * the fleet says it sent must be what the CSMS says it received, action by action.
  */
 const SCENARIO = `
@@ -36,7 +38,7 @@ groups:
     sessions: { idle: 1s, duration: 2s, meterInterval: 500ms, powerKw: 22 }
 `;
 
-describe('ocpp-fleet run against the embedded CSMS', () => {
+describe('a fleet run against the embedded CSMS', () => {
   let csms: EmbeddedCsms;
   let summary: Summary;
   let stats: CsmsStats;
@@ -48,10 +50,12 @@ describe('ocpp-fleet run against the embedded CSMS', () => {
     const dir = tempDir('run');
     out = join(dir, 'out');
     const file = writeScenario(dir, 'e2e-run', SCENARIO);
-    const result = await runCli(['run', file, '--url', csms.url, '--workers', '2', '--out', out], 60_000);
-    assert.equal(result.code, 0, result.stderr);
-    stdout = result.stdout;
+    const { result, exitCode } = await runFleet({ scenario: file, url: csms.url, workers: 2, out });
+    assert.equal(exitCode, 0, result.reason);
+    // What `ocpp-fleet run` prints at the end of this run (the CLI tests check that it does).
+    stdout = endOfRunText(result.summary, result.thresholds, result.dir);
     summary = readSummary(out);
+    assert.deepEqual(result.summary, summary, 'the result\'s summary is summary.json as written');
     stats = await csms.stats();
   });
 

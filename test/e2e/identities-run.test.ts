@@ -3,12 +3,15 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
-import { readSummary, runCli, tempDir, writeScenario, type CliResult } from '../helpers/fleet-cli';
+import { endOfRunText } from '../../src/report/run-text';
+import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet, type FleetResult } from '../helpers/run-fleet';
 
 /**
  * A group's stations from an identities CSV: passwords per station for HTTP Basic auth (security
  * profile 1) against the embedded CSMS with its own password file, versions mixed in one file.
- * No password may appear in any output or results file.
+ * No password may appear in any output or results file. The run goes through run() in-process;
+ * validate and --dry-run are the CLI's printing, so they run the CLI.
  */
 const SECRET = 'Csv-S3cret-';
 const ROWS: [identity: string, password: string, ocpp: string, connectors: string][] = [
@@ -55,18 +58,27 @@ after(async () => {
   await csms?.stop();
 });
 
-function assertNoSecret(r: CliResult, out?: string): void {
+/** `texts`: what was printed (the CLI's stdout and stderr, or what the CLI would print of a run). */
+function assertNoSecret(texts: readonly string[], out?: string): void {
   const files = out === undefined ? [] : readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8'));
-  const leaks = [r.stdout, r.stderr, ...files].filter((t) => t.includes(SECRET));
+  const leaks = [...texts, ...files].filter((t) => t.includes(SECRET));
   assert.equal(leaks.length, 0, 'a password appears in an output or a results file');
 }
 
 describe('identities from a CSV', () => {
   test('passwords per station feed Basic auth; 1.6 and 2.0.1 stations of one group all boot and charge', async () => {
     const out = join(dir, 'run');
-    const r = await runCli(['run', scenario, '--url', csms.url, '--password-env', 'DEPOT_PW', '--out', out, '--quiet'], 60_000, { DEPOT_PW: ENV_PASSWORD });
-    assertNoSecret(r, out);
-    assert.equal(r.code, 0, r.stderr);
+    // run() reads passwordEnv from this process's environment, as the CLI does from its own.
+    process.env.DEPOT_PW = ENV_PASSWORD;
+    let r: FleetResult;
+    try {
+      r = await runFleet({ scenario, url: csms.url, passwordEnv: 'DEPOT_PW', out });
+    } finally {
+      delete process.env.DEPOT_PW;
+    }
+    // The run's printing: its end-of-run text and notices (the CLI prints these and nothing else of a run).
+    assertNoSecret([endOfRunText(r.summary, r.result.thresholds, r.result.dir), ...r.notices.map((n) => n.message), r.result.message ?? ''], out);
+    assert.equal(r.exitCode, 0, r.result.reason);
     const s = readSummary(out);
     assert.equal(s.fleet.planned, 6);
     assert.equal(s.fleet.booted, 6);
@@ -87,16 +99,16 @@ describe('identities from a CSV', () => {
 
   test('validate and --dry-run say where the identities came from, and print no password', async () => {
     const v = await runCli(['validate', scenario]);
-    assertNoSecret(v);
+    assertNoSecret([v.stdout, v.stderr]);
     assert.equal(v.code, 0, v.stderr);
     assert.match(v.stdout, /group depot: 6 × OCPP 1\.6 ×3 \+ 2\.0\.1 ×3, 2 ×2 \+ 1 ×4 connector\(s\)/);
     assert.match(v.stdout, /identities: the first 6 of 6 rows of stations\.csv, 5 with their own password/);
     const dry = await runCli(['run', scenario, '--dry-run', '--cps', '4']);
-    assertNoSecret(dry);
+    assertNoSecret([dry.stdout, dry.stderr]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /identities: the first 4 of 6 rows of stations\.csv, 4 with their own password/);
     const tooMany = await runCli(['run', scenario, '--dry-run', '--cps', '7']);
-    assertNoSecret(tooMany);
+    assertNoSecret([tooMany.stdout, tooMany.stderr]);
     assert.equal(tooMany.code, 2);
     assert.match(tooMany.stderr, /groups\[0\]: 7 charge points asked of group depot, but stations\.csv lists 6/);
   });

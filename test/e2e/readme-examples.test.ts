@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseDocument } from 'yaml';
-import { readSummary, REPO_ROOT, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { readSummary, REPO_ROOT, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet } from '../helpers/run-fleet';
 
 /**
  * Every YAML example of scenarios/README.md runs: written to a file as it stands in the docs and
- * run for a few seconds with a few stations against the embedded CSMS. (The unit test
+ * run for a few seconds with a few stations against the embedded CSMS, through run() in-process. (The unit test
  * scenario-readme checks their plans; this one that the docs do not promise what the run refuses.)
  */
 const README = join(REPO_ROOT, 'scenarios', 'README.md');
@@ -22,10 +23,10 @@ blocks.forEach((yaml, i) => {
   test(`README example ${i + 1} (${name}) runs`, async () => {
     const dir = tempDir(`readme-${i}`);
     const out = join(dir, 'results');
-    const args = ['run', writeScenario(dir, name, yaml), '--cps', '8', '--duration', '4s', '--workers', '1', '--out', out, '--quiet'];
-    const r = await runCli(args, 60_000);
-    // Thresholds may fail on a 4 s run (1); a refusal of the file or the flags would be 2.
-    assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+    // A refusal of the file or the options rejects here (the CLI's exit 2).
+    const r = await runFleet({ scenario: writeScenario(dir, name, yaml), cps: 8, duration: '4s', workers: 1, out });
+    // Thresholds may fail on a 4 s run (1).
+    assert.ok(r.exitCode === 0 || r.exitCode === 1, `exit ${r.exitCode}: ${r.result.reason}`);
     const s = readSummary(out);
     assert.equal(s.fleet.planned, 8);
     assert.ok(s.fleet.booted > 0, 'stations booted');

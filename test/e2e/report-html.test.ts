@@ -9,7 +9,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { registerReportCommand } from '../../src/cli/report-command';
 import type { ChartSpec } from '../../src/report/html/charts';
 import type { Summary } from '../../src/report/summary';
-import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { readSummary, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet } from '../helpers/run-fleet';
 
 /**
  * The HTML report of a real run, opened in a real headless Chromium (Debian's, driven by
@@ -102,9 +103,9 @@ describe('report.html of a real run in headless Chromium', () => {
     dir = tempDir('report');
     out = join(dir, 'out');
     const file = writeScenario(dir, 'report-e2e', SCENARIO);
-    // No --url: the run starts the embedded CSMS itself.
-    const result = await runCli(['run', file, '--workers', '2', '--out', out, '--quiet'], 60_000);
-    assert.equal(result.code, 0, result.stderr);
+    // No url: run() starts the embedded CSMS itself.
+    const result = await runFleet({ scenario: file, workers: 2, out });
+    assert.equal(result.exitCode, 0, result.result.reason);
     summary = readSummary(out);
     html = await readFile(join(out, 'report.html'), 'utf8');
 

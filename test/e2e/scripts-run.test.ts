@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
-import { readSummary, REPO_ROOT, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { readSummary, REPO_ROOT, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet } from '../helpers/run-fleet';
 
 /**
- * Session scripts over real sockets against the embedded CSMS: a script's steps are what reaches
+ * Session scripts over real sockets against the embedded CSMS (run() in-process): a script's steps are what reaches
  * the CSMS, counted exactly (one session per connector: its vehicle stays an hour in the plan, so
  * no second one comes, and the script ends long before the run does).
  */
@@ -95,8 +96,8 @@ describe('session scripts against the embedded CSMS', () => {
   test('exact counts: 3 + 1 meter values per session, suspend and resume, send and raw frames', async () => {
     const before = await csms.stats();
     const out = join(dir, 'exact');
-    const r = await runCli(['run', writeScenario(dir, 'exact', EXACT), '--url', csms.url, '--workers', '2', '--out', out, '--quiet'], 60_000);
-    assert.equal(r.code, 0, r.stderr);
+    const r = await runFleet({ scenario: writeScenario(dir, 'exact', EXACT), url: csms.url, workers: 2, out });
+    assert.equal(r.exitCode, 0, r.result.reason);
     const s = readSummary(out);
     assert.deepEqual(s.errors, {}, 'no unknownMessageId: the answers to raw frames are the scripts\'');
     assert.equal(s.counters.sessionsStarted, 20);
@@ -125,8 +126,8 @@ describe('session scripts against the embedded CSMS', () => {
 
   test('disconnect, reconnect and reboot: three new connections per station, the offline meter values replayed', async () => {
     const out = join(dir, 'link');
-    const r = await runCli(['run', writeScenario(dir, 'link', LINK), '--url', csms.url, '--workers', '1', '--out', out, '--quiet'], 60_000);
-    assert.equal(r.code, 0, r.stderr);
+    const r = await runFleet({ scenario: writeScenario(dir, 'link', LINK), url: csms.url, workers: 1, out });
+    assert.equal(r.exitCode, 0, r.result.reason);
     const s = readSummary(out);
     assert.equal(s.errors.connectionLost, undefined, 'a script\'s disconnect is not a lost connection');
     assert.equal(s.counters.reconnects, 30);
@@ -141,8 +142,8 @@ describe('session scripts against the embedded CSMS', () => {
   test('the shipped scripted-sessions scenario runs, both scripts, every payload valid both ways', async () => {
     const out = join(dir, 'shipped');
     const file = join(REPO_ROOT, 'scenarios', 'scripted-sessions.yaml');
-    const r = await runCli(['run', file, '--url', csms.url, '--duration', '12s', '--workers', '2', '--out', out, '--quiet'], 60_000);
-    assert.equal(r.code, 0, r.stderr);
+    const r = await runFleet({ scenario: file, url: csms.url, duration: '12s', workers: 2, out });
+    assert.equal(r.exitCode, 0, r.result.reason);
     const s = readSummary(out);
     assert.deepEqual(s.errors, {});
     assert.equal(s.fleet.booted, 40);

@@ -7,10 +7,14 @@ import { expandPlan } from '../../src/scenario/expand';
 import { loadScenarioFile } from '../../src/scenario/load';
 import { planFleet } from '../../src/scenario/plan';
 import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet } from '../helpers/run-fleet';
+import { SCALED } from '../helpers/sessions-scaled';
 
 /**
- * Sessions over real sockets against the embedded CSMS: what the plan says is what happens, and
- * timeScale compresses what it should (session timing, meter values, heartbeats).
+ * Sessions over real sockets against the embedded CSMS (run() in-process): what the plan says is
+ * what happens, and timeScale compresses what it should (session timing, meter values, heartbeats).
+ * --dry-run is the CLI's own, so that test runs the CLI. The rates under timeScale are bounded above
+ * and below, so they are in test/serial/sessions-timescale.test.ts.
  */
 const FIXED = `
 name: sessions-fixed
@@ -33,30 +37,6 @@ groups:
     sessions: {arrival: {fixed: {every: 2s}}, duration: 1s, meterInterval: 400ms}
 `;
 
-/** A day at 60 times the pace: a 1 min meter interval and 60 s heartbeats come every second. */
-const SCALED = `
-name: sessions-scaled
-duration: 8s
-seed: 9
-timeScale: 60
-callTimeout: 5s
-# Short, so that the end-of-run stops (spread over half of it) barely lengthen the sessions.
-gracefulStop: 1s
-groups:
-  - name: old
-    count: 10
-    ocpp: "1.6"
-    ramp: all
-    heartbeatInterval: 60s
-    sessions: {idle: 1s, duration: 2h, meterInterval: 1m, powerKw: 11}
-  - name: new
-    count: 10
-    ocpp: "2.0.1"
-    ramp: all
-    heartbeatInterval: 60s
-    sessions: {idle: 1s, duration: 2h, meterInterval: 1m, powerKw: 11, evCapacityKwh: 80, measurands: [Energy.Active.Import.Register, Power.Active.Import, Current.Import, Voltage, SoC]}
-`;
-
 describe('sessions against the embedded CSMS', () => {
   let csms: EmbeddedCsms;
   let dir: string;
@@ -73,8 +53,8 @@ describe('sessions against the embedded CSMS', () => {
   test('fixed arrivals of fixed duration: the number of sessions the plan says (±5%), every one stopped', async () => {
     const file = writeScenario(dir, 'sessions-fixed', FIXED);
     const out = join(dir, 'fixed');
-    const result = await runCli(['run', file, '--url', csms.url, '--workers', '2', '--out', out, '--quiet'], 60_000);
-    assert.equal(result.code, 0, result.stderr);
+    const { exitCode, result } = await runFleet({ scenario: file, url: csms.url, workers: 2, out });
+    assert.equal(exitCode, 0, result.reason);
     const summary = readSummary(out);
     const s = loadScenarioFile(file);
     const planned = [...expandPlan(planFleet(s, s.seed), s.durationMs).values()].flat().filter((e) => e.kind === 'session').length;
@@ -96,27 +76,6 @@ describe('sessions against the embedded CSMS', () => {
     const updated = ((summary.actions.TransactionEvent?.ok ?? 0) - 2 * started201) / started201;
     assert.ok(updated > 1.8 && updated <= 2, `${updated} Updated per 2.0.1 session`);
     assert.deepEqual(summary.errors, {});
-  });
-
-  test('timeScale 60: a 1 min meter interval gives about one meter value a second, heartbeats too', async () => {
-    const file = writeScenario(dir, 'sessions-scaled', SCALED);
-    const out = join(dir, 'scaled');
-    const result = await runCli(['run', file, '--url', csms.url, '--workers', '2', '--out', out, '--quiet'], 60_000);
-    assert.equal(result.code, 0, result.stderr);
-    const summary = readSummary(out);
-    assert.equal(summary.settings.timeScale, 60);
-    assert.deepEqual(summary.errors, {}, 'every payload passed the official schemas both ways');
-    const seconds = 8;
-    // Each connector charges from its first second to the end (a 2 h session is 2 min here).
-    const meter16 = (summary.actions.MeterValues?.ok ?? 0) / (10 * seconds);
-    assert.ok(meter16 > 0.8 && meter16 < 1.15, `${meter16} MeterValues per station per second`);
-    // 2.0.1 sessions send Started, one Updated a second, and Ended at the graceful stop.
-    const sessions201 = (summary.counters.sessionsStarted ?? 0) - (summary.actions.StartTransaction?.ok ?? 0);
-    assert.equal(sessions201, 10, 'one long session per 2.0.1 connector');
-    const updated201 = ((summary.actions.TransactionEvent?.ok ?? 0) - 2 * sessions201) / (10 * seconds);
-    assert.ok(updated201 > 0.8 && updated201 < 1.15, `${updated201} TransactionEvent Updated per station per second`);
-    const heartbeats = (summary.actions.Heartbeat?.ok ?? 0) / (20 * seconds);
-    assert.ok(heartbeats > 0.8 && heartbeats < 1.1, `${heartbeats} Heartbeats per station per second`);
   });
 
   test('run --dry-run prints the plan and exits 0 without connecting', async () => {

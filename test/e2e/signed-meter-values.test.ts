@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Summary } from '../../src/report/summary';
-import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { readSummary, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet } from '../helpers/run-fleet';
 
 /**
- * Signed meter values end to end: the real CLI, a 1.6 and a 2.0.1 group signing their energy
+ * Signed meter values end to end: run() in-process, a 1.6 and a 2.0.1 group signing their energy
  * readings (OCMF), the embedded CSMS verifying every one. What the stations count as signed and
  * tampered must be exactly what the CSMS counts as checked and failed.
  */
@@ -37,8 +38,8 @@ async function run(name: string, yaml: string): Promise<Summary> {
   const dir = tempDir(`ocpp-fleet-${name}-`);
   const file = writeScenario(dir, `${name}.yaml`, yaml);
   const out = `${dir}/out`;
-  const r = await runCli(['run', file, '--out', out, '--quiet'], 50_000);
-  assert.equal(r.code, 0, r.stderr);
+  const r = await runFleet({ scenario: file, out, timeoutMs: 50_000 });
+  assert.equal(r.exitCode, 0, r.result.reason);
   return readSummary(out);
 }
 

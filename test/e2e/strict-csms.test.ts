@@ -3,16 +3,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import type { Summary } from '../../src/report/summary';
-import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { readSummary, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet } from '../helpers/run-fleet';
 import { startStrictCsms, type StrictCsmsProcess } from '../helpers/strict-csms-child';
 import type { StrictCsmsCounts } from '../helpers/strict-csms';
 
 /**
- * The real CLI against an independent strict CSMS (ocpp-rpc in strict mode, its own process) that
- * resets stations, changes their availability, stops their transactions remotely and triggers
- * messages during sessions. Nothing may be lost or miscounted: what the fleet says it sent, per
- * action, is what the CSMS received; every transaction the stations started is closed at the
- * CSMS after the graceful stop; the per-second series adds up to the summary's errors.
+ * A fleet run (run() in-process) against an independent strict CSMS (ocpp-rpc in strict mode, its
+ * own process) that resets stations, changes their availability, stops their transactions
+ * remotely and triggers messages during sessions. Nothing may be lost or miscounted: what the
+ * fleet says it sent, per action, is what the CSMS received; every transaction the stations
+ * started is closed at the CSMS after the graceful stop; the per-second series adds up to the
+ * summary's errors.
  * Regression: before, a Reset made stations send their queued stops into the closing socket, and
  * StopTransactions were lost (transactions left open at the CSMS) while `sent` still counted them.
  */
@@ -64,9 +66,9 @@ async function runAgainstStrictCsms(name: string, yaml: string, rate: number): P
   const dir = tempDir(name);
   const file = writeScenario(dir, name, yaml);
   const out = join(dir, 'results');
-  const r = await runCli(['run', file, '--url', csms.url, '--out', out, '--quiet', '--workers', '1'], 120_000);
+  const r = await runFleet({ scenario: file, url: csms.url, out, workers: 1, timeoutMs: 120_000 });
   const counts = await csms.stop();
-  assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}`);
+  assert.equal(r.exitCode, 0, `exit ${r.exitCode}: ${r.result.reason}`);
   return { summary: readSummary(out), csms: counts, dir: out };
 }
 

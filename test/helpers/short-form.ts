@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import type { Summary } from '../../src/report/summary';
-import { REPO_ROOT, readSummary, runCli, tempDir, writeScenario } from './fleet-cli';
+import { REPO_ROOT, tempDir, writeScenario } from './fleet-cli';
+import { runFleet } from './run-fleet';
 
 /**
  * A shipped scenario in a short form for the tests: the same groups, sessions and thresholds,
@@ -62,13 +63,18 @@ function seconds(text: string): number {
   return Number(m[1]) * unit;
 }
 
-/** Run the short form of scenarios/<name>.yaml with `--cps`, one worker, against the embedded CSMS. */
+/**
+ * Run the short form of scenarios/<name>.yaml with `cps`, one worker, against the embedded CSMS,
+ * through run() in-process. `out` is what explains a verdict other than passed: the reason, the
+ * notices, and the failed thresholds and health checks.
+ */
 export async function runShort(name: string, form: ShortForm, cps: number): Promise<{ summary: Summary; code: number | null; out: string }> {
   const dir = tempDir(`shipped-${name}`);
   const file = writeShortForm(dir, name, form);
-  const out = join(dir, 'results');
-  const r = await runCli(['run', file, '--cps', String(cps), '--workers', '1', '--out', out, '--quiet'], 90_000);
-  return { summary: readSummary(out), code: r.code, out: r.stdout + r.stderr };
+  const r = await runFleet({ scenario: file, cps, workers: 1, out: join(dir, 'results') });
+  const failed = r.result.thresholds.filter((t) => t.verdict !== 'pass').map((t) => `${t.threshold}: ${String(t.value)}`);
+  const why = [r.result.reason, ...r.notices.map((n) => n.message), ...failed, ...(r.summary.health ?? []).filter((h) => !h.passed).map((h) => h.detail)];
+  return { summary: r.summary, code: r.exitCode, out: why.join('\n') };
 }
 
 export function groupFleet(s: Summary, group: string): Record<string, number> {

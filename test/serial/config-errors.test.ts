@@ -10,7 +10,8 @@ import { runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
  * Configuration errors through the real CLI (issue 10): each exits 2 ("bad usage or
  * configuration: nothing was run"), never 3 ("unreachable"), with one located line on stderr and
  * no stack trace, and in a bounded time, however large or endless the input. The bound is wide
- * (the machine is shared); each of these takes well under a second of its own.
+ * (the machine is shared); each of these takes well under a second of its own. A bound on time is
+ * why this is in test/serial/, one file at a time after the rest.
  */
 const BOUND_MS = 10_000;
 

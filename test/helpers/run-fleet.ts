@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { run, type RunNotice, type RunOptions, type RunResult, type Summary } from '../../src/index';
+import { tempDir } from './fleet-cli';
+
+/**
+ * A fleet run in the test's own process through `run()`, the library under the CLI: no process to
+ * spawn and no CLI to load per run, and the verdict read from the result rather than an exit code
+ * and stderr. For tests about what a run does; the CLI's flags, printing, exit codes, signals and
+ * process groups stay with the CLI tests (test/helpers/fleet-cli.ts).
+ */
+export interface FleetResult {
+  readonly summary: Summary;
+  readonly exitCode: number;
+  readonly result: RunResult;
+  /** What the CLI would have printed on stderr as it happened (fail fast, abortOnFail, ...). */
+  readonly notices: readonly RunNotice[];
+}
+
+export interface FleetOptions extends Omit<RunOptions, 'signal' | 'hardStop'> {
+  /** The run is stopped at once after this long and the promise rejects (the CLI helper's kill). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Node's handles that outlive a run would keep the test file from exiting by itself (the runner
+ * then waits forever): worker threads, the embedded CSMS's child, sockets, the metrics server.
+ */
+const HANDLE_KINDS = ['Timeout', 'TCPSocketWrap', 'TCPServerWrap', 'ProcessWrap', 'PipeWrap', 'MessagePort', 'Worker'];
+
+function handles(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const kind of process.getActiveResourcesInfo()) if (HANDLE_KINDS.includes(kind)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
+}
+
+/** `out` defaults to a fresh temporary folder, so that no test writes into the checkout's results/. */
+export async function runFleet(options: FleetOptions): Promise<FleetResult> {
+  const { timeoutMs = 90_000, ...rest } = options;
+  const before = handles();
+  const notices: RunNotice[] = [];
+  const stop = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop.abort();
+  }, timeoutMs);
+  let result: RunResult;
+  try {
+    result = await run({
+      out: join(tempDir('run'), 'results'),
+      ...rest,
+      signal: stop.signal,
+      hardStop: true,
+      onNotice: (n) => {
+        notices.push(n);
+        rest.onNotice?.(n);
+      },
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (timedOut) throw new Error(`the run did not finish within ${timeoutMs} ms (stopped: ${result.reason})`);
+  // Sockets and children report closed a turn or two after the run's promise settles.
+  await new Promise((r) => setTimeout(r, 50));
+  const after = handles();
+  const leaked = [...after].filter(([kind, n]) => n > (before.get(kind) ?? 0)).map(([kind, n]) => `${kind} ×${n - (before.get(kind) ?? 0)}`);
+  assert.deepEqual(leaked, [], 'run() left handles open (the test file would not exit by itself)');
+  return { summary: result.summary, exitCode: result.exitCode, result, notices };
+}
