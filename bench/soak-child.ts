@@ -144,7 +144,8 @@ async function soak(spec: SoakSpec): Promise<SoakResult> {
     };
     samples.push(s);
     if (spec.printSamples) {
-      const t = `${String(Math.floor(atMs / 60_000)).padStart(2, '0')}:${String(Math.round((atMs % 60_000) / 1000)).padStart(2, '0')}`;
+      const secs = Math.round(atMs / 1000);
+      const t = `${String(Math.floor(secs / 60)).padStart(2, '0')}:${String(secs % 60).padStart(2, '0')}`;
       process.stdout.write(
         `  ${t}${steady ? ' ' : '*'} heap ${(s.heap / MB).toFixed(2)} MB (code ${(s.code / MB).toFixed(2)} MB, V8 total ${(s.heapTotal / MB).toFixed(1)} MB), RSS ${(s.rss / MB).toFixed(1)} MB, CSMS RSS ${(s.csmsRss / MB).toFixed(1)} MB, ` +
           `${s.connected} connected, ${s.charging} charging, ${s.calls} calls (${s.failures} failed), hlog +${(s.hlogHeap / 1024).toFixed(0)} KB\n`,

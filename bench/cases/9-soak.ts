@@ -24,7 +24,7 @@ import { ChildRun } from '../lib/child';
 import { infoRow, num, type BenchCase, type BenchContext, type CaseOutcome, type Row } from '../lib/report';
 import type { SoakResult, SoakSample, SoakSpec } from '../lib/specs';
 import { round } from '../lib/stats';
-import { judgeTrend, linearTrend, type Trend, type TrendVerdict } from '../lib/trend';
+import { judgeSoak, linearTrend, type Trend, type TrendVerdict } from '../lib/trend';
 
 const SETTINGS = {
   tiny: { stations: 20, minutes: 0.2, sampleEveryMs: 1000, steadyAfterMs: 4000, rampPerSec: 0, heartbeat: '1s', meanIdle: '500ms', sessionMedian: '1500ms', meterInterval: '250ms' },
@@ -43,6 +43,12 @@ export interface SeriesTrend {
   readonly first: number;
   readonly last: number;
   readonly trend: Trend;
+  /**
+   * The same fit over the second half of the steady samples: a leak keeps its slope, a warm-up
+   * (code being compiled, heaps and arenas reaching their size) loses it.
+   */
+  readonly firstHalf: Trend;
+  readonly secondHalf: Trend;
   readonly perStationHour: number;
   readonly verdict: TrendVerdict;
 }
@@ -50,18 +56,24 @@ export interface SeriesTrend {
 /** The trend of one series over the steady samples; values in bytes, slope in KB per minute. */
 export function seriesTrend(name: string, steady: readonly SoakSample[], value: (s: SoakSample) => number, stations: number): SeriesTrend {
   const usable = steady.filter((s) => Number.isFinite(value(s)));
-  const trend = linearTrend(
-    usable.map((s) => s.atMs / 60_000),
-    usable.map((s) => value(s) / KB),
-  );
+  const fit = (xs: readonly SoakSample[]): Trend =>
+    linearTrend(
+      xs.map((s) => s.atMs / 60_000),
+      xs.map((s) => value(s) / KB),
+    );
+  const trend = fit(usable);
+  const firstHalf = fit(usable.slice(0, Math.ceil(usable.length / 2)));
+  const secondHalf = fit(usable.slice(Math.floor(usable.length / 2)));
   const floorPerMin = (FLOOR_KB_PER_STATION_HOUR * stations) / 60;
   return {
     name,
     first: usable.length > 0 ? value(usable[0] as SoakSample) : Number.NaN,
     last: usable.length > 0 ? value(usable[usable.length - 1] as SoakSample) : Number.NaN,
     trend,
+    firstHalf,
+    secondHalf,
     perStationHour: (trend.slope * 60) / Math.max(1, stations),
-    verdict: judgeTrend(trend, floorPerMin),
+    verdict: judgeSoak(trend, firstHalf, secondHalf, floorPerMin),
   };
 }
 
@@ -79,7 +91,7 @@ function trendRows(t: SeriesTrend): Row[] {
       baseline: `± ${num(t.trend.ci95)}`,
       ratio: `${signed(t.perStationHour)} KB/st./h`,
       target: 'flat',
-      meets: t.verdict.verdict === 'flat' ? 'yes' : 'no',
+      meets: t.verdict.verdict === 'flat' ? 'yes' : t.verdict.verdict === 'settling' ? '~' : 'no',
     },
   ];
 }
@@ -190,7 +202,8 @@ export const soakCase: BenchCase = {
       rows,
       notes: [
         `Verdicts: ${heap.name}: ${heap.verdict.verdict} (${heap.verdict.why}); ${heapAll.name}: ${heapAll.verdict.verdict} (${heapAll.verdict.why}); ${rss.name}: ${rss.verdict.verdict} (${rss.verdict.why}); ${csmsRss.name}: ${csmsRss.verdict.verdict} (${csmsRss.verdict.why}).`,
-        `Growing = the slope's 95 % confidence interval lies above 0 and the slope exceeds ${FLOOR_KB_PER_STATION_HOUR} KB per station per hour (${((FLOOR_KB_PER_STATION_HOUR * n) / 60).toFixed(2)} KB/min here); the slope is least squares over the steady samples.`,
+        `Halves of the steady samples (first; second): ${[heap, heapAll, rss, csmsRss].map((t) => `${t.name} ${signed(t.firstHalf.slope)} ± ${num(t.firstHalf.ci95)}; ${signed(t.secondHalf.slope)} ± ${num(t.secondHalf.ci95)} KB/min`).join('. ')}.`,
+        `Growing = the slope's 95 % confidence interval lies above 0 and the slope exceeds ${FLOOR_KB_PER_STATION_HOUR} KB per station per hour (${((FLOOR_KB_PER_STATION_HOUR * n) / 60).toFixed(2)} KB/min here); the slope is least squares over the steady samples. Settling (~) = growing, but the second half's slope is below the first half's beyond both intervals: a warm-up, not a leak (a leak keeps its slope).`,
         `Fleet: ${n} stations, half 1.6 and half 2.0.1, 2 connectors, heartbeat ${s.heartbeat}, sessions Poisson (mean idle ${s.meanIdle}) of lognormal length (median ${s.sessionMedian}), meter values every ${s.meterInterval}; ramp ${s.rampPerSec > 0 ? `${s.rampPerSec}/s per group` : 'all at once'}.`,
         'The generator runs the worker\'s task on its main thread with the real Aggregator (gc() sees both); it samples after gc() twice. Its interval log (histograms.hlog) is counted and taken out at each sample: the heap it held is the "hlog" column, and the heap judged is the rest.',
         "The fleet's objects = heap − V8's code and bytecode with their metadata (v8.getHeapCodeStatistics): compiled code keeps growing for tens of minutes as more functions get hot, which heap snapshots show as code, deopt data and relocation info.",

@@ -13,8 +13,8 @@ export interface Row {
   readonly baseline: string;
   readonly ratio: string;
   readonly target: string;
-  /** 'yes' / 'no' against the target, '' when the row has none. */
-  readonly meets: '' | 'yes' | 'no';
+  /** 'yes' / 'no' against the target, '~' for near it (a soak's series still settling), '' when the row has none. */
+  readonly meets: '' | 'yes' | 'no' | '~';
 }
 
 export interface CaseOutcome {

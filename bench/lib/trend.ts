@@ -71,7 +71,7 @@ export function linearTrend(xs: readonly number[], ys: readonly number[]): Trend
 }
 
 export interface TrendVerdict {
-  readonly verdict: 'flat' | 'growing';
+  readonly verdict: 'flat' | 'settling' | 'growing';
   /** Why, in words, with the figures. */
   readonly why: string;
 }
@@ -92,4 +92,25 @@ export function judgeTrend(t: Trend, floorPerMin: number, unit = 'KB/min'): Tren
     return { verdict: 'flat', why: `a rise of ${f(t.slope)} ${unit} (95 % interval ${f(lo)} … ${f(hi)}) is below the floor of ${sig(floorPerMin, 3)} ${unit}` };
   }
   return { verdict: 'growing', why: `${f(t.slope)} ${unit}, 95 % interval ${f(lo)} … ${f(hi)}: above 0 and above the floor of ${sig(floorPerMin, 3)} ${unit}` };
+}
+
+/**
+ * A soak's verdict: judgeTrend over the whole steady window, and when that says growing, the two
+ * halves compared. A leak keeps its slope; a warm-up (code being optimised, V8's heaps, caches and
+ * per-connector state reaching their size) loses it. `settling` = the second half's slope is
+ * below the first half's beyond both intervals; its upper bound is then the most a leak could be.
+ */
+export function judgeSoak(whole: Trend, firstHalf: Trend, secondHalf: Trend, floorPerMin: number, unit = 'KB/min'): TrendVerdict {
+  const base = judgeTrend(whole, floorPerMin, unit);
+  if (base.verdict !== 'growing') return base;
+  const f = (x: number): string => `${x >= 0 ? '+' : ''}${sig(x, 3)}`;
+  if (secondHalf.slope + secondHalf.ci95 < firstHalf.slope - firstHalf.ci95) {
+    return {
+      verdict: 'settling',
+      why:
+        `${base.why}; but slowing down: first half ${f(firstHalf.slope)} ± ${sig(firstHalf.ci95, 3)}, second half ${f(secondHalf.slope)} ± ${sig(secondHalf.ci95, 3)} ${unit}, ` +
+        `so a warm-up; a leak, if any, is at most ${f(secondHalf.slope + secondHalf.ci95)} ${unit}`,
+    };
+  }
+  return base;
 }
