@@ -120,6 +120,7 @@ async function soak(spec: SoakSpec): Promise<SoakResult> {
     const m = gcNow();
     // V8's compiled code and bytecode with their metadata: it grows as functions get hot, for
     // tens of minutes (heap snapshots: code, deopt data, relocation info), and is not the fleet's.
+    // (The maps' dependent-code lists, V8's bookkeeping of optimised code, are not counted here.)
     const codeStats = getHeapCodeStatistics();
     const totals = sumGauges([gauges], groups.length).total;
     const live = agg.live(atMs);
