@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import type { CaseOutcome } from './lib/report';
-import { CASES, parseArgs, runBench } from './run';
+import type { SoakSample } from './lib/specs';
+import { judgeSoak, judgeTrend, linearTrend, t975 } from './lib/trend';
+import { CASES, parseArgs, runBench, selectCases } from './run';
 
 function quiet(): Writable {
   return new Writable({ write: (_chunk, _enc, done) => done() });
@@ -39,6 +41,54 @@ describe('bench (tiny)', () => {
     assert.equal(parseArgs([]).mode, 'quick');
     assert.deepEqual(parseArgs(['--case', '1,7']).cases, [1, 7]);
     assert.throws(() => parseArgs(['--fast']), /unknown option --fast/);
+    assert.equal(parseArgs(['--minutes', '2.5']).minutes, 2.5);
+    assert.throws(() => parseArgs(['--minutes', '0']), /--minutes expects a number of minutes > 0/);
+    assert.throws(() => parseArgs(['--minutes', 'ten']), /got ten/);
+  });
+
+  test('the soak (case 9) is left out of the quick run unless named', () => {
+    const ids = (mode: 'tiny' | 'quick' | 'full', cases?: number[]): number[] => selectCases({ mode, cases }).map((c) => c.id);
+    assert.ok(!ids('quick').includes(9), 'quick run without --case');
+    assert.deepEqual(ids('quick', [9]), [9]);
+    assert.ok(ids('full').includes(9));
+    assert.ok(ids('tiny').includes(9));
+    assert.deepEqual(ids('quick', [1, 9]), [1, 9]);
+  });
+
+  test('least squares: a known line, textbook data, the t quantile, the verdict', () => {
+    const xs = [0, 1, 2, 3, 4, 5];
+    const exact = linearTrend(xs, xs.map((x) => 3 * x + 5));
+    assert.ok(Math.abs(exact.slope - 3) < 1e-12 && Math.abs(exact.intercept - 5) < 1e-12);
+    assert.ok(exact.ci95 < 1e-9, `an exact line has no scatter (ci ${exact.ci95})`);
+    assert.equal(judgeTrend(exact, 1).verdict, 'growing');
+    // Below the floor: significant, but too small to matter.
+    assert.equal(judgeTrend(exact, 5).verdict, 'flat');
+    assert.match(judgeTrend(exact, 5).why, /below the floor of 5/);
+    // x 1..5, y 2 4 5 4 5: slope 0.6, intercept 2.2, residual sd √(2.4/3), SE 0.283, t(3) 3.182.
+    const book = linearTrend([1, 2, 3, 4, 5], [2, 4, 5, 4, 5]);
+    assert.ok(Math.abs(book.slope - 0.6) < 1e-12 && Math.abs(book.intercept - 2.2) < 1e-12);
+    assert.ok(Math.abs(book.residualSd - Math.sqrt(0.8)) < 1e-12);
+    assert.ok(Math.abs(book.slopeSe - Math.sqrt(0.08)) < 1e-12);
+    assert.ok(Math.abs(book.ci95 - 3.182 * Math.sqrt(0.08)) < 1e-9);
+    // Noise around a flat line: the interval contains 0.
+    const noisy = linearTrend(xs, [10, 12, 9, 11, 10, 12]);
+    assert.equal(judgeTrend(noisy, 0).verdict, 'flat');
+    assert.match(judgeTrend(noisy, 0).why, /within the noise/);
+    // A rise that slows down is settling (a warm-up); one that keeps its slope is growing.
+    const mins = Array.from({ length: 20 }, (_, i) => i);
+    const warm = mins.map((x) => 1000 - 400 * Math.exp(-x / 3) + (x % 2 ? 1 : -1));
+    const leak = mins.map((x) => 1000 + 5 * x + (x % 2 ? 1 : -1));
+    const halves = (ys: number[]): [ReturnType<typeof linearTrend>, ReturnType<typeof linearTrend>, ReturnType<typeof linearTrend>] => [
+      linearTrend(mins, ys),
+      linearTrend(mins.slice(0, 10), ys.slice(0, 10)),
+      linearTrend(mins.slice(10), ys.slice(10)),
+    ];
+    assert.equal(judgeSoak(...halves(warm), 1).verdict, 'settling');
+    assert.match(judgeSoak(...halves(warm), 1).why, /a leak, if any, is at most/);
+    assert.equal(judgeSoak(...halves(leak), 1).verdict, 'growing');
+    // Student's t: the table, and the expansion beyond it (tables: 2.021 at 40, 1.984 at 100).
+    assert.equal(t975(1), 12.706);
+    assert.ok(Math.abs(t975(40) - 2.021) < 0.001 && Math.abs(t975(100) - 1.984) < 0.001, `${t975(40)} ${t975(100)}`);
   });
 
   test('every case runs and reports sane figures', { timeout: 300_000 }, async () => {
@@ -89,6 +139,33 @@ describe('bench (tiny)', () => {
     within(row(get(8), 'TLS (wss:// vs ws://): calls/s').fleet, 50, 1_000_000, 'wss:// calls/s');
     within(row(get(8), 'TLS (wss:// vs ws://): generator CPU per call').fleet, 1, 100_000, 'µs of generator CPU per wss:// call');
     within(row(get(8), 'OCMF (signed vs unsigned)').fleet, 10, 1_000_000, 'signed meter values calls/s');
+
+    // 9: the soak ran sessions; memory in MB, slopes in KB per minute and per station per hour.
+    const soak = get(9);
+    within(row(soak, 'load, steady').fleet, 10, 1_000_000, 'soak calls/s');
+    assert.ok(row(soak, 'sessions started').fleet > 0, 'sessions were started');
+    const heapRow = row(soak, 'generator heap after GC');
+    within(heapRow.fleet, 2, 1000, 'generator heap after GC, MB');
+    assert.match(heapRow.fleetText, /^[\d.]+ → [\d.]+ MB$/);
+    within(row(soak, 'generator RSS').fleet, 20, 4000, 'generator RSS, MB');
+    within(row(soak, 'CSMS RSS').fleet, 20, 4000, 'CSMS RSS, MB');
+    const slopes = soak.rows.filter((r) => r.figure.trim().startsWith('slope'));
+    assert.equal(slopes.length, 4, "a slope for the fleet's heap, the whole heap, the RSS and the CSMS RSS");
+    for (const r of slopes) {
+      assert.match(r.fleet, /^[+-][\d.,]+ KB\/min$/);
+      assert.match(r.ratio, /^[+-][\d.,]+ KB\/st\.\/h$/);
+      assert.ok(r.meets === 'yes' || r.meets === 'no' || r.meets === '~');
+    }
+    const samples = (soak.figures as { samples: SoakSample[] }).samples;
+    assert.ok(samples.length >= 6 && samples.filter((x) => x.steady).length >= 4, `${samples.length} samples`);
+    // Bytes, not KB or MB: a generator's heap is millions of bytes.
+    for (const x of samples) {
+      within(x.heap, 2 * 1048576, 1024 * 1048576, 'sampled heap, bytes');
+      // V8's code is part of the heap, and so is the committed heap part of the RSS.
+      assert.ok(x.code > 0 && x.code < x.heap && x.heap <= x.heapTotal && x.heapTotal < x.rss, `code ${x.code}, heap ${x.heap}, V8 total ${x.heapTotal}, RSS ${x.rss}`);
+    }
+    assert.ok(samples.some((x) => x.hlogLines > 0), 'the interval log was measured');
+    assert.ok(samples.every((x) => Number.isFinite(x.csmsRss)), 'the CSMS RSS was read');
 
     // Results files: one per case, each with the machine's description.
     const files = readdirSync(out).filter((f) => f.endsWith('.json'));

@@ -1,7 +1,8 @@
 /**
- * The benchmark suite: `npm run bench` (quick, ~1–1.5 min on 2 cores) or `npm run bench -- --full` (~10 min).
+ * The benchmark suite: `npm run bench` (quick, ~1–1.5 min on 2 cores) or `npm run bench -- --full`
+ * (~10 min, and the 30-minute soak).
  *
- *   node dist/bench/run.js [--full | --tiny] [--case 1,4] [--out DIR] [--profile DIR] [--no-write]
+ *   node dist/bench/run.js [--full | --tiny] [--case 1,4] [--minutes N] [--snapshots DIR] [--out DIR] [--profile DIR] [--no-write]
  *
  * Each case runs its parties (bare responder, bare client, fleet) in processes of their own,
  * prints its rows as it finishes, and writes bench/results/<date>-<case>.json with the machine's
@@ -18,11 +19,12 @@ import { pumpCase } from './cases/5-pump';
 import { scalingCase } from './cases/6-scaling';
 import { schemaCase } from './cases/7-schema';
 import { securityCase } from './cases/8-security';
+import { soakCase } from './cases/9-soak';
 import { setChildExecArgv } from './lib/child';
 import { describeMachine, machineLine } from './lib/machine';
 import { formatTable, writeOutcome, type BenchCase, type BenchContext, type CaseOutcome, type Mode } from './lib/report';
 
-export const CASES: readonly BenchCase[] = [throughputCase, memoryCase, rampCase, fidelityCase, pumpCase, scalingCase, schemaCase, securityCase];
+export const CASES: readonly BenchCase[] = [throughputCase, memoryCase, rampCase, fidelityCase, pumpCase, scalingCase, schemaCase, securityCase, soakCase];
 
 /** bench/results in the source tree (this file runs from dist/bench). */
 export const RESULTS_DIR = resolve(__dirname, '../../bench/results');
@@ -33,6 +35,10 @@ export interface RunOptions {
   out: string;
   write: boolean;
   profile: string | undefined;
+  /** The soak's length in minutes (its mode's when absent). */
+  minutes?: number;
+  /** Where the soak writes heap snapshots of the generator (none when absent). */
+  snapshots?: string;
 }
 
 export function parseArgs(argv: readonly string[]): RunOptions {
@@ -51,9 +57,21 @@ export function parseArgs(argv: readonly string[]): RunOptions {
     else if (a === '--out') options.out = resolve(value());
     else if (a === '--no-write') options.write = false;
     else if (a === '--profile') options.profile = resolve(value());
-    else throw new TypeError(`unknown option ${String(a)} (try --full, --tiny, --case N[,M], --out DIR, --profile DIR, --no-write)`);
+    else if (a === '--minutes') {
+      const v = value();
+      const n = Number(v);
+      if (!(n > 0) || n > 24 * 60) throw new TypeError(`--minutes expects a number of minutes > 0 and ≤ 1440, got ${v}`);
+      options.minutes = n;
+    } else if (a === '--snapshots') options.snapshots = resolve(value());
+    else throw new TypeError(`unknown option ${String(a)} (try --full, --tiny, --case N[,M], --minutes N, --snapshots DIR, --out DIR, --profile DIR, --no-write)`);
   }
   return options;
+}
+
+/** The cases to run: those named by --case, else all but the long ones in the quick run. */
+export function selectCases(options: Pick<RunOptions, 'mode' | 'cases'>): BenchCase[] {
+  if (options.cases !== undefined) return CASES.filter((c) => options.cases?.includes(c.id));
+  return CASES.filter((c) => !(c.onlyWhenAsked === true && options.mode === 'quick'));
 }
 
 export async function runBench(options: RunOptions, out: NodeJS.WritableStream = process.stdout): Promise<CaseOutcome[]> {
@@ -64,9 +82,15 @@ export async function runBench(options: RunOptions, out: NodeJS.WritableStream =
     setChildExecArgv(['--cpu-prof', '--cpu-prof-dir', options.profile]);
   }
   out.write(`ocpp-fleet bench (${options.mode}) on ${machineLine(machine)}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
-  const ctx: BenchContext = { mode: options.mode, log: (line) => out.write(`${line}\n`), shared: new Map() };
+  const ctx: BenchContext = {
+    mode: options.mode,
+    log: (line) => out.write(`${line}\n`),
+    shared: new Map(),
+    ...(options.minutes === undefined ? {} : { minutes: options.minutes }),
+    ...(options.snapshots === undefined ? {} : { snapshotDir: options.snapshots }),
+  };
   const outcomes: CaseOutcome[] = [];
-  const selected = CASES.filter((c) => options.cases === undefined || options.cases.includes(c.id));
+  const selected = selectCases(options);
   for (const c of selected) {
     const t0 = performance.now();
     out.write(`\n[${c.id}] ${c.title}\n`);

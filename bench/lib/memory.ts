@@ -4,6 +4,8 @@ import type { MemoryResult } from './specs';
 export interface MemorySnapshot {
   rss: number;
   heapUsed: number;
+  /** V8's heap as committed (what of it is in RSS, used or not). */
+  heapTotal: number;
   external: number;
   /** V8's young generation as committed: it grows with the allocation rate, not with N. */
   newSpace: number;
@@ -19,7 +21,7 @@ export function gcNow(): MemorySnapshot {
   const m = process.memoryUsage();
   const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
   // `external` already includes the ArrayBuffers (Node's definition).
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, newSpace: young?.space_size ?? 0 };
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, newSpace: young?.space_size ?? 0 };
 }
 
 export function memoryDelta(before: MemorySnapshot, after: MemorySnapshot, count: number): MemoryResult {

@@ -13,8 +13,8 @@ export interface Row {
   readonly baseline: string;
   readonly ratio: string;
   readonly target: string;
-  /** 'yes' / 'no' against the target, '' when the row has none. */
-  readonly meets: '' | 'yes' | 'no';
+  /** 'yes' / 'no' against the target, '~' for near it (a soak's series still settling), '' when the row has none. */
+  readonly meets: '' | 'yes' | 'no' | '~';
 }
 
 export interface CaseOutcome {
@@ -33,12 +33,18 @@ export interface BenchContext {
   readonly log: (line: string) => void;
   /** Figures one case leaves for a later one (case 7 reads case 1's CPU per call). */
   readonly shared: Map<string, number>;
+  /** `--minutes N`: the length of the long cases (the soak), overriding the mode's. */
+  readonly minutes?: number;
+  /** `--snapshots DIR`: the soak writes heap snapshots of the generator there. */
+  readonly snapshotDir?: string;
 }
 
 export interface BenchCase {
   readonly id: number;
   readonly name: string;
   readonly title: string;
+  /** A long case (the soak): left out of the quick run unless named with --case; in --full and --tiny. */
+  readonly onlyWhenAsked?: boolean;
   run(ctx: BenchContext): Promise<CaseOutcome>;
 }
 

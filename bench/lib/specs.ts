@@ -127,3 +127,72 @@ export interface FleetResult {
   readonly recordsWritten: number;
   readonly recordsRead: number;
 }
+
+/**
+ * Case 9, the soak: a mixed fleet (half 1.6, half 2.0.1, two connectors each) with heartbeats,
+ * charging sessions and meter values against a CSMS, sampled every `sampleEveryMs` from the run's
+ * start; the samples from `steadyAfterMs` on are the steady ones the trends are fitted to.
+ */
+export interface SoakSpec {
+  readonly url: string;
+  /** The CSMS's process, whose RSS is read from /proc at each sample (-1: none). */
+  readonly csmsPid: number;
+  /** Stations in all, half of them in each version. */
+  readonly stations: number;
+  readonly durationMs: number;
+  readonly sampleEveryMs: number;
+  readonly steadyAfterMs: number;
+  /** Connections per second per group (0: all at once). */
+  readonly rampPerSec: number;
+  /** Durations as the scenario file writes them ("1m", "250ms"). */
+  readonly heartbeat: string;
+  readonly meanIdle: string;
+  readonly sessionMedian: string;
+  readonly meterInterval: string;
+  /** Print a line per sample on stdout as the run goes (a long run shows its progress). */
+  readonly printSamples: boolean;
+  /** Write a heap snapshot of the generator at the first steady sample and at the last (for finding a leak). */
+  readonly snapshotDir?: string;
+}
+
+/** One sample, taken after a forced GC. Bytes unless a name says otherwise. */
+export interface SoakSample {
+  /** ms since the run's epoch. */
+  readonly atMs: number;
+  readonly steady: boolean;
+  readonly rss: number;
+  /** V8 heap used after GC, the interval log's lines taken out (see soak-child.ts). */
+  readonly heap: number;
+  /** Of `heap`: V8's compiled code and bytecode with their metadata (v8.getHeapCodeStatistics). */
+  readonly code: number;
+  /** V8's heap as committed, and of it the young generation: RSS the heap holds, used or not. */
+  readonly heapTotal: number;
+  readonly newSpace: number;
+  /** Memory outside V8's heap that V8 knows of (ArrayBuffers, Buffers: socket data). */
+  readonly external: number;
+  /** Heap the interval log's lines of this interval held (after GC, before vs after taking them out). */
+  readonly hlogHeap: number;
+  /** Those lines: how many, and their characters. */
+  readonly hlogLines: number;
+  readonly hlogChars: number;
+  /** The CSMS process's RSS (VmRSS), or NaN. */
+  readonly csmsRss: number;
+  readonly connected: number;
+  readonly charging: number;
+  /** Calls completed (any outcome) since the run started, and failed ones. */
+  readonly calls: number;
+  readonly failures: number;
+}
+
+export interface SoakResult {
+  readonly planned: number;
+  readonly booted: number;
+  readonly samples: SoakSample[];
+  readonly errors: Record<string, number>;
+  readonly counters: Record<string, number>;
+  /** Calls sent per action. */
+  readonly sent: Record<string, number>;
+  readonly recordsWritten: number;
+  readonly recordsRead: number;
+  readonly snapshots: string[];
+}
