@@ -41,7 +41,7 @@ const VARIABLES: readonly Variable[] = [
     variable: 'AvailabilityState',
     dataType: 'OptionList',
     writable: false,
-    value: (s) => (s.connectors.some((c) => c.operative) ? 'Available' : 'Unavailable'),
+    value: (s) => (s.charging.connectors.some((c) => c.operative) ? 'Available' : 'Unavailable'),
   },
   { component: 'ClockCtrlr', variable: 'DateTime', dataType: 'dateTime', writable: false, value: () => new Date().toISOString() },
   { component: 'SecurityCtrlr', variable: 'Identity', dataType: 'string', writable: false, value: (s) => s.identity },
@@ -53,8 +53,8 @@ const VARIABLES: readonly Variable[] = [
     // 0 would be a heartbeat storm: refused rather than accepted and ignored.
     minLimit: 1,
     writable: true,
-    value: (s) => String(Math.round(s.heartbeatIntervalMs / 1000)),
-    apply: (s, seconds) => s.setHeartbeatInterval(seconds * 1000),
+    value: (s) => String(Math.round(s.link.heartbeatIntervalMs / 1000)),
+    apply: (s, seconds) => s.link.setHeartbeatInterval(seconds * 1000),
   },
   {
     // Stored and reported; the session clock keeps the group's meter interval (shared, read-only).
@@ -91,7 +91,7 @@ function configKey(v: Variable): string {
 }
 
 function valueOf(s: Station, v: Variable): string {
-  return (v.apply === undefined ? s.configValue(configKey(v)) : undefined) ?? v.value(s);
+  return (v.apply === undefined ? s.link.configValue(configKey(v)) : undefined) ?? v.value(s);
 }
 
 type Found = { variable: Variable } | { status: 'UnknownComponent' | 'UnknownVariable' };
@@ -149,7 +149,7 @@ export function setVariables(s: Station, items: readonly SetVariableData[]): Jso
     const parsed = v.writable ? parse(v, item.attributeValue) : { ok: false as const };
     if (!parsed.ok) return { ...base, attributeStatus: 'Rejected' };
     if (v.apply !== undefined) v.apply(s, parsed.n);
-    else s.setConfig(configKey(v), item.attributeValue);
+    else s.link.setConfig(configKey(v), item.attributeValue);
     return { ...base, attributeStatus: 'Accepted' };
   });
   return { setVariableResult: results } as object as JsonObject;

@@ -14,9 +14,9 @@ interface ConfigKey {
 }
 
 const CONFIG: Readonly<Record<string, ConfigKey>> = {
-  HeartbeatInterval: { readonly: false, value: (s) => String(Math.round(s.heartbeatIntervalMs / 1000)) },
+  HeartbeatInterval: { readonly: false, value: (s) => String(Math.round(s.link.heartbeatIntervalMs / 1000)) },
   MeterValueSampleInterval: { readonly: false, value: (s) => String(Math.round(s.group.sessions.meterIntervalMs / 1000)) },
-  NumberOfConnectors: { readonly: true, value: (s) => String(s.connectors.length) },
+  NumberOfConnectors: { readonly: true, value: (s) => String(s.charging.connectors.length) },
   AuthorizeRemoteTxRequests: { readonly: true, value: () => 'false' },
   LocalAuthorizeOffline: { readonly: false, value: () => 'true' },
   StopTransactionOnInvalidId: { readonly: false, value: () => 'true' },
@@ -63,9 +63,9 @@ export function handleIncoming16(v: Version16, action: string, p: JsonObject): J
 
 function remoteStop(v: Version16, transactionId: number): boolean {
   const s = v.station;
-  const c = s.connectors.find((x) => x.tx !== null && !x.tx.ended && x.tx.csmsId === transactionId);
+  const c = s.charging.connectors.find((x) => x.tx !== null && !x.tx.ended && x.tx.csmsId === transactionId);
   if (!c) return false;
-  s.countRemoteStop();
+  s.countEvent('remoteStops');
   // The answer says the transaction "will be stopped" (OCPP 1.6 §5.12): StopTransaction follows it.
   v.followUp = { kind: 'remoteStop', c };
   return true;
@@ -73,7 +73,7 @@ function remoteStop(v: Version16, transactionId: number): boolean {
 
 function changeAvailability(v: Version16, connectorId: number, operative: boolean): string {
   const s = v.station;
-  const targets = connectorId === 0 ? s.connectors : s.connectors.filter((c) => c.id === connectorId);
+  const targets = connectorId === 0 ? s.charging.connectors : s.charging.connectors.filter((c) => c.id === connectorId);
   if (targets.length === 0) return 'Rejected';
   let scheduled = false;
   const report: Connector[] = [];
@@ -84,7 +84,7 @@ function changeAvailability(v: Version16, connectorId: number, operative: boolea
     if (c.phase !== Phase.Idle) scheduled = true;
     // The StatusNotification follows the answer (OCPP 1.6 §5.2, as for 2.0.1 G03/G04).
     else report.push(c);
-    if (operative && !was) s.resumeArrivals(c);
+    if (operative && !was) s.charging.resumeArrivals(c);
   }
   if (report.length > 0) v.followUp = { kind: 'status', connectors: report };
   return scheduled && !operative ? 'Scheduled' : 'Accepted';
@@ -97,9 +97,9 @@ function changeConfiguration(s: Station, key: string, value: string): string {
   if (key === 'HeartbeatInterval' || key === 'MeterValueSampleInterval' || key === 'ConnectionTimeOut') {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 0) return 'Rejected';
-    if (key === 'HeartbeatInterval' && n > 0) s.setHeartbeatInterval(n * 1000);
+    if (key === 'HeartbeatInterval' && n > 0) s.link.setHeartbeatInterval(n * 1000);
   }
-  s.setConfig(key, value);
+  s.link.setConfig(key, value);
   return 'Accepted';
 }
 
@@ -110,7 +110,7 @@ function getConfiguration(s: Station, keys: string[] | undefined): JsonObject {
   for (const key of wanted) {
     const entry = CONFIG[key];
     if (!entry) unknownKey.push(key);
-    else configurationKey.push({ key, readonly: entry.readonly, value: s.configValue(key) ?? entry.value(s) });
+    else configurationKey.push({ key, readonly: entry.readonly, value: s.link.configValue(key) ?? entry.value(s) });
   }
   return unknownKey.length > 0 ? { configurationKey, unknownKey } : { configurationKey };
 }
@@ -127,16 +127,16 @@ const TRIGGERABLE = new Set([
 function triggerMessage(v: Version16, message: string, connectorId: number | undefined): JsonObject {
   const s = v.station;
   if (!TRIGGERABLE.has(message)) return { status: 'NotImplemented' };
-  if (connectorId !== undefined && connectorId > s.connectors.length) return { status: 'Rejected' };
+  if (connectorId !== undefined && connectorId > s.charging.connectors.length) return { status: 'Rejected' };
   v.followUp = { kind: 'trigger', message, connectorId: connectorId === 0 ? undefined : connectorId };
   return { status: 'Accepted' };
 }
 
 function unlock(s: Station, connectorId: number): string {
-  const c = s.connectors[connectorId - 1];
+  const c = s.charging.connectors[connectorId - 1];
   if (!c) return 'NotSupported';
   // Unlocking a connector with a transaction stops it first (OCPP 1.6 §5.17).
-  if (c.phase === Phase.Charging) s.endSession(c, 'UnlockCommand', s.now());
+  if (c.phase === Phase.Charging) s.charging.endSession(c, 'UnlockCommand', s.now());
   return 'Unlocked';
 }
 
@@ -147,7 +147,7 @@ function setChargingProfile(s: Station, p: JsonObject): JsonObject {
     transactionId?: number;
     chargingSchedule: { chargingRateUnit: string; chargingSchedulePeriod: { limit: number }[] };
   };
-  const targets = connectorId === 0 ? s.connectors : s.connectors.filter((c) => c.id === connectorId);
+  const targets = connectorId === 0 ? s.charging.connectors : s.charging.connectors.filter((c) => c.id === connectorId);
   if (targets.length === 0) return { status: 'Rejected' };
   if (profile.chargingProfilePurpose === 'TxProfile') {
     // A TxProfile with no transaction on its connector is discarded (OCPP 1.6 TxProfile; OCTT TC_058_1_CS).
@@ -164,7 +164,7 @@ function setChargingProfile(s: Station, p: JsonObject): JsonObject {
 
 function clearChargingProfile(s: Station, connectorId: number | undefined): string {
   let cleared = false;
-  for (const c of s.connectors) {
+  for (const c of s.charging.connectors) {
     if (connectorId !== undefined && connectorId !== 0 && c.id !== connectorId) continue;
     if (c.limitW !== undefined) cleared = true;
     c.limitW = undefined;

@@ -23,7 +23,7 @@ function answer<R extends object>(r: R): JsonObject {
 
 /** The EVSE numbered `id`, or undefined (0 is the station as a whole, not an EVSE). */
 function evseOf(s: Station, id: number): Connector | undefined {
-  return id >= 1 ? s.connectors[id - 1] : undefined;
+  return id >= 1 ? s.charging.connectors[id - 1] : undefined;
 }
 
 function running(c: Connector): boolean {
@@ -80,7 +80,7 @@ function requestStop(v: Version201, r: Ocpp20Types.RequestStopTransactionRequest
   const s = v.station;
   const found = v.transactionById(r.transactionId);
   if (found === undefined || !running(found.c)) return answer<Ocpp20Types.RequestStopTransactionResponse>({ status: 'Rejected' });
-  s.countRemoteStop();
+  s.countEvent('remoteStops');
   v.followUp = { kind: 'remoteStop', c: found.c };
   return answer<Ocpp20Types.RequestStopTransactionResponse>({ status: 'Accepted' });
 }
@@ -90,7 +90,7 @@ function reset(v: Version201, r: Ocpp20Types.ResetRequest): JsonObject {
   // B11.FR.09 / B12.FR.09: a station that cannot reset a single EVSE answers Rejected.
   if (r.evseId !== undefined) return answer<Ocpp20Types.ResetResponse>({ status: 'Rejected' });
   // B12.FR.01: OnIdle waits for the transactions to end on their own; Immediate ends them (B12.FR.02).
-  if (r.type === 'OnIdle' && s.hasOpenTransactions) {
+  if (r.type === 'OnIdle' && s.charging.hasOpenTransactions) {
     v.scheduleResetWhenIdle();
     return answer<Ocpp20Types.ResetResponse>({ status: 'Scheduled' });
   }
@@ -102,7 +102,7 @@ function reset(v: Version201, r: Ocpp20Types.ResetRequest): JsonObject {
 function changeAvailability(v: Version201, r: Ocpp20Types.ChangeAvailabilityRequest): JsonObject {
   const s = v.station;
   const evse = r.evse;
-  let targets: readonly Connector[] = s.connectors;
+  let targets: readonly Connector[] = s.charging.connectors;
   if (evse !== undefined && evse.id !== 0) {
     const c = evseOf(s, evse.id);
     if (c === undefined || (evse.connectorId !== undefined && evse.connectorId !== 1)) {
@@ -124,7 +124,7 @@ function changeAvailability(v: Version201, r: Ocpp20Types.ChangeAvailabilityRequ
     }
     if (was === operative) continue;
     changed.push(c);
-    if (operative) s.resumeArrivals(c);
+    if (operative) s.charging.resumeArrivals(c);
   }
   if (changed.length > 0) v.followUp = { kind: 'status', connectors: changed };
   return answer<Ocpp20Types.ChangeAvailabilityResponse>({ status: scheduled ? 'Scheduled' : 'Accepted' });
@@ -154,7 +154,7 @@ function triggerMessage(v: Version201, r: Ocpp20Types.TriggerMessageRequest): Js
   // F06.FR.17: once accepted, a station does not boot again on request.
   if (message === 'BootNotification' && s.booted) return reply('Rejected');
   // Accepting with no transaction to report would promise a message that never comes.
-  if (message === 'TransactionEvent' && !s.connectors.some((c) => running(c) && (evse === undefined || c.id === evse.id))) {
+  if (message === 'TransactionEvent' && !s.charging.connectors.some((c) => running(c) && (evse === undefined || c.id === evse.id))) {
     return reply('Rejected');
   }
   v.followUp = { kind: 'trigger', message, evseId: evse?.id };
@@ -214,8 +214,8 @@ function setChargingProfile(s: Station, r: Ocpp20Types.SetChargingProfileRequest
   }
   // At evseId 0 a TxDefaultProfile is a default for every EVSE; the station-level purposes bound
   // the station as a whole, so its EVSEs share the limit.
-  const perEvse = purpose === 'TxDefaultProfile' ? limitW : limitW / s.connectors.length;
-  for (const c of s.connectors) applyLimit(s, c, perEvse);
+  const perEvse = purpose === 'TxDefaultProfile' ? limitW : limitW / s.charging.connectors.length;
+  for (const c of s.charging.connectors) applyLimit(s, c, perEvse);
   return reply('Accepted');
 }
 
@@ -226,7 +226,7 @@ function setChargingProfile(s: Station, r: Ocpp20Types.SetChargingProfileRequest
 function clearChargingProfile(s: Station, r: Ocpp20Types.ClearChargingProfileRequest): JsonObject {
   const evseId = r.chargingProfileCriteria?.evseId;
   let cleared = false;
-  for (const c of s.connectors) {
+  for (const c of s.charging.connectors) {
     if (evseId !== undefined && evseId !== 0 && c.id !== evseId) continue;
     if (c.limitW === undefined) continue;
     cleared = true;

@@ -4,8 +4,9 @@ import { Phase, type Connector, type Transaction } from './connector';
 import { AfterClose } from './station-timers';
 
 /**
- * What a step may do with its station (Station implements it with methods of its prototype: no
- * closure per station or per step). The station decides what each means on the wire per version.
+ * What a step may do with its station's charging sessions (Charging implements it with methods of
+ * its prototype: no closure per station or per step). What each means on the wire is the version
+ * object's.
  */
 export interface StepHost {
   scriptPlugIn(c: Connector, due: number): void;

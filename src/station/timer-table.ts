@@ -10,18 +10,18 @@ type TimerAction = (s: Station, at: number, kind: number) => void;
  * slots from ConnectorBase on are the connectors' (CONNECTOR_TIMER).
  */
 export const TIMER_TABLE: readonly TimerAction[] = [
-  /* Connect */ (s) => s.transport.connect(),
-  /* Boot: again after Pending, Rejected or no answer */ (s, at) => s.boot.send(at, true),
-  /* Heartbeat */ (s, at) => s.boot.heartbeat(at),
-  /* CallTimeout */ (s, at) => s.callTimeoutTimer(at),
-  /* Close */ (s) => s.closeSocket(AfterClose.Stop),
-  /* WindDown: end of run */ (s) => s.stopAllSessions('Local'),
-  /* Ping: keep-alive, half-open detection */ (s, at) => s.transport.onPingTimer(at),
-  /* CloseDeadline */ (s) => s.transport.closeDeadline(),
-  /* FaultFlap */ (s, at, kind) => s.transport.faults?.onTimer(kind, at),
-  /* FaultResume */ (s, at, kind) => s.transport.faults?.onTimer(kind, at),
-  /* FaultMalformed */ (s, at, kind) => s.transport.faults?.onTimer(kind, at),
+  /* Connect */ (s) => s.link.transport.connect(),
+  /* Boot: again after Pending, Rejected or no answer */ (s, at) => s.link.boot.send(at, true),
+  /* Heartbeat */ (s, at) => s.link.boot.heartbeat(at),
+  /* CallTimeout */ (s, at) => s.link.callTimeoutTimer(at),
+  /* Close */ (s) => s.link.closeSocket(AfterClose.Stop),
+  /* WindDown: end of run */ (s) => s.charging.stopAllSessions('Local'),
+  /* Ping: keep-alive, half-open detection */ (s, at) => s.link.transport.onPingTimer(at),
+  /* CloseDeadline */ (s) => s.link.transport.closeDeadline(),
+  /* FaultFlap */ (s, at, kind) => s.link.transport.faults?.onTimer(kind, at),
+  /* FaultResume */ (s, at, kind) => s.link.transport.faults?.onTimer(kind, at),
+  /* FaultMalformed */ (s, at, kind) => s.link.transport.faults?.onTimer(kind, at),
 ];
 
 /** A connector's slot: a vehicle arrives, or the step of its running script resumes. */
-export const CONNECTOR_TIMER: TimerAction = (s, at, kind) => s.connectorTimer(kind - TimerKind.ConnectorBase, at);
+export const CONNECTOR_TIMER: TimerAction = (s, at, kind) => s.charging.connectorTimer(kind - TimerKind.ConnectorBase, at);

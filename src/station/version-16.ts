@@ -4,8 +4,8 @@ import { handleIncoming16 } from './incoming-16';
 import { isoNow } from './iso-now';
 import { energySample, meterSamples } from './meter-sample';
 import type { OcmfTx } from './ocmf';
+import type { CallTag, Outlet } from './outlet';
 import type { Station } from './station';
-import type { CallTag } from './station-link';
 import type { RebootCause, StationVersion } from './version';
 
 /** 1.6 connector statuses (OCPP 1.6 §7.7 ChargePointStatus) of the phases a connector goes through. */
@@ -34,8 +34,8 @@ type FollowUp16 =
   | { kind: 'reset'; hard: boolean };
 
 /**
- * What a virtual OCPP 1.6J charge point says and answers. Every CALL it makes leaves through
- * `call`, `queue` or `callIfOnline`, so a test can record them by overriding those three.
+ * What a virtual OCPP 1.6J charge point says and answers. Every CALL it makes leaves through its
+ * outlet (outlet.ts: `call`, `queue` or `callIfOnline`), so a test records them by wrapping it.
  */
 export class Version16 implements StationVersion {
   private txCounter = 0;
@@ -45,22 +45,11 @@ export class Version16 implements StationVersion {
    */
   followUp: FollowUp16 | undefined;
 
-  constructor(readonly station: Station) {}
-
-  // ---- the three ways out --------------------------------------------------------------------
-  call(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.station.session.call(action, payload, tag, due);
-  }
-
-  /** A transaction message: queued while offline, delivered in order after the next boot. */
-  queue(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.station.queueTransactionMessage(action, payload, tag, due);
-  }
-
-  /** A status: stale once the connection is back, so not queued. */
-  callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.station.callIfOnline(action, payload, tag, due);
-  }
+  constructor(
+    readonly station: Station,
+    /** Where every CALL it makes leaves (`call`, `queue`, `callIfOnline`): the station's link, or a test's recorder. */
+    readonly outlet: Outlet,
+  ) {}
 
   // ---- what the station says -----------------------------------------------------------------
   bootPayload(): JsonObject {
@@ -79,24 +68,24 @@ export class Version16 implements StationVersion {
    * "generalConfiguration", messageId "setMeterConfiguration"), one entry per connector.
    */
   accepted(now: number): void {
-    if (this.station.group.signedMeterValues !== undefined) this.call('DataTransfer', this.meterConfiguration(), null, now);
+    if (this.station.group.signedMeterValues !== undefined) this.outlet.call('DataTransfer', this.meterConfiguration(), null, now);
   }
 
   private meterConfiguration(): JsonObject {
-    const ocmf = this.station.ocmf;
+    const ocmf = this.station.charging.ocmf;
     const publicKey = ocmf.publicKeyHex;
-    const meters = this.station.connectors.map((c) => ({ connectorId: c.id, meterSerial: ocmf.meterSerial(c.id), type: 'SIGNATURE', publicKey }));
+    const meters = this.station.charging.connectors.map((c) => ({ connectorId: c.id, meterSerial: ocmf.meterSerial(c.id), type: 'SIGNATURE', publicKey }));
     return { vendorId: 'generalConfiguration', messageId: 'setMeterConfiguration', data: JSON.stringify({ meters }) };
   }
 
   reportAllStatus(due: number): void {
-    const connectors = this.station.connectors;
+    const connectors = this.station.charging.connectors;
     this.sendStatus(0, connectors.every((c) => !c.operative) ? 'Unavailable' : 'Available', null, due);
     for (const c of connectors) this.sendStatus(c.id, statusOf16(c), c, due);
   }
 
   sendStatus(connectorId: number, status: string, tag: CallTag, due: number): void {
-    this.callIfOnline('StatusNotification', { connectorId, errorCode: 'NoError', status, timestamp: isoNow() }, tag, due);
+    this.outlet.callIfOnline('StatusNotification', { connectorId, errorCode: 'NoError', status, timestamp: isoNow() }, tag, due);
   }
 
   reportPlugIn(c: Connector, due: number): void {
@@ -104,7 +93,7 @@ export class Version16 implements StationVersion {
   }
 
   authorize(c: Connector, due: number): void {
-    this.call('Authorize', { idTag: c.pendingTag }, c, due);
+    this.outlet.call('Authorize', { idTag: c.pendingTag }, c, due);
   }
 
   /** OCPP 1.6 §3.7: SuspendedEV / SuspendedEVSE and back to Charging are connector statuses. */
@@ -115,7 +104,7 @@ export class Version16 implements StationVersion {
   startTransaction(c: Connector, idTag: string, due: number): void {
     const tx = openTransaction(c, `${this.station.identity}#${++this.txCounter}`, idTag, due);
     const payload = { connectorId: c.id, idTag, meterStart: tx.meterStartWh, timestamp: isoNow() };
-    this.queue('StartTransaction', payload, tx, due);
+    this.outlet.queue('StartTransaction', payload, tx, due);
     this.sendStatus(c.id, 'Charging', c, due);
   }
 
@@ -135,7 +124,7 @@ export class Version16 implements StationVersion {
       sampledValue.push(this.signedValue(c.id, energySample(samples)?.value ?? Math.floor(c.energyWh), timestamp, 'Sample.Periodic', 'C', tx.idTag));
     }
     const payload = { connectorId: c.id, transactionId: 0, meterValue: [{ timestamp, sampledValue }] };
-    this.queue('MeterValues', payload, tx, due);
+    this.outlet.queue('MeterValues', payload, tx, due);
   }
 
   stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void {
@@ -146,14 +135,14 @@ export class Version16 implements StationVersion {
       // The signed end reading travels with the stop (1.6 §6.49 transactionData).
       payload.transactionData = [{ timestamp, sampledValue: [this.signedValue(c.id, meterStop, timestamp, 'Transaction.End', 'E', tx.idTag)] }];
     }
-    this.queue('StopTransaction', payload, tx, due);
+    this.outlet.queue('StopTransaction', payload, tx, due);
     // The vehicle is still plugged in until the script's unplug (OCPP 1.6 §3.7 Finishing).
     this.sendStatus(c.id, 'Finishing', c, due);
   }
 
   /** A SampledValue carrying the OCMF string of an energy reading (format SignedData). */
   private signedValue(connectorId: number, wh: number, timestamp: string, context: string, tx: OcmfTx, idTag: string): JsonObject {
-    const value = this.station.ocmf.sign(connectorId, wh, timestamp, tx, idTag);
+    const value = this.station.charging.ocmf.sign(connectorId, wh, timestamp, tx, idTag);
     return { value, context, format: 'SignedData', measurand: 'Energy.Active.Import.Register', unit: 'Wh' };
   }
 
@@ -191,7 +180,7 @@ export class Version16 implements StationVersion {
     if (action === 'StopTransaction') this.station.countEvent('stopsAcknowledged');
     if (action !== 'StartTransaction' || !isTransaction(tag)) return;
     tag.csmsId = payload.transactionId as number;
-    if ((payload.idTagInfo as { status: string }).status !== 'Accepted') this.station.stopRefused(tag);
+    if ((payload.idTagInfo as { status: string }).status !== 'Accepted') this.station.charging.stopRefused(tag);
   }
 
   // ---- how it answers CSMS calls (incoming-16.ts) ----------------------------------------------
@@ -203,7 +192,7 @@ export class Version16 implements StationVersion {
 
   remoteStart(connectorId: number | undefined, idTag: string): boolean {
     const s = this.station;
-    const c = connectorId === undefined ? s.connectors.find((x) => x.free && x.operative) : s.connectors[connectorId - 1];
+    const c = connectorId === undefined ? s.charging.connectors.find((x) => x.free && x.operative) : s.charging.connectors[connectorId - 1];
     if (!c || !c.free || !c.operative || !s.booted) return false;
     c.pendingTag = idTag;
     c.pendingRemoteStartId = 0;
@@ -222,10 +211,10 @@ export class Version16 implements StationVersion {
     const now = s.now();
     switch (f.kind) {
       case 'remoteStart':
-        s.startRemoteSession(f.c, now);
+        s.charging.startRemoteSession(f.c, now);
         return;
       case 'remoteStop':
-        s.endSession(f.c, 'Remote', now);
+        s.charging.endSession(f.c, 'Remote', now);
         return;
       case 'status':
         for (const c of f.connectors) this.sendStatus(c.id, statusOf16(c), c, now);
@@ -234,7 +223,7 @@ export class Version16 implements StationVersion {
         this.runTrigger(f.message, f.connectorId, now);
         return;
       case 'reset':
-        s.countReset();
+        s.countEvent('resets');
         s.softReboot(f.hard ? 'HardReset' : 'SoftReset', 'RemoteReset');
         return;
     }
@@ -244,29 +233,29 @@ export class Version16 implements StationVersion {
     const s = this.station;
     switch (message) {
       case 'BootNotification':
-        s.session.call('BootNotification', this.bootPayload(), null, now, true);
+        s.link.session.call('BootNotification', this.bootPayload(), null, now, true);
         return;
       case 'Heartbeat':
-        this.call('Heartbeat', {}, null, now);
+        this.outlet.call('Heartbeat', {}, null, now);
         return;
       case 'StatusNotification':
         if (connectorId === undefined) this.reportAllStatus(now);
         else {
-          const c = s.connectors[connectorId - 1];
+          const c = s.charging.connectors[connectorId - 1];
           if (c) this.sendStatus(c.id, statusOf16(c), c, now);
         }
         return;
       case 'MeterValues':
-        for (const c of s.connectors) {
+        for (const c of s.charging.connectors) {
           if (connectorId !== undefined && c.id !== connectorId) continue;
           if (c.tx && !c.tx.ended) this.sendMeterValues(c, c.tx, now);
         }
         return;
       case 'DiagnosticsStatusNotification':
-        this.call('DiagnosticsStatusNotification', { status: 'Idle' }, null, now);
+        this.outlet.call('DiagnosticsStatusNotification', { status: 'Idle' }, null, now);
         return;
       case 'FirmwareStatusNotification':
-        this.call('FirmwareStatusNotification', { status: 'Idle' }, null, now);
+        this.outlet.call('FirmwareStatusNotification', { status: 'Idle' }, null, now);
         return;
       default:
         return;

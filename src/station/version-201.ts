@@ -6,8 +6,8 @@ import { handleIncoming201 } from './incoming-201';
 import { isoNow } from './iso-now';
 import { energySample, meterSamples } from './meter-sample';
 import { OCMF_SIGNING_METHOD, type OcmfTx } from './ocmf';
+import type { CallTag, Outlet } from './outlet';
 import type { Station } from './station';
-import type { CallTag } from './station-link';
 import { StationState } from './station-timers';
 import type { RebootCause, StationVersion } from './version';
 
@@ -44,8 +44,8 @@ const STOP_REASONS: Readonly<Record<string, readonly [string, string]>> = {
 
 /**
  * What a virtual OCPP 2.0.1 charging station says and answers; each EVSE has one connector
- * (connectorId 1). Every CALL it makes leaves through `call`, `queue` or `callIfOnline`, so a test
- * can record them by overriding those three.
+ * (connectorId 1). Every CALL it makes leaves through its outlet (outlet.ts: `call`, `queue` or
+ * `callIfOnline`), so a test records them by wrapping it.
  */
 export class Version201 implements StationVersion {
   private txCounter = 0;
@@ -72,22 +72,11 @@ export class Version201 implements StationVersion {
    */
   private bootReason: 'PowerUp' | 'RemoteReset' | 'LocalReset' | 'Watchdog' = 'PowerUp';
 
-  constructor(readonly station: Station) {}
-
-  // ---- the three ways out --------------------------------------------------------------------
-  call(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.station.session.call(action, payload, tag, due);
-  }
-
-  /** A transaction message: queued while offline, delivered in order after the next boot. */
-  queue(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.station.queueTransactionMessage(action, payload, tag, due);
-  }
-
-  /** A status: stale once the connection is back, so not queued. */
-  callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.station.callIfOnline(action, payload, tag, due);
-  }
+  constructor(
+    readonly station: Station,
+    /** Where every CALL it makes leaves (`call`, `queue`, `callIfOnline`): the station's link, or a test's recorder. */
+    readonly outlet: Outlet,
+  ) {}
 
   // ---- what the station says -----------------------------------------------------------------
   bootPayload(): JsonObject {
@@ -107,11 +96,11 @@ export class Version201 implements StationVersion {
   }
 
   reportAllStatus(due: number): void {
-    for (const c of this.station.connectors) this.sendStatus(c, due);
+    for (const c of this.station.charging.connectors) this.sendStatus(c, due);
   }
 
   sendStatus(c: Connector, due: number): void {
-    this.callIfOnline('StatusNotification', { timestamp: isoNow(), connectorStatus: statusOf201(c), evseId: c.id, connectorId: 1 }, c, due);
+    this.outlet.callIfOnline('StatusNotification', { timestamp: isoNow(), connectorStatus: statusOf201(c), evseId: c.id, connectorId: 1 }, c, due);
   }
 
   reportPlugIn(c: Connector, due: number): void {
@@ -119,12 +108,12 @@ export class Version201 implements StationVersion {
   }
 
   authorize(c: Connector, due: number): void {
-    this.call('Authorize', { idToken: { idToken: c.pendingTag, type: 'ISO14443' } }, c, due);
+    this.outlet.call('Authorize', { idToken: { idToken: c.pendingTag, type: 'ISO14443' } }, c, due);
   }
 
   /** E.g. E02: a change of charging state is a TransactionEvent Updated, trigger ChargingStateChanged. */
   reportChargingState(c: Connector, tx: Transaction, due: number): void {
-    this.queue('TransactionEvent', this.event('Updated', 'ChargingStateChanged', c, tx, { chargingState: chargingState(c) }), tx, due);
+    this.outlet.queue('TransactionEvent', this.event('Updated', 'ChargingStateChanged', c, tx, { chargingState: chargingState(c) }), tx, due);
   }
 
   private newTransactionId(): string {
@@ -139,7 +128,7 @@ export class Version201 implements StationVersion {
       timestamp: isoNow(),
       triggerReason,
       seqNo: tx.seqNo++,
-      offline: !this.station.online,
+      offline: !this.station.link.online,
       transactionInfo: { transactionId: tx.localId, ...extra },
       evse: { id: c.id, connectorId: 1 },
     };
@@ -172,7 +161,7 @@ export class Version201 implements StationVersion {
   private signedMeterValue(c: Connector, wh: number, timestamp: string, context: string): JsonObject {
     const tx: OcmfTx | undefined =
       context === 'Transaction.Begin' ? 'B' : context === 'Transaction.End' ? 'E' : c.tx !== null && !c.tx.ended ? 'C' : undefined;
-    const ocmf = this.station.ocmf;
+    const ocmf = this.station.charging.ocmf;
     return {
       signedMeterData: Buffer.from(ocmf.sign(c.id, wh, timestamp, tx, tx === undefined ? undefined : c.tx?.idTag), 'utf8').toString('base64'),
       signingMethod: OCMF_SIGNING_METHOD,
@@ -190,26 +179,26 @@ export class Version201 implements StationVersion {
     });
     payload.idToken = { idToken: idTag, type: 'ISO14443' };
     payload.meterValue = this.meterValue(c, 'Transaction.Begin', due);
-    this.queue('TransactionEvent', payload, tx, due);
+    this.outlet.queue('TransactionEvent', payload, tx, due);
   }
 
   sendMeterValues(c: Connector, tx: Transaction, due: number): void {
     c.advance(due);
     const payload = this.event('Updated', 'MeterValuePeriodic', c, tx, { chargingState: chargingState(c) });
     payload.meterValue = this.meterValue(c, 'Sample.Periodic', due);
-    this.queue('TransactionEvent', payload, tx, due);
+    this.outlet.queue('TransactionEvent', payload, tx, due);
   }
 
   stopTransaction(c: Connector, tx: Transaction, reason: string, due: number): void {
     const [stoppedReason, trigger] = STOP_REASONS[reason] ?? ['Other', 'AbnormalCondition'];
     const payload = this.event('Ended', trigger, c, tx, { chargingState: 'Idle', stoppedReason });
     payload.meterValue = this.meterValue(c, 'Transaction.End', due);
-    this.queue('TransactionEvent', payload, tx, due);
+    this.outlet.queue('TransactionEvent', payload, tx, due);
   }
 
   afterRelease(c: Connector, now: number, _reportedFinishing: boolean): void {
     this.sendStatus(c, now);
-    if (this.resetWhenIdle && !this.station.hasOpenTransactions) {
+    if (this.resetWhenIdle && !this.station.charging.hasOpenTransactions) {
       this.resetWhenIdle = false;
       // Not inline: the session may end while a frame is being handled (a CSMS answer that
       // refuses the token); the socket closes once that handling is done.
@@ -238,7 +227,7 @@ export class Version201 implements StationVersion {
       this.station.countEvent('stopsAcknowledged');
     }
     const info = payload.idTokenInfo as { status: string } | undefined;
-    if (info !== undefined && info.status !== 'Accepted') this.station.stopRefused(tag);
+    if (info !== undefined && info.status !== 'Accepted') this.station.charging.stopRefused(tag);
   }
 
   // ---- how it answers CSMS calls (incoming-201.ts, device-model-201.ts) -------------------------
@@ -251,7 +240,7 @@ export class Version201 implements StationVersion {
   /** Accept a RequestStartTransaction on `evseId` (or the first free EVSE); undefined when refused. */
   acceptRemoteStart(evseId: number | undefined, idToken: string, remoteStartId: number): Connector | undefined {
     const s = this.station;
-    const c = evseId === undefined ? s.connectors.find((x) => x.free && x.operative) : s.connectors[evseId - 1];
+    const c = evseId === undefined ? s.charging.connectors.find((x) => x.free && x.operative) : s.charging.connectors[evseId - 1];
     if (!c || !c.free || !c.operative || !s.booted) return undefined;
     c.pendingTag = idToken;
     c.pendingRemoteStartId = remoteStartId;
@@ -262,13 +251,13 @@ export class Version201 implements StationVersion {
   }
 
   transactionById(id: string): { c: Connector; tx: Transaction } | undefined {
-    for (const c of this.station.connectors) if (c.tx !== null && c.tx.localId === id) return { c, tx: c.tx };
+    for (const c of this.station.charging.connectors) if (c.tx !== null && c.tx.localId === id) return { c, tx: c.tx };
     return undefined;
   }
 
   /** Whether transaction messages are still waiting to be delivered. */
   get hasQueuedMessages(): boolean {
-    const session = this.station.session;
+    const session = this.station.link.session;
     return session.queued > 0 || session.hasPending;
   }
 
@@ -280,7 +269,7 @@ export class Version201 implements StationVersion {
     this.resetWhenIdle = false;
     const s = this.station;
     if (s.stopping || s.state === StationState.Stopped) return;
-    s.countReset();
+    s.countEvent('resets');
     s.softReboot('ImmediateReset', 'RemoteReset');
   }
 
@@ -292,10 +281,10 @@ export class Version201 implements StationVersion {
     const now = s.now();
     switch (f.kind) {
       case 'remoteStart':
-        s.startRemoteSession(f.c, now);
+        s.charging.startRemoteSession(f.c, now);
         return;
       case 'remoteStop':
-        s.endSession(f.c, 'Remote', now);
+        s.charging.endSession(f.c, 'Remote', now);
         return;
       case 'status':
         for (const c of f.connectors) this.sendStatus(c, now);
@@ -304,7 +293,7 @@ export class Version201 implements StationVersion {
         this.resetNow();
         return;
       case 'report':
-        this.call('NotifyReport', this.reportPayload(f.requestId), null, now);
+        this.outlet.call('NotifyReport', this.reportPayload(f.requestId), null, now);
         return;
       case 'trigger':
         this.runTrigger(f.message, f.evseId, now);
@@ -321,37 +310,37 @@ export class Version201 implements StationVersion {
     const s = this.station;
     switch (message) {
       case 'BootNotification':
-        s.session.call('BootNotification', { ...this.bootPayload(), reason: 'Triggered' }, null, now, true);
+        s.link.session.call('BootNotification', { ...this.bootPayload(), reason: 'Triggered' }, null, now, true);
         return;
       case 'Heartbeat':
-        this.call('Heartbeat', {}, null, now);
+        this.outlet.call('Heartbeat', {}, null, now);
         return;
       case 'StatusNotification':
-        for (const c of s.connectors) if (evseId === undefined || c.id === evseId) this.sendStatus(c, now);
+        for (const c of s.charging.connectors) if (evseId === undefined || c.id === evseId) this.sendStatus(c, now);
         return;
       case 'MeterValues':
-        for (const c of s.connectors) {
+        for (const c of s.charging.connectors) {
           if (evseId !== undefined && c.id !== evseId) continue;
           c.advance(now);
-          this.call('MeterValues', { evseId: c.id, meterValue: this.meterValue(c, 'Trigger', now) }, null, now);
+          this.outlet.call('MeterValues', { evseId: c.id, meterValue: this.meterValue(c, 'Trigger', now) }, null, now);
         }
         return;
       case 'TransactionEvent':
-        for (const c of s.connectors) {
+        for (const c of s.charging.connectors) {
           if (evseId !== undefined && c.id !== evseId) continue;
           const tx = c.tx;
           if (tx === null || tx.ended) continue;
           c.advance(now);
           const payload = this.event('Updated', 'Trigger', c, tx, { chargingState: 'Charging' });
           payload.meterValue = this.meterValue(c, 'Trigger', now);
-          this.queue('TransactionEvent', payload, tx, now);
+          this.outlet.queue('TransactionEvent', payload, tx, now);
         }
         return;
       case 'FirmwareStatusNotification':
-        this.call('FirmwareStatusNotification', { status: 'Idle' }, null, now);
+        this.outlet.call('FirmwareStatusNotification', { status: 'Idle' }, null, now);
         return;
       case 'LogStatusNotification':
-        this.call('LogStatusNotification', { status: 'Idle' }, null, now);
+        this.outlet.call('LogStatusNotification', { status: 'Idle' }, null, now);
         return;
       default:
         return;

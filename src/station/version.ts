@@ -1,7 +1,7 @@
 import type { JsonObject, SendVerdict } from '../ocpp';
 import type { Connector, Transaction } from './connector';
+import type { CallTag, Outlet } from './outlet';
 import type { Station } from './station';
-import type { CallTag } from './station-link';
 import { Version16 } from './version-16';
 import { Version201 } from './version-201';
 
@@ -46,14 +46,14 @@ export interface StationVersion {
   afterIncoming(action: string): void;
   /** The reason the next BootNotification gives (2.0.1 BootReasonEnumType; 1.6's boot carries none). */
   nextBootAfter(cause: RebootCause): void;
-  /** A CALL that is not a transaction message, sent now or dropped if offline (a script's `send`). */
-  call(action: string, payload: JsonObject, tag: CallTag, due: number): void;
+  /** Where its CALLs leave: the station's link, or what a test put around it. */
+  readonly outlet: Outlet;
 }
 
 /** Makes a station's version object (tests pass one that records what the station says). */
 export type VersionFactory = (s: Station) => StationVersion;
 
-/** The version object of the station's group. */
-export function versionOf(s: Station): StationVersion {
-  return s.group.version === '1.6' ? new Version16(s) : new Version201(s);
+/** The version object of the station's group, saying its CALLs through `outlet` (the link unless a test says). */
+export function versionOf(s: Station, outlet: Outlet = s.link): StationVersion {
+  return s.group.version === '1.6' ? new Version16(s, outlet) : new Version201(s, outlet);
 }

@@ -1,7 +1,8 @@
 import { faultSeed, faultSelects, isCoordinatorFault, type FaultSpec } from '../scenario/faults';
 import { FaultTally } from '../station/fault-state';
 import { MalformedSender } from '../station/malformed';
-import { TimerKind, type Station } from '../station/station';
+import type { Station } from '../station/station';
+import { TimerKind } from '../station/station-timers';
 import type { FaultOutcome, StationAssignment } from '../thread/messages';
 import type { WorkerRuntime } from './runtime';
 

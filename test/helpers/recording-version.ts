@@ -2,10 +2,9 @@ import type { JsonObject } from '../../src/ocpp';
 import { Connector } from '../../src/station/connector';
 import type { StationContext } from '../../src/station/context';
 import type { StationGroup } from '../../src/station/group';
+import type { CallTag, Outlet } from '../../src/station/outlet';
 import { Station } from '../../src/station/station';
-import type { CallTag } from '../../src/station/station-link';
-import { Version16 } from '../../src/station/version-16';
-import { Version201 } from '../../src/station/version-201';
+import { versionOf } from '../../src/station/version';
 
 /** How a call left the version object: `call` (now or never), `queue` (transaction message), `status` (only when online). */
 export type Way = 'call' | 'queue' | 'status';
@@ -20,8 +19,8 @@ export interface Sent {
 }
 
 /**
- * What a station's version object put on the wire, recorded where it leaves (the version's three
- * ways out), and the Authorize answered at once if `accept` says how: no subclass of the station.
+ * What a station's version object put on the wire, recorded where it leaves (its outlet), and the
+ * Authorize answered at once if `accept` says how: no subclass of the station or of its version.
  */
 export class Recorder {
   readonly sent: Sent[] = [];
@@ -30,10 +29,10 @@ export class Recorder {
 
   /** True when the call was answered here and must not reach the session. */
   record(s: Station, way: Way, action: string, payload: JsonObject, tag: CallTag, at: number): boolean {
-    const c = tag instanceof Connector ? tag : tag === null ? undefined : s.connectors.find((x) => x.tx === tag);
+    const c = tag instanceof Connector ? tag : tag === null ? undefined : s.charging.connectors.find((x) => x.tx === tag);
     this.sent.push({ way, action, payload, at, connector: c?.id });
     if (action !== 'Authorize' || this.accept === undefined || !(tag instanceof Connector)) return false;
-    s.onAuthorized(tag, this.accept(tag.pendingTag), at);
+    s.charging.onAuthorized(tag, this.accept(tag.pendingTag), at);
     return true;
   }
 
@@ -42,47 +41,30 @@ export class Recorder {
   }
 }
 
-class Recording16 extends Version16 {
+/** The station's outlet with a recorder around it: each call is recorded, then goes on (an answered Authorize stops here). */
+class RecordingOutlet implements Outlet {
   constructor(
-    station: Station,
-    readonly rec: Recorder,
-  ) {
-    super(station);
+    private readonly inner: Outlet,
+    private readonly station: Station,
+    private readonly rec: Recorder,
+  ) {}
+
+  call(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+    if (!this.rec.record(this.station, 'call', action, payload, tag, due)) this.inner.call(action, payload, tag, due);
   }
-  override call(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    if (!this.rec.record(this.station, 'call', action, payload, tag, due)) super.call(action, payload, tag, due);
-  }
-  override queue(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+
+  queue(action: string, payload: JsonObject, tag: CallTag, due: number): void {
     this.rec.record(this.station, 'queue', action, payload, tag, due);
-    super.queue(action, payload, tag, due);
+    this.inner.queue(action, payload, tag, due);
   }
-  override callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
+
+  callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
     this.rec.record(this.station, 'status', action, payload, tag, due);
-    super.callIfOnline(action, payload, tag, due);
+    this.inner.callIfOnline(action, payload, tag, due);
   }
 }
 
-class Recording201 extends Version201 {
-  constructor(
-    station: Station,
-    readonly rec: Recorder,
-  ) {
-    super(station);
-  }
-  override call(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    if (!this.rec.record(this.station, 'call', action, payload, tag, due)) super.call(action, payload, tag, due);
-  }
-  override queue(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.rec.record(this.station, 'queue', action, payload, tag, due);
-    super.queue(action, payload, tag, due);
-  }
-  override callIfOnline(action: string, payload: JsonObject, tag: CallTag, due: number): void {
-    this.rec.record(this.station, 'status', action, payload, tag, due);
-    super.callIfOnline(action, payload, tag, due);
-  }
-}
-
-/** A station of the group's version whose version object records into `rec`. */
+/** A station of the group's version whose version object says everything through a recording outlet. */
 export function recordingStation(index: number, identity: string, group: StationGroup, ctx: StationContext, seed: number, rec: Recorder): Station {
-  return new Station(index, identity, group, ctx, seed, (s) => (group.version === '1.6' ? new Recording16(s, rec) : new Recording201(s, rec)));
+  return new Station(index, identity, group, ctx, seed, (s) => versionOf(s, new RecordingOutlet(s.link, s, rec)));
 }

@@ -5,7 +5,8 @@ import type { CallRecorder, ErrorKind } from '../../src/ocpp';
 import type { StationContext } from '../../src/station/context';
 import type { CounterName } from '../../src/station/counters';
 import type { StationGroup } from '../../src/station/group';
-import { Station, TIMER_SLOTS } from '../../src/station/station';
+import { Station } from '../../src/station/station';
+import { TIMER_SLOTS } from '../../src/station/station-timers';
 import { Scheduler } from '../../src/worker/scheduler';
 import { startChaosCsms, type Behaviour, type ChaosCsms } from '../chaos/chaos-csms';
 

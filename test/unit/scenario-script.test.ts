@@ -101,7 +101,7 @@ for (const ocpp of ['1.6', '2.0.1'] as const) {
     worker.stations.push(station);
     station.start(worker.atEpochOffset(a.connectAtMs));
     worker.clock = worker.atEpochOffset(a.connectAtMs);
-    station.onResult('BootNotification', { status: 'Accepted', interval: 3600, currentTime: '2024-05-01T00:00:00Z' }, null);
+    station.link.onResult('BootNotification', { status: 'Accepted', interval: 3600, currentTime: '2024-05-01T00:00:00Z' }, null);
     // The boot's own status reports are not the session's.
     rec.sent.length = 0;
     worker.runUntil(worker.atEpochOffset(3_600_000 + a.connectAtMs - 1));

@@ -134,7 +134,7 @@ test('a station run on a virtual clock does what its planned events say', () => 
     station.start(worker.atEpochOffset(a.connectAtMs));
     // Accepted as it connects: from then on only the plan decides.
     worker.clock = worker.atEpochOffset(a.connectAtMs);
-    station.onResult('BootNotification', accepted, null);
+    station.link.onResult('BootNotification', accepted, null);
     return recording;
   });
   worker.runUntil(worker.atEpochOffset(HORIZON_MS));
@@ -185,7 +185,7 @@ test('a vehicle that arrives while the station is down waits for it; one whose v
   worker.runUntil(bootAt);
   assert.equal(station.plugIns.length, 0, 'nothing plugs in while the station is down');
   worker.clock = bootAt;
-  station.station.onResult('BootNotification', { status: 'Accepted', interval: 60, currentTime: '2024-05-01T00:00:00Z' }, null);
+  station.station.link.onResult('BootNotification', { status: 'Accepted', interval: 60, currentTime: '2024-05-01T00:00:00Z' }, null);
   worker.runUntil(3_600_000);
   // The first two visits were over; the third starts at the boot and still ends as planned.
   assert.deepEqual(station.plugIns[0], { connector: 1, at: bootAt, tag: (planned[2] as { idTag: string }).idTag });

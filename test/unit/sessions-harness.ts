@@ -2,7 +2,8 @@ import type { CallRecorder } from '../../src/ocpp';
 import type { StationContext } from '../../src/station/context';
 import type { CounterName } from '../../src/station/counters';
 import type { StationGroup } from '../../src/station/group';
-import { TimerKind, type Station } from '../../src/station/station';
+import type { Station } from '../../src/station/station';
+import { TimerKind } from '../../src/station/station-timers';
 
 /**
  * A worker without sockets or time passing: a settable clock (the seam stations read time

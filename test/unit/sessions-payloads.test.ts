@@ -23,7 +23,7 @@ function run(yaml: string, horizonMs: number): { sent: Sent[]; version: '1.6' | 
   worker.stations.push(station);
   station.start(worker.atEpochOffset(a.connectAtMs));
   worker.clock = worker.atEpochOffset(a.connectAtMs);
-  station.onResult('BootNotification', { status: 'Accepted', interval: 60, currentTime: '2024-05-01T00:00:00Z' }, null);
+  station.link.onResult('BootNotification', { status: 'Accepted', interval: 60, currentTime: '2024-05-01T00:00:00Z' }, null);
   worker.runUntil(worker.atEpochOffset(horizonMs));
   return { sent: rec.of('queue'), version: group.version, worker };
 }

@@ -65,8 +65,8 @@ class FakeContext implements StationContext {
 function bootedStation(): { s: Version201; ctx: FakeContext } {
   const ctx = new FakeContext();
   let s: Version201 | undefined;
-  const station = new Station(0, 'CS-TEST-0001', GROUP, ctx, 42, (st) => (s = new Version201(st)));
-  station.onResult('BootNotification', { currentTime: '2024-05-01T12:00:00Z', interval: 60, status: 'Accepted' }, null);
+  const station = new Station(0, 'CS-TEST-0001', GROUP, ctx, 42, (st) => (s = new Version201(st, st.link)));
+  station.link.onResult('BootNotification', { currentTime: '2024-05-01T12:00:00Z', interval: 60, status: 'Accepted' }, null);
   assert.equal(station.booted, true);
   assert.ok(s !== undefined);
   return { s, ctx };
@@ -94,7 +94,7 @@ const TOKEN = { idToken: 'TAG0001', type: 'ISO14443' };
 /** Start a session on EVSE `evseId` by remote start and return its connector. */
 function charging(s: Version201, evseId: number): Connector {
   assert.equal(statusOf(s, 'RequestStartTransaction', { evseId, remoteStartId: 7, idToken: TOKEN }), 'Accepted');
-  const c = s.station.connectors[evseId - 1] as Connector;
+  const c = s.station.charging.connectors[evseId - 1] as Connector;
   assert.equal(c.phase, Phase.Charging);
   return c;
 }
@@ -156,13 +156,13 @@ describe('OCPP 2.0.1 answers to CSMS-initiated calls', () => {
     charging(other.s, 2);
     assert.equal(statusOf(other.s, 'Reset', { type: 'Immediate' }), 'Accepted');
     assert.equal(other.ctx.counts.get('resets'), 2);
-    assert.equal(other.s.station.hasOpenTransactions, false, 'Immediate stops transactions');
+    assert.equal(other.s.station.charging.hasOpenTransactions, false, 'Immediate stops transactions');
   });
 
   it('ChangeAvailability (G03/G04): idle EVSE Accepted, busy one Scheduled, unknown Rejected', () => {
     const { s, ctx } = bootedStation();
     const c1 = charging(s, 1);
-    const c2 = s.station.connectors[1] as Connector;
+    const c2 = s.station.charging.connectors[1] as Connector;
     assert.equal(statusOf(s, 'ChangeAvailability', { operationalStatus: 'Inoperative', evse: { id: 2 } }), 'Accepted');
     assert.equal(c2.operative, false);
     assert.equal(statusOf201(c2), 'Unavailable');
@@ -201,7 +201,7 @@ describe('OCPP 2.0.1 answers to CSMS-initiated calls', () => {
       return results[0]?.attributeStatus;
     };
     assert.equal(set('OCPPCommCtrlr', 'HeartbeatInterval', '30'), 'Accepted');
-    assert.equal(s.station.heartbeatIntervalMs, 30_000, 'seconds on the wire, ms inside');
+    assert.equal(s.station.link.heartbeatIntervalMs, 30_000, 'seconds on the wire, ms inside');
     assert.equal(set('OCPPCommCtrlr', 'HeartbeatInterval', '0'), 'Rejected');
     assert.equal(set('OCPPCommCtrlr', 'HeartbeatInterval', '1.5'), 'Rejected');
     assert.equal(set('SampledDataCtrlr', 'TxUpdatedInterval', '15'), 'Accepted');
@@ -255,7 +255,7 @@ describe('OCPP 2.0.1 answers to CSMS-initiated calls', () => {
 
   it('SetChargingProfile (K01) and ClearChargingProfile (K10): limits in W, the running session obeys', () => {
     const { s } = bootedStation();
-    const [c1, c2] = s.station.connectors as [Connector, Connector];
+    const [c1, c2] = s.station.charging.connectors as [Connector, Connector];
     assert.equal(statusOf(s, 'ClearChargingProfile', {}), 'Unknown', 'nothing to clear');
     // 16 A on three phases at 230 V = 11,040 W, for each EVSE.
     assert.equal(statusOf(s, 'SetChargingProfile', { evseId: 0, chargingProfile: profile('TxDefaultProfile', 'A', 16) }), 'Accepted');

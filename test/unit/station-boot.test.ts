@@ -41,7 +41,7 @@ describe('the link: boot states', () => {
     answerBoot(ctx, 'Accepted', 300);
     assert.equal(s.booted, true);
     assert.equal(s.state, StationState.Accepted);
-    assert.equal(s.heartbeatIntervalMs, 300_000);
+    assert.equal(s.link.heartbeatIntervalMs, 300_000);
     assert.equal(dueOf(ctx, TimerKind.Heartbeat), ctx.clock + 300_000);
     // Connector 0 and connector 1: one StatusNotification outstanding, the other queued.
     lastCall(ctx, 'StatusNotification');
@@ -75,7 +75,7 @@ describe('the link: boot states', () => {
   it('an interval of 2^31 s is clamped to Node’s timer limit, not fired at once (Accepted and Pending)', () => {
     const accepted = connected();
     answerBoot(accepted.ctx, 'Accepted', 2 ** 31);
-    assert.equal(accepted.s.heartbeatIntervalMs, MAX_TIMER_MS);
+    assert.equal(accepted.s.link.heartbeatIntervalMs, MAX_TIMER_MS);
     assert.equal(dueOf(accepted.ctx, TimerKind.Heartbeat), accepted.ctx.clock + MAX_TIMER_MS);
     const pending = connected();
     answerBoot(pending.ctx, 'Pending', 2 ** 31);
@@ -85,8 +85,8 @@ describe('the link: boot states', () => {
   it('a heartbeat interval set by the CSMS (ChangeConfiguration) beyond the limit is clamped too', () => {
     const { s, ctx } = connected();
     answerBoot(ctx, 'Accepted', 60);
-    s.setHeartbeatInterval(2 ** 40);
-    assert.equal(s.heartbeatIntervalMs, MAX_TIMER_MS);
+    s.link.setHeartbeatInterval(2 ** 40);
+    assert.equal(s.link.heartbeatIntervalMs, MAX_TIMER_MS);
     assert.equal(dueOf(ctx, TimerKind.Heartbeat), ctx.clock + MAX_TIMER_MS);
   });
 

@@ -45,8 +45,8 @@ function oneStation(version: '1.6' | '2.0.1', rec = new Recorder()): { s: Statio
   w.stations.push(s);
   s.start(a.connectAtMs);
   w.clock = a.connectAtMs;
-  s.onResult('BootNotification', BOOT, null);
-  return { s, w, c: s.connectors[0] as Connector };
+  s.link.onResult('BootNotification', BOOT, null);
+  return { s, w, c: s.charging.connectors[0] as Connector };
 }
 
 /** Let a minute pass on the virtual clock. */
@@ -67,21 +67,21 @@ test('authorizeRejected counts only a real non-Accepted answer, not an aborted, 
   const rejected = (): number => w.counts.get('authorizeRejected') ?? 0;
 
   nextAuthorize(w, c);
-  s.onCallFailed('Authorize', CallOutcome.Timeout, c, '');
+  s.link.onCallFailed('Authorize', CallOutcome.Timeout, c, '');
   assert.equal(rejected(), 0, 'a timeout is no refusal');
   assert.equal(c.awaitingAuth, false);
   assert.equal(c.phase, Phase.Idle, 'the vehicle left without a session');
 
   nextAuthorize(w, c);
-  s.onCallFailed('Authorize', CallOutcome.CallError, c, 'InternalError');
+  s.link.onCallFailed('Authorize', CallOutcome.CallError, c, 'InternalError');
   assert.equal(rejected(), 0, 'a CALLERROR is no refusal');
 
   nextAuthorize(w, c);
-  s.onResult('Authorize', { idTagInfo: { status: 'Invalid' } }, c);
+  s.link.onResult('Authorize', { idTagInfo: { status: 'Invalid' } }, c);
   assert.equal(rejected(), 1, 'the CSMS refused the tag');
 
   nextAuthorize(w, c);
-  s.onCallFailed('Authorize', CallOutcome.Aborted, c, '');
+  s.link.onCallFailed('Authorize', CallOutcome.Aborted, c, '');
   assert.equal(rejected(), 1, 'cut off by the connection: no refusal');
   assert.equal(c.awaitingAuth, true, 'the station authorizes locally once the close has come (offline)');
   assert.equal(w.counts.get('transactionsStarted') ?? 0, 0);
@@ -93,39 +93,39 @@ test('1.6: transactions started, stopped and stops acknowledged; what is left qu
   const { s, w, c } = oneStation('1.6', rec);
   const transactionMessages = (): number => rec.of('queue').length;
   nextAuthorize(w, c);
-  s.onResult('Authorize', { idTagInfo: { status: 'Accepted' } }, c);
+  s.link.onResult('Authorize', { idTagInfo: { status: 'Accepted' } }, c);
   assert.equal(w.counts.get('transactionsStarted'), 1);
   const tx = c.tx as Transaction;
-  s.onResult('StartTransaction', { transactionId: 42, idTagInfo: { status: 'Accepted' } }, tx);
+  s.link.onResult('StartTransaction', { transactionId: 42, idTagInfo: { status: 'Accepted' } }, tx);
   for (let i = 0; i < 20 && !tx.ended; i++) minute(w);
   assert.equal(w.counts.get('transactionsStopped'), 1, 'the session ended as planned');
   assert.equal(w.counts.get('stopsAcknowledged') ?? 0, 0, 'not before the CSMS answered');
-  s.onResult('StopTransaction', { idTagInfo: { status: 'Accepted' } }, tx);
+  s.link.onResult('StopTransaction', { idTagInfo: { status: 'Accepted' } }, tx);
   assert.equal(w.counts.get('stopsAcknowledged'), 1);
 
   // Never connected: everything the station said is still queued. At the end of the run it is
   // recorded as never sent (runEnded), and its transaction messages counted as undelivered.
-  const queued = s.session.queued;
+  const queued = s.link.session.queued;
   assert.ok(transactionMessages() >= 3 && queued > transactionMessages(), `${queued} queued, ${transactionMessages()} transaction messages`);
   assert.equal(s.endRun(), transactionMessages());
   assert.equal(w.counts.get('undelivered'), transactionMessages());
   assert.equal(w.notSent.length, queued);
   assert.ok(w.notSent.every((n) => n.reason === NeverSent.RunEnded));
-  assert.equal(s.session.queued, 0);
+  assert.equal(s.link.session.queued, 0);
 });
 
 test('2.0.1: a stop is acknowledged by the answer to its TransactionEvent Ended, not to an Updated one', () => {
   const { s, w, c } = oneStation('2.0.1');
   nextAuthorize(w, c);
-  s.onResult('Authorize', { idTokenInfo: { status: 'Accepted' } }, c);
+  s.link.onResult('Authorize', { idTokenInfo: { status: 'Accepted' } }, c);
   const tx = c.tx as Transaction;
-  assert.equal(s.beforeSend('TransactionEvent', { eventType: 'Started' }, tx), true);
-  s.onResult('TransactionEvent', {}, tx);
-  s.beforeSend('TransactionEvent', { eventType: 'Updated' }, tx);
-  s.onResult('TransactionEvent', {}, tx);
+  assert.equal(s.link.beforeSend('TransactionEvent', { eventType: 'Started' }, tx), true);
+  s.link.onResult('TransactionEvent', {}, tx);
+  s.link.beforeSend('TransactionEvent', { eventType: 'Updated' }, tx);
+  s.link.onResult('TransactionEvent', {}, tx);
   assert.equal(w.counts.get('stopsAcknowledged') ?? 0, 0);
-  s.beforeSend('TransactionEvent', { eventType: 'Ended' }, tx);
-  s.onResult('TransactionEvent', {}, tx);
+  s.link.beforeSend('TransactionEvent', { eventType: 'Ended' }, tx);
+  s.link.onResult('TransactionEvent', {}, tx);
   assert.equal(w.counts.get('stopsAcknowledged'), 1);
   assert.equal(w.counts.get('transactionsStarted'), 1);
 });

@@ -20,7 +20,7 @@ function booted(): { s: Station; v: Version16; ctx: FakeContext; rec: Recorder }
   const ctx = new FakeContext();
   const rec = new Recorder();
   const s = recordingStation(0, 'CP-V16-0001', fakeGroup({ connectors: 2 }), ctx, 7, rec);
-  s.onResult('BootNotification', { currentTime: '2024-05-01T12:00:00Z', interval: 60, status: 'Accepted' }, null);
+  s.link.onResult('BootNotification', { currentTime: '2024-05-01T12:00:00Z', interval: 60, status: 'Accepted' }, null);
   assert.equal(s.booted, true);
   rec.sent.length = 0;
   return { s, v: s.version as Version16, ctx, rec };
@@ -45,10 +45,10 @@ const statusOf = (s: Station, action: string, payload: JsonObject): unknown => a
 /** A session started by the CSMS on connector `id`, its StartTransaction answered with transactionId 42. */
 function charging(s: Station, id: number): { c: Connector; tx: Transaction } {
   assert.equal(statusOf(s, 'RemoteStartTransaction', { connectorId: id, idTag: 'TAG1' }), 'Accepted');
-  const c = s.connectors[id - 1] as Connector;
+  const c = s.charging.connectors[id - 1] as Connector;
   assert.equal(c.phase, Phase.Charging);
   const tx = c.tx as Transaction;
-  s.onResult('StartTransaction', { transactionId: 42, idTagInfo: { status: 'Accepted' } }, tx);
+  s.link.onResult('StartTransaction', { transactionId: 42, idTagInfo: { status: 'Accepted' } }, tx);
   return { c, tx };
 }
 
@@ -67,7 +67,7 @@ describe('OCPP 1.6 version object: answers to CSMS-initiated calls', () => {
     assert.equal(statusOf(s, 'RemoteStartTransaction', { connectorId: 1, idTag: 'TAG2' }), 'Rejected', 'busy');
     assert.equal(statusOf(s, 'RemoteStartTransaction', { connectorId: 3, idTag: 'TAG2' }), 'Rejected', 'no connector 3');
     assert.equal(statusOf(s, 'RemoteStartTransaction', { idTag: 'TAG2' }), 'Accepted', 'connector 2 is free');
-    assert.equal((s.connectors[1] as Connector).phase, Phase.Charging);
+    assert.equal((s.charging.connectors[1] as Connector).phase, Phase.Charging);
   });
 
   it('RemoteStopTransaction (§5.12): the CSMS id of a running transaction Accepted, the stop after the answer', () => {
@@ -88,7 +88,7 @@ describe('OCPP 1.6 version object: answers to CSMS-initiated calls', () => {
   it('ChangeConfiguration and GetConfiguration (§5.3, §5.8): a new HeartbeatInterval is read back and applied', () => {
     const { s } = booted();
     assert.equal(statusOf(s, 'ChangeConfiguration', { key: 'HeartbeatInterval', value: '30' }), 'Accepted');
-    assert.equal(s.heartbeatIntervalMs, 30_000);
+    assert.equal(s.link.heartbeatIntervalMs, 30_000);
     assert.equal(statusOf(s, 'ChangeConfiguration', { key: 'HeartbeatInterval', value: '-1' }), 'Rejected');
     assert.equal(statusOf(s, 'ChangeConfiguration', { key: 'NumberOfConnectors', value: '4' }), 'Rejected', 'read-only');
     assert.equal(statusOf(s, 'ChangeConfiguration', { key: 'NoSuchKey', value: '1' }), 'NotSupported');
@@ -123,7 +123,7 @@ describe('OCPP 1.6 version object: answers to CSMS-initiated calls', () => {
     rec.sent.length = 0;
     assert.equal(statusOf(s, 'ChangeAvailability', { connectorId: 0, type: 'Inoperative' }), 'Scheduled');
     assert.deepEqual(rec.sent.map((m) => [m.payload.connectorId, m.payload.status]), [[2, 'Unavailable']]);
-    assert.equal(statusOf16(s.connectors[0] as Connector), 'Charging', 'still charging');
+    assert.equal(statusOf16(s.charging.connectors[0] as Connector), 'Charging', 'still charging');
     assert.equal(statusOf(s, 'ChangeAvailability', { connectorId: 5, type: 'Operative' }), 'Rejected');
   });
 
@@ -162,14 +162,14 @@ describe('OCPP 1.6 version object: answers to CSMS-initiated calls', () => {
 describe('OCPP 1.6 version object: what leaves the queue', () => {
   it('a MeterValues or StopTransaction takes the CSMS transaction id as it leaves, and is dropped without one', () => {
     const { s, ctx } = booted();
-    const c = s.connectors[0] as Connector;
+    const c = s.charging.connectors[0] as Connector;
     assert.equal(statusOf(s, 'RemoteStartTransaction', { connectorId: 1, idTag: 'TAG1' }), 'Accepted');
     const tx = c.tx as Transaction;
     const meter: JsonObject = { connectorId: 1, transactionId: 0, meterValue: [] };
     assert.equal(s.version.beforeSend('MeterValues', meter, tx), NeverSent.NoTransactionId);
     assert.equal(ctx.counts.get('droppedNoTransactionId'), 1);
     assert.equal(s.version.beforeSend('MeterValues', meter, null), true, 'a triggered MeterValues outside a transaction goes as it is');
-    s.onResult('StartTransaction', { transactionId: 42, idTagInfo: { status: 'Accepted' } }, tx);
+    s.link.onResult('StartTransaction', { transactionId: 42, idTagInfo: { status: 'Accepted' } }, tx);
     assert.equal(s.version.beforeSend('StopTransaction', meter, tx), true);
     assert.equal(meter.transactionId, 42);
     assert.equal(s.version.isTransactionMessage('MeterValues', tx), true);
@@ -179,8 +179,8 @@ describe('OCPP 1.6 version object: what leaves the queue', () => {
   it('a StartTransaction answered Invalid stops the transaction (StopTransactionOnInvalidId, DeAuthorized)', () => {
     const { s, rec } = booted();
     assert.equal(statusOf(s, 'RemoteStartTransaction', { connectorId: 1, idTag: 'TAG1' }), 'Accepted');
-    const tx = (s.connectors[0] as Connector).tx as Transaction;
-    s.onResult('StartTransaction', { transactionId: 43, idTagInfo: { status: 'Invalid' } }, tx);
+    const tx = (s.charging.connectors[0] as Connector).tx as Transaction;
+    s.link.onResult('StartTransaction', { transactionId: 43, idTagInfo: { status: 'Invalid' } }, tx);
     assert.equal(tx.ended, true);
     assert.equal(rec.sent.find((m) => m.action === 'StopTransaction')?.payload.reason, 'DeAuthorized');
   });
