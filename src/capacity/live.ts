@@ -4,10 +4,12 @@
  * word; the live run itself is built in src/run/live-run.ts. Until it is merged, this file holds
  * the types and a `startLiveRun` that refuses: the integration replaces the whole file with
  *
+ *   import { startLiveRun } from '../run/live-run';
  *   export type { LiveRun, LiveRunOptions, StepWindow } from '../run/live-run';
- *   export { startLiveRun } from '../run/live-run';
+ *   export { startLiveRun };
+ *   export type StartLiveRun = typeof startLiveRun;
  *
- * and nothing else in src/capacity changes.
+ * and nothing else in src/capacity changes (the tests' model run implements the same LiveRun).
  */
 import type { MetricSource } from '../report/thresholds-eval';
 import type { HealthResult } from '../report/summary';
