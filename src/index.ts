@@ -1,9 +1,14 @@
 /**
- * The package's public surface (package.json `main`, `exports`, `types`): a run in-process, the
- * config it resolves, a scenario's check, and the results' compare and merge, with their types.
- * This is the one file that passes names along: everything else imports from the defining file.
+ * The package's public surface (package.json `main`, `exports`, `types`): a run in-process, a
+ * capacity search, the config a run resolves, a scenario's check, and the results' compare and
+ * merge, with their types. This is the one file that passes names along: everything else imports from the defining file.
  */
 export { run } from './run/run';
+export { capacity, type CapacityResult } from './capacity/capacity';
+export type { CapacityHooks, CapacityOptions, CapacitySettings } from './capacity/options';
+export { capacityExitCode, type CapacityOutcome, type CapacityReport } from './capacity/report';
+export type { CapacityStep } from './capacity/steps';
+export type { ActionFigures, GeneratorFigures, GeneratorLimits, LimitHit, SloResult } from './capacity/judge';
 export { resolveRunConfig, type RunConfig } from './run/config';
 export { validateScenario, type ScenarioObject } from './run/load-scenario';
 export { compare, merge } from './run/results-input';

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CompareError } from '../report/compare-load';
 import { InputFileProblem } from '../scenario/input-file';
 import { ScenarioError } from '../scenario/load';
+import { registerCapacityCommand } from './capacity-command';
 import { registerCompareCommand } from './compare-command';
 import { registerCsmsCommand } from './csms-command';
 import { registerMergeCommand } from './merge-command';
@@ -30,6 +31,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(redactUrls(text)) })
     .exitOverride();
   registerRunCommand(program);
+  registerCapacityCommand(program);
   registerValidateCommand(program);
   registerCsmsCommand(program);
   registerCompareCommand(program);
@@ -38,7 +40,8 @@ function buildProgram(): Command {
   registerProbeCommand(program);
   program.addHelpText(
     'after',
-    '\nExit codes: 0 passed, 1 a health check or threshold failed, 2 bad usage or configuration, 3 target unreachable or run aborted.',
+    '\nExit codes: 0 passed, 1 a health check or threshold failed, 2 bad usage or configuration, 3 target unreachable or run aborted.\n' +
+      'capacity: 0 capacity found, 1 even the smallest size failed, 2 bad usage, 3 generator-bound, target unreachable or stopped.',
   );
   return program;
 }

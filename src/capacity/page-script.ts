@@ -1,0 +1,100 @@
+/**
+ * capacity.html's own script, inlined after uPlot: it reads the knee charts (page-charts.ts) from
+ * `#capacity-data` and draws each into its `[data-chart]` element, the capacity and the first
+ * failure as vertical lines over the plot, and redraws a chart when its element changes width. It computes nothing about the search. When every
+ * chart is drawn it sets `data-charts-rendered` on <body> (what the browser test waits for); a
+ * chart that fails shows its error in place and in `data-chart-errors`.
+ *
+ * Plain ES2017 in a string, as the report's: the project compiles without the DOM's types.
+ */
+export const CAPACITY_SCRIPT = String.raw`(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('capacity-data').textContent);
+  var HEIGHT = 320;
+
+  function count(v) {
+    return String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
+  function number(v) {
+    var a = Math.abs(v);
+    if (a >= 1000) return count(v);
+    if (a >= 10) return String(Math.round(v * 10) / 10);
+    return String(Number(v.toPrecision(3)));
+  }
+  function ms(u, v) {
+    return v == null ? '–' : number(v) + ' ms';
+  }
+
+  /** The capacity and the first failure: vertical lines with their label, drawn over the series. */
+  function marksHook(spec) {
+    return function (u) {
+      var ctx = u.ctx;
+      var ratio = window.devicePixelRatio || 1;
+      ctx.save();
+      spec.marks.forEach(function (m, i) {
+        var x = Math.round(u.valToPos(m.x, 'x', true));
+        ctx.strokeStyle = m.color;
+        ctx.fillStyle = m.color;
+        ctx.lineWidth = 3 * ratio;
+        ctx.setLineDash([]);
+        ctx.beginPath();
+        ctx.moveTo(x, u.bbox.top);
+        ctx.lineTo(x, u.bbox.top + u.bbox.height);
+        ctx.stroke();
+        ctx.font = (12 * ratio) + 'px sans-serif';
+        // Beside the line, on the side with room: left of it in the right half of the plot.
+        var right = x > u.bbox.left + u.bbox.width / 2;
+        ctx.textAlign = right ? 'right' : 'left';
+        ctx.fillText(m.label, x + (right ? -6 : 6) * ratio, u.bbox.top + (14 + 16 * i) * ratio);
+      });
+      ctx.restore();
+    };
+  }
+
+  function options(spec, width) {
+    var series = [{ label: spec.xLabel, value: function (u, v) { return v == null ? '–' : number(v); } }];
+    spec.series.forEach(function (s) {
+      series.push({ label: s.label, stroke: s.color, width: s.width, dash: s.dash || undefined, points: { show: s.points, size: 6 }, value: ms });
+    });
+    return {
+      width: width,
+      height: HEIGHT,
+      padding: [12, 28, 0, 0],
+      series: series,
+      scales: { x: { time: false }, y: { distr: 3, log: 10 } },
+      axes: [
+        { label: spec.xLabel, values: function (u, splits) { return splits.map(function (v) { return v == null ? '' : number(v); }); } },
+        { label: 'ms (log scale)', size: 64, values: function (u, splits) { return splits.map(function (v) { return v == null ? '' : number(v); }); } }
+      ],
+      hooks: { draw: [marksHook(spec)] },
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } }
+    };
+  }
+
+  /** One chart into its element; a chart that fails says why in its place. Redrawn at its element's width. */
+  function draw(spec) {
+    var target = document.querySelector('[data-chart="' + spec.id + '"]');
+    if (!target) return false;
+    var plot;
+    try {
+      plot = new uPlot(options(spec, target.clientWidth), [spec.x].concat(spec.series.map(function (s) { return s.values; })), target);
+    } catch (err) {
+      target.textContent = 'This chart could not be drawn: ' + (err && err.message ? err.message : String(err));
+      target.className += ' chart-error';
+      return false;
+    }
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(function () {
+        if (plot.width !== target.clientWidth) plot.setSize({ width: target.clientWidth, height: HEIGHT });
+      }).observe(target);
+    }
+    return true;
+  }
+
+  var results = data.charts.map(draw);
+  var rendered = results.filter(Boolean).length;
+  document.body.setAttribute('data-chart-errors', String(results.length - rendered));
+  document.body.setAttribute('data-charts-rendered', String(rendered));
+})();
+`;

@@ -1,0 +1,60 @@
+/**
+ * One step of a search as capacity.json lists it: the size held, what the CSMS answered, every
+ * SLO and health check with its value, the generator's own figures, and when it was measured.
+ * The contract's fields come first (stations, callsPerSecond, offeredCallsPerSecond, slos,
+ * passed); the rest is what a reader needs to see why.
+ */
+import type { StepJudgement } from './judge';
+import type { StepWindow } from './live';
+import type { Phase } from './search';
+
+export interface StepTiming {
+  /** Run time (ms since the run's epoch) the resize was asked. */
+  readonly startMs: number;
+  /** How long the new stations were given to connect (or the removed ones to stop). */
+  readonly rampMs: number;
+  /** The window judged: after the ramp and the warm-up, `hold` long. */
+  readonly windowFromMs: number;
+  readonly windowToMs: number;
+}
+
+/** The step's judgement (judge.ts: slos, passed, verdict, breaches, checks, generator, actions) and what was held. */
+export interface CapacityStep extends StepJudgement {
+  readonly stations: number;
+  /** Calls answered per second in the window. */
+  readonly callsPerSecond: number;
+  /** Calls the stations tried to make per second (answered or not, sent or not). */
+  readonly offeredCallsPerSecond: number;
+  /** 1-based, in the order held. */
+  readonly index: number;
+  readonly phase: Phase;
+  /** Calls started in the window (answered, errored, timed out). */
+  readonly calls: number;
+  readonly fleet: { readonly active: number; readonly connected: number; readonly booted: number };
+  readonly timing: StepTiming;
+}
+
+/** Calls per second to a tenth: more digits would be noise of the window's edges. */
+function perSecond(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+export function stepRecord(index: number, phase: Phase, stations: number, window: StepWindow, judged: StepJudgement, timing: StepTiming): CapacityStep {
+  return {
+    stations,
+    callsPerSecond: perSecond(window.callsPerSecond),
+    offeredCallsPerSecond: perSecond(window.offeredCallsPerSecond),
+    slos: judged.slos,
+    passed: judged.passed,
+    index,
+    phase,
+    verdict: judged.verdict,
+    breaches: judged.breaches,
+    checks: judged.checks,
+    generator: judged.generator,
+    calls: window.calls,
+    fleet: { active: window.stations.active, connected: window.stations.connected, booted: window.stations.booted },
+    actions: judged.actions,
+    timing,
+  };
+}
