@@ -10,6 +10,7 @@ import { parseThreshold } from '../../src/report/thresholds';
 import type { MetricNames } from '../../src/report/thresholds-names';
 import { evaluateThresholds } from '../../src/report/thresholds-eval';
 import { RandomStream } from '../../src/scenario/random';
+import { stepWindow, type StepWindow } from '../../src/run/live-window';
 import { COUNTER_NAMES, counterCode } from '../../src/station/counters';
 import { LagHistogram } from '../../src/worker/lag-histogram';
 
@@ -201,4 +202,54 @@ test('gauges: a window keeps the lowest level of any second, per group and for t
   // Second 1: 8 + 5 = 13, second 2: 10 + 3 = 13.
   assert.equal(part.lowestTotal.connected, 13);
   assert.equal(windowPart(ledger, 3, 4, 2).lowestTotal.connected, 15);
+});
+
+test('a step window judges the health checks on its own seconds: stations against those asked to run, csmsAlive by the death\'s time', () => {
+  const ledger = new WindowLedger(ERROR_KINDS.indexOf('neverSent'));
+  const hb = actionCode('Heartbeat');
+  for (let second = 0; second < 8; second++) {
+    // From second 4 on, 3 of urban's 8 stations are gone and a tenth of the calls time out.
+    const urban = second < 4 ? 8 : 5;
+    ledger.sampleGauges(second * 1000 + 100, [{ connected: urban, booted: urban, charging: 0 }, { connected: 4, booted: 4, charging: 0 }]);
+    for (let i = 0; i < 100; i++) {
+      const kind = second >= 4 && i % 10 === 0 ? RecordKind.CallTimeout : RecordKind.CallOk;
+      ledger.ingest(0, packHeader(kind, i % 2, hb), 5000, 4000, second * 1000 + i);
+    }
+  }
+  ledger.finish();
+  const facts = {
+    names: NAMES,
+    ledger,
+    activeAt: (ms: number): readonly number[] => (ms <= 1000 ? [0, 0] : [8, 4]),
+    limits: { connected: 100, booted: 100, incompleteCalls: 1, openTransactions: 0, csmsAlive: 1, eventLoopDelay: 200, schedulerLag: 200 },
+    embeddedCsms: true,
+    csmsDeath: { code: null, signal: 'SIGKILL', atMs: 6500, lastLines: [] },
+    workers: 1,
+    epochWallMs: 0,
+  };
+  const check = (w: StepWindow, name: string): { passed: boolean; value: number | null; detail: string } => {
+    const h = w.health.find((x) => x.check === name);
+    assert.ok(h !== undefined, name);
+    return { passed: h.passed, value: h.value, detail: h.detail };
+  };
+  const calm = stepWindow(facts, 1, 4);
+  assert.deepEqual(calm.stations, { active: 12, connected: 12, booted: 12 });
+  assert.deepEqual(calm.health.filter((h) => !h.passed), []);
+  assert.equal(calm.calls, 300);
+  assert.equal(calm.callsPerSecond, 100);
+  assert.equal(calm.source.elapsedMs, 3000);
+  assert.equal(check(calm, 'openTransactions').value, null);
+  assert.match(check(calm, 'csmsAlive').detail, /alive at the end of the window/);
+
+  const broken = stepWindow(facts, 4, 8);
+  assert.deepEqual(broken.stations, { active: 12, connected: 9, booted: 9 });
+  assert.deepEqual(check(broken, 'connected'), { passed: false, value: 75, detail: 'connected 9 of 12 stations; group urban 5 of 8' });
+  assert.equal(check(broken, 'incompleteCalls').passed, false);
+  assert.equal(check(broken, 'incompleteCalls').value, 10);
+  assert.equal(broken.callsPerSecond, 90);
+  assert.equal(broken.offeredCallsPerSecond, 100);
+  assert.deepEqual([check(broken, 'csmsAlive').passed, check(broken, 'csmsAlive').value], [false, 0]);
+  assert.match(check(broken, 'csmsAlive').detail, /died 6\.5 s into the run \(killed by SIGKILL\)/);
+  // A window ended before the death: alive.
+  assert.equal(check(stepWindow(facts, 4, 6), 'csmsAlive').passed, true);
 });
