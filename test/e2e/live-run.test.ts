@@ -67,7 +67,7 @@ function failedChecks(w: StepWindow): string[] {
 /** The stations started in the first run at 20, for the determinism test. */
 let firstAtTwenty: string[] = [];
 
-test('grow 0 → 20 → 40, shrink to 10: every window healthy and holding only its own calls; retired stations stop their transactions cleanly', { timeout: 180_000 }, async (t) => {
+test('grow 0 → 20 → 40, shrink to 10, grow to 25: every window healthy and holding only its own calls; retired stations stop their transactions cleanly', { timeout: 180_000 }, async (t) => {
   const before = handles();
   const live = await startLiveRun(options());
   try {
@@ -126,6 +126,12 @@ test('grow 0 → 20 → 40, shrink to 10: every window healthy and holding only 
     const stopped = shrink.source.aggregator.counters();
     assert.ok((stopped.get('stopsAcknowledged') ?? 0) >= 30, `stops acknowledged while retiring: ${stopped.get('stopsAcknowledged')}`);
 
+    // Growing again starts retired stations anew (the same identities, as at any size): 25 is 17 of a and 8 of b.
+    const again = await step(live, 25, 1000, 4000);
+    assert.deepEqual(again.window.stations, { active: 25, connected: 25, booted: 25 });
+    assert.deepEqual(failedChecks(again.window), []);
+    assert.deepEqual(await connectedIdentities(live), identities(17, 8));
+
     const result = await live.finish();
     assert.equal(result.reason, 'passed', JSON.stringify(result.summary.health));
     assert.equal(result.exitCode, 0);
@@ -133,16 +139,17 @@ test('grow 0 → 20 → 40, shrink to 10: every window healthy and holding only 
     assert.equal(s.partial, false);
     assert.deepEqual(s.settings.live, {
       maxStations: 60,
-      activeAtEnd: 10,
+      activeAtEnd: 25,
       resizes: (s.settings.live as { resizes: unknown[] }).resizes,
-      started: 40,
+      started: 55,
       retired: 30,
       retiredUnsettled: 0,
     });
-    assert.deepEqual((s.settings.live as { resizes: { stations: number; rampMs: number }[] }).resizes.map((r) => [r.stations, r.rampMs]), [[20, 1000], [40, 1000], [10, 1000]]);
+    assert.deepEqual((s.settings.live as { resizes: { stations: number; rampMs: number }[] }).resizes.map((r) => [r.stations, r.rampMs]), [[20, 1000], [40, 1000], [10, 1000], [25, 1000]]);
     assert.equal(s.groups.a?.fleet?.retired, 20);
     assert.equal(s.groups.b?.fleet?.retired, 10);
-    assert.deepEqual(s.fleet, { planned: 40, connected: 40, booted: 40, failedToConnect: 0, notStarted: 0 });
+    // A live run's planned stations are its starts: 20, 20 more, then 15 again after the shrink.
+    assert.deepEqual(s.fleet, { planned: 55, connected: 55, booted: 55, failedToConnect: 0, notStarted: 0 });
     assert.equal(s.transactions?.openAtEnd, 0);
     assert.deepEqual(s.errors, {});
     // After the end (and the whole second it ended in), the whole run as one window is the summary's calls, exactly.
