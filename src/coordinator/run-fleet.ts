@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Aggregator, LiveView } from '../metrics/aggregator';
-import { createGauges, sumGauges, type GaugeTotals } from '../metrics/gauges';
-import { createRing, RingReader } from '../metrics/ring';
+import { createGauges, type Gauge, sumGauge, sumGauges, type GaugeTotals } from '../metrics/gauges';
+import { createRing, RingReader, type RecordSink } from '../metrics/ring';
 import type { FaultSpec } from '../scenario/faults';
 import type { FleetPlan } from '../scenario/plan';
 import { BootClock } from './boot-clock';
@@ -13,6 +13,7 @@ import type {
   FaultOutcome,
   GroupConfig,
   GroupOutcome,
+  LiveOutcome,
   StationSecurity,
   TargetCount,
   WorkerMessage,
@@ -46,6 +47,15 @@ export interface FleetRunOptions {
   readonly onTick?: (second: number, live: LiveView, gauges: GaugeTotals) => void;
   /** Called once the workers were told to start, with the run's epoch (wall-clock ms). */
   readonly onStart?: (epochWallMs: number) => void;
+  /**
+   * A live run (src/run/live-run.ts): no stations start until `resize`, no duration (it lasts
+   * until `end` or `stop`), and the pump's records also go to the sink each worker's ring is given
+   * here (its window ledger); `onSample` gets the gauges at every tick (5 a second).
+   */
+  readonly live?: {
+    readonly sinkOf: (worker: number) => RecordSink;
+    readonly onSample: (elapsedMs: number, gauges: GaugeTotals) => void;
+  };
 }
 
 /** What the load generator itself cost (its own process, all threads): summary.json's `generator`. */
@@ -82,6 +92,8 @@ export interface FleetRunResult {
   readonly errorSamples: Record<string, string>;
   /** The generator's own delays, the worst worker's (undefined if no worker measured them). */
   readonly saturation: FleetSaturation | undefined;
+  /** A live run's starts and retirements per group, summed over workers. */
+  readonly live?: LiveOutcome;
 }
 
 const DRAIN_EVERY_MS = 25;
@@ -95,7 +107,9 @@ export class FleetRun {
   private readonly readers: RingReader[] = [];
   private readonly gauges: SharedArrayBuffer[] = [];
   private readonly ports: MessagePort[] = [];
+  private readonly sinks: RecordSink[] = [];
   private stopRequested = 0;
+  private endRequested = false;
   private partial = false;
   private resolveStop: (() => void) | undefined;
 
@@ -107,6 +121,28 @@ export class FleetRun {
     this.partial = true;
     this.resolveStop?.();
     if (this.stopRequested > 1) for (const p of this.ports) p.postMessage({ type: 'stop', immediate: true });
+  }
+
+  /** The planned end of a live run (not an interruption): the fleet winds down gracefully. */
+  end(): void {
+    this.endRequested = true;
+    this.resolveStop?.();
+  }
+
+  /**
+   * A live run's new size: `perWorker[w][g]` of worker w's stations of group g run, starting (or
+   * stopping) spread over `rampMs` from `atMs` after the epoch.
+   */
+  resize(perWorker: readonly (readonly number[])[], rampMs: number, atMs: number): void {
+    this.ports.forEach((p, w) => {
+      const message: CoordinatorMessage = { type: 'resize', active: perWorker[w] ?? [], rampMs, atMs };
+      p.postMessage(message);
+    });
+  }
+
+  /** One gauge summed over workers, per group (a live run reads Gauge.Retired). */
+  gaugeOf(gauge: Gauge): number[] {
+    return sumGauge(this.gauges, this.options.plan.groups.length, gauge);
   }
 
   /**
@@ -140,6 +176,8 @@ export class FleetRun {
       const { port1, port2 } = new MessageChannel();
       this.rings.push(ring);
       this.readers.push(new RingReader(ring));
+      const more = this.options.live?.sinkOf(w);
+      this.sinks.push(more === undefined ? aggregator : both(aggregator, more));
       this.gauges.push(gauges);
       this.ports.push(port1);
       ready.push(new Promise((resolve) => port1.once('message', (m: WorkerMessage) => m.type === 'ready' && resolve())));
@@ -157,6 +195,7 @@ export class FleetRun {
         ring,
         gauges,
         port: port2,
+        ...(this.options.live === undefined ? {} : { live: true }),
       };
       return pool.run(task, { transferList: [port2] }) as Promise<WorkerResult>;
     });
@@ -186,6 +225,7 @@ export class FleetRun {
       const second = Math.floor((Date.now() - epoch) / 1000);
       const totals = sumGauges(this.gauges, plan.groups.length);
       aggregator.sampleGauges(second, totals);
+      this.options.live?.onSample(Date.now() - epoch, totals);
       rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
       boots.sample(Date.now() - epoch, totals.groups, totals.total);
       if (second === lastSecond) return;
@@ -221,6 +261,7 @@ export class FleetRun {
       faults: results.map((r) => r.faults),
       errorSamples: mergeErrorSamples(results),
       saturation,
+      ...(this.options.live === undefined ? {} : { live: mergeLive(results, plan.groups.length) }),
       generator: {
         timeToAllBootedMs: boots.fleetMs,
         rssStartMb: round(rssStart / 1048576),
@@ -235,18 +276,30 @@ export class FleetRun {
 
   private waitForEnd(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.options.durationMs);
+      // A live run has no duration: it lasts until end() or stop().
+      const timer = this.options.live === undefined ? setTimeout(resolve, this.options.durationMs) : undefined;
       this.resolveStop = () => {
         clearTimeout(timer);
         resolve();
       };
-      if (this.stopRequested > 0) this.resolveStop();
+      if (this.stopRequested > 0 || this.endRequested) this.resolveStop();
     });
   }
 
-  private drain(): void {
-    for (const r of this.readers) r.drain(this.options.aggregator);
+  /** Moves every record the workers have published into the aggregator (and a live run's ledger). */
+  drain(): void {
+    this.readers.forEach((r, w) => r.drain(this.sinks[w] as RecordSink));
   }
+}
+
+/** A sink that hands each record to `first`, then to `second`. */
+function both(first: RecordSink, second: RecordSink): RecordSink {
+  return {
+    ingest(w0: number, w1: number, w2: number, w3: number): void {
+      first.ingest(w0, w1, w2, w3);
+      second.ingest(w0, w1, w2, w3);
+    },
+  };
 }
 
 function pick(d: { p99: number; max: number }): { p99: number; max: number } {
@@ -277,6 +330,12 @@ export function mergeErrorSamples(results: readonly WorkerResult[]): Record<stri
     for (const [kind, text] of Object.entries(r.errorSamples ?? {})) out[kind] ??= text;
   }
   return out;
+}
+
+function mergeLive(results: readonly WorkerResult[], groups: number): LiveOutcome {
+  const sum = (pick: (o: LiveOutcome) => readonly number[]): number[] =>
+    Array.from({ length: groups }, (_v, g) => results.reduce((n, r) => n + (r.live === undefined ? 0 : (pick(r.live)[g] ?? 0)), 0));
+  return { activations: sum((o) => o.activations), retired: sum((o) => o.retired), forced: sum((o) => o.forced) };
 }
 
 function mergeOutcomes(results: WorkerResult[], groups: number): GroupOutcome[] {

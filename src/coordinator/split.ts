@@ -10,11 +10,16 @@ export function splitOverWorkers(
   workers: number,
   passwordOf?: (identity: string) => string | undefined,
 ): StationAssignment[][] {
-  const n = Math.max(1, Math.min(workers, plan.stations.length));
+  const n = workerCount(plan, workers);
   return Array.from({ length: n }, (_v, w) =>
     stationsOfWorker(plan, w, n).map((s) => {
       const password = passwordOf?.(s.identity);
       return password === undefined ? s : { ...s, password };
     }),
   );
+}
+
+/** How many workers a plan runs on: never more than its stations, at least one. */
+export function workerCount(plan: FleetPlan, workers: number): number {
+  return Math.max(1, Math.min(workers, plan.stations.length));
 }

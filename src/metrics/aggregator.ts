@@ -12,6 +12,7 @@ import { IntervalLog } from './intervals';
 import { RecordKind, recordCode, recordGroup, recordKind } from './record';
 import type { RecordSink } from './ring';
 import { SecondWindow } from './seconds';
+import type { AggregatorPart } from './aggregator-part';
 import type { FleetGauges, GaugeTotals } from './gauges';
 
 export interface NameTables {
@@ -186,6 +187,9 @@ export class Aggregator implements RecordSink {
         byGroup[code] = (byGroup[code] ?? 0) + w1;
         return;
       }
+      case RecordKind.Generator:
+        // A live run's per-second saturation: its window ledger reads it (window-ledger.ts).
+        return;
       default:
         // An unknown kind is a bug in a writer; it is counted so it shows, never thrown on the pump.
         this.unknownKinds++;
@@ -220,6 +224,39 @@ export class Aggregator implements RecordSink {
   /** Closes every open second; call once after the last drain (writeResults does). */
   finish(): void {
     this.seconds.finish();
+  }
+
+  /**
+   * Adds a part of a run gathered elsewhere (a live run's window): an aggregator built this way
+   * answers the same questions (thresholds, health, the summary) about that part alone. The call
+   * statistics are taken over, not copied: the part must not be used afterwards.
+   */
+  addPart(part: AggregatorPart): void {
+    for (const { group, code, stats } of part.calls) {
+      const byCode = this.calls[group] ?? (this.calls[group] = []);
+      const held = byCode[code];
+      if (held === undefined) byCode[code] = stats;
+      else held.add(stats);
+      this.callsTotal += stats.sent;
+      this.timeoutsTotal += stats.timeouts;
+    }
+    const c = this.connectStats;
+    c.attempts += part.connect.attempts;
+    c.ok += part.connect.ok;
+    c.errors += part.connect.errors;
+    c.latency.add(part.connect.latency);
+    this.bootStats.accepted += part.boot.accepted;
+    this.bootStats.timeToAccepted.add(part.boot.timeToAccepted);
+    for (const { group, code, n } of part.errors) {
+      addAt(this.errorCounts, code, n);
+      addAt(this.groupErrorCounts[group] ?? (this.groupErrorCounts[group] = []), code, n);
+      if (code !== this.timeoutCode) this.failuresTotal += n;
+    }
+    for (const { group, code, n } of part.counters) {
+      addAt(this.counterCounts, code, n);
+      addAt(this.groupCounterCounts[group] ?? (this.groupCounterCounts[group] = []), code, n);
+    }
+    part.neverSent.forEach((n, reason) => addAt(this.neverSentCounts, reason, n));
   }
 
   /** For a status line; `nowMs` is ms since the run's epoch, the clock of the records' w3. */
@@ -325,6 +362,10 @@ export class Aggregator implements RecordSink {
   private incoming(code: number): IncomingStats {
     return this.incomingByCode[code] ?? (this.incomingByCode[code] = { received: 0, answered: 0 });
   }
+}
+
+function addAt(counts: number[], index: number, n: number): void {
+  counts[index] = (counts[index] ?? 0) + n;
 }
 
 function nameOf(table: readonly string[], code: number, what: string): string {

@@ -10,6 +10,8 @@ export const enum Gauge {
   Booted = 1,
   /** Stations with a transaction running. */
   Charging = 2,
+  /** A live run's stations retired so far (a count that only grows, not a level). */
+  Retired = 3,
 }
 
 /** Slots per group: the three above plus room for a few more without changing the layout. */

@@ -61,16 +61,41 @@ export class HistogramPool {
   }
 }
 
-/** Everything counted for calls of one action (in one group, or merged over groups). */
-export class CallStats {
+/** Calls by outcome: a CallStats's counts, or a live run's of one second (window-ledger.ts). */
+export interface CallCounts {
   /** Every call record of any outcome: the CALLs that went on the wire. */
+  sent: number;
+  ok: number;
+  callErrors: number;
+  timeouts: number;
+  invalid: number;
+  aborted: number;
+  /** CALLs that never went on the wire (CallNotSent records): not in `sent`. */
+  neverSent: number;
+}
+
+export function newCallCounts(): CallCounts {
+  return { sent: 0, ok: 0, callErrors: 0, timeouts: 0, invalid: 0, aborted: 0, neverSent: 0 };
+}
+
+export function addCallCounts(into: CallCounts, from: Readonly<CallCounts>): void {
+  into.sent += from.sent;
+  into.ok += from.ok;
+  into.callErrors += from.callErrors;
+  into.timeouts += from.timeouts;
+  into.invalid += from.invalid;
+  into.aborted += from.aborted;
+  into.neverSent += from.neverSent;
+}
+
+/** Everything counted for calls of one action (in one group, or merged over groups). */
+export class CallStats implements CallCounts {
   sent = 0;
   ok = 0;
   callErrors = 0;
   timeouts = 0;
   invalid = 0;
   aborted = 0;
-  /** CALLs that never went on the wire (CallNotSent records): not in `sent`. */
   neverSent = 0;
   /** From the due time (coordinated-omission free), CallOk only. */
   readonly response = newHistogram();
@@ -80,13 +105,7 @@ export class CallStats {
   readonly dispatchDelay = newHistogram();
 
   add(other: CallStats): void {
-    this.sent += other.sent;
-    this.ok += other.ok;
-    this.callErrors += other.callErrors;
-    this.timeouts += other.timeouts;
-    this.invalid += other.invalid;
-    this.aborted += other.aborted;
-    this.neverSent += other.neverSent;
+    addCallCounts(this, other);
     this.response.add(other.response);
     this.service.add(other.service);
     this.dispatchDelay.add(other.dispatchDelay);

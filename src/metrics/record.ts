@@ -47,7 +47,25 @@ export const enum RecordKind {
    * not in `sent`; counted under the action's `neverSent` and as the error `neverSent`.
    */
   CallNotSent = 14,
+  /**
+   * The generator's own saturation over one second of a live run (never written by an ordinary
+   * run): code = what (GeneratorCode), w1/w2 its values, w3 the second's start (ms since the epoch).
+   */
+  Generator = 15,
 }
+
+/**
+ * Codes of Generator records. A worker sends, once a second, the counts each delay bucket gained
+ * (src/metrics/lag-buckets.ts) and its event loop's busy and idle time: a window adds them up.
+ */
+export const GeneratorCode = {
+  /** + bucket: event-loop delay samples in that bucket (w1). */
+  LoopDelayBucket: 0,
+  /** + bucket: scheduler entries that fired that late (w1). */
+  SchedulerLagBucket: 256,
+  /** Event-loop utilisation: w1 = busy µs, w2 = idle µs. */
+  Utilisation: 512,
+} as const;
 
 export const MAX_CODE = 0xfff;
 export const MAX_GROUP = 0xfff;

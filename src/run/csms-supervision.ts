@@ -46,6 +46,11 @@ export class CsmsSupervision {
     return this.death !== undefined;
   }
 
+  /** How and when (ms since the run's start) it died unasked; undefined while it lives. */
+  get deathSummary(): CsmsExitSummary | undefined {
+    return this.death === undefined ? undefined : exitSummary(this.death, this.epoch);
+  }
+
   /**
    * summary.json's `csms`, read before the CSMS is stopped: its counts when it is alive; its exit
    * when it died (a dead CSMS cannot be asked for counts). A CSMS that does not answer is given a

@@ -17,6 +17,7 @@ export interface UnreachableOptions {
  */
 export class UnreachableWatch {
   private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
   /** The message given when it fired; undefined while it has not. */
   fired: string | undefined;
 
@@ -30,13 +31,15 @@ export class UnreachableWatch {
     return this.options.afterMs;
   }
 
-  start(epochWallMs: number): void {
-    if (this.afterMs === null) return;
-    const due = epochWallMs + this.options.firstAttemptMs + this.afterMs;
+  /** `firstAttemptMs`: when the first attempt is due, ms after the epoch (a live run's first start). */
+  start(epochWallMs: number, firstAttemptMs = this.options.firstAttemptMs): void {
+    if (this.afterMs === null || this.timer !== undefined || this.fired !== undefined || this.disposed) return;
+    const due = epochWallMs + firstAttemptMs + this.afterMs;
     this.timer = setTimeout(() => this.check(true), Math.max(0, due - Date.now()));
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }

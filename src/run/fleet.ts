@@ -2,7 +2,7 @@ import { CoordinatorFaults } from '../coordinator/coordinator-faults';
 import { groupConfigs } from '../coordinator/groups';
 import { fleetRegistry, serveMetrics } from '../coordinator/live-metrics';
 import { NodeLoss } from '../coordinator/node-loss';
-import { FleetRun, type FleetRunResult } from '../coordinator/run-fleet';
+import { FleetRun, type FleetRunOptions, type FleetRunResult } from '../coordinator/run-fleet';
 import type { EmbeddedCsms } from '../csms/child';
 import { Aggregator } from '../metrics/aggregator';
 import type { GaugeTotals } from '../metrics/gauges';
@@ -74,13 +74,46 @@ class AbortLink {
   }
 }
 
-/**
- * The fleet's run under its watches: the embedded CSMS started and supervised (its death stops
- * the run at once), fail fast (nothing connected in time: stop at once), abortOnFail (checked once
- * a second from the aggregator), the faults timeline's node losses, the live metrics server, and
- * the hooks' progress and stops. Everything started here is stopped here, whatever happens.
- */
+/** A fleet that has started: its run going, and how it ends. */
+export interface StartedFleet {
+  readonly run: FleetRun;
+  readonly aggregator: Aggregator;
+  /** The run's epoch (wall-clock ms): every record's time counts from it. */
+  readonly epochWallMs: number;
+  readonly targets: readonly string[];
+  readonly supervision: CsmsSupervision | undefined;
+  /** Arms fail fast for a first connection attempt `firstAttemptMs` after the epoch (a live run's first start). */
+  armFailFast(firstAttemptMs: number): void;
+  /** Settles once the run is over and everything it started is stopped. */
+  readonly outcome: Promise<FleetOutcome>;
+}
+
+/** What startFleet hands over when the workers have started: the StartedFleet without its outcome. */
+type Started = Omit<StartedFleet, 'outcome'>;
+
+/** The fleet's run under its watches, to its end (see startFleet). */
 export async function runFleet(config: RunConfig, hooks: RunHooks): Promise<FleetOutcome> {
+  return (await startFleet(config, hooks)).outcome;
+}
+
+/**
+ * Starts the fleet's run under its watches: the embedded CSMS started and supervised (its death
+ * stops the run at once), fail fast (nothing connected in time: stop at once), abortOnFail (checked
+ * once a second from the aggregator), the faults timeline's node losses, the live metrics server,
+ * and the hooks' progress and stops. Resolves once the workers have started; everything started
+ * here is stopped here, whatever happens, before `outcome` settles. A live run (`live`) starts no
+ * station by itself, has no duration and no abortOnFail (a capacity search pushes past limits on
+ * purpose and judges its own windows), and arms fail fast at its first start.
+ */
+export function startFleet(config: RunConfig, hooks: RunHooks, live?: FleetRunOptions['live']): Promise<StartedFleet> {
+  return new Promise((resolve, reject) => {
+    // The workers start after the CSMS and the pool, so `outcome` is set by the time onStarted runs.
+    const outcome: Promise<FleetOutcome> = fleetOutcome(config, hooks, live, (started) => resolve({ ...started, outcome }));
+    outcome.then(() => reject(new Error('the fleet ended before it started')), reject);
+  });
+}
+
+async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOptions['live'], onStarted: (s: Started) => void): Promise<FleetOutcome> {
   const { scenario, plan, thresholds } = config;
   const notice = hooks.onNotice ?? ((): void => undefined);
   const abort = new AbortLink(hooks);
@@ -98,11 +131,11 @@ export async function runFleet(config: RunConfig, hooks: RunHooks): Promise<Flee
       notice({ kind: 'metrics', message: `metrics: http://${host}:${metrics.port}/metrics` });
     }
     let aborted: FleetOutcome['aborted'];
-    const abortable = thresholds.some((t) => t.abortOnFail);
+    const abortable = live === undefined && thresholds.some((t) => t.abortOnFail);
     // Fail fast only within the load: after it, the end of the run says the same (exit 3).
     const firstAttemptMs = plan.stations.reduce((m, st) => Math.min(m, st.connectAtMs), Infinity);
     const after = config.health.unreachableAfterMs;
-    const failFastMs = after !== null && firstAttemptMs + after < config.durationMs ? after : null;
+    const failFastMs = after !== null && (live !== undefined || firstAttemptMs + after < config.durationMs) ? after : null;
     const target = describeTargets(targets, csms !== undefined);
     const unreachable = new UnreachableWatch(aggregator, { afterMs: failFastMs, firstAttemptMs, connectTimeoutMs: scenario.callTimeoutMs, target }, (why) => {
       notice({ kind: 'unreachable', message: `error: ${why}; stopping the run` });
@@ -110,6 +143,7 @@ export async function runFleet(config: RunConfig, hooks: RunHooks): Promise<Flee
       run.stop();
       run.stop();
     });
+    let epoch = 0;
     const run = new FleetRun({
       plan,
       groups: groupConfigs(scenario, config.groups),
@@ -123,15 +157,18 @@ export async function runFleet(config: RunConfig, hooks: RunHooks): Promise<Flee
       durationMs: config.durationMs,
       gracefulStopMs: scenario.gracefulStopMs,
       ...(scenario.faults === undefined ? {} : { faults: scenario.faults }),
+      ...(live === undefined ? {} : { live }),
       aggregator,
-      onStart: (epoch) => {
-        coordinatorFaults.start(epoch);
-        unreachable.start(epoch);
-        supervision?.start(epoch);
+      onStart: (epochWallMs) => {
+        epoch = epochWallMs;
+        coordinatorFaults.start(epochWallMs);
+        if (live === undefined) unreachable.start(epochWallMs);
+        supervision?.start(epochWallMs);
+        onStarted({ run, aggregator, epochWallMs, targets, supervision, armFailFast: (ms) => unreachable.start(epoch, ms) });
       },
-      onTick: (second, live, gauges) => {
+      onTick: (second, liveView, gauges) => {
         lastGauges = gauges;
-        hooks.onProgress?.({ second, planned: plan.stations.length, live, gauges });
+        hooks.onProgress?.({ second, planned: plan.stations.length, live: liveView, gauges });
         // Second 0 has no whole second behind it: a rate over it would mean little.
         if (!abortable || aborted !== undefined || second < 1) return;
         aborted = abortingThreshold([...thresholds], { aggregator, elapsedMs: second * 1000 });

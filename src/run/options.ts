@@ -94,9 +94,9 @@ function fail(name: string, what: string): never {
   throw new RunOptionError(`options.${name} ${what}`);
 }
 
-/** A misspelt option would otherwise be ignored without a word. */
-export function checkOptionNames(options: object): void {
-  for (const key of Object.keys(options)) if (!(SETTINGS as readonly string[]).includes(key)) fail(key, 'is not an option of run()');
+/** A misspelt option would otherwise be ignored without a word. `of`: the function the message names. */
+export function checkOptionNames(options: object, of = 'run()'): void {
+  for (const key of Object.keys(options)) if (!(SETTINGS as readonly string[]).includes(key)) fail(key, `is not an option of ${of}`);
 }
 
 export function wholeNumber(name: string, value: unknown, min: number, max: number): number {

@@ -7,7 +7,7 @@ import type { FleetInfo, Summary, TargetInfo } from '../report/summary';
 import type { ThresholdResult } from '../report/thresholds';
 import { evaluateThresholds } from '../report/thresholds-eval';
 import { describeHealthSettings } from '../scenario/health';
-import type { GroupOutcome, TargetCount } from '../thread/messages';
+import type { GroupOutcome, LiveOutcome, TargetCount } from '../thread/messages';
 import type { RunConfig } from './config';
 import { ExitCode } from './exit-codes';
 import type { FleetOutcome } from './fleet';
@@ -69,11 +69,22 @@ function judge(fleet: FleetOutcome, connected: number, summary: Summary): { reas
   return { reason: summary.passed ? 'passed' : 'failed' };
 }
 
+/** What a live run (live-run.ts) adds to summary.json's `settings.live`. */
+export interface LiveSettings {
+  readonly maxStations: number;
+  /** Stations asked to run when it ended. */
+  readonly activeAtEnd: number;
+  /** Every resize: when (ms since the start), to how many stations, over how long a ramp. */
+  readonly resizes: readonly { readonly atMs: number; readonly stations: number; readonly rampMs: number }[];
+}
+
 /**
  * The run's results folder (summary.json with its health checks judged, the histogram log, the
- * time series, report.html; JUnit when asked) and its verdict.
+ * time series, report.html; JUnit when asked) and its verdict. A live run's summary says so in
+ * `settings.live` (its sizes, and its stations started and retired), its length is its own, and
+ * a group's `fleet` counts its retired stations.
  */
-export async function writeRunResults(config: RunConfig, fleet: FleetOutcome): Promise<RunResult> {
+export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, live?: LiveSettings): Promise<RunResult> {
   const { outcome, aggregator } = fleet;
   const { scenario, groups, plan, shard, security } = config;
   const faults = scenario.faults ?? [];
@@ -99,7 +110,7 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome): P
     settings: {
       scenarioFile: config.scenarioFile,
       workers: Math.min(config.workers, plan.stations.length),
-      durationMs: config.durationMs,
+      durationMs: live === undefined ? config.durationMs : outcome.endedAt.getTime() - outcome.startedAt.getTime(),
       callTimeoutMs: scenario.callTimeoutMs,
       gracefulStopMs: scenario.gracefulStopMs,
       cps: plan.stations.length,
@@ -109,6 +120,7 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome): P
       ...(config.maxRatePerSec === undefined ? {} : { maxRatePerSec: config.maxRatePerSec }),
       ...(config.localAddresses === undefined ? {} : { localAddresses: config.localAddresses }),
       health: describeHealthSettings(config.health),
+      ...(live === undefined ? {} : { live: liveInfo(live, outcome.live) }),
     },
     thresholds,
     passed,
@@ -118,7 +130,10 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome): P
     ...(fleet.csms === undefined ? {} : { csms: fleet.csms }),
     ...(faults.length === 0 ? {} : { faults: faultsSummary(faults, [...outcome.faults, fleet.coordinatorFaults]) }),
     groupFleet: Object.fromEntries(
-      outcome.groups.map((g, i) => [groups[i]?.name ?? String(i), { ...fleetInfo(g), ...bootTime(outcome.groupsTimeToAllBootedMs[i]) }]),
+      outcome.groups.map((g, i) => [
+        groups[i]?.name ?? String(i),
+        { ...fleetInfo(g), ...bootTime(outcome.groupsTimeToAllBootedMs[i]), ...(outcome.live === undefined ? {} : { retired: outcome.live.retired[i] ?? 0 }) },
+      ]),
     ),
   }, (written) => {
     const sat = outcome.saturation;
@@ -128,6 +143,19 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome): P
   if (config.junit !== undefined) await writeRunJunit(resolve(config.junit), summary, thresholds);
   const verdict = judge(fleet, total.connected, summary);
   return { summary, exitCode: exitCodeOf(verdict.reason), ...verdict, dir, thresholds };
+}
+
+/** summary.json's `settings.live`: its sizes, and the stations it started and retired (summed over groups). */
+function liveInfo(live: LiveSettings, outcome: LiveOutcome | undefined): Record<string, unknown> {
+  const sum = (xs: readonly number[] | undefined): number => (xs ?? []).reduce((a, b) => a + b, 0);
+  return {
+    maxStations: live.maxStations,
+    activeAtEnd: live.activeAtEnd,
+    resizes: live.resizes,
+    started: sum(outcome?.activations),
+    retired: sum(outcome?.retired),
+    retiredUnsettled: sum(outcome?.forced),
+  };
 }
 
 /** A group's time to all booted, only when it happened (summary fields are numbers). */

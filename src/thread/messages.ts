@@ -84,6 +84,11 @@ export interface WorkerTask {
   readonly gauges: SharedArrayBuffer;
   /** Coordinator → worker: CoordinatorMessage; worker → coordinator: WorkerMessage. */
   readonly port: MessagePort;
+  /**
+   * A live run (src/run/live-run.ts): the stations are created but only those a `resize` asks
+   * for are started, and the worker sends its own saturation through the pump once a second.
+   */
+  readonly live?: boolean;
 }
 
 export type CoordinatorMessage =
@@ -96,7 +101,13 @@ export type CoordinatorMessage =
   /** Wind down: stop sessions cleanly, then close (`immediate`: close now). */
   | { readonly type: 'stop'; readonly immediate: boolean }
   /** Target `target` (index in targetUrls) is lost for `forMs`: drop connections to it, skip it. */
-  | { readonly type: 'loseTarget'; readonly target: number; readonly forMs: number };
+  | { readonly type: 'loseTarget'; readonly target: number; readonly forMs: number }
+  /**
+   * A live run changes size: `active[g]` of this worker's stations of group g are to run, the
+   * first ones in plan order. New ones start spread evenly over `rampMs` from `atMs` (ms after
+   * the epoch); the others stop their sessions, spread the same way, and disconnect once settled.
+   */
+  | { readonly type: 'resize'; readonly active: readonly number[]; readonly rampMs: number; readonly atMs: number };
 
 export type WorkerMessage =
   /** Stations created and scheduled (start-up cost paid, schemas compiled). */
@@ -128,6 +139,15 @@ export interface WorkerResult {
   readonly errorSamples?: Readonly<Record<string, string>>;
   /** The worker's own saturation during the load (the eventLoopDelay and schedulerLag health checks). */
   readonly saturation?: WorkerSaturation;
+  /** A live run's stations, per group: starts, and retirements (those cut off by the grace period among them). */
+  readonly live?: LiveOutcome;
+}
+
+export interface LiveOutcome {
+  readonly activations: number[];
+  readonly retired: number[];
+  /** Retired stations that had not settled within the graceful stop: their last calls were cut off. */
+  readonly forced: number[];
 }
 
 /**

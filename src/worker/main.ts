@@ -1,11 +1,14 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { validatorsFor } from '../ocpp';
 import type { StationGroup } from '../station/group';
-import { Station } from '../station/station';
+import type { Station } from '../station/station';
 import { TargetList } from '../station/targets';
-import type { CoordinatorMessage, StationAssignment, TargetCount, WorkerMessage, WorkerResult, WorkerSaturation, WorkerTask } from '../thread/messages';
+import type { CoordinatorMessage, TargetCount, WorkerMessage, WorkerResult, WorkerSaturation, WorkerTask } from '../thread/messages';
 import { FaultRunner } from './faults';
+import { LiveFleet } from './live-fleet';
 import { WorkerRuntime } from './runtime';
+import { SaturationPulse } from './saturation-pulse';
+import { StationFactory } from './station-factory';
 
 /**
  * The piscina task a worker runs for the whole run: build its share of stations, execute their
@@ -22,15 +25,14 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
 
   const targets = task.targetUrls === undefined ? undefined : new TargetList(task.targetUrls);
   const rt = new WorkerRuntime(task.baseUrl, task.security, groups, task.ring, task.gauges, task.maxCallsPerSec, task.localAddresses, targets);
-  const variants = new Map<string, StationGroup>();
+  const factory = new StationFactory(rt, groups, task.stations);
   task.stations.forEach((a, i) => {
-    const group = groupOf(a, groups[a.group] as StationGroup, variants);
-    (rt.outcomes[a.group] as { planned: number }).planned++;
-    // The group's OCPP version picks the station's version object (version.ts).
-    const station = new Station(i, a.identity, group, rt, a.seed);
-    if (a.password !== undefined) station.password = a.password;
-    rt.stations.push(station);
+    // A live run counts a station as planned when it starts it.
+    if (task.live !== true) (rt.outcomes[a.group] as { planned: number }).planned++;
+    rt.stations.push(factory.build(i));
   });
+  const live = task.live === true ? new LiveFleet(rt, task.stations, (i) => factory.build(i), task.gracefulStopMs) : undefined;
+  const pulse = live === undefined ? undefined : new SaturationPulse(rt);
   const faults = task.faults === undefined || task.faults.length === 0 ? undefined : new FaultRunner(task.faults, rt, task.stations);
   const port = task.port;
   const send = (m: WorkerMessage): void => port.postMessage(m);
@@ -42,13 +44,17 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   loopDelay.enable();
   if (start.type === 'start') {
     rt.setEpoch(start.epochWallMs);
-    task.stations.forEach((a, i) => (rt.stations[i] as Station).start(rt.atEpochOffset(a.connectAtMs)));
+    // A live run's stations start when a resize asks for them.
+    if (live === undefined) task.stations.forEach((a, i) => (rt.stations[i] as Station).start(rt.atEpochOffset(a.connectAtMs)));
+    pulse?.start();
     faults?.arm();
   }
 
   // The ring is drained by the coordinator; whatever it could not take yet is retried here.
   const flusher = setInterval(() => rt.flush(), 20);
-  const stop = start.type === 'stop' ? start : await untilStop(port, rt);
+  const stop = start.type === 'stop' ? start : await untilStop(port, rt, live);
+  live?.end();
+  pulse?.stop();
   if (stop.type === 'stop' && !stop.immediate) await windDown(rt, task.gracefulStopMs, port);
   loopDelay.disable();
   const perTarget = targets === undefined ? undefined : countPerTarget(rt, targets.size);
@@ -57,7 +63,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   rt.stopGate();
   await settle();
   // What is still queued never went on the wire: recorded as never sent (runEnded), per group.
-  let undelivered = 0;
+  let undelivered = live?.undelivered ?? 0;
   for (const s of rt.stations) undelivered += s.endRun();
   clearInterval(flusher);
   while (!rt.flush()) await new Promise((r) => setTimeout(r, 5));
@@ -72,6 +78,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
     ...(faults === undefined ? {} : { faults: faults.outcomes() }),
     ...(rt.errorSamples.size === 0 ? {} : { errorSamples: Object.fromEntries(rt.errorSamples) }),
     saturation: saturation(loopDelay, rt),
+    ...(live === undefined ? {} : { live: live.outcome }),
   };
 }
 
@@ -90,12 +97,13 @@ function saturation(h: IntervalHistogram, rt: WorkerRuntime): WorkerSaturation {
   };
 }
 
-/** Messages while the run goes: a lost target is acted on at once; 'stop' ends the wait. */
-async function untilStop(port: WorkerTask['port'], rt: WorkerRuntime): Promise<CoordinatorMessage> {
+/** Messages while the run goes: a lost target and a live run's resize are acted on at once; 'stop' ends the wait. */
+async function untilStop(port: WorkerTask['port'], rt: WorkerRuntime, live: LiveFleet | undefined): Promise<CoordinatorMessage> {
   for (;;) {
     const m = await nextMessage(port);
-    if (m.type !== 'loseTarget') return m;
-    loseTarget(rt, m.target, m.forMs);
+    if (m.type === 'loseTarget') loseTarget(rt, m.target, m.forMs);
+    else if (m.type === 'resize') live?.resize(m.active, m.rampMs, m.atMs);
+    else return m;
   }
 }
 
@@ -113,25 +121,6 @@ function countPerTarget(rt: WorkerRuntime, size: number): TargetCount[] {
     if (s.connected) t.connected++;
   }
   return out;
-}
-
-/**
- * The group a station runs with: its own, or, when its identities row gives another version or
- * number of connectors, a copy with those (one per kind, shared by the stations of that kind). The
- * copy keeps the group's index, so every measurement still counts under the group: one group, one
- * line in the results, whatever mix of versions its file lists.
- */
-function groupOf(a: StationAssignment, group: StationGroup, variants: Map<string, StationGroup>): StationGroup {
-  if (a.ocpp === undefined && a.connectors === undefined) return group;
-  const version = a.ocpp ?? group.version;
-  const connectors = a.connectors ?? group.connectors;
-  const key = `${group.index}/${version}/${connectors}`;
-  let variant = variants.get(key);
-  if (variant === undefined) {
-    variant = { ...group, version, connectors };
-    variants.set(key, variant);
-  }
-  return variant;
 }
 
 function nextMessage(port: WorkerTask['port']): Promise<CoordinatorMessage> {

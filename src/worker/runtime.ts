@@ -16,6 +16,9 @@ import type { GroupOutcome, StationSecurity } from '../thread/messages';
 import { RateGate, type Resumable } from './rate-gate';
 import { Scheduler } from './scheduler';
 
+/** The live fleet's scheduler key: a fault's is -1 - its index in the timeline, never this low. */
+const FLEET_TIMER_KEY = -(2 ** 40);
+
 const GAUGES = { connected: Gauge.Connected, booted: Gauge.Booted, charging: Gauge.Charging } as const;
 
 /**
@@ -96,9 +99,17 @@ export class WorkerRuntime implements StationContext {
     this.scheduler.schedule(-1 - id, at);
   }
 
+  /** A live run's fleet timer (worker/live-fleet.ts): one key of its own, far below the faults' ids. */
+  fleetTimer: ((at: number) => void) | undefined = undefined;
+
+  scheduleFleet(at: number): void {
+    this.scheduler.schedule(FLEET_TIMER_KEY, at);
+  }
+
   private dispatch(key: number, at: number): void {
     if (key < 0) {
-      this.workerTimer?.(-1 - key, at);
+      if (key === FLEET_TIMER_KEY) this.fleetTimer?.(at);
+      else this.workerTimer?.(-1 - key, at);
       return;
     }
     const index = Math.floor(key / TIMER_SLOTS);
@@ -210,6 +221,16 @@ export class WorkerRuntime implements StationContext {
 
   gauge(group: StationGroup, which: 'connected' | 'booted' | 'charging', delta: number): void {
     this.gauges.add(group.index, GAUGES[which], delta);
+  }
+
+  /** A live run retired a station of group `group` (a count the coordinator reads with the gauges). */
+  countRetired(group: number): void {
+    this.gauges.add(group, Gauge.Retired, 1);
+  }
+
+  /** A live run's saturation figure for `second` (GeneratorCode), sent through the pump. */
+  recordGenerator(code: number, v1: number, v2: number, second: number): void {
+    this.ring.write(packHeader(RecordKind.Generator, 0, code), v1, v2, second * 1000);
   }
 
   stationMilestone(group: StationGroup, which: 'attempted' | 'connected' | 'booted'): void {

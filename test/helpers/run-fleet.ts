@@ -28,7 +28,7 @@ export interface FleetOptions extends Omit<RunOptions, 'signal' | 'hardStop'> {
  */
 const HANDLE_KINDS = ['Timeout', 'TCPSocketWrap', 'TCPServerWrap', 'ProcessWrap', 'PipeWrap', 'MessagePort', 'Worker'];
 
-function handles(): Map<string, number> {
+export function handles(): Map<string, number> {
   const counts = new Map<string, number>();
   for (const kind of process.getActiveResourcesInfo()) if (HANDLE_KINDS.includes(kind)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
   return counts;
