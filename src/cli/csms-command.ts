@@ -6,6 +6,7 @@ import {
   CSMS_FLAGS,
   csmsOptionProblem,
   type CsmsOptions,
+  resolveCsmsOptions,
   SECOND_CONNECTION_POLICIES,
   type SecondConnection,
 } from '../csms/options';
@@ -42,6 +43,8 @@ interface Flags {
   basicAuth?: string;
   secondConnection: string;
   nodes: number;
+  serviceTimeMs: number;
+  servers: number;
 }
 
 function optionsOf(flags: Flags): CsmsOptions {
@@ -65,6 +68,8 @@ function optionsOf(flags: Flags): CsmsOptions {
     // Checked against SECOND_CONNECTION_POLICIES by its flag parser.
     secondConnection: flags.secondConnection as SecondConnection,
     nodes: flags.nodes,
+    serviceTimeMs: flags.serviceTimeMs,
+    servers: flags.servers,
   };
 }
 
@@ -109,6 +114,8 @@ export function registerCsmsCommand(program: Command): void {
     .option(`${CSMS_FLAGS.basicAuth} <file>`, 'CSV identity,password: require HTTP Basic auth (profiles 1 and 2)')
     .option(`${CSMS_FLAGS.secondConnection} <policy>`, `a second connection of a connected identity: replace (close the first) or refuse (HTTP 409); one of ${SECOND_CONNECTION_POLICIES.join(', ')}`, stringFlag('secondConnection'), d.secondConnection)
     .option(`${CSMS_FLAGS.nodes} <n>`, 'nodes sharing one state: listeners on port, port+1, … (each a free port with --port 0); POST /nodes/stop and /nodes/start stop and restart one', numberFlag('nodes'), d.nodes)
+    .option(`${CSMS_FLAGS.serviceTimeMs} <ms>`, 'a CSMS of known capacity: every station CALL is answered through --servers servers taking exactly this long each, first come first served (capacity servers × 1000 / ms calls/s); 0: off; not with --delay-ms or --jitter-ms', numberFlag('serviceTimeMs'), d.serviceTimeMs)
+    .option(`${CSMS_FLAGS.servers} <n>`, 'servers of --service-time-ms', numberFlag('servers'), d.servers)
     .action(async (flags: Flags) => {
       await runCsms(flags);
     });
@@ -122,6 +129,8 @@ async function runCsms(flags: Flags): Promise<void> {
   checkFlagFile(CSMS_FLAGS.basicAuth, flags.basicAuth, 'passwords');
   let server: CsmsServer;
   try {
+    // Each flag was checked by its parser; this finds flags that do not go together, named as flags.
+    resolveCsmsOptions(optionsOf(flags), (key) => CSMS_FLAGS[key]);
     server = await startCsmsServer(optionsOf(flags));
   } catch (err) {
     // An option that slipped past the flag parsers is still a usage error; anything else
@@ -130,7 +139,9 @@ async function runCsms(flags: Flags): Promise<void> {
     throw err;
   }
   const nodes = server.urls.length > 1 ? `; ${server.urls.length} nodes sharing one state` : '';
-  process.stderr.write(`CSMS listening on ${server.urls.join(', ')} (OCPP 1.6, 2.0.1${nodes})\n`);
+  const queue = server.stats().serviceQueue;
+  const capacity = queue === undefined ? '' : `; ${queue.servers} × ${queue.serviceTimeMs} ms servers: capacity ${Number(queue.capacityPerSecond.toFixed(1))} calls/s`;
+  process.stderr.write(`CSMS listening on ${server.urls.join(', ')} (OCPP 1.6, 2.0.1${nodes}${capacity})\n`);
   if (process.send !== undefined) {
     const message: CsmsListeningMessage = { type: 'listening', port: server.port, ports: server.nodes().map((n) => n.port) };
     process.send(message);

@@ -22,6 +22,7 @@ import {
 } from './calls';
 import type { Handler, HandlerScope } from './handlers-common';
 import type { ResolvedCsmsOptions } from './options';
+import type { ServiceQueue } from './service-queue';
 import type { StationRecord } from './stations';
 import type { CsmsCounters } from './stats';
 
@@ -32,6 +33,8 @@ export interface CsmsCore {
   nextTransactionId(): number;
   /** Milliseconds to wait before answering a station's CALL; negative: answer synchronously. */
   answerDelay(): number;
+  /** The servers every station CALL passes through (`serviceTimeMs`), when the CSMS has them. */
+  readonly serviceQueue: ServiceQueue<CsmsConnection, JsonObject> | undefined;
   /** The connection is gone: drop it from the registry. */
   forget(connection: CsmsConnection): void;
 }
@@ -132,11 +135,24 @@ export class CsmsConnection implements SessionHost<OutgoingCall>, CallRecorder, 
     return true;
   }
 
+  /**
+   * The handler runs as the call arrives (the CSMS's state moves at once); with a service queue
+   * only its answer, or the NotImplemented of an action without a handler, waits for a server.
+   */
   onIncoming(action: string, payload: JsonObject, id: string): JsonObject | undefined | typeof DEFERRED {
     const handler = this.handlers.get(action);
-    if (handler === undefined) return undefined;
+    const queue = this.core.serviceQueue;
+    if (handler === undefined) {
+      if (queue === undefined) return undefined;
+      queue.push(this, id, action, undefined);
+      return DEFERRED;
+    }
     if (!this.station.accepted && action !== 'BootNotification') this.stats.callsBeforeAccepted++;
     const answer = handler(this, payload);
+    if (queue !== undefined) {
+      queue.push(this, id, action, answer);
+      return DEFERRED;
+    }
     const delay = this.core.answerDelay();
     if (delay < 0) return answer;
     // Arguments instead of a closure: one timer object per delayed answer, nothing more.
@@ -292,7 +308,8 @@ export class CsmsConnection implements SessionHost<OutgoingCall>, CallRecorder, 
   };
 }
 
-function answerLater(connection: CsmsConnection, id: string, action: string, answer: JsonObject, receivedAt: number): void {
+/** Give an answer held back (delay, service queue): the session writes it and records the time since `receivedAt`. */
+export function answerLater(connection: CsmsConnection, id: string, action: string, answer: JsonObject | undefined, receivedAt: number): void {
   connection.session.answerDeferred(id, action, answer, receivedAt);
 }
 

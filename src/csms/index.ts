@@ -4,4 +4,5 @@ export { startEmbeddedCsms, type EmbeddedCsms, type EmbeddedCsmsOptions } from '
 export { CsmsRequestError, type CsmsCallResult } from './calls';
 export { BOOT_STATUSES, CSMS_DEFAULTS, type BootStatus, type CsmsOptions } from './options';
 export { formatStats, type CsmsStats, type IncomingCounts, type OutgoingCounts } from './stats';
+export type { ServiceQueueStats } from './service-queue';
 export { isInvalidTag, FLEET_VENDOR_ID, INVALID_TAG_PREFIX } from './handlers-common';

@@ -62,6 +62,14 @@ export interface CsmsOptions {
    * is 0) sharing one state, so a CSMS-initiated call reaches a station on whichever node it is.
    */
   nodes?: number;
+  /**
+   * A CSMS of known capacity: every station-initiated CALL is answered through `servers` servers
+   * that each take exactly this many ms per call, first come first served (default 0: off, answers
+   * at once). Capacity: servers × 1000 / serviceTimeMs calls per second. Not with delayMs/jitterMs.
+   */
+  serviceTimeMs?: number;
+  /** Servers of the service queue (default 1); more than 1 needs serviceTimeMs. */
+  servers?: number;
 }
 
 export type ResolvedCsmsOptions = Readonly<Required<CsmsOptions>>;
@@ -83,10 +91,15 @@ export const CSMS_DEFAULTS: Readonly<Omit<ResolvedCsmsOptions, 'port'>> = Object
   basicAuth: '',
   secondConnection: 'replace',
   nodes: 1,
+  serviceTimeMs: 0,
+  servers: 1,
 });
 
 /** Most nodes one CSMS process listens with: a cluster to fail over in, not a port range to fill. */
 export const MAX_NODES = 16;
+
+/** Most servers of the service queue: a model of a CSMS's workers, not of its connections. */
+export const MAX_SERVERS = 10_000;
 
 /** Longest delay or timeout accepted: setTimeout's own limit (2^31 - 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -144,6 +157,9 @@ const RULES: Readonly<Record<keyof CsmsOptions, Rule>> = {
       ? undefined
       : `must be one of ${SECOND_CONNECTION_POLICIES.join(', ')}`,
   nodes: integerIn(1, MAX_NODES),
+  // 0 is off; any positive time is a capacity (one server at 0.5 ms: 2,000 calls/s).
+  serviceTimeMs: numberIn(0, MAX_TIMER_MS),
+  servers: integerIn(1, MAX_SERVERS),
 };
 
 /** What is wrong with `value` for option `name`, or undefined when it is acceptable. */
@@ -155,8 +171,16 @@ function show(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-/** Check every option and fill the defaults; throws TypeError naming the first bad option. */
-export function resolveCsmsOptions(options: CsmsOptions): ResolvedCsmsOptions {
+/** How an option is named in an error: `options.delayMs` by default, `--delay-ms` from the CLI. */
+export type OptionName = (key: keyof CsmsOptions) => string;
+
+const OPTION_NAME: OptionName = (key) => `options.${key}`;
+
+/**
+ * Check every option and fill the defaults; throws TypeError naming the first bad option, or the
+ * two that do not go together (named by `name`: the CLI passes its flags).
+ */
+export function resolveCsmsOptions(options: CsmsOptions, name: OptionName = OPTION_NAME): ResolvedCsmsOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
   const known = Object.keys(RULES);
   for (const key of Object.keys(options)) {
@@ -166,18 +190,28 @@ export function resolveCsmsOptions(options: CsmsOptions): ResolvedCsmsOptions {
   if (merged.port === undefined) throw new TypeError('options.port is required (0 picks a free port)');
   for (const key of known as (keyof CsmsOptions)[]) {
     const problem = RULES[key](merged[key]);
-    if (problem) throw new TypeError(`options.${key} ${problem}, got ${show(merged[key])}`);
+    if (problem) throw new TypeError(`${name(key)} ${problem}, got ${show(merged[key])}`);
   }
-  if ((merged.tlsCert === '') !== (merged.tlsKey === '')) {
-    throw new TypeError('options.tlsCert and options.tlsKey go together: give both or neither');
+  const resolved = merged as Required<CsmsOptions>;
+  const problem = combinationProblem(resolved, name);
+  if (problem !== undefined) throw new TypeError(problem);
+  return Object.freeze(resolved);
+}
+
+/** Options that are each acceptable but not together. */
+function combinationProblem(o: Required<CsmsOptions>, name: OptionName): string | undefined {
+  if ((o.tlsCert === '') !== (o.tlsKey === '')) return `${name('tlsCert')} and ${name('tlsKey')} go together: give both or neither`;
+  if (o.port > 0 && o.port + o.nodes - 1 > 65535) return `${name('port')} ${o.port} leaves no room for ${o.nodes} nodes on consecutive ports`;
+  if (o.clientCa !== '' && o.tlsCert === '') return `${name('clientCa')} needs TLS: give ${name('tlsCert')} and ${name('tlsKey')} too`;
+  // The service queue's latency is the model's own: a delay on top would hide its capacity.
+  if (o.serviceTimeMs > 0) {
+    const delay = o.delayMs > 0 ? 'delayMs' : o.jitterMs > 0 ? 'jitterMs' : undefined;
+    if (delay !== undefined) {
+      return `${name('serviceTimeMs')} and ${name(delay)} cannot be combined: the service queue answers each call when its service ends (give one or the other)`;
+    }
   }
-  if ((merged.port as number) > 0 && (merged.port as number) + (merged.nodes as number) - 1 > 65535) {
-    throw new TypeError(`options.port ${String(merged.port)} leaves no room for ${String(merged.nodes)} nodes on consecutive ports`);
-  }
-  if (merged.clientCa !== '' && merged.tlsCert === '') {
-    throw new TypeError('options.clientCa needs TLS: give options.tlsCert and options.tlsKey too');
-  }
-  return Object.freeze(merged as Required<CsmsOptions>);
+  if (o.servers > 1 && o.serviceTimeMs === 0) return `${name('servers')} needs ${name('serviceTimeMs')}: servers with no service time have nothing to model`;
+  return undefined;
 }
 
 function stripUndefined(options: CsmsOptions): Partial<CsmsOptions> {
@@ -205,4 +239,6 @@ export const CSMS_FLAGS: Readonly<Record<keyof CsmsOptions, string>> = {
   basicAuth: '--basic-auth',
   secondConnection: '--second-connection',
   nodes: '--nodes',
+  serviceTimeMs: '--service-time-ms',
+  servers: '--servers',
 };

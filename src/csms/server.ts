@@ -2,16 +2,17 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { OCPP_VERSIONS, subprotocolOf, validatorsFor, versionOfSubprotocol, type OcppVersion } from '../ocpp';
+import { OCPP_VERSIONS, subprotocolOf, validatorsFor, versionOfSubprotocol, type JsonObject, type OcppVersion } from '../ocpp';
 import { handleAdminRequest, type AdminApi } from './admin-http';
 import { CallRateDriver } from './call-rate';
 import { CsmsRequestError, type CsmsCallResult } from './calls';
-import { CsmsConnection, type CsmsCore } from './connection';
+import { answerLater, clock, CsmsConnection, type CsmsCore } from './connection';
 import { HANDLERS_16 } from './handlers-16';
 import { HANDLERS_201 } from './handlers-201';
 import { CsmsNode, type NodeInfo } from './nodes';
 import { csmsOptionProblem, resolveCsmsOptions, type CsmsOptions, type ResolvedCsmsOptions } from './options';
 import { StationAuth, tlsMaterial } from './security';
+import { ServiceQueue } from './service-queue';
 import { StationRecord } from './stations';
 import { CsmsCounters, type CsmsStats } from './stats';
 
@@ -63,11 +64,15 @@ class OcppCsms implements CsmsServer, CsmsCore {
   private readonly auth: StationAuth;
   private readonly driver: CallRateDriver;
   private readonly answersDelayed: boolean;
+  readonly serviceQueue: ServiceQueue<CsmsConnection, JsonObject> | undefined;
   private lastTransactionId = 0;
   private closing: Promise<void> | undefined = undefined;
 
   constructor(readonly options: ResolvedCsmsOptions) {
     this.answersDelayed = options.delayMs > 0 || options.jitterMs > 0;
+    // resolveCsmsOptions refuses a service time together with a delay: one or the other answers.
+    this.serviceQueue =
+      options.serviceTimeMs > 0 ? new ServiceQueue<CsmsConnection, JsonObject>(options.servers, options.serviceTimeMs, answerLater, clock) : undefined;
     const tls = tlsMaterial(options);
     this.tls = tls !== undefined;
     this.auth = new StationAuth(options);
@@ -219,7 +224,8 @@ class OcppCsms implements CsmsServer, CsmsCore {
   // --- CsmsServer ---
 
   stats(): CsmsStats {
-    return { ...this.counters.snapshot(), nodes: this.nodes() };
+    const queue = this.serviceQueue;
+    return { ...this.counters.snapshot(), nodes: this.nodes(), ...(queue === undefined ? {} : { serviceQueue: queue.snapshot() }) };
   }
 
   stations(): { identity: string; version: OcppVersion; node?: number }[] {
@@ -282,6 +288,7 @@ class OcppCsms implements CsmsServer, CsmsCore {
 
   private async shutdown(): Promise<void> {
     this.driver.stop();
+    this.serviceQueue?.stop();
     const sockets = this.live.map((c) => c.ws);
     for (const connection of [...this.live]) connection.shutdown();
     for (const ws of sockets) ws.close(1001, 'CSMS shutting down');

@@ -1,5 +1,6 @@
 import { ACTION_NAMES, CallOutcome, type OcppVersion } from '../ocpp';
 import type { NodeInfo } from './nodes';
+import type { ServiceQueueStats } from './service-queue';
 
 /**
  * What the embedded CSMS saw, as a plain JSON-able object. Tests and the fleet's own checks
@@ -83,6 +84,8 @@ export interface CsmsStats {
    * key the station never declared).
    */
   signedMeterValues: { verified: number; failed: number; badSignature: number; malformed: number; unknownKey: number };
+  /** With `serviceTimeMs`: the servers every station CALL passes through, and what they did. */
+  serviceQueue?: ServiceQueueStats;
 }
 
 /** Slot of names that are not OCPP actions (action code -1). */
@@ -284,6 +287,13 @@ export function formatStats(stats: CsmsStats): string {
     lines.push(
       `  signed meter values: ${sv.verified} verified, ${sv.failed} failed ` +
         `(${sv.badSignature} bad signature, ${sv.malformed} malformed, ${sv.unknownKey} unknown key)`,
+    );
+  }
+  const q = stats.serviceQueue;
+  if (q !== undefined) {
+    lines.push(
+      `  service queue: ${q.servers} × ${q.serviceTimeMs} ms (capacity ${Number(q.capacityPerSecond.toFixed(1))} calls/s): ` +
+        `${q.served} served, ${q.queueLength} held, at most ${q.maxQueueLength} held, mean wait ${q.meanWaitMs.toFixed(1)} ms`,
     );
   }
   const e = stats.callErrorsSent;

@@ -112,5 +112,8 @@ export function embeddedCsmsOptions(scenario: Scenario): EmbeddedCsmsOptions {
   if (c.delayMs !== undefined) out.delayMs = c.delayMs;
   if (c.jitterMs !== undefined) out.jitterMs = c.jitterMs;
   if (c.invalidTagShare !== undefined) out.invalidTagShare = c.invalidTagShare;
+  // As written, never divided by timeScale: the capacity is the CSMS's, not the scenario's clock.
+  if (c.serviceTimeMs !== undefined) out.serviceTimeMs = c.serviceTimeMs;
+  if (c.servers !== undefined) out.servers = c.servers;
   return out;
 }

@@ -137,6 +137,8 @@ export const SCENARIO_FILE_SCHEMA = {
         delay: DURATION,
         jitter: DURATION,
         invalidTagShare: SHARE,
+        serviceTime: DURATION,
+        servers: { type: 'integer', minimum: 1, maximum: 10_000 },
       },
     },
     health: HEALTH_BLOCK,
@@ -154,6 +156,8 @@ export interface RawCsmsSettings {
   delay?: Duration;
   jitter?: Duration;
   invalidTagShare?: number;
+  serviceTime?: Duration;
+  servers?: number;
 }
 
 export type RawRamp = Rate | { linear?: { from: Rate; to: Rate; over: Duration }; steps?: { at: Duration; rate: Rate }[] };

@@ -141,7 +141,7 @@ function resolve(raw: RawScenario, at: Locator, defaultName: string, options: Lo
     thresholds: Object.freeze((raw.thresholds ?? []).map((t, i) => resolveThreshold(t, i, at))),
     ...(raw.health === undefined ? {} : { health: resolveHealthBlock(raw.health, at) }),
     ...(raw.targets === undefined ? {} : { targets: Object.freeze(raw.targets.map((u, i) => resolveTarget(u, i, at))) }),
-    ...(raw.csms === undefined ? {} : { csms: resolveCsmsSettings(raw.csms) }),
+    ...(raw.csms === undefined ? {} : { csms: resolveCsmsSettings(raw.csms, at) }),
     faults: Object.freeze(resolveFaults(raw.faults, groups.map((g) => g.name), at)),
   });
 }
@@ -182,9 +182,10 @@ function resolveThreshold(t: RawThreshold, i: number, at: Locator): ThresholdSpe
   });
 }
 
-function resolveCsmsSettings(raw: RawCsmsSettings): CsmsSettings {
+function resolveCsmsSettings(raw: RawCsmsSettings, at: Locator): CsmsSettings {
   const opt = <K extends string>(key: K, value: number | undefined): { [P in K]?: number } =>
     (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
+  checkServiceQueue(raw, at);
   return Object.freeze({
     nodes: raw.nodes ?? 1,
     ...opt('heartbeatIntervalMs', duration(raw.heartbeatInterval)),
@@ -193,7 +194,24 @@ function resolveCsmsSettings(raw: RawCsmsSettings): CsmsSettings {
     ...opt('delayMs', duration(raw.delay)),
     ...opt('jitterMs', duration(raw.jitter)),
     ...opt('invalidTagShare', raw.invalidTagShare),
+    ...opt('serviceTimeMs', duration(raw.serviceTime)),
+    ...opt('servers', raw.servers),
   });
+}
+
+/** The same rules as the embedded CSMS's options (src/csms/options.ts), located in the file. */
+function checkServiceQueue(raw: RawCsmsSettings, at: Locator): void {
+  if (raw.serviceTime === undefined) {
+    if (raw.servers !== undefined) throw at.error(['csms', 'servers'], 'needs csms.serviceTime: servers with no service time have nothing to model');
+    return;
+  }
+  if (!((duration(raw.serviceTime) as number) > 0)) {
+    throw at.error(['csms', 'serviceTime'], `expected more than 0s (leave it out for a CSMS that answers at once), got ${JSON.stringify(raw.serviceTime)}`);
+  }
+  const delay = (duration(raw.delay) ?? 0) > 0 ? 'delay' : (duration(raw.jitter) ?? 0) > 0 ? 'jitter' : undefined;
+  if (delay !== undefined) {
+    throw at.error(['csms', 'serviceTime'], `cannot be combined with csms.${delay}: the service queue answers each call when its service ends (give one or the other)`);
+  }
 }
 
 /** A duration the schema has already checked, in ms (undefined when absent). */

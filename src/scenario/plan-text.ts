@@ -84,6 +84,10 @@ function csmsSettings(c: CsmsSettings): string {
   if (c.heartbeatIntervalMs !== undefined) parts.push(`heartbeat every ${time(c.heartbeatIntervalMs)}`);
   if ((c.delayMs ?? 0) > 0 || (c.jitterMs ?? 0) > 0) parts.push(`answers after ${time(c.delayMs ?? 0)} ± ${time(c.jitterMs ?? 0)}`);
   if ((c.invalidTagShare ?? 0) > 0) parts.push(`${percent(c.invalidTagShare as number)} of tags invalid`);
+  if (c.serviceTimeMs !== undefined) {
+    const servers = c.servers ?? 1;
+    parts.push(`${servers} server${servers === 1 ? '' : 's'} of ${Number(c.serviceTimeMs.toFixed(3))} ms a call (capacity ${Number(((servers * 1000) / c.serviceTimeMs).toFixed(1))} calls/s)`);
+  }
   return parts.length === 0 ? 'its default settings' : parts.join(', ');
 }
 

@@ -194,4 +194,10 @@ export interface CsmsSettings {
   readonly delayMs?: number;
   readonly jitterMs?: number;
   readonly invalidTagShare?: number;
+  /**
+   * A CSMS of known capacity: every station CALL is answered through `servers` servers taking
+   * exactly this long each (capacity servers × 1000 / serviceTimeMs calls per second).
+   */
+  readonly serviceTimeMs?: number;
+  readonly servers?: number;
 }

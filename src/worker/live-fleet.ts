@@ -158,7 +158,7 @@ export class LiveFleet {
   private retireStep(i: number, now: number): boolean {
     const s = this.rt.stations[i] as Station;
     // A session that started since (a reconnect re-armed its connectors) is stopped too.
-    if (this.sessionsStopped[i] === 0 || s.hasOpenTransactions) s.stopAllSessions('Local');
+    if (this.sessionsStopped[i] === 0 || s.charging.hasOpenTransactions) s.stopAllSessions('Local');
     this.sessionsStopped[i] = 1;
     const settled = s.settled;
     if (!settled && now < (this.stopAt[i] as number) + this.graceMs) return false;
