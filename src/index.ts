@@ -20,4 +20,4 @@ export { ScenarioError } from './scenario/load-errors';
 export type { Scenario } from './scenario/types';
 export type { Summary } from './report/summary';
 export type { ThresholdResult } from './report/thresholds';
-export type { Comparison, CompareOptions } from './report/compare';
+export type { Comparison, ComparisonRow, CompareOptions, CompareSettings } from './report/compare';
