@@ -13,28 +13,17 @@ import { build } from 'hdr-histogram-js';
 import { wilcoxonRankSum } from 'simple-statistics';
 import { grouped, rankTest, type Grouped } from '../src/report/compare-stats';
 import { histogramGroups } from '../src/report/compare-totals';
+import { RandomStream } from '../src/scenario/random';
 
-function lognormal(next: () => number, medianUs: number, sigma: number): number {
-  const u = Math.max(next(), 1e-12);
-  const v = next();
-  return Math.round(medianUs * Math.exp(sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)));
-}
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Loopback-like latencies: lognormal around `medianUs`, whole µs. */
+function lognormal(random: RandomStream, medianUs: number, sigma: number): number {
+  return Math.round(medianUs * Math.exp(sigma * random.normal()));
 }
 
 function side(n: number, seed: number, medianUs: number): { values: number[]; groups: Grouped } {
-  const next = mulberry(seed);
+  const random = new RandomStream(seed);
   const h = build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
-  for (let i = 0; i < n; i++) h.recordValue(Math.max(1, lognormal(next, medianUs, 0.8)));
+  for (let i = 0; i < n; i++) h.recordValue(Math.max(1, lognormal(random, medianUs, 0.8)));
   const groups = histogramGroups(h);
   // What the library needs: every recorded value (the bucket's value, count times).
   const values: number[] = [];

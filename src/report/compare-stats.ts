@@ -17,8 +17,8 @@
  * The normal tail is simple-statistics' error function. The rank sum is computed here over tied
  * groups rather than by simple-statistics' wilcoxonRankSum, which takes one array element per
  * value: a whole-run histogram of a million calls a side is ~5,000 buckets, and the library's rank
- * sum over the million values took 5.8 s and ~200 MB of heap against 0.5 ms over the buckets
- * (bench/compare-stats-speed.ts, load average 15 on 2 cores); the unit tests check that both give
+ * sum over the million values took 2.5–5.8 s and ~180–200 MB of heap, against 0.5–0.9 ms over the buckets
+ * (bench/compare-stats-speed.ts, load average 6–15 on 2 cores); the unit tests check that both give
  * the same rank sum. Holm's correction is six lines here: the packages that offer it
  * (@stdlib/stats-padjust) bring 146 others with them.
  */
