@@ -4,7 +4,8 @@
  * compared figure (a regression fails, a change that could not be tested is skipped with why).
  */
 import { basename, dirname } from 'node:path';
-import { GENERATOR_FACTOR, GENERATOR_SATURATED_MS, type Comparison, type ComparisonRow } from './compare';
+import type { Comparison, ComparisonRow } from './compare';
+import { GENERATOR_FACTOR, GENERATOR_SATURATED_MS, STARTUP_FACTOR } from './compare-floors';
 import { formatInfoChanges } from './compare-info';
 import { MIN_SECONDS } from './compare-tests';
 import type { JunitCase, JunitSuite } from './junit';
@@ -95,10 +96,11 @@ export function verdictLine(c: Comparison): string {
 function generatorFloors(c: Comparison): string {
   if (!c.options.generatorFloor) return '';
   const g = c.generator;
-  const delay = Math.max(g.baselineMs ?? 0, g.candidateMs ?? 0);
   if (g.baselineMs === null && g.candidateMs === null) return ' (the runs do not record their generator\'s own delay)';
+  const p99 = Math.max(g.baselineMs ?? 0, g.candidateMs ?? 0);
+  const max = Math.max(g.baselineMaxMs ?? 0, g.candidateMaxMs ?? 0);
   const f = GENERATOR_FACTOR;
-  const raised = ` raised to ${f.p50} / ${f.p99} / ${f.max} / ${f.time} × the generator's own delay (${ms(delay)} p99, the larger run's) for p50 / p99 / max / time`;
+  const raised = `; at least ${f.p50} / ${f.p99} / ${f.max} × the generator's own delay p99 (${ms(p99)}, the larger run's) for p50 / p99 / max, and ${STARTUP_FACTOR} × its largest (${ms(max)}) for boots, connects and time to all booted`;
   return g.saturated === null ? raised : `${raised}; a generator saturated (over ${GENERATOR_SATURATED_MS} ms): only p1 judged`;
 }
 

@@ -4,10 +4,11 @@
  *
  * A figure is a regression when three things hold:
  * 1. Its change exceeds the tolerance (relative, default 10%; error rates in percentage points).
- * 2. Its change exceeds the floor of its metric, in ms (DEFAULT_FLOORS_MS). The floors are what
- *    two runs of the same settings differ by on a shared 2-core CI machine, measured (README,
- *    "Comparing runs"): the tests below compare a run's values with one another, and cannot see
- *    that a whole run was slowed by the machine, which moves every value of it together.
+ * 2. Its change exceeds the floor of its metric, in ms (DEFAULT_FLOORS_MS), raised to a multiple of
+ *    the generator's own delay in the two runs (compare-floors.ts): the tests below compare a
+ *    run's values with one another, and cannot see that a whole run was slowed by the machine,
+ *    which moves every value of it together. When a run's generator was saturated, only p1 is
+ *    judged: the others are "inconclusive" if they moved beyond their floor.
  * 3. It stands out from the runs' own noise (compare-tests.ts says which test on which data),
  *    after Holm's correction over every test of the comparison: the chance of flagging anything
  *    in two runs that differ only by chance stays at most α (default 0.01) however many figures
@@ -20,6 +21,7 @@
  */
 import type { PerSecond } from './compare-hlog';
 import { infoChanges, type InfoChange } from './compare-info';
+import { GENERATOR_SATURATED_MS, generatorDelays, generatorFloor, type GeneratorDelays } from './compare-floors';
 import { holm, quantile } from './compare-stats';
 import { bootTimeTest, errorTest, latencyTest, type FigureTest, type TestBasis } from './compare-tests';
 import type { WholeRun } from './compare-totals';
@@ -39,7 +41,7 @@ export interface CompareOptions {
   readonly minChangeMs: Readonly<Record<FloorMetric, number>>;
   /** Family-wise significance level of the noise tests (Holm). */
   readonly alpha: number;
-  /** Raise each floor to GENERATOR_FACTOR × the generator's own delay in the runs (default true). */
+  /** Raise each floor to a multiple of the generator's own delay in the runs (compare-floors.ts; default true). */
   readonly generatorFloor: boolean;
 }
 
@@ -52,25 +54,6 @@ export interface CompareSettings {
 }
 
 export const DEFAULT_FLOORS_MS: Readonly<Record<FloorMetric, number>> = Object.freeze({ p1: 2, p50: 2, p99: 25, max: 100, time: 500 });
-
-/**
- * The generator's own delay (its scheduler lag or event-loop delay, p99, the larger of the two
- * runs') is in every latency it measures, and moves from run to run with the machine's load:
- * each floor is at least this many times it. The fast path (p1) is left alone: a delay in one
- * event out of a hundred does not reach it; except for the figures of a run's first seconds
- * (STARTUP_FIGURES), which get the p50 factor.
- */
-export const GENERATOR_FACTOR: Readonly<Record<FloorMetric, number>> = Object.freeze({ p1: 0, p50: 1.5, p99: 3, max: 3, time: 3 });
-
-/**
- * Boots and connects come in a run's first seconds, while the generator and the embedded CSMS
- * start (JIT, a connect storm): then even the fastest calls wait on the machine. Measured in
- * same-settings pairs: BootNotification p1 from 0.5 to 119 ms, Heartbeat p1 within 0.2–0.9 ms.
- */
-export const STARTUP_FIGURES: ReadonlySet<string> = new Set(['BootNotification', '(connect)', '(boot)']);
-
-/** A generator whose own delay is above this (the run health checks' limit) measured itself: only p1 is judged. */
-export const GENERATOR_SATURATED_MS = 200;
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = Object.freeze({
   tolerance: Object.freeze({ p1: 0.1, p50: 0.1, p99: 0.1, max: 0.1, errors: 0.1, time: 0.1 }),
@@ -138,7 +121,7 @@ export interface Comparison {
   /** How many tests Holm's correction was over. */
   tests: number;
   /** Each run's generator delay (scheduler lag or event-loop delay p99, ms; null when not recorded) and whether one was saturated. */
-  generator: { baselineMs: number | null; candidateMs: number | null; saturated: 'baseline' | 'candidate' | 'both' | null };
+  generator: GeneratorDelays;
   rows: ComparisonRow[];
   regressions: number;
   notes: string[];
@@ -179,13 +162,6 @@ function sides(run: RunData): Map<string, Side> {
   return out;
 }
 
-/** The generator's own delay in a run: its scheduler lag or event-loop delay p99 (ms), whichever is larger. */
-export function generatorDelay(s: Summary): number | null {
-  const g = s.generator;
-  const values = [g?.schedulerLagMs?.p99, g?.eventLoopDelayMs?.p99].filter((v): v is number => typeof v === 'number');
-  return values.length === 0 ? null : Math.max(...values);
-}
-
 interface Pending {
   row: ComparisonRow;
   test: FigureTest;
@@ -221,7 +197,7 @@ export function compareRuns(base: RunData, cand: RunData, options: CompareOption
     p.row.p = up ? p.test.result?.pGreater : p.test.result?.pLess;
     p.row.pAdjusted = up ? worse[i] : better[i];
   });
-  const generator = generatorOf(base.summary, cand.summary);
+  const generator = generatorDelays(base.summary, cand.summary);
   for (const p of pending) judge(p, options, noiseTested, generator);
   const rows = pending.map((p) => p.row);
   return {
@@ -238,16 +214,8 @@ export function compareRuns(base: RunData, cand: RunData, options: CompareOption
   };
 }
 
-function generatorOf(b: Summary, c: Summary): Comparison['generator'] {
-  const baselineMs = generatorDelay(b);
-  const candidateMs = generatorDelay(c);
-  const bs = (baselineMs ?? 0) > GENERATOR_SATURATED_MS;
-  const cs = (candidateMs ?? 0) > GENERATOR_SATURATED_MS;
-  return { baselineMs, candidateMs, saturated: bs && cs ? 'both' : bs ? 'baseline' : cs ? 'candidate' : null };
-}
-
 /** Tolerance, then floor, then the corrected test: the verdict of a row with both sides. */
-function judge({ row, test }: Pending, options: CompareOptions, noiseTested: boolean, generator: Comparison['generator']): void {
+function judge({ row, test }: Pending, options: CompareOptions, noiseTested: boolean, generator: GeneratorDelays): void {
   if (row.change === null) return;
   if (test.basis !== undefined) row.basis = test.basis;
   if (test.samples !== undefined) row.samples = test.samples;
@@ -256,9 +224,7 @@ function judge({ row, test }: Pending, options: CompareOptions, noiseTested: boo
   if (Math.abs(change) <= options.tolerance[row.metric]) return;
   if (row.metric !== 'errors') {
     const own = options.minChangeMs[row.metric];
-    const delay = Math.max(generator.baselineMs ?? 0, generator.candidateMs ?? 0);
-    const factor = row.metric === 'p1' && STARTUP_FIGURES.has(row.action) ? GENERATOR_FACTOR.p50 : GENERATOR_FACTOR[row.metric];
-    const fromGenerator = options.generatorFloor ? Number((factor * delay).toPrecision(3)) : 0;
+    const fromGenerator = options.generatorFloor ? generatorFloor(row, generator) : 0;
     const floor = Math.max(own, fromGenerator);
     if (Math.abs((row.candidate as number) - (row.baseline as number)) < floor) {
       row.belowFloorMs = floor;
