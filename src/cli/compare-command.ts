@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { COMPARED_METRICS, DEFAULT_COMPARE_OPTIONS, FLOOR_METRICS, type ComparedMetric, type CompareOptions, type FloorMetric } from '../report/compare';
 import { comparisonSuite, formatComparison } from '../report/compare-format';
 import { writeJunit } from '../report/junit';
@@ -24,26 +24,24 @@ interface CompareFlags {
 export function registerCompareCommand(program: Command): void {
   program
     .command('compare')
-    .description('compare a run with a baseline: p50 / p99 / max / error rate per action; exit 1 on a regression')
+    .description('compare a run with a baseline: p1 / p50 / p99 / max / error rate per action, connect and boot, time to all booted per group; exit 1 on a regression')
     .argument('<baseline>', 'results folder or summary.json of the reference run')
     .argument('<candidate>', 'results folder or summary.json of the run to judge')
-    .option(
-      '--tolerance <t>',
-      'allowed change before a regression, repeatable: "10%" for every time metric (p1, p50, p99, max, time), or per metric "p99=20%", "errors=0.5%" (percentage points) (default: 10%, errors=0.1%)',
-      (value: string, previous: Tolerance[]) => [...previous, tolerance(value)],
-      [] as Tolerance[],
+    .addOption(
+      new Option('--tolerance <t>', 'allowed relative change before a regression, repeatable: "10%" for every time metric (p1, p50, p99, max, time), or per metric "p99=20%", "errors=0.5%" (percentage points)')
+        .argParser((value: string, previous: Tolerance[]) => [...previous, tolerance(value)])
+        .default([] as Tolerance[], '10%, errors=0.1%'),
     )
-    .option(
-      '--min-change <d>',
-      `floor: changes smaller than this are never a regression, repeatable: "5ms" for every metric, or per metric "p99=40ms" (metrics ${FLOOR_METRICS.join(', ')}; default: ${FLOOR_METRICS.map((m) => `${m}=${DEFAULT_COMPARE_OPTIONS.minChangeMs[m]}ms`).join(', ')})`,
-      (value: string, previous: Floor[]) => [...previous, floor(value)],
-      [] as Floor[],
+    .addOption(
+      new Option('--min-change <d>', `floor: changes smaller than this are never a regression, repeatable: "5ms" for every metric, or per metric "p99=40ms" (${FLOOR_METRICS.join(', ')})`)
+        .argParser((value: string, previous: Floor[]) => [...previous, floor(value)])
+        .default([] as Floor[], `${FLOOR_METRICS.map((m) => `${m}=${DEFAULT_COMPARE_OPTIONS.minChangeMs[m]}ms`).join(', ')}, raised to the generator's own delay`),
     )
-    .option('--alpha <p>', 'significance level of the noise tests, shared by all of them', alpha, DEFAULT_COMPARE_OPTIONS.alpha)
+    .option('--alpha <p>', "family-wise significance level of the noise tests (Holm's correction over all of them)", alpha, DEFAULT_COMPARE_OPTIONS.alpha)
     .option('--junit <file>', 'also write a JUnit XML report: one test case per compared figure')
     .option('--json', 'print the comparison as JSON to stdout (the table goes to stderr)')
     .option('--all', 'list every compared figure, not only those that changed')
-    .option('--no-generator-floor', "floors as given only: not raised to the generator's own delay in the runs, nor p50/p99/max left unjudged when a generator was saturated")
+    .option('--no-generator-floor', "floors as given only: not raised to the generator's own delay in the runs, nor figures above p1 left unjudged when a generator was saturated")
     .addHelpText('after', '\nExit codes: 0 no regression, 1 a regression, 2 bad usage or an unreadable input.')
     .action(async (baseline: string, candidate: string, flags: CompareFlags) => {
       process.exitCode = await compareCommand(baseline, candidate, flags);
