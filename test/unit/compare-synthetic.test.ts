@@ -115,12 +115,12 @@ test('the generator\'s own delay raises the floors above p1: 5 ms hides under a 
   const c = compareRuns(a, b);
   const p50 = row(c, 'Heartbeat', 'p50');
   assert.equal(p50.verdict, 'ok');
-  assert.equal(p50.belowFloorMs, 60);
+  assert.equal(p50.belowFloorMs, 20);
   assert.equal(p50.floorFromGenerator, true);
   assert.equal(row(c, 'Heartbeat', 'p1').verdict, 'regression');
   // Boots come at a run's start: their p1 gets the p50 factor too.
   assert.equal(row(c, 'BootNotification', 'p50').verdict, 'ok');
-  assert.match(formatComparison(c, { all: true }), /Heartbeat\s+p1 .*regression[^\n]*\n\s+p50 .*ok \(below the 60 ms floor: the generator's own delay\)/);
+  assert.match(formatComparison(c, { all: true }), /Heartbeat\s+p1 .*regression[^\n]*\n\s+p50 .*ok \(below the 20 ms floor: the generator's own delay\)/);
   // Turned off, the 5 ms shows at p50 again.
   assert.equal(row(compareRuns(a, b, resolveCompareOptions({ generatorFloor: false })), 'Heartbeat', 'p50').verdict, 'regression');
 });
