@@ -28,6 +28,8 @@ export interface FleetOptions extends Omit<RunOptions, 'signal' | 'hardStop'> {
    * about. Tests about those checks (run-health) turn them back on.
    */
   readonly generatorChecks?: boolean;
+  /** Aborting it stops the run at once, as the timeout does: for a test that failed while its run goes on. */
+  readonly stop?: AbortSignal;
 }
 
 /** The `health` entries that turn the generator's own checks off (the CLI's `--health check=off`). */
@@ -59,7 +61,7 @@ async function withoutLeaks<T>(body: () => Promise<T>): Promise<T> {
 
 /** One run, without the leak check (a run beside others cannot tell its handles from theirs). */
 async function runOnce(options: FleetOptions): Promise<FleetResult> {
-  const { timeoutMs = 90_000, generatorChecks = false, ...rest } = options;
+  const { timeoutMs = 90_000, generatorChecks = false, stop: stopWhen, ...rest } = options;
   const notices: RunNotice[] = [];
   const stop = new AbortController();
   let timedOut = false;
@@ -67,6 +69,8 @@ async function runOnce(options: FleetOptions): Promise<FleetResult> {
     timedOut = true;
     stop.abort();
   }, timeoutMs);
+  const stopNow = (): void => stop.abort();
+  stopWhen?.addEventListener('abort', stopNow);
   let result: RunResult;
   try {
     result = await run({
@@ -82,6 +86,7 @@ async function runOnce(options: FleetOptions): Promise<FleetResult> {
     });
   } finally {
     clearTimeout(timer);
+    stopWhen?.removeEventListener('abort', stopNow);
   }
   if (timedOut) throw new Error(`the run did not finish within ${timeoutMs} ms (stopped: ${result.reason})`);
   return { summary: result.summary, exitCode: result.exitCode, result, notices };
