@@ -30,6 +30,12 @@ export interface FleetOptions extends Omit<RunOptions, 'signal' | 'hardStop'> {
   readonly generatorChecks?: boolean;
   /** Aborting it stops the run at once, as the timeout does: for a test that failed while its run goes on. */
   readonly stop?: AbortSignal;
+  /**
+   * Called once the run ended, before the leak check: a server of the test's own, in this
+   * process, lets go of what it still holds for the stations (a late answer's timer, a socket
+   * left half open), which is the server's and not the run's.
+   */
+  readonly afterRun?: () => Promise<void>;
 }
 
 /** The `health` entries that turn the generator's own checks off (the CLI's `--health check=off`). */
@@ -61,7 +67,7 @@ async function withoutLeaks<T>(body: () => Promise<T>): Promise<T> {
 
 /** One run, without the leak check (a run beside others cannot tell its handles from theirs). */
 async function runOnce(options: FleetOptions): Promise<FleetResult> {
-  const { timeoutMs = 90_000, generatorChecks = false, stop: stopWhen, ...rest } = options;
+  const { timeoutMs = 90_000, generatorChecks = false, stop: stopWhen, afterRun, ...rest } = options;
   const notices: RunNotice[] = [];
   const stop = new AbortController();
   let timedOut = false;
@@ -89,6 +95,7 @@ async function runOnce(options: FleetOptions): Promise<FleetResult> {
     stopWhen?.removeEventListener('abort', stopNow);
   }
   if (timedOut) throw new Error(`the run did not finish within ${timeoutMs} ms (stopped: ${result.reason})`);
+  await afterRun?.();
   return { summary: result.summary, exitCode: result.exitCode, result, notices };
 }
 
