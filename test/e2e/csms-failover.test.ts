@@ -5,8 +5,8 @@ import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
 import { formatIdentity } from '../../src/scenario/identities';
 import { homeTarget } from '../../src/station/targets';
 import { RunOptionError, UsageError } from '../../src/index';
-import { readSummary, runCli, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
-import { runFleet } from '../helpers/run-fleet';
+import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { duringRun, runFleet } from '../helpers/run-fleet';
 
 /**
  * The loss of one CSMS node: run() in this process runs 30 stations against the embedded CSMS in
@@ -61,19 +61,19 @@ describe('several targets, one CSMS node lost', () => {
     // Spread over both nodes by identity: the CSMS sees exactly the split the fleet computes.
     const onNode1 = homes(1);
     assert.ok(onNode1.length >= 5 && homes(0).length >= 5, `a lopsided spread: ${onNode1.length} of ${STATIONS} on node 1`);
-    await waitFor('every station booted on its home node', async () => {
+    await duringRun(exit, 'every station booted on its home node', async () => {
       const s = await csms.stats();
       return s.boots.accepted >= STATIONS && s.nodes?.[1]?.connections === onNode1.length ? s : undefined;
-    }, 20_000);
+    });
     const stations = await csms.stations();
     assert.deepEqual(stations.filter((s) => s.node === 1).map((s) => s.identity).sort(), onNode1);
 
     const stopped = await csms.stopNode(1);
     assert.equal(stopped.listening, false);
-    const settled = await waitFor('every station connected to node 0 and booted again', async () => {
+    const settled = await duringRun(exit, 'every station connected to node 0 and booted again', async () => {
       const s = await csms.stats();
       return s.nodes?.[0]?.connections === STATIONS && s.boots.accepted >= STATIONS + onNode1.length ? s : undefined;
-    }, 20_000);
+    });
     assert.equal(settled.nodes?.[1]?.connections, 0);
 
     // A CSMS-initiated call reaches each station that moved, through the node it is on now.

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
 import type { JsonObject } from '../../src/ocpp';
 import type { Summary } from '../../src/report/summary';
-import { CallLedger, quiet, received, until, waitFor } from '../helpers/fleet-incoming';
-import { runFleet, type FleetResult } from '../helpers/run-fleet';
+import { CallLedger, quiet, received, until } from '../helpers/fleet-incoming';
+import { duringRun, runFleet, type FleetResult } from '../helpers/run-fleet';
 
 /**
  * Real parts only: run() in this process runs one 1.6 and one 2.0.1 station against the
@@ -54,7 +54,6 @@ describe('every CSMS-initiated call is answered as the spec says', { timeout: 58
   let csms: EmbeddedCsms;
   let ledger: CallLedger;
   let run: Promise<FleetResult> | undefined;
-  let ended = false;
   const stop = new AbortController();
   let dir = '';
   let out = '';
@@ -73,12 +72,11 @@ describe('every CSMS-initiated call is answered as the spec says', { timeout: 58
     const running = runFleet({ scenario: file, url: csms.url, workers: 1, out, timeoutMs: RUN_DEADLINE_MS, stop: stop.signal });
     run = running;
     // A test that fails before awaiting it must not also report an unhandled rejection.
-    running.then(() => (ended = true), () => (ended = true));
-    const stations = await waitFor('both stations to connect', async () => {
-      if (ended) throw new Error(`the run ended early: ${(await running).result.reason}`);
+    running.catch(() => undefined);
+    const stations = await duringRun(running, 'both stations connected', async () => {
       const list = await csms.stations();
       return list.length === 2 ? list : undefined;
-    }, 15_000);
+    });
     id16 = stations.find((s) => s.version === '1.6')?.identity ?? '';
     id201 = stations.find((s) => s.version === '2.0.1')?.identity ?? '';
     assert.deepEqual([id16, id201], ['INC16-01', 'INC201-01']);

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
-import { readSummary, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
-import { runFleet } from '../helpers/run-fleet';
+import { readSummary, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { duringRun, runFleet } from '../helpers/run-fleet';
 
 /**
  * An outage of the CSMS in the middle of charging sessions: the stations lose their connection,
@@ -47,7 +47,7 @@ test('after a CSMS outage, stations reconnect and replay their queued transactio
   const done = runFleet({ scenario: writeScenario(dir, 'outage', SCENARIO), url: first.url, workers: 1, out, timeoutMs: 60_000 });
 
   // Both stations charging at the first CSMS.
-  await waitFor('two transactions at the first CSMS', async () => {
+  await duringRun(done, 'two transactions at the first CSMS', async () => {
     const s = await first.stats();
     return s.transactions.started >= 2 && (s.incoming.MeterValues?.received ?? 0) >= 1 ? s : undefined;
   });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
-import { runFleet } from '../helpers/run-fleet';
+import { tempDir, writeScenario } from '../helpers/fleet-cli';
+import { duringRun, runFleet } from '../helpers/run-fleet';
 
 const SCENARIO = `
 name: scraped
@@ -38,11 +38,11 @@ test('metricsPort serves Prometheus metrics while the run goes', async () => {
       if (n.kind === 'metrics') address = n.message;
     },
   });
-  const port = await waitFor('the metrics address', () => {
+  const port = await duringRun(done, 'the metrics address', () => {
     const m = /metrics: http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(address);
     return m ? Number(m[1]) : undefined;
   });
-  const text = await waitFor('four booted stations in the metrics', async () => {
+  const text = await duringRun(done, 'four booted stations in the metrics', async () => {
     const body = await get(port);
     return /ocpp_fleet_stations\{group="g16",state="booted"\} 4/.test(body) && /ocpp_fleet_calls_total\{action="Heartbeat"/.test(body) ? body : undefined;
   });

@@ -5,7 +5,7 @@ import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
 import { formatIdentity } from '../../src/scenario/identities';
 import { homeTarget } from '../../src/station/targets';
 import { tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
-import { runFleet } from '../helpers/run-fleet';
+import { duringRun, runFleet } from '../helpers/run-fleet';
 
 /**
  * `NodeLoss.loseNode`, the entry point of the faults timeline, both ways: against the embedded
@@ -46,7 +46,7 @@ describe('loseNode', () => {
     const running = runFleet({ scenario: writeScenario(dir, 'node-loss', SCENARIO), url: csms.urls, workers: 1, out: `${dir}/out` });
     // A test that fails before awaiting it must not also report an unhandled rejection.
     running.catch(() => undefined);
-    const s = await waitFor('every station on node 0', async () => {
+    const s = await duringRun(running, 'every station on node 0', async () => {
       const st = await csms.stats();
       return st.nodes?.[0]?.connections === STATIONS ? st : undefined;
     });

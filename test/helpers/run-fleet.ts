@@ -116,3 +116,21 @@ export function runFleets(list: readonly FleetOptions[]): Promise<FleetResult[]>
 export function stderrOf(r: FleetResult): string {
   return [...r.notices.map((n) => n.message), ...(r.result.message === undefined ? [] : [r.result.message])].join('\n');
 }
+
+/**
+ * Poll `check` while `run` goes on and return its first value. The run's own length bounds the
+ * wait, not a guess at how fast a loaded machine starts one: the run ending first is the failure.
+ */
+export async function duringRun<T>(run: Promise<unknown>, what: string, check: () => Promise<T | undefined> | T | undefined, everyMs = 100): Promise<T> {
+  let ended = false;
+  run.then(
+    () => (ended = true),
+    () => (ended = true),
+  );
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (ended) throw new Error(`the run ended before ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
