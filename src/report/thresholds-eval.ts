@@ -7,7 +7,7 @@
  * recorded, as in the summary), a mean the histogram's mean, a share the exact ratio of counts.
  */
 import type { Aggregator } from '../metrics/aggregator';
-import { CallStats } from '../metrics/histograms';
+import { addCallCounts, CallStats } from '../metrics/histograms';
 import type { Histogram } from '../metrics/intervals';
 import { satisfies, type Threshold, type ThresholdResult } from './thresholds';
 import type { MetricRef, Statistic, Unit } from './thresholds-names';
@@ -80,13 +80,7 @@ function addCounts(into: CallStats, from: CallStats, withHistograms: boolean): v
     into.add(from);
     return;
   }
-  into.sent += from.sent;
-  into.ok += from.ok;
-  into.callErrors += from.callErrors;
-  into.timeouts += from.timeouts;
-  into.invalid += from.invalid;
-  into.aborted += from.aborted;
-  into.neverSent += from.neverSent;
+  addCallCounts(into, from);
 }
 
 function measure(
