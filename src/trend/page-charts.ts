@@ -4,6 +4,7 @@
  * time to all booted, the error rate and the generator's cost, each change point a vertical mark
  * at the run its new level starts (red: worse, green: better). Same report, same JSON.
  */
+import type { ChartMark, MarkedChart } from '../report/html/chart-script';
 import { formatChangePercent } from './text';
 import type { TrendReport, TrendSeriesResult } from './trend';
 
@@ -14,26 +15,15 @@ export interface TrendChartSeries {
   readonly values: readonly (number | null)[];
 }
 
-export interface TrendMark {
-  /** The run number the change starts at. */
-  readonly x: number;
-  readonly label: string;
-  readonly color: string;
-}
-
-export interface TrendChart {
-  readonly id: string;
-  readonly title: string;
-  readonly note: string;
+/**
+ * x: run numbers, 1 for the oldest run looked at; a mark's x is the run a change starts at.
+ */
+export interface TrendChart extends MarkedChart<TrendChartSeries> {
   /** The y axis' label. */
   readonly yLabel: string;
   readonly yLog: boolean;
-  /** Run numbers, 1 for the oldest run looked at. */
-  readonly x: readonly number[];
   /** Each run's start (UTC, `2026-12-07 04:41`), for the cursor's legend. */
   readonly xLabels: readonly string[];
-  readonly series: readonly TrendChartSeries[];
-  readonly marks: readonly TrendMark[];
 }
 
 export const WORSE_COLOR = '#c62828';
@@ -58,7 +48,7 @@ function chartOf(id: string, metrics: readonly TrendSeriesResult[], report: Tren
     const suffix = /\.(p50|p90|p99|max)$/.exec(m.name)?.[1];
     return { label: suffix ?? m.name, color: suffix === undefined ? OTHER_COLOR : (COLORS[suffix] as string), dash: suffix === 'p50', values: m.values };
   });
-  const marks = metrics.flatMap((m) => m.changes.map((c): TrendMark => ({
+  const marks = metrics.flatMap((m) => m.changes.map((c): ChartMark => ({
     x: c.run,
     label: `${c.direction === 'worse' ? '▲' : '▼'} ${/\.(p50|p90|p99|max)$/.exec(m.name)?.[1] ?? m.name} ${formatChangePercent(c)}`,
     color: c.direction === 'worse' ? WORSE_COLOR : BETTER_COLOR,

@@ -7,10 +7,10 @@
 import { writeFile } from 'node:fs/promises';
 import { escapeHtml } from '../report/html/escape';
 import { chartLibrary } from '../report/html/index';
-import type { ChartLibrary } from '../report/html/page';
-import { renderFrame } from '../report/html/shell';
+import type { ChartLibrary } from '../report/html/shell';
+import { chartSection, figure, renderFrame } from '../report/html/shell';
 import { cell, formatCount, formatUtc, keyValueTable, table } from '../report/html/tables';
-import { trendCharts, type TrendChart } from './page-charts';
+import { trendCharts } from './page-charts';
 import { TREND_SCRIPT } from './page-script';
 import { describeChange, formatChangePercent, formatPValue, formatValue, verdictLine } from './text';
 import type { TrendReport } from './trend';
@@ -25,17 +25,6 @@ function badge(report: TrendReport): string {
   return report.regressions.length > 0 ? '<span class="badge bad">regression at the newest run</span>' : '<span class="badge good">no regression at the newest run</span>';
 }
 
-function figure(label: string, value: string): string {
-  return `<div class="figure"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
-}
-
-function chartSection(chart: TrendChart): string {
-  return `<section class="chart" id="${escapeHtml(chart.id)}">
-<h3>${escapeHtml(chart.title)}</h3>
-<p class="note">${escapeHtml(chart.note)}</p>
-<div class="plot" data-chart="${escapeHtml(chart.id)}"></div>
-</section>`;
-}
 
 function changesTable(report: TrendReport): string {
   const changes = report.metrics.flatMap((m) => m.changes).sort((a, b) => a.run - b.run || (a.metric < b.metric ? -1 : 1));
@@ -93,7 +82,7 @@ ${figure('metrics', formatCount(report.metrics.length))}
 <h2>Over the runs</h2>
 <p class="note">x is the run (1 the oldest compared); a vertical line marks where a change point's new level starts: red for the worse, green for the better. Drag across a chart to zoom, double-click to zoom out.</p>
 <div class="charts">
-${charts.map(chartSection).join('\n')}
+${charts.map((chart) => chartSection(chart)).join('\n')}
 </div>
 <section id="changes-section"><h2>Change points</h2>
 ${changesTable(report)}

@@ -3,11 +3,12 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { HISTORY_FORMAT, HISTORY_FORMAT_VERSION, historyHistograms, parseHistoryEntry, type HistoryEntry } from '../../src/report/history-entry';
-import { appendHistoryEntry, HistoryError, historyEntryId, prepareHistory, readHistory } from '../../src/report/history-store';
+import { appendHistoryEntry, HistoryError, prepareHistory, readHistory } from '../../src/report/history-store';
 import { resolveRunConfig } from '../../src/run/config';
 import { historySettings, seriesOf } from '../../src/run/history';
 import type { ScenarioObject } from '../../src/run/load-scenario';
 import { tempDir } from '../helpers/fleet-cli';
+import { historyEntry } from '../helpers/history-entries';
 
 /**
  * The history store (`run --history DIR`): one file per run, written whole or not at all, the
@@ -17,33 +18,7 @@ import { tempDir } from '../helpers/fleet-cli';
  */
 
 function entry(series: string, startedAt: string, scenario = 'smoke'): HistoryEntry {
-  return {
-    format: HISTORY_FORMAT,
-    formatVersion: HISTORY_FORMAT_VERSION,
-    id: historyEntryId(startedAt, series, scenario),
-    series,
-    settings: { scenario, scenarioHash: '0123456789abcdef', stations: 10, workers: 1, durationMs: 2000, seed: 1, target: 'embedded' },
-    version: '0.1.0',
-    machine: { cpus: 2, node: 'v20', platform: 'linux-x64' },
-    startedAt,
-    endedAt: startedAt,
-    durationMs: 2000,
-    partial: false,
-    passed: true,
-    reason: 'passed',
-    exitCode: 0,
-    resultsDir: '/tmp/r',
-    fleet: { planned: 10, connected: 10, booted: 10 },
-    actions: { Heartbeat: { sent: 20, ok: 20, failed: 0, timeouts: 0, neverSent: 0, latencyMs: { p50: 1, p90: 2, p99: 3, max: 4 } } },
-    calls: { sent: 20, failed: 0, timeouts: 0, neverSent: 0 },
-    connect: { attempts: 10, errors: 0, latencyMs: { p50: 1, p90: 2, p99: 3, max: 4 } },
-    timeToAllBootedMs: 200,
-    errors: {},
-    generator: null,
-    thresholds: [],
-    health: [],
-    histograms: '',
-  };
+  return historyEntry({ series, startedAt, scenario });
 }
 
 const A = 'aaaaaaaaaaaa';

@@ -2,29 +2,21 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Aggregator } from '../../src/metrics/aggregator';
 import { packHeader, RecordKind } from '../../src/metrics/record';
-import { ACTION_NAMES, actionCode, actionsOf, ERROR_KINDS } from '../../src/ocpp';
+import { ACTION_NAMES, actionCode, ERROR_KINDS } from '../../src/ocpp';
 import { parseThreshold, type ThresholdResult } from '../../src/report/thresholds';
 import { evaluateThresholds } from '../../src/report/thresholds-eval';
 import { describeResult, formatThresholds } from '../../src/report/thresholds-format';
-import type { MetricNames } from '../../src/report/thresholds-names';
 import { UsageError } from '../../src/run/exit-codes';
 import { parseRunThresholds } from '../../src/run/thresholds';
 import { parseScenario, ScenarioError } from '../../src/scenario/load';
+import { thresholdNames } from '../helpers/threshold-names';
 import { COUNTER_NAMES } from '../../src/station/counters';
 
 /**
  * Thresholds over a trailing window (`Heartbeat.p99[last 10m] < 500ms`): the grammar and its
  * errors, and the values, judged from the per-second interval histograms the aggregator keeps.
  */
-const v16 = actionsOf('1.6');
-const v201 = actionsOf('2.0.1');
-const NAMES: MetricNames = {
-  stationActions: [...new Set([...v16.station, ...v201.station])],
-  csmsActions: [],
-  errorKinds: ERROR_KINDS,
-  counters: COUNTER_NAMES,
-  groups: ['urban'],
-};
+const NAMES = thresholdNames(['urban']);
 
 function problem(text: string): string {
   try {

@@ -1,42 +1,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { RandomStream } from '../../src/scenario/random';
 import { findChangePoints, type ChangePointOptions } from '../../src/trend/change-points';
 import { changeMagnitude, compareSegments } from '../../src/trend/segment-test';
 
 /**
- * The change-point method on synthetic series of nightly values: seeded noise (so a failure names
- * its seed and repeats), a step where one is put, none where there is none, at the stated rates.
+ * The change-point method on synthetic series of nightly values: seeded noise (the scenario's own
+ * random streams, so a failure names its seed and repeats), a step where one is put, none where there is none, at the stated rates.
  */
-
-/** mulberry32: a small seeded generator, enough for test noise. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A standard normal draw (Box-Muller). */
-function normal(r: () => number): number {
-  let u = 0;
-  while (u === 0) u = r();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
-}
 
 /** `n` runs around 100 with a relative noise `sd`, multiplied by `factor` from run `from` (1-based) on. */
 function series(seed: number, n: number, sd: number, from = Infinity, factor = 1): number[] {
-  const r = random(seed);
-  return Array.from({ length: n }, (_, i) => 100 * (1 + sd * normal(r)) * (i + 1 >= from ? factor : 1));
+  const r = new RandomStream(seed);
+  return Array.from({ length: n }, (_, i) => 100 * (1 + sd * r.normal()) * (i + 1 >= from ? factor : 1));
 }
 
 /** Latencies whose noise is multiplicative and heavy-tailed (lognormal, σ of the log), median 5 ms. */
 function latencies(seed: number, n: number, sigma = 0.5, from = Infinity, factor = 1): number[] {
-  const r = random(seed);
-  return Array.from({ length: n }, (_, i) => 5 * Math.exp(sigma * normal(r)) * (i + 1 >= from ? factor : 1));
+  const r = new RandomStream(seed);
+  return Array.from({ length: n }, (_, i) => 5 * Math.exp(sigma * r.normal()) * (i + 1 >= from ? factor : 1));
 }
 
 function flaggedShare(make: (seed: number) => number[], options: ChangePointOptions = {}, seeds = 2000): number {
@@ -82,7 +64,7 @@ test('a step at run 6 of 8 is found at run 6 for every seed, and alone in all bu
   assert.ok(extra <= 5, `${extra} of 500 seeds had a change point besides run 6`);
 });
 
-test('a smaller step, ×1.5 at 5 % noise: found at run 6 in at least 99 % of seeds (measured 99.7 %)', () => {
+test('a smaller step, ×1.5 at 5 % noise: found at run 6 in at least 99 % of seeds (measured 99.5 %)', () => {
   let found = 0;
   for (let seed = 1; seed <= 1000; seed++) if (findChangePoints(series(seed, 8, 0.05, 6, 1.5)).some((c) => c.index + 1 === 6 && c.after > c.before)) found++;
   assert.ok(found >= 990, `${found} of 1000`);
@@ -99,29 +81,33 @@ test('latencies ten times slower from run 6 of 8: found at run 6 on the log scal
   }
 });
 
-test('the newest run alone can start a change: twice as slow at run 8 of 8 is a change point at run 8', () => {
-  for (let seed = 1; seed <= 200; seed++) {
+test('the newest run alone can start a change: twice as slow at run 8 of 8 is a change point at run 8, for every seed', () => {
+  let extra = 0;
+  for (let seed = 1; seed <= 500; seed++) {
     const found = findChangePoints(series(seed, 8, 0.05, 8, 2));
-    assert.deepEqual(found.map((c) => [c.index + 1, c.after > c.before]), [[8, true]], `seed ${seed}`);
+    const last = found[found.length - 1];
+    assert.ok(last !== undefined && last.index + 1 === 8 && last.after > last.before * 1.7, `seed ${seed}: ${JSON.stringify(found)}`);
+    if (found.length > 1) extra++;
   }
+  // Seven runs of 5 % noise sometimes hold a step of their own (95, 96, 97 then 107, 108, 104, 108).
+  assert.ok(extra <= 5, `${extra} of 500 seeds had a change point besides run 8`);
 });
 
-test('noise alone: at most 1 % of 8-run series get a change point (measured 0.5 %), lognormal latencies likewise on the log scale', () => {
-  const gaussian = flaggedShare((seed) => series(seed, 8, 0.05));
-  assert.ok(gaussian <= 0.01, `${gaussian * 100} % of noise-only series flagged`);
-  const wider = flaggedShare((seed) => series(seed, 8, 0.2));
-  assert.ok(wider <= 0.01, `${wider * 100} % flagged at 20 % noise`);
-  const heavy = flaggedShare((seed) => latencies(seed, 8), { logScale: true });
-  assert.ok(heavy <= 0.01, `${heavy * 100} % of lognormal series flagged`);
+test('noise alone: at most 1 % of 8-run series get a change point (measured 0.69 %, 138 of 20,000)', () => {
+  // Normal noise of any width and lognormal noise judged on the log scale are the same series to
+  // the method (it is scale-free), so one draw stands for all three.
+  const share = flaggedShare((seed) => series(seed, 8, 0.05), {}, 20_000);
+  assert.ok(share <= 0.01, `${share * 100} % of noise-only series flagged`);
+  assert.equal(flaggedShare((seed) => series(seed, 8, 0.2), {}, 2000), flaggedShare((seed) => latencies(seed, 8, 0.2), { logScale: true }, 2000));
 });
 
-test('nightly CI on noise alone: a night stands in a "regression" in at most 1 % of metric-nights, whatever the history\'s length (measured 0.2 %)', () => {
-  // 30 histories of 100 nights of heavy-tailed noise; each night judges every run so far, as
+test('nightly CI on noise alone: a night stands in a "regression" in at most 1 % of metric-nights, whatever the history\'s length (measured 0.28 %)', () => {
+  // 1,000 histories of 100 nights of heavy-tailed noise; each night judges every run so far, as
   // `trend --fail-on-regression` does: a false alarm is a last change point for the worse.
   let nights = 0;
   let alarms = 0;
-  for (let seed = 1; seed <= 30; seed++) {
-    const xs = latencies(seed, 100);
+  for (let seed = 1; seed <= 1000; seed++) {
+    const xs = latencies(seed + 100_000, 100);
     for (let night = 8; night <= 100; night++) {
       const found = findChangePoints(xs.slice(0, night), { logScale: true });
       const last = found[found.length - 1];

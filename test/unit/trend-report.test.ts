@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { HISTORY_FORMAT, HISTORY_FORMAT_VERSION, type HistoryEntry } from '../../src/report/history-entry';
-import { appendHistoryEntry, historyEntryId } from '../../src/report/history-store';
+import type { HistoryEntry } from '../../src/report/history-entry';
+import { appendHistoryEntry } from '../../src/report/history-store';
 import { trendCharts, WORSE_COLOR, BETTER_COLOR } from '../../src/trend/page-charts';
 import { renderTrendPage } from '../../src/trend/page';
 import { trendText, verdictLine } from '../../src/trend/text';
 import { trend, TrendError, type TrendReport } from '../../src/trend/trend';
 import { tempDir } from '../helpers/fleet-cli';
+import { historyEntry } from '../helpers/history-entries';
 
 /**
  * The trend over histories whose values are known (written as run --history writes them): which
@@ -29,39 +30,14 @@ let clock = Date.UTC(2026, 11, 1, 2, 0, 0);
 function entry(n: Night): HistoryEntry {
   clock += 24 * 3600 * 1000;
   const startedAt = new Date(clock).toISOString();
-  const scenario = n.scenario ?? 'nightly';
-  const series = n.series ?? 'a1a1a1a1a1a1';
-  const hb = n.heartbeat;
-  return {
-    format: HISTORY_FORMAT,
-    formatVersion: HISTORY_FORMAT_VERSION,
-    id: historyEntryId(startedAt, series, scenario),
-    series,
-    settings: { scenario, scenarioHash: 'feedfeedfeedfeed', stations: 100, workers: 1, durationMs: 600_000, seed: 1, target: 'embedded' },
-    version: '0.1.0',
-    machine: { cpus: 2, node: 'v20', platform: 'linux-x64' },
+  return historyEntry({
+    series: n.series ?? 'a1a1a1a1a1a1',
     startedAt,
-    endedAt: startedAt,
-    durationMs: 600_000,
-    partial: n.partial ?? false,
-    passed: !(n.partial ?? false),
-    reason: n.partial ? 'interrupted' : 'passed',
-    exitCode: n.partial ? 3 : 0,
-    resultsDir: `/ci/results/${clock}`,
-    fleet: { planned: 100, connected: 100, booted: 100 },
-    actions: {
-      Heartbeat: { sent: 1000, ok: 1000, failed: 0, timeouts: 0, neverSent: 0, latencyMs: { p50: hb, p90: hb * 1.5, p99: hb * 2, max: hb * 3 } },
-      BootNotification: { sent: 100, ok: 100, failed: 0, timeouts: 0, neverSent: 0, latencyMs: { p50: 5, p90: 6, p99: 7, max: 8 } },
-    },
-    calls: { sent: 1100, failed: 0, timeouts: 0, neverSent: 0 },
-    connect: { attempts: 100, errors: 0, latencyMs: { p50: 3, p90: 4, p99: 5, max: 6 } },
-    timeToAllBootedMs: 1000,
-    errors: {},
-    generator: { cpuS: n.cpu ?? 10, rssPeakMb: 200, rssPerStationKb: 20, eventLoopDelayP99Ms: 5, schedulerLagP99Ms: 5 },
-    thresholds: [],
-    health: [],
-    histograms: '',
-  };
+    heartbeatMs: n.heartbeat,
+    ...(n.scenario === undefined ? {} : { scenario: n.scenario }),
+    ...(n.cpu === undefined ? {} : { cpuS: n.cpu }),
+    ...(n.partial === undefined ? {} : { partial: n.partial }),
+  });
 }
 
 /** A history of these nights in a fresh folder. */

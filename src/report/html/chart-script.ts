@@ -9,6 +9,23 @@
  * fails says why in its place), redraws one when its element changes width, and sets
  * `data-charts-rendered` and `data-chart-errors` on <body> (what the browser tests wait for).
  */
+
+/** A vertical line over a chart at `x`, with its label: what MARKS_HOOK draws. */
+export interface ChartMark {
+  readonly x: number;
+  readonly label: string;
+  readonly color: string;
+}
+
+/** What DRAW_CHARTS and MARKS_HOOK read of a chart; each page adds its own axes and series' styles. */
+export interface MarkedChart<Series extends { readonly values: readonly (number | null)[] }> {
+  readonly id: string;
+  readonly title: string;
+  readonly note: string;
+  readonly x: readonly number[];
+  readonly series: readonly Series[];
+  readonly marks: readonly ChartMark[];
+}
 export const MARKS_HOOK = String.raw`
   function marksHook(spec) {
     return function (u) {

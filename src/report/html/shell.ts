@@ -5,8 +5,16 @@
  * A page gives its markup; the frame puts the rest around it.
  */
 import { escapeHtml, htmlComment, inlineScript, inlineStyle, jsonForScript } from './escape';
-import type { ChartLibrary } from './page';
 import { REPORT_CSS } from './styles';
+
+/** The charting library as read from node_modules. */
+export interface ChartLibrary {
+  name: string;
+  version: string;
+  script: string;
+  css: string;
+  license: string;
+}
 
 export const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
@@ -23,6 +31,20 @@ export interface PageFrame {
   readonly data: unknown;
   readonly script: string;
   readonly library: ChartLibrary;
+}
+
+/** A key figure: a large value over its label (`bad`, `warn` colour the value). */
+export function figure(label: string, value: string, className = ''): string {
+  return `<div class="figure${className ? ` ${className}` : ''}"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
+}
+
+/** A chart's box: title, note, the element the page's script draws into, and what follows it. */
+export function chartSection(chart: { readonly id: string; readonly title: string; readonly note: string }, after = ''): string {
+  return `<section class="chart" id="${escapeHtml(chart.id)}">
+<h3>${escapeHtml(chart.title)}</h3>
+<p class="note">${escapeHtml(chart.note)}</p>
+<div class="plot" data-chart="${escapeHtml(chart.id)}"></div>
+${after}</section>`;
 }
 
 export function renderFrame(page: PageFrame): string {
