@@ -42,6 +42,12 @@ export interface ChangePointOptions {
    * night does not swamp the variance. Means are then geometric. Values must be above 0.
    */
   readonly logScale?: boolean;
+  /**
+   * The step the values are measured in (default 0: continuous), in the series' unit: the t-test
+   * takes the variance to be at least that of rounding to it (step² / 12), so a series that sits
+   * on one step and moves one step is not a certain change.
+   */
+  readonly resolution?: number;
 }
 
 export interface ChangePoint {
@@ -56,7 +62,7 @@ export interface ChangePoint {
   readonly relativeChange: number;
 }
 
-export const CHANGE_POINT_DEFAULTS = { alpha: 0.01, minMagnitude: 0.05, minChange: 0, logScale: false } as const;
+export const CHANGE_POINT_DEFAULTS = { alpha: 0.01, minMagnitude: 0.05, minChange: 0, logScale: false, resolution: 0 } as const;
 
 /** The p-value a split of `n` values must reach for the series' budget `alpha`. */
 export function splitPValue(alpha: number, n: number): number {
@@ -130,8 +136,8 @@ function bestSplit(sums: DistanceSums, start: number, end: number, length: numbe
 }
 
 /** `xs` as judged (logarithms with logScale); `back` turns a judged mean into the series' unit. */
-function judge(xs: readonly number[], from: number, index: number, to: number, back: (m: number) => number): ChangePoint {
-  const c = compareSegments(xs.slice(from, index), xs.slice(index, to));
+function judge(xs: readonly number[], from: number, index: number, to: number, back: (m: number) => number, minVariance: number): ChangePoint {
+  const c = compareSegments(xs.slice(from, index), xs.slice(index, to), minVariance);
   const before = back(c.meanBefore);
   const after = back(c.meanAfter);
   const relativeChange = before === 0 ? (after === 0 ? 0 : Number.POSITIVE_INFINITY) : after / before - 1;
@@ -139,7 +145,7 @@ function judge(xs: readonly number[], from: number, index: number, to: number, b
 }
 
 export function findChangePoints(values: readonly number[], options: ChangePointOptions = {}): ChangePoint[] {
-  const { alpha, minMagnitude, minChange, logScale } = { ...CHANGE_POINT_DEFAULTS, ...options };
+  const { alpha, minMagnitude, minChange, logScale, resolution } = { ...CHANGE_POINT_DEFAULTS, ...options };
   if (values.length < 3) return [];
   const maxPValue = splitPValue(alpha, values.length);
   if (values.some((x) => !Number.isFinite(x) || (logScale && x <= 0))) {
@@ -147,15 +153,18 @@ export function findChangePoints(values: readonly number[], options: ChangePoint
   }
   const xs = logScale ? values.map(Math.log) : values;
   const back = logScale ? Math.exp : (m: number): number => m;
+  // Rounding to a step of r adds a variance of r² / 12; on the log scale, relative to the series' level.
+  const level = logScale ? values.reduce((t, v) => t + v, 0) / values.length : 1;
+  const minVariance = (resolution / level) ** 2 / 12;
   const judgeAll = (indexes: readonly number[]): ChangePoint[] =>
-    indexes.map((index, i) => judge(xs, i === 0 ? 0 : (indexes[i - 1] as number), index, indexes[i + 1] ?? xs.length, back));
+    indexes.map((index, i) => judge(xs, i === 0 ? 0 : (indexes[i - 1] as number), index, indexes[i + 1] ?? xs.length, back, minVariance));
   const sums = new DistanceSums(xs);
   const found: number[] = [];
   const split = (start: number, end: number): void => {
     const best = bestSplit(sums, start, end, xs.length);
     if (best === undefined) return;
     const { tau, kappa } = best;
-    if (judge(xs, start, tau, kappa, back).pValue > maxPValue * 10) return;
+    if (judge(xs, start, tau, kappa, back, minVariance).pValue > maxPValue * 10) return;
     found.push(tau);
     split(start, tau);
     split(tau, end);

@@ -20,6 +20,8 @@ export interface TrendMetric {
   readonly judged: boolean;
   /** Latencies change by factors: judged on their logarithms (change-points.ts). */
   readonly logScale: boolean;
+  /** The step the figure is measured in (0: continuous enough), for the change-point test. */
+  readonly resolution: number;
   readonly value: (entry: HistoryEntry) => number | null;
 }
 
@@ -30,13 +32,17 @@ const DEFAULT_PERCENTILES: readonly Percentile[] = ['p50', 'p99'];
 
 /** Latencies of 0 ms (an empty bucket) cannot be judged on a log scale: 1 µs, the histograms' unit. */
 const FLOOR_MS = 0.001;
+/** timeToAllBootedMs is read at the coordinator's gauge tick (src/coordinator/run-fleet.ts), every 200 ms. */
+const BOOT_TICK_MS = 200;
+/** summary.json's generator figures are rounded to a tenth (of a second, of a MB). */
+const GENERATOR_STEP = 0.1;
 
 function latency(l: HistoryLatency | null | undefined, p: Percentile): number | null {
   return l === null || l === undefined ? null : Math.max(l[p], FLOOR_MS);
 }
 
 function latencyMetric(name: string, chart: string, p: Percentile, of: (e: HistoryEntry) => HistoryLatency | null | undefined): TrendMetric {
-  return { name: `${name}.${p}`, unit: 'ms', chart, judged: true, logScale: true, value: (e) => latency(of(e), p) };
+  return { name: `${name}.${p}`, unit: 'ms', chart, judged: true, logScale: true, resolution: 0, value: (e) => latency(of(e), p) };
 }
 
 /** Every metric the entries offer, in a stable order: actions (by name), connect, errors, boots, the generator. */
@@ -53,15 +59,16 @@ export function availableMetrics(entries: readonly HistoryEntry[]): TrendMetric[
     chart: 'errors',
     judged: true,
     logScale: false,
+    resolution: 0,
     // As compare's: a call that never went on the wire failed too, among the calls made.
     value: (e) => {
       const made = e.calls.sent + e.calls.neverSent;
       return made === 0 ? null : (e.calls.failed / made) * 100;
     },
   });
-  metrics.push({ name: 'timeToAllBootedMs', unit: 'ms', chart: 'boot', judged: true, logScale: true, value: (e) => (e.timeToAllBootedMs === null ? null : Math.max(e.timeToAllBootedMs, FLOOR_MS)) });
-  metrics.push({ name: 'generator.cpuS', unit: 's', chart: 'generator.cpu', judged: false, logScale: false, value: (e) => e.generator?.cpuS ?? null });
-  metrics.push({ name: 'generator.rssPeakMb', unit: 'MB', chart: 'generator.memory', judged: false, logScale: false, value: (e) => e.generator?.rssPeakMb ?? null });
+  metrics.push({ name: 'timeToAllBootedMs', unit: 'ms', chart: 'boot', judged: true, logScale: true, resolution: BOOT_TICK_MS, value: (e) => (e.timeToAllBootedMs === null ? null : Math.max(e.timeToAllBootedMs, FLOOR_MS)) });
+  metrics.push({ name: 'generator.cpuS', unit: 's', chart: 'generator.cpu', judged: false, logScale: false, resolution: GENERATOR_STEP, value: (e) => e.generator?.cpuS ?? null });
+  metrics.push({ name: 'generator.rssPeakMb', unit: 'MB', chart: 'generator.memory', judged: false, logScale: false, resolution: GENERATOR_STEP, value: (e) => e.generator?.rssPeakMb ?? null });
   return metrics;
 }
 

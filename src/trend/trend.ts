@@ -138,6 +138,7 @@ function analyse(metric: TrendMetric, runs: readonly HistoryEntry[], method: Tre
     minMagnitude: method.minMagnitude,
     minChange: minChangeOf(metric, method.minChangeMs),
     logScale: metric.logScale,
+    resolution: metric.resolution,
   });
   const changes = points.map((cp): TrendChange => ({
     metric: metric.name,

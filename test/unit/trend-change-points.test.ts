@@ -138,6 +138,14 @@ test('the minimum change and magnitude keep a significant but small change out',
   assert.deepEqual(findChangePoints(small, { minMagnitude: 0.02 }).map((c) => c.index), [5]);
 });
 
+test('a figure measured in steps moving one step is no certain change: the time to all booted, read every 200 ms', () => {
+  const xs = [600, 600, 600, 600, 600, 600, 600, 800];
+  assert.deepEqual(findChangePoints(xs, { logScale: true, minChange: 1 }).map((c) => [c.index + 1, c.pValue]), [[8, 0]], 'without the step: certain');
+  assert.deepEqual(findChangePoints(xs, { logScale: true, minChange: 1, resolution: 200 }), []);
+  // A shift of several steps held over nights is found all the same.
+  assert.deepEqual(findChangePoints([600, 600, 800, 600, 600, 1400, 1600, 1400], { logScale: true, minChange: 1, resolution: 200 }).map((c) => c.index + 1), [6]);
+});
+
 test('two changes: up at run 4, back down at run 9; an improvement is a change point too', () => {
   const xs = [10, 10.2, 9.9, 20, 20.3, 19.8, 20.1, 19.9, 10.1, 9.8, 10];
   const found = findChangePoints(xs);
