@@ -1,7 +1,7 @@
 /**
  * The package's public surface (package.json `main`, `exports`, `types`): a run in-process, a
- * capacity search, the config a run resolves, a scenario's check, and the results' compare and
- * merge, with their types. This is the one file that passes names along: everything else imports from the defining file.
+ * capacity search, the config a run resolves, a scenario's check, the results' compare and
+ * merge, and the trend over a history of runs, with their types. This is the one file that passes names along: everything else imports from the defining file.
  */
 export { run } from './run/run';
 export { capacity, type CapacityResult } from './capacity/capacity';
@@ -21,3 +21,6 @@ export type { Scenario } from './scenario/types';
 export type { Summary } from './report/summary';
 export type { ThresholdResult } from './report/thresholds';
 export type { Comparison, ComparisonRow, CompareOptions, CompareSettings } from './report/compare';
+export { trend, TrendError, type TrendChange, type TrendOptions, type TrendReport, type TrendRun, type TrendSeriesResult } from './trend/trend';
+export { renderTrendPage } from './trend/page';
+export type { HistoryEntry, HistorySettings } from './report/history-entry';

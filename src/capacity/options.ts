@@ -74,9 +74,11 @@ const NOT_FOR_CAPACITY: Readonly<Record<string, string>> = {
   shard: 'a capacity search does not run sharded yet (README, "Capacity search")',
   maxRate: 'a cap on the call rate would make the capacity the cap\'s',
   maxStations: 'it is max',
+  history: 'a search is no night to compare with another: capacity.json is its record',
+  historyKeep: 'a search keeps no history',
 };
 
-type NotForCapacity = 'cps' | 'duration' | 'thresholds' | 'junit' | 'shard' | 'maxRate' | 'maxStations';
+type NotForCapacity = 'cps' | 'duration' | 'thresholds' | 'junit' | 'shard' | 'maxRate' | 'maxStations' | 'history' | 'historyKeep';
 
 export type CapacityOptions = Omit<LiveRunOptions, NotForCapacity> & CapacitySettings & CapacityHooks;
 
@@ -181,6 +183,7 @@ function parseSlos(texts: readonly string[], run: RunConfig): Threshold[] {
       throw new UsageError(`--slo "${text}": ${err.message.replace(`--threshold "${text}": `, '')}${hint(text)}`);
     }
     if (parsed.abortOnFail) throw new UsageError(`--slo "${text}": abortOnFail means nothing here: each step is judged on its own window`);
+    if (parsed.window !== undefined) throw new UsageError(`--slo "${text}": [${parsed.window.text}] means nothing here: each step is judged on its own window (--hold)`);
     return Object.freeze({ ...parsed, source: '--slo' });
   });
 }

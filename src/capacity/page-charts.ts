@@ -5,6 +5,7 @@
  * failure as vertical marks. Same report, same JSON.
  */
 import { count } from '../report/health';
+import type { ChartMark, MarkedChart } from '../report/html/chart-script';
 import type { CapacityReport } from './report';
 import type { CapacityStep } from './steps';
 import { callRate } from './text';
@@ -21,20 +22,10 @@ export interface KneeSeries {
   readonly values: readonly (number | null)[];
 }
 
-export interface KneeMark {
-  readonly x: number;
-  readonly label: string;
-  readonly color: string;
-}
+export type KneeMark = ChartMark;
 
-export interface KneeChart {
-  readonly id: string;
-  readonly title: string;
-  readonly note: string;
+export interface KneeChart extends MarkedChart<KneeSeries> {
   readonly xLabel: string;
-  readonly x: readonly number[];
-  readonly series: readonly KneeSeries[];
-  readonly marks: readonly KneeMark[];
 }
 
 /** Tableau's 10 colours: distinct on white and for the common colour-blindnesses. */

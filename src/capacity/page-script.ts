@@ -7,6 +7,8 @@
  *
  * Plain ES2017 in a string, as the report's: the project compiles without the DOM's types.
  */
+import { DRAW_CHARTS, MARKS_HOOK } from '../report/html/chart-script';
+
 export const CAPACITY_SCRIPT = String.raw`(function () {
   'use strict';
   var data = JSON.parse(document.getElementById('capacity-data').textContent);
@@ -25,31 +27,8 @@ export const CAPACITY_SCRIPT = String.raw`(function () {
     return v == null ? '–' : number(v) + ' ms';
   }
 
-  /** The capacity and the first failure: vertical lines with their label, drawn over the series. */
-  function marksHook(spec) {
-    return function (u) {
-      var ctx = u.ctx;
-      var ratio = window.devicePixelRatio || 1;
-      ctx.save();
-      spec.marks.forEach(function (m, i) {
-        var x = Math.round(u.valToPos(m.x, 'x', true));
-        ctx.strokeStyle = m.color;
-        ctx.fillStyle = m.color;
-        ctx.lineWidth = 3 * ratio;
-        ctx.setLineDash([]);
-        ctx.beginPath();
-        ctx.moveTo(x, u.bbox.top);
-        ctx.lineTo(x, u.bbox.top + u.bbox.height);
-        ctx.stroke();
-        ctx.font = (12 * ratio) + 'px sans-serif';
-        // Beside the line, on the side with room: left of it in the right half of the plot.
-        var right = x > u.bbox.left + u.bbox.width / 2;
-        ctx.textAlign = right ? 'right' : 'left';
-        ctx.fillText(m.label, x + (right ? -6 : 6) * ratio, u.bbox.top + (14 + 16 * i) * ratio);
-      });
-      ctx.restore();
-    };
-  }
+  // The capacity and the first failure: vertical lines with their label, drawn over the series.
+  ${MARKS_HOOK}
 
   function options(spec, width) {
     var series = [{ label: spec.xLabel, value: function (u, v) { return v == null ? '–' : number(v); } }];
@@ -72,29 +51,6 @@ export const CAPACITY_SCRIPT = String.raw`(function () {
     };
   }
 
-  /** One chart into its element; a chart that fails says why in its place. Redrawn at its element's width. */
-  function draw(spec) {
-    var target = document.querySelector('[data-chart="' + spec.id + '"]');
-    if (!target) return false;
-    var plot;
-    try {
-      plot = new uPlot(options(spec, target.clientWidth), [spec.x].concat(spec.series.map(function (s) { return s.values; })), target);
-    } catch (err) {
-      target.textContent = 'This chart could not be drawn: ' + (err && err.message ? err.message : String(err));
-      target.className += ' chart-error';
-      return false;
-    }
-    if (typeof ResizeObserver === 'function') {
-      new ResizeObserver(function () {
-        if (plot.width !== target.clientWidth) plot.setSize({ width: target.clientWidth, height: HEIGHT });
-      }).observe(target);
-    }
-    return true;
-  }
-
-  var results = data.charts.map(draw);
-  var rendered = results.filter(Boolean).length;
-  document.body.setAttribute('data-chart-errors', String(results.length - rendered));
-  document.body.setAttribute('data-charts-rendered', String(rendered));
+  ${DRAW_CHARTS}
 })();
 `;

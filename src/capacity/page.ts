@@ -5,10 +5,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { escapeHtml, htmlComment, inlineScript, inlineStyle, jsonForScript } from '../report/html/escape';
+import { escapeHtml } from '../report/html/escape';
 import { chartLibrary } from '../report/html/index';
-import type { ChartLibrary } from '../report/html/page';
-import { REPORT_CSS } from '../report/html/styles';
+import { chartSection, figure, renderFrame, type ChartLibrary } from '../report/html/shell';
 import { cell, formatCount, formatDurationMs, formatMs, formatUtc, keyValueTable } from '../report/html/tables';
 import type { Unit } from '../report/thresholds-names';
 import { count } from '../report/health';
@@ -19,8 +18,6 @@ import type { CapacityStep } from './steps';
 import { callRate, describeHit } from './text';
 
 export const CAPACITY_PAGE = 'capacity.html';
-
-const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 const PAGE_CSS = `
 .answer { font-size: 18px; font-weight: 600; margin: 12px 0 4px; }
@@ -37,10 +34,6 @@ const BADGES: Readonly<Record<CapacityOutcome, string>> = {
   ended: '<span class="badge warn">stopped early</span>',
 };
 
-function figure(label: string, value: string): string {
-  return `<div class="figure"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
-}
-
 function figures(report: CapacityReport): string {
   const c = report.capacity;
   return [
@@ -52,14 +45,9 @@ function figures(report: CapacityReport): string {
   ].join('\n');
 }
 
-function chartSection(chart: KneeChart): string {
+function kneeChartSection(chart: KneeChart): string {
   const marks = chart.marks.map((m) => `<span><i style="background:${escapeHtml(m.color)}"></i>${escapeHtml(m.label)}</span>`).join('');
-  return `<section class="chart" id="${escapeHtml(chart.id)}">
-<h3>${escapeHtml(chart.title)}</h3>
-<p class="note">${escapeHtml(chart.note)}</p>
-<div class="plot" data-chart="${escapeHtml(chart.id)}"></div>
-<p class="marks">${marks}</p>
-</section>`;
+  return chartSection(chart, `<p class="marks">${marks}</p>\n`);
 }
 
 function kneeSection(charts: readonly KneeChart[]): string {
@@ -67,7 +55,7 @@ function kneeSection(charts: readonly KneeChart[]): string {
   return `<section id="knee-section">
 <h2>The knee</h2>
 <p class="note">Each point is one step's window. Drag across a chart to zoom in and double-click to zoom out; a click on a legend entry hides its line.</p>
-<div class="charts">${charts.map(chartSection).join('\n')}</div>
+<div class="charts">${charts.map(kneeChartSection).join('\n')}</div>
 </section>`;
 }
 
@@ -121,25 +109,11 @@ function settingsEntries(report: CapacityReport): Array<readonly [string, unknow
 
 export function renderCapacityPage(report: CapacityReport, library: ChartLibrary = chartLibrary()): string {
   const charts = kneeCharts(report);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`ocpp-fleet capacity: ${report.scenario}`)}</title>
-<style>${inlineStyle(library.css, library.name)}</style>
-<style>${REPORT_CSS}${PAGE_CSS}</style>
-</head>
-<body>
-<header>
-<h1><span class="tool">ocpp-fleet capacity</span> ${escapeHtml(report.scenario)}</h1>
+  const header = `<h1><span class="tool">ocpp-fleet capacity</span> ${escapeHtml(report.scenario)}</h1>
 <p class="subtitle">${escapeHtml(formatUtc(report.startedAt))} · ${escapeHtml(formatDurationMs(report.durationMs))} · ${escapeHtml(report.target)} · seed ${escapeHtml(String(report.seed))}</p>
 <p>${BADGES[report.outcome]}</p>
-<p class="answer" id="answer">${escapeHtml(report.message)}</p>
-</header>
-<main>
-<section class="figures">
+<p class="answer" id="answer">${escapeHtml(report.message)}</p>`;
+  const main = `<section class="figures">
 ${figures(report)}
 </section>
 ${kneeSection(charts)}
@@ -151,18 +125,18 @@ ${stepsTable(report)}
 <section id="settings-section">
 <h2>Settings</h2>
 ${keyValueTable('settings', settingsEntries(report))}
-</section>
-</main>
-<footer>
-Built by ocpp-fleet ${escapeHtml(report.version)} from this folder's capacity.json; the run's own report is report.html. Charts: ${escapeHtml(library.name)} ${escapeHtml(library.version)}, inlined.
-</footer>
-${htmlComment(`${library.name} ${library.version}\n${library.license}`)}
-<script type="application/json" id="capacity-data">${jsonForScript({ charts })}</script>
-<script>${inlineScript(library.script, library.name)}</script>
-<script>${CAPACITY_SCRIPT}</script>
-</body>
-</html>
-`;
+</section>`;
+  return renderFrame({
+    title: `ocpp-fleet capacity: ${report.scenario}`,
+    css: PAGE_CSS,
+    header,
+    main,
+    footer: `Built by ocpp-fleet ${escapeHtml(report.version)} from this folder's capacity.json; the run's own report is report.html. Charts: ${escapeHtml(library.name)} ${escapeHtml(library.version)}, inlined.`,
+    dataId: 'capacity-data',
+    data: { charts },
+    script: CAPACITY_SCRIPT,
+    library,
+  });
 }
 
 /** Writes capacity.html into `dir` and returns its path. */

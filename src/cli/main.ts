@@ -11,6 +11,7 @@ import { registerProbeCommand } from './probe-command';
 import { registerReportCommand } from './report-command';
 import { ExitCode, RunOptionError, UsageError } from '../run/exit-codes';
 import { registerRunCommand } from './run-command';
+import { registerTrendCommand } from './trend-command';
 import { NotConfirmed } from '../run/staging-safety';
 import { redactUrls } from '../run/targets';
 import { registerValidateCommand } from './validate-command';
@@ -37,11 +38,13 @@ function buildProgram(): Command {
   registerCompareCommand(program);
   registerMergeCommand(program);
   registerReportCommand(program);
+  registerTrendCommand(program);
   registerProbeCommand(program);
   program.addHelpText(
     'after',
     '\nExit codes: 0 passed, 1 a health check or threshold failed, 2 bad usage or configuration, 3 target unreachable or run aborted.\n' +
-      'capacity: 0 capacity found, 1 even the smallest size failed, 2 bad usage, 3 generator-bound, target unreachable or stopped.',
+      'capacity: 0 capacity found, 1 even the smallest size failed, 2 bad usage, 3 generator-bound, target unreachable or stopped.\n' +
+      'trend: 0 no regression at the newest run, 1 one (with --fail-on-regression), 2 bad usage or a history with no runs.',
   );
   return program;
 }

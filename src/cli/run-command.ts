@@ -1,8 +1,10 @@
 import { isIP } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_HISTORY_KEEP, MAX_HISTORY_KEEP } from '../report/history-store';
 import { endOfRunText } from '../report/run-text';
 import { resolveRunConfig } from '../run/config';
 import { MAX_CPS, MAX_SEED, MAX_WORKERS, type RunSettings } from '../run/options';
+import { UsageError } from '../run/exit-codes';
 import { runResolved } from '../run/run';
 import { DEFAULT_CONFIRM_ABOVE } from '../run/staging-safety';
 import { MAX_SHARDS, parseShard, type Shard } from '../scenario/plan';
@@ -83,7 +85,9 @@ export function registerRunCommand(program: Command): void {
     .option('--max-rate <rate>', 'cap on the CALLs per second the whole fleet sends, e.g. 500/s (each of N shards takes 1/N)', rateOption('--max-rate'))
     .option('--local-address <addresses>', 'source addresses to spread connections over, comma-separated (each has ~28,000 ports)', addressList)
     .option('--yes', 'confirm a run against a target that is not this machine (needed without a terminal)')
-    .option('--confirm-above <n>', 'fleet size above which a non-loopback target needs confirmation', nonNegativeInt('--confirm-above'), DEFAULT_CONFIRM_ABOVE);
+    .option('--confirm-above <n>', 'fleet size above which a non-loopback target needs confirmation', nonNegativeInt('--confirm-above'), DEFAULT_CONFIRM_ABOVE)
+    .option('--history <dir>', 'append the run to the history in DIR (one file per run; `ocpp-fleet trend DIR` reads it)')
+    .option('--history-keep <n>', `entries kept per series in the history, older ones removed (default ${DEFAULT_HISTORY_KEEP})`, positiveInt('--history-keep', MAX_HISTORY_KEEP));
   addSecurityOptions(command)
     .action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommand(file, flags);
@@ -97,6 +101,7 @@ export function registerRunCommand(program: Command): void {
  */
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const { url, threshold, health, json, quiet, dryRun, ...settings } = flags;
+  if (settings.historyKeep !== undefined && settings.history === undefined) throw new UsageError('--history-keep needs --history DIR: the history whose entries it keeps');
   const config = resolveRunConfig(file, { ...settings, ...(url === undefined ? {} : { url }), thresholds: threshold, health });
   if (dryRun) {
     const targets = url === undefined ? {} : { targets: url };
@@ -129,5 +134,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   if (!quiet) (json ? process.stderr : process.stdout).write(endOfRunText(summary, result.thresholds, dir));
   if (result.message !== undefined) process.stderr.write(`${result.message}\n`);
+  if (result.history !== undefined && !quiet) {
+    const removed = result.history.removed > 0 ? ` (${result.history.removed} older entr${result.history.removed === 1 ? 'y' : 'ies'} of its series removed)` : '';
+    process.stderr.write(`history: ${result.history.file}${removed}\n`);
+  }
   return result.exitCode;
 }

@@ -41,6 +41,18 @@ export class IntervalLog {
     return this.entries.length;
   }
 
+  /**
+   * The lines of seconds `from` to `to` (inclusive) whose tag is one of `tags`, in time order: a
+   * trailing window's histograms, decoded by the caller (mergeIntervalLog) only for what it needs.
+   */
+  linesBetween(from: number, to: number, tags: ReadonlySet<string>): string[] {
+    const prefixes = [...tags].map((tag) => `Tag=${tag},`);
+    return this.entries
+      .filter((e) => e.second >= from && e.second <= to && prefixes.some((p) => e.text.startsWith(p)))
+      .sort((a, b) => a.second - b.second)
+      .map((e) => e.text);
+  }
+
   /** Lines in time order (late intervals are appended when they are found, out of order). */
   lines(): string[] {
     const sorted = this.entries.slice();

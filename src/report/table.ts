@@ -16,8 +16,8 @@ function latencyCells(l: LatencyMs): string[] {
 }
 
 /** Left-aligns the first column and right-aligns the numbers, two spaces between columns. */
-function align(rows: string[][]): string[] {
-  const widths = HEADERS.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+export function alignColumns(rows: readonly (readonly string[])[]): string[] {
+  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
   return rows.map((row) =>
     row
       .map((text, c) => (c === 0 ? text.padEnd(widths[c]) : text.padStart(widths[c])))
@@ -47,5 +47,5 @@ export function formatTable(summary: Summary): string {
   if (c.tlsHandshakeMs !== undefined) rows.push(['(tls)', String(c.ok), String(c.ok), '-', '-', ...latencyCells(c.tlsHandshakeMs)]);
   const b = summary.boot;
   rows.push(['(boot)', String(b.accepted), String(b.accepted), '-', '-', ...latencyCells(b.timeToAcceptedMs)]);
-  return `${align(rows).join('\n')}\n`;
+  return `${alignColumns(rows).join('\n')}\n`;
 }

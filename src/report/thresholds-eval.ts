@@ -7,10 +7,11 @@
  * recorded, as in the summary), a mean the histogram's mean, a share the exact ratio of counts.
  */
 import type { Aggregator } from '../metrics/aggregator';
-import { CallStats } from '../metrics/histograms';
+import { addCallCounts, CallStats } from '../metrics/histograms';
 import type { Histogram } from '../metrics/intervals';
 import { satisfies, type Threshold, type ThresholdResult } from './thresholds';
 import type { MetricRef, Statistic, Unit } from './thresholds-names';
+import { readWindow, windowTag, type WindowData } from './thresholds-window';
 
 /** What a threshold reads: the aggregator's state, and how long the run has lasted (for rates). */
 export interface MetricSource {
@@ -42,8 +43,10 @@ export function evaluateThresholds(thresholds: readonly Threshold[], source: Met
     }
     return stats;
   };
+  const windowOf = windowsOf(thresholds, source);
   return thresholds.map((t) => {
-    const m = measure(t.ref, t.stat, source, statsOf);
+    const w = t.window === undefined ? undefined : windowOf(t.window.lastMs);
+    const m = w === undefined ? measure(t.ref, t.stat, source, statsOf) : measureWindow(t.ref, t.stat, w);
     const verdict = m.value === null ? 'no samples' : satisfies(m.value, t.operator, t.limit) ? 'pass' : 'fail';
     return {
       threshold: t.text,
@@ -56,8 +59,41 @@ export function evaluateThresholds(thresholds: readonly Threshold[], source: Met
       samples: m.samples,
       verdict,
       abortOnFail: t.abortOnFail,
+      ...(w === undefined ? {} : { window: { fromMs: w.fromSecond * 1000, toMs: source.elapsedMs } }),
     };
   });
+}
+
+/**
+ * The trailing windows the thresholds name, each read once (with every tag any of them needs), so
+ * `p99[last 10m]` and `max[last 10m]` of one action decode its histograms once.
+ */
+function windowsOf(thresholds: readonly Threshold[], source: MetricSource): (lastMs: number) => WindowData {
+  const tags = new Set<string>();
+  for (const t of thresholds) {
+    const tag = t.window === undefined ? undefined : windowTag(t.ref);
+    if (tag !== undefined) tags.add(tag);
+  }
+  const read = new Map<number, WindowData>();
+  return (lastMs) => {
+    let w = read.get(lastMs);
+    if (w === undefined) {
+      w = readWindow(source.aggregator, source.elapsedMs, lastMs, tags);
+      read.set(lastMs, w);
+    }
+    return w;
+  };
+}
+
+/** A statistic over a window (windowProblem has let only these through). */
+function measureWindow(ref: MetricRef, stat: Statistic, w: WindowData): Measured {
+  const tag = windowTag(ref);
+  if (tag !== undefined) {
+    const h = w.histograms.get(tag);
+    return h === undefined ? { value: null, samples: 0 } : timeStat(h, stat);
+  }
+  if (ref.family === 'calls' && ref.outcome === 'timeouts') return { value: w.timeouts, samples: w.calls };
+  return { value: stat.kind === 'rate' ? perSecond(w.calls, w.coveredMs) : w.calls, samples: w.calls };
 }
 
 /**
@@ -80,13 +116,7 @@ function addCounts(into: CallStats, from: CallStats, withHistograms: boolean): v
     into.add(from);
     return;
   }
-  into.sent += from.sent;
-  into.ok += from.ok;
-  into.callErrors += from.callErrors;
-  into.timeouts += from.timeouts;
-  into.invalid += from.invalid;
-  into.aborted += from.aborted;
-  into.neverSent += from.neverSent;
+  addCallCounts(into, from);
 }
 
 function measure(

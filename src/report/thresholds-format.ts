@@ -21,10 +21,16 @@ export function formatValue(value: number, unit: Unit): string {
 /** `BootNotification.p99 = 912.345 ms (limit < 800 ms, 1204 samples)`, or why there is no value. */
 export function describeResult(r: ThresholdResult): string {
   const limit = `${r.operator} ${formatValue(r.limit, r.unit)}`;
-  if (r.value === null) return `${r.metric}: no samples (nothing was measured), expected ${limit}`;
+  if (r.value === null) return `${r.metric}: no samples (${r.window === undefined ? 'nothing was measured' : `nothing in the window, ${windowText(r.window)}`}), expected ${limit}`;
   // A count is its own sample size; for the others, how much the value rests on matters.
   const samples = r.unit === 'count' ? '' : ` (${r.samples} samples)`;
-  return `${r.metric} = ${formatValue(r.value, r.unit)}, expected ${limit}${samples}`;
+  const window = r.window === undefined ? '' : `, over ${windowText(r.window)}`;
+  return `${r.metric} = ${formatValue(r.value, r.unit)}, expected ${limit}${samples}${window}`;
+}
+
+/** `seconds 50–60.3 of the run`: the stretch a trailing window judged. */
+function windowText(w: { fromMs: number; toMs: number }): string {
+  return `seconds ${w.fromMs / 1000}–${Math.round(w.toMs / 100) / 10} of the run`;
 }
 
 const MARK: Readonly<Record<ThresholdResult['verdict'], string>> = { pass: '✓', fail: '✗', 'no samples': '✗' };

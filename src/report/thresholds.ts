@@ -1,10 +1,11 @@
 /**
  * Thresholds: pass/fail criteria on a run's metrics, in k6's vocabulary.
  *
- *   [group:NAME.]METRIC.AGGREGATION  OPERATOR  LIMIT[UNIT]  [abortOnFail[(GRACE)]]
+ *   [group:NAME.]METRIC.AGGREGATION[[last DURATION]]  OPERATOR  LIMIT[UNIT]  [abortOnFail[(GRACE)]]
  *
  * e.g. `BootNotification.p99 < 800ms`, `errors.rate < 0.1%`, `calls.rate > 2000/s`,
- * `group:acquired.BootNotification.p99 < 1s`, `timeouts.count == 0 abortOnFail(30s)`.
+ * `group:acquired.BootNotification.p99 < 1s`, `timeouts.count == 0 abortOnFail(30s)`,
+ * `TransactionEvent.p99[last 10m] < 500ms` (the run's last ten minutes: thresholds-window.ts).
  *
  * A threshold is parsed once, at the edge (flag or scenario file), into a typed `Threshold`; the
  * evaluator never looks at text again. Every way a threshold can be wrong before the run (syntax,
@@ -13,6 +14,7 @@
  */
 import { parseDuration } from '../scenario/units';
 import { resolveMetric, ThresholdError, type MetricNames, type MetricRef, type Statistic, type Unit } from './thresholds-names';
+import { splitWindow, windowProblem, type TrailingWindow } from './thresholds-window';
 
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 export type ThresholdVerdict = 'pass' | 'fail' | 'no samples';
@@ -22,8 +24,10 @@ export interface Threshold {
   readonly text: string;
   /** Where it was written: `file:line` or `--threshold`. */
   readonly source: string;
-  /** Canonical metric and aggregation, e.g. `group:acquired.BootNotification.p99`. */
+  /** Canonical metric and aggregation, e.g. `group:acquired.BootNotification.p99`, `Heartbeat.p99[last 10m]`. */
   readonly metric: string;
+  /** `[last …]`: judged on the run's last seconds alone, at its end. */
+  readonly window?: TrailingWindow;
   readonly ref: MetricRef;
   readonly stat: Statistic;
   readonly unit: Unit;
@@ -51,6 +55,8 @@ export interface ThresholdResult {
   abortOnFail: boolean;
   /** Present and true on the threshold that stopped the run early. */
   abortedRun?: boolean;
+  /** A threshold over a trailing window: the stretch judged, ms since the run's start (whole seconds to the run's end). */
+  window?: { fromMs: number; toMs: number };
 }
 
 export interface ThresholdOptions {
@@ -72,8 +78,13 @@ export function parseThreshold(input: string, names: MetricNames, options: Thres
   const left = text.slice(0, op.index).trim();
   const right = text.slice(op.index + op[0].length).trim();
   if (left === '') throw new ThresholdError(`expected a metric before "${op[0]}", such as "BootNotification.p99"`);
-  if (/\s/.test(left)) throw new ThresholdError(`expected one metric name before "${op[0]}" (no spaces), got "${left}"`);
-  const { ref, stat, metric, unit } = resolveMetric(left, names);
+  const { name, window } = splitWindow(left);
+  if (/\s/.test(name)) throw new ThresholdError(`expected one metric name before "${op[0]}" (no spaces), got "${name}"`);
+  const resolved = resolveMetric(name, names);
+  const { ref, stat, unit } = resolved;
+  const metric = window === undefined ? resolved.metric : `${resolved.metric}[${window.text}]`;
+  const problem = window === undefined ? undefined : windowProblem(resolved.metric, ref, stat);
+  if (problem !== undefined) throw new ThresholdError(problem);
 
   const m = LIMIT.exec(right);
   if (m === null) throw new ThresholdError(`expected a number after "${op[0]}" (such as 800ms, 0.1%, 2000/s or 0), got "${right}"`);
@@ -94,10 +105,14 @@ export function parseThreshold(input: string, names: MetricNames, options: Thres
       grace = ms;
     }
   }
+  if (abortOnFail && window !== undefined) {
+    throw new ThresholdError(`abortOnFail cannot go with the window [${window.text}]: abortOnFail judges the run so far, once a second, and a window is judged once, on the run's last seconds, at its end`);
+  }
   return Object.freeze({
     text,
     source: options.source,
     metric,
+    ...(window === undefined ? {} : { window }),
     ref,
     stat,
     unit,

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { nodeLossProblem } from '../coordinator/coordinator-faults';
+import { DEFAULT_HISTORY_KEEP, MAX_HISTORY_KEEP } from '../report/history-store';
 import type { Threshold } from '../report/thresholds';
 import { resolveHealth, type HealthSettings } from '../scenario/health';
 import { planFleet, scaleGroups, shardPlan, type FleetPlan, type Shard } from '../scenario/plan';
@@ -41,6 +42,8 @@ export interface RunConfig {
   readonly metrics: { readonly port: number; readonly host: string } | undefined;
   readonly yes: boolean;
   readonly confirmAbove: number;
+  /** `--history DIR`: the folder the run is appended to, and how many entries of its series are kept. */
+  readonly history: { readonly dir: string; readonly keep: number } | undefined;
 }
 
 /**
@@ -87,6 +90,9 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
   const junit = o.junit === undefined ? undefined : text('junit', o.junit);
   const yes = o.yes === undefined ? false : flag('yes', o.yes);
   const confirmAbove = o.confirmAbove === undefined ? DEFAULT_CONFIRM_ABOVE : wholeNumber('confirmAbove', o.confirmAbove, 0, Number.MAX_SAFE_INTEGER);
+  const history = o.history === undefined ? undefined : text('history', o.history);
+  const historyKeep = o.historyKeep === undefined ? undefined : wholeNumber('historyKeep', o.historyKeep, 1, MAX_HISTORY_KEEP);
+  if (historyKeep !== undefined && history === undefined) throw new UsageError('options.historyKeep needs options.history: the folder whose entries it keeps');
   const flags = securityFlags(o);
   const healthOverrides = healthTexts.map((t) => parseHealthOption(t, 'options.health'));
 
@@ -124,5 +130,6 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
     metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost },
     yes,
     confirmAbove,
+    history: history === undefined ? undefined : { dir: history, keep: historyKeep ?? DEFAULT_HISTORY_KEEP },
   });
 }

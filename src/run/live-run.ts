@@ -60,7 +60,12 @@ export interface LiveRun {
   finish(): Promise<RunResult>;
 }
 
-const LIVE_ONLY_REFUSED: readonly (keyof RunOptions)[] = ['cps', 'duration'];
+const LIVE_ONLY_REFUSED: Readonly<Partial<Record<keyof RunOptions, string>>> = {
+  cps: 'the fleet is scaled to options.maxStations',
+  duration: 'a live run lasts until finish()',
+  history: 'a fleet that changes size while it runs is no night to compare with another (run() keeps histories)',
+  historyKeep: 'a live run keeps no history',
+};
 
 /**
  * Starts a live run with 0 active stations: options checked as run() checks them (plus
@@ -74,8 +79,8 @@ export async function startLiveRun(options: LiveRunOptions): Promise<LiveRun> {
   const { scenario, onProgress, onNotice, confirm, signal, hardStop, maxStations, ...settings } = options;
   checkOptionNames(settings, 'startLiveRun()');
   const max = wholeNumber('maxStations', maxStations, 1, MAX_CPS);
-  for (const name of LIVE_ONLY_REFUSED) {
-    if (name in settings) throw new RunOptionError(`options.${name} is not an option of startLiveRun(): ${name === 'cps' ? 'the fleet is scaled to options.maxStations' : 'a live run lasts until finish()'}`);
+  for (const [name, why] of Object.entries(LIVE_ONLY_REFUSED)) {
+    if (name in settings) throw new RunOptionError(`options.${name} is not an option of startLiveRun(): ${why}`);
   }
   const config = resolveRunConfig(scenario, { ...settings, cps: max });
   const remote = config.remoteTargets;

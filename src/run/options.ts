@@ -44,6 +44,10 @@ export interface RunSettings extends SecurityFlags {
   /** Confirms a run above `confirmAbove` stations against a target that is not this machine. */
   readonly yes?: boolean;
   readonly confirmAbove?: number;
+  /** Append the run to the history in this folder (`ocpp-fleet trend` reads it). */
+  readonly history?: string;
+  /** Entries kept per series in the history (default 100); older ones are removed. Needs `history`. */
+  readonly historyKeep?: number;
 }
 
 /** What a run reports while it goes, once a second: what the CLI's status line shows. */
@@ -87,7 +91,7 @@ export const MAX_WORKERS = 64;
 const SETTINGS: readonly (keyof RunOptions)[] = [
   'scenario', 'url', 'cps', 'duration', 'workers', 'seed', 'out', 'thresholds', 'junit', 'health', 'shard', 'metricsPort', 'metricsHost',
   'maxRate', 'localAddress', 'yes', 'confirmAbove', 'ca', 'insecure', 'passwordEnv', 'passwordFile', 'passwordTemplate', 'secretEnv',
-  'secretFile', 'clientCert', 'clientKey', 'clientCerts', 'onProgress', 'onNotice', 'confirm', 'signal', 'hardStop',
+  'secretFile', 'clientCert', 'clientKey', 'clientCerts', 'onProgress', 'onNotice', 'confirm', 'signal', 'hardStop', 'history', 'historyKeep',
 ];
 
 function fail(name: string, what: string): never {

@@ -10,6 +10,7 @@ import { describeHealthSettings } from '../scenario/health';
 import type { GroupOutcome, LiveOutcome, TargetCount } from '../thread/messages';
 import type { RunConfig } from './config';
 import { ExitCode } from './exit-codes';
+import { appendRunHistory } from './history';
 import type { FleetOutcome } from './fleet';
 import { redactUrl } from './targets';
 import { VERSION } from './version';
@@ -36,6 +37,8 @@ export interface RunResult {
   readonly dir: string;
   /** Each threshold with its value and verdict, in the order given (the scenario's first). */
   readonly thresholds: readonly ThresholdResult[];
+  /** With `history`: the entry written for this run, and how many older entries of its series retention removed. */
+  readonly history?: { readonly file: string; readonly removed: number };
 }
 
 const CONNECT_ERROR_KINDS = ['connectRefused', 'dnsFailure', 'connectTimeout', 'handshakeRejected', 'subprotocolMismatch', 'tlsError', 'other'];
@@ -92,6 +95,8 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, li
     (t, g) => ({ planned: t.planned + g.planned, attempted: t.attempted + g.attempted, connected: t.connected + g.connected, booted: t.booted + g.booted }),
     { planned: 0, attempted: 0, connected: 0, booted: 0 },
   );
+  // The last seconds close first: a threshold over a trailing window reads their interval histograms.
+  aggregator.finish();
   const thresholds = evaluateThresholds(config.thresholds, { aggregator, elapsedMs: outcome.endedAt.getTime() - outcome.startedAt.getTime() });
   if (fleet.aborted !== undefined) thresholds[fleet.aborted.index] = fleet.aborted.result;
   const passed = fleet.aborted === undefined && !fleet.csmsDied && thresholds.every((r) => r.verdict === 'pass');
@@ -142,7 +147,9 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, li
   });
   if (config.junit !== undefined) await writeRunJunit(resolve(config.junit), summary, thresholds);
   const verdict = judge(fleet, total.connected, summary);
-  return { summary, exitCode: exitCodeOf(verdict.reason), ...verdict, dir, thresholds };
+  const exitCode = exitCodeOf(verdict.reason);
+  const history = await appendRunHistory(config, summary, aggregator, { reason: verdict.reason, exitCode, dir });
+  return { summary, exitCode, ...verdict, dir, thresholds, ...(history === undefined ? {} : { history }) };
 }
 
 /** summary.json's `settings.live`: its sizes, and the stations it started and retired (summed over groups). */

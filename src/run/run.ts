@@ -1,4 +1,6 @@
+import { HistoryError, prepareHistory } from '../report/history-store';
 import { resolveRunConfig, type RunConfig } from './config';
+import { UsageError } from './exit-codes';
 import { runFleet } from './fleet';
 import { checkHooks, type RunHooks, type RunOptions } from './options';
 import { writeRunResults, type RunResult } from './results';
@@ -24,6 +26,16 @@ export async function runResolved(config: RunConfig, hooks: RunHooks): Promise<R
   checkHooks(hooks);
   const remote = config.remoteTargets;
   if (remote !== undefined) await confirmTargets(remote, config.plan.stations.length, config.confirmAbove, config.yes, hooks.confirm);
+  if (config.history !== undefined) await usableHistory(config.history.dir);
   const fleet = await runFleet(config, hooks);
   return writeRunResults(config, fleet);
+}
+
+/** A history folder that cannot be written refuses the run before it starts (exit 2), not after. */
+async function usableHistory(dir: string): Promise<void> {
+  try {
+    await prepareHistory(dir);
+  } catch (err) {
+    throw err instanceof HistoryError ? new UsageError(err.message) : err;
+  }
 }

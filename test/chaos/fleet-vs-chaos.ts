@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import type { ActionSummary, Summary } from '../../src/report/summary';
-import { readSummary, runCli, tempDir, writeScenario, type CliResult } from '../helpers/fleet-cli';
+import { assertVerdict, NO_SESSIONS, runChaosFleet, type ChaosFleetGroup, type ChaosFleetRun } from './chaos-fleet';
 import { startChaosCsms, type Behaviour, type ChaosCsms, type ChaosOptions } from './chaos-csms';
 
 /**
@@ -18,9 +17,7 @@ export interface ChaosGroup {
   readonly behaviour: Behaviour;
 }
 
-export interface ChaosRun {
-  readonly result: CliResult;
-  readonly summary: Summary;
+export interface ChaosRun extends ChaosFleetRun {
   readonly csms: ChaosCsms;
 }
 
@@ -37,48 +34,31 @@ export interface ChaosRunOptions {
 export const HEALTHY_GROUPS = ['ok16', 'ok201'] as const;
 export const HEALTHY_COUNT = 2;
 
-function groupYaml(name: string, ocpp: string, count: number, identity: string, sessions: string): string {
-  return `
-  - name: ${name}
-    count: ${count}
-    ocpp: "${ocpp}"
-    identity: "${identity}"
-    heartbeatInterval: 1s
-    reconnect: { min: 300ms, max: 600ms, jitter: 0.5 }
-    sessions: ${sessions}`;
-}
-
 const HEALTHY_SESSIONS = '{ idle: 200ms, duration: 1s, meterInterval: 300ms }';
-const NO_SESSIONS = '{ idle: 1h }';
 
 export async function runAgainstChaos(name: string, options: ChaosRunOptions, closers: (() => Promise<void>)[]): Promise<ChaosRun> {
   const route = (identity: string): Behaviour => options.groups.find((g) => identity.startsWith(`${g.prefix}-`))?.behaviour ?? 'healthy';
   const csms = await startChaosCsms({ ...options.csms, route });
   closers.push(() => csms.close());
-  let groups = '';
-  if (options.healthy !== false) {
-    groups += groupYaml('ok16', '1.6', HEALTHY_COUNT, 'OK16-{index}', HEALTHY_SESSIONS);
-    groups += groupYaml('ok201', '2.0.1', HEALTHY_COUNT, 'OK201-{index}', HEALTHY_SESSIONS);
-  }
-  for (const g of options.groups) groups += groupYaml(g.name, g.ocpp, g.count, `${g.prefix}-{index}`, NO_SESSIONS);
-  const yaml = `
-name: chaos-${name}
-duration: ${options.duration ?? '4s'}
-seed: 7
-callTimeout: ${options.callTimeout ?? '2s'}
-gracefulStop: 2s
-groups:${groups}
-`;
-  const dir = tempDir(`chaos-${name}`);
-  const out = join(dir, 'out');
-  const result = await runCli(['run', writeScenario(dir, name, yaml), '--url', csms.url, '--workers', '1', '--out', out, '--quiet'], 40_000);
-  let summary: Summary;
-  try {
-    summary = readSummary(out);
-  } catch {
-    throw new Error(`no summary.json (exit ${result.code}):\n${result.stderr}`);
-  }
-  return { result, summary, csms };
+  const healthy: ChaosFleetGroup[] =
+    options.healthy === false
+      ? []
+      : [
+          { name: 'ok16', ocpp: '1.6', count: HEALTHY_COUNT, identity: 'OK16-{index}', sessions: HEALTHY_SESSIONS },
+          { name: 'ok201', ocpp: '2.0.1', count: HEALTHY_COUNT, identity: 'OK201-{index}', sessions: HEALTHY_SESSIONS },
+        ];
+  const chaos = options.groups.map((g) => ({ name: g.name, ocpp: g.ocpp, count: g.count, identity: `${g.prefix}-{index}`, sessions: NO_SESSIONS }));
+  const run = await runChaosFleet(`chaos-${name}`, {
+    groups: [...healthy, ...chaos],
+    seed: 7,
+    duration: options.duration ?? '4s',
+    callTimeout: options.callTimeout ?? '2s',
+    url: csms.url,
+    // What the chaos CSMS holds once the run is over (late answers not yet due, half-open
+    // sockets) is its own; its logs stay readable after close().
+    afterRun: () => csms.close(),
+  });
+  return { ...run, csms };
 }
 
 /**
@@ -87,10 +67,7 @@ groups:${groups}
  * failed health checks (issue 10: such a run is never green).
  */
 export function assertFailedVerdict(run: ChaosRun, checks: readonly string[]): void {
-  assert.equal(run.result.code, 1, run.result.stderr);
-  assert.equal(run.summary.passed, false);
-  const failed = (run.summary.health ?? []).filter((h) => !h.passed).map((h) => h.check);
-  for (const c of checks) assert.ok(failed.includes(c), `health check ${c} failed: ${JSON.stringify(run.summary.health)}`);
+  assertVerdict(run, 1, checks);
 }
 
 function failures(a: ActionSummary): number {
@@ -149,8 +126,11 @@ export function assertHealthyUntouched(run: ChaosRun): void {
     }
     const expected = name === 'ok16' ? ['Authorize', 'BootNotification', 'Heartbeat', 'StartTransaction', 'StatusNotification'] : ['Authorize', 'BootNotification', 'Heartbeat', 'StatusNotification', 'TransactionEvent'];
     for (const action of expected) assert.ok((g.actions[action]?.ok ?? 0) > 0, `${name}.${action} measured`);
-    // A healthy station's latency is that of a loopback CSMS answering at once.
-    assert.ok((g.actions.Heartbeat?.latencyMs.p50 ?? Infinity) < 100, `${name}: Heartbeat p50 ${g.actions.Heartbeat?.latencyMs.p50} ms`);
+    // Every call of a healthy station answered within the callTimeout (2 s at most here: no timeout
+    // above), its latency measured in ms (how fast a loopback CSMS answers is a bound on time:
+    // test/serial/run-magnitudes).
+    const p50 = g.actions.Heartbeat?.latencyMs.p50 ?? -1;
+    assert.ok(p50 > 0 && p50 < 2000, `${name}: Heartbeat p50 ${p50} ms`);
   }
   const received = csms.logsOf('healthy').reduce((t, l) => t + [...l.calls.values()].reduce((u, n) => u + n, 0), 0);
   assert.equal(received, sentByHealthy, 'the CSMS received every call the healthy stations counted as sent');

@@ -164,6 +164,9 @@ export class HostileCsms {
       this.heldSockets.add(socket);
       socket.on('close', () => this.heldSockets.delete(socket));
       socket.on('error', () => undefined);
+      // The station gave up (its handshake timeout): let the socket go rather than hold it half
+      // open, where it would outlive the run in the test's own process.
+      socket.on('end', () => socket.destroy());
       return;
     }
     if (behaviour === 'badAccept') {

@@ -52,9 +52,9 @@ describe('chaos CSMS: upgrades and frame size', { timeout: 120_000 }, () => {
       { name: 'b', ocpp: '2.0.1', count: 1, prefix: 'B', behaviour: 'noSubprotocol' },
     ];
     const run = await runAgainstChaos('nobody', { groups, healthy: false, duration: '2s' }, closers);
-    assert.equal(run.result.code, 3, run.result.stderr);
-    assert.match(run.result.stderr, /handshakeRejected ×\d+/);
-    assert.match(run.result.stderr, /subprotocolMismatch ×\d+/);
+    assert.equal(run.fleet.exitCode, 3, run.fleet.result.reason);
+    assert.match(run.fleet.result.message ?? '', /handshakeRejected ×\d+/);
+    assert.match(run.fleet.result.message ?? '', /subprotocolMismatch ×\d+/);
     assertBooksBalance(run.summary);
     assert.equal(run.summary.fleet.connected, 0);
   });

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Summary } from '../../src/report/summary';
 import { startHostileCsms, ONLY_201_BODY, REFUSALS, type Hostile, type HostileCsms } from '../chaos/hostile-csms';
-import { assertEndedCleanly, assertVerdict, runHostile, type HostileGroup } from '../chaos/hostile-run';
+import { assertVerdict } from '../chaos/chaos-fleet';
+import { assertEndedCleanly, runHostile, type HostileGroup } from '../chaos/hostile-run';
+import { verdictLine } from '../helpers/heartbeat-fleet';
 
 /**
  * Error kinds that say what happened (issue 10): a CSMS that closes every connection, answers in
@@ -99,7 +101,7 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
       { name: 'r409', ocpp: '2.0.1', count: 1, prefix: 'R409' },
       { name: 'bad', ocpp: '1.6', count: 1, prefix: 'BAD' },
     ];
-    const run = await runHostile('refusals', { groups, urls: [csms.url], env: { HOSTILE_PW: password }, extraArgs: ['--password-env', 'HOSTILE_PW'] });
+    const run = await runHostile('refusals', { groups, urls: [csms.url], env: { HOSTILE_PW: password }, passwordEnv: 'HOSTILE_PW' });
     const s = run.summary;
     assertEndedCleanly(run);
     const byStatus: Record<string, number> = {};
@@ -147,7 +149,7 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
       { name: 'noproto16', ocpp: '1.6', count: 2, prefix: 'NOP' },
       { name: 'noproto201', ocpp: '2.0.1', count: 2, prefix: 'NOPV2' },
     ];
-    const run = await runHostile('only201', { groups, urls: [csms.url], quiet: false });
+    const run = await runHostile('only201', { groups, urls: [csms.url] });
     const s = run.summary;
     assertEndedCleanly(run);
     const refused = csms.of('only201Http400').refused.get(400) ?? 0;
@@ -162,7 +164,7 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
     assert.match(samples.subprotocolMismatch ?? '', new RegExp(String.raw`^offered subprotocol "ocpp1\.6", the CSMS answered with none \(${CSMS_URL}/NOP-\d\)$`));
     // The refused half fails the run, and the first line the user reads says so, with the kinds.
     assertVerdict(run, 1, ['connected', 'booted']);
-    const first = run.result.stdout.split('\n').find((l) => l.trim() !== '') ?? '';
+    const first = verdictLine(run.fleet);
     assert.match(first, /^FAILED: connected 4 of 8 stations \((?=.*handshakeRejected ×\d+)(?=.*subprotocolMismatch ×\d+).*\)/, first);
     for (const g of ['refused16', 'noproto16']) {
       assert.deepEqual([s.groups[g]?.fleet?.planned, s.groups[g]?.fleet?.connected], [2, 0], `${g} listed with its counts`);
@@ -197,7 +199,6 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
     assert.equal(samples.dnsFailure, 'getaddrinfo ENOTFOUND csms.invalid');
     assert.equal(samples.connectRefused, `connect ECONNREFUSED 127.0.0.1:${closedPort}`);
     assert.match(samples.connectTimeout ?? '', new RegExp(String.raw`^Opening handshake has timed out \(${CSMS_URL}/U-\d\)$`));
-    assert.ok(run.tookMs < 30_000, `the run ended in ${run.tookMs} ms`);
     assertVerdict(run, 3, ['connected']);
   });
 });

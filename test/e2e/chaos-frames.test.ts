@@ -39,7 +39,7 @@ describe('chaos CSMS: frames and answers', { timeout: 120_000 }, () => {
   it('malformed frames (not JSON, not an array, bad ids, wrong shapes, unknown message type) are answered per OCPP-J and counted as malformedFrame', async () => {
     const run = await runAgainstChaos('garbage', { groups: chaosGroups('GB', 'garbage') }, closers);
     const { summary: s, csms } = run;
-    assert.equal(run.result.code, 0, run.result.stderr);
+    assert.equal(run.fleet.exitCode, 0, run.fleet.result.reason);
     assertBooksBalance(s);
     assertHealthyUntouched(run);
     const stations = csms.logsOf('garbage');
@@ -62,7 +62,7 @@ describe('chaos CSMS: frames and answers', { timeout: 120_000 }, () => {
   it('answers to ids never used, and second answers to answered calls, are counted as unknownMessageId and change nothing', async () => {
     const run = await runAgainstChaos('stray', { groups: chaosGroups('ST', 'strayAnswers') }, closers);
     const { summary: s, csms } = run;
-    assert.equal(run.result.code, 0, run.result.stderr);
+    assert.equal(run.fleet.exitCode, 0, run.fleet.result.reason);
     assertBooksBalance(s);
     assertHealthyUntouched(run);
     assert.equal(csms.total('strayAnswers', 'duplicatesSent'), 4 * DUPLICATED);

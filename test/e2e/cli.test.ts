@@ -49,6 +49,9 @@ describe('command line', () => {
     const u = await runCli(['run', '--url', 'http://example.invalid']);
     assert.equal(u.code, 2);
     assert.match(u.stderr, /--url must start with ws:\/\/ or wss:\/\//);
+    const a = await runCli(['run', '--local-address', '127.0.0.2,nope']);
+    assert.equal(a.code, 2);
+    assert.match(a.stderr, /--local-address takes IP addresses separated by commas, got "nope"/);
   });
 
   test('an unknown option exits 2', async () => {

@@ -4,11 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
 import { formatIdentity } from '../../src/scenario/identities';
 import { homeTarget } from '../../src/station/targets';
-import { finished, readSummary, runCli, spawnCli, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
+import { RunOptionError, UsageError } from '../../src/index';
+import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { duringRun, runFleet } from '../helpers/run-fleet';
 
 /**
- * The loss of one CSMS node: the real CLI runs 30 stations against the embedded CSMS in its own
- * process, listening with 2 nodes that share one state. The stations spread over both by their
+ * The loss of one CSMS node: run() in this process runs 30 stations against the embedded CSMS in
+ * its own process, listening with 2 nodes that share one state. The stations spread over both by their
  * identity; the test stops node 1 through the admin API, the stations on it fail over to node 0
  * and boot there again, and a CSMS-initiated call still reaches each of them.
  */
@@ -52,25 +54,26 @@ describe('several targets, one CSMS node lost', () => {
     assert.match(csms.stderr(), new RegExp(`listening on ${csms.urls[0]}, ${csms.urls[1]} .*2 nodes`));
     const file = writeScenario(dir, 'failover', scenario('', '18s'));
     const out = `${dir}/out`;
-    const cli = spawnCli(['run', file, '--url', csms.urls[0] as string, '--url', csms.urls[1] as string, '--workers', '2', '--quiet', '--out', out]);
-    const exit = finished(cli, 50_000);
+    const exit = runFleet({ scenario: file, url: csms.urls, workers: 2, out, timeoutMs: 50_000 });
+    // A test that fails before awaiting it must not also report an unhandled rejection.
+    exit.catch(() => undefined);
 
     // Spread over both nodes by identity: the CSMS sees exactly the split the fleet computes.
     const onNode1 = homes(1);
     assert.ok(onNode1.length >= 5 && homes(0).length >= 5, `a lopsided spread: ${onNode1.length} of ${STATIONS} on node 1`);
-    await waitFor('every station booted on its home node', async () => {
+    await duringRun(exit, 'every station booted on its home node', async () => {
       const s = await csms.stats();
       return s.boots.accepted >= STATIONS && s.nodes?.[1]?.connections === onNode1.length ? s : undefined;
-    }, 20_000);
+    });
     const stations = await csms.stations();
     assert.deepEqual(stations.filter((s) => s.node === 1).map((s) => s.identity).sort(), onNode1);
 
     const stopped = await csms.stopNode(1);
     assert.equal(stopped.listening, false);
-    const settled = await waitFor('every station connected to node 0 and booted again', async () => {
+    const settled = await duringRun(exit, 'every station connected to node 0 and booted again', async () => {
       const s = await csms.stats();
       return s.nodes?.[0]?.connections === STATIONS && s.boots.accepted >= STATIONS + onNode1.length ? s : undefined;
-    }, 20_000);
+    });
     assert.equal(settled.nodes?.[1]?.connections, 0);
 
     // A CSMS-initiated call reaches each station that moved, through the node it is on now.
@@ -80,7 +83,7 @@ describe('several targets, one CSMS node lost', () => {
     assert.equal((await csms.startNode(1)).listening, true);
 
     const result = await exit;
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.exitCode, 0, result.result.reason);
     const summary = readSummary(out);
     assert.equal(summary.fleet.connected, STATIONS);
     assert.ok((summary.counters.failovers ?? 0) >= onNode1.length, `failovers ${summary.counters.failovers} < ${onNode1.length}`);
@@ -98,8 +101,8 @@ test('a scenario asking the embedded CSMS for 2 nodes spreads the fleet over bot
   const dir = tempDir('nodes');
   try {
     const file = writeScenario(dir, 'nodes', scenario('csms: {nodes: 2}', '4s'));
-    const result = await runCli(['run', file, '--quiet', '--out', `${dir}/out`], 40_000);
-    assert.equal(result.code, 0, result.stderr);
+    const result = await runFleet({ scenario: file, out: `${dir}/out`, timeoutMs: 40_000 });
+    assert.equal(result.exitCode, 0, result.result.reason);
     const summary = readSummary(`${dir}/out`);
     assert.match(summary.target, /^embedded CSMS \(ws:\/\/127\.0\.0\.1:\d+, ws:\/\/127\.0\.0\.1:\d+\)$/);
     assert.deepEqual(
@@ -112,21 +115,27 @@ test('a scenario asking the embedded CSMS for 2 nodes spreads the fleet over bot
   }
 });
 
-test('--url given several times: every target is checked, none is printed with its credentials', async () => {
+test('several URLs: every target is checked, none is shown with its credentials', async () => {
   const dir = tempDir('urls');
   try {
     const file = writeScenario(dir, 'urls', scenario('', '4s'));
+    await assert.rejects(
+      runFleet({ scenario: file, url: ['ws://127.0.0.1:1', 'wss://127.0.0.1:2'] }),
+      (e: unknown) => e instanceof UsageError && /the targets mix ws:\/\/ and wss:\/\//.test(e.message),
+    );
+    await assert.rejects(
+      runFleet({ scenario: file, url: ['ws://127.0.0.1:1', 'ws://cp:s3cret@127.0.0.1:2'] }),
+      (e: unknown) => e instanceof RunOptionError && /must not carry credentials/.test(e.message) && !e.message.includes('s3cret'),
+    );
+    // Each target is held to the staging check: one that is not this machine needs `yes`.
+    await assert.rejects(
+      runFleet({ scenario: file, cps: 500, url: ['ws://127.0.0.1:1', 'ws://10.255.255.1:1'] }),
+      (e: unknown) => e instanceof UsageError && /against 10\.255\.255\.1:1, which is not this machine: pass --yes/.test(e.message),
+    );
+    // The CLI collects --url given several times and checks them all before anything runs.
     const mixed = await runCli(['run', file, '--dry-run', '--url', 'ws://127.0.0.1:1', '--url', 'wss://127.0.0.1:2'], 20_000);
     assert.equal(mixed.code, 2);
     assert.match(mixed.stderr, /the targets mix ws:\/\/ and wss:\/\//);
-    const secret = await runCli(['run', file, '--dry-run', '--url', 'ws://127.0.0.1:1', '--url', 'ws://cp:s3cret@127.0.0.1:2'], 20_000);
-    assert.equal(secret.code, 2);
-    assert.match(secret.stderr, /must not carry credentials/);
-    assert.doesNotMatch(secret.stdout + secret.stderr, /s3cret/);
-    // Each target is held to the staging check: one that is not this machine needs --yes.
-    const remote = await runCli(['run', file, '--cps', '500', '--url', 'ws://127.0.0.1:1', '--url', 'ws://10.255.255.1:1'], 20_000);
-    assert.equal(remote.code, 2);
-    assert.match(remote.stderr, /against 10\.255\.255\.1:1, which is not this machine: pass --yes/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

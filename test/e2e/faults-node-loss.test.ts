@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { formatIdentity } from '../../src/scenario/identities';
 import { homeTarget } from '../../src/station/targets';
-import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { UsageError } from '../../src/index';
+import { readSummary, tempDir, writeScenario } from '../helpers/fleet-cli';
 import { runFleet } from '../helpers/run-fleet';
 
 /**
  * `nodeLoss` in the faults timeline: the embedded CSMS runs as two nodes, node 1 goes away 3 s in,
  * and its stations fail over to node 0, boot there and stay (stations do not move back by
  * themselves). The timeline names the loss in summary.json; the moves show as failovers and targets.
- * The run goes through run(); the refusal of a bad target is the CLI's message and exit code 2.
+ * The runs go through run(): the refusal of a bad target is a UsageError (the CLI's exit 2).
  */
 const STATIONS = 20;
 const SCENARIO = `
@@ -56,7 +57,9 @@ test('a node lost from the timeline: its stations fail over to the other and boo
 test('a nodeLoss of a target the run does not have is refused before anything starts', async () => {
   const dir = tempDir('faults-node-loss-bad');
   const file = writeScenario(dir, 'bad', SCENARIO.replace('target: 1', 'target: 2'));
-  const r = await runCli(['run', file, '--quiet'], 30_000);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, new RegExp(`bad\\.yaml:8: faults\\[0\\]\\.nodeLoss\\.target: expected a target of the run \\(0 to 1\\), got 2`));
+  await assert.rejects(runFleet({ scenario: file }), (e: unknown) => {
+    assert.ok(e instanceof UsageError, String(e));
+    assert.match(e.message, /bad\.yaml:8: faults\[0\]\.nodeLoss\.target: expected a target of the run \(0 to 1\), got 2/);
+    return true;
+  });
 });

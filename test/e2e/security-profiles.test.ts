@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
 import { makeTestPki, type TestPki } from '../helpers/certs';
-import { readSummary, runCli, tempDir, writeScenario, type CliResult } from '../helpers/fleet-cli';
+import { UsageError } from '../../src/index';
+import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runFleet, stderrOf, type FleetOptions, type FleetResult } from '../helpers/run-fleet';
 
 /**
  * The stations' side of OCPP security profiles 1–3 against the embedded CSMS configured for each,
  * with certificates made for the test, and the failures people meet: a wrong password, an
- * unknown CA, no client certificate. No secret may appear in any output or result file.
+ * unknown CA, no client certificate. No secret may appear in any output or result file. The runs
+ * go through run() in this process; one goes through the CLI, for what only it prints.
  */
 const SECRET = 'Sup3r-s3cret-K3y';
 const IDS = ['SEC-1', 'SEC-2', 'SEC-3'];
@@ -58,20 +61,33 @@ async function csms(options: Parameters<typeof startEmbeddedCsms>[0]): Promise<E
   return c;
 }
 
-/** Run, then check that the secret is nowhere: stdout, stderr, every results file. */
-async function run(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ r: CliResult; out: string }> {
+/** The secret in none of these texts. */
+function assertNoSecret(texts: readonly string[], where: string): void {
+  assert.equal(texts.filter((t) => t.includes(SECRET)).length, 0, `the secret appears in ${where}`);
+}
+
+function resultsFiles(out: string): string[] {
+  return readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8'));
+}
+
+/** Run in-process, then check that the secret is nowhere: the notices, the message, every results file. */
+async function run(name: string, options: Omit<FleetOptions, 'scenario'>): Promise<{ r: FleetResult; out: string }> {
   const out = join(dir, name);
-  const r = await runCli(['run', scenario, '--out', out, '--quiet', ...args], 60_000, env);
-  const leaks = [r.stdout, r.stderr, ...readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8'))].filter((t) => t.includes(SECRET));
-  assert.equal(leaks.length, 0, 'the secret appears in an output or a results file');
+  const r = await runFleet({ scenario, out, ...options });
+  assertNoSecret([stderrOf(r), ...resultsFiles(out)], 'a notice, the message or a results file');
   return { r, out };
+}
+
+/** A refusal before anything runs: a UsageError whose message matches. */
+async function refused(options: Omit<FleetOptions, 'scenario'>, message: RegExp): Promise<void> {
+  await assert.rejects(runFleet({ scenario, ...options }), (e: unknown) => e instanceof UsageError && message.test(e.message));
 }
 
 describe('security profiles', () => {
   test('profile 1: Basic auth over ws://, passwords from a file', async () => {
     const c = await csms({ basicAuth: join(dir, 'csms-passwords.csv') });
-    const { r, out } = await run('p1', ['--url', c.url, '--password-file', join(dir, 'station-passwords.csv')]);
-    assert.equal(r.code, 0, r.stderr);
+    const { r, out } = await run('p1', { url: c.url, passwordFile: join(dir, 'station-passwords.csv') });
+    assert.equal(r.exitCode, 0, r.result.reason);
     const s = readSummary(out);
     assert.equal(s.fleet.booted, 3);
     assert.deepEqual(s.errors, {});
@@ -80,21 +96,23 @@ describe('security profiles', () => {
 
   test('a wrong password is refused by the CSMS and counted as handshakeRejected (exit 3)', async () => {
     const c = await csms({ basicAuth: join(dir, 'csms-passwords.csv') });
-    const { r, out } = await run('wrong', ['--url', c.url, '--password-env', 'FLEET_PW'], { FLEET_PW: `not-${SECRET}` });
-    assert.equal(r.code, 3);
-    assert.match(r.stderr, /no charge point could connect .*handshakeRejected ×\d+/);
-    assert.ok((readSummary(out).errors.handshakeRejected ?? 0) >= 3);
+    process.env.FLEET_PW = `not-${SECRET}`;
+    try {
+      const { r, out } = await run('wrong', { url: c.url, passwordEnv: 'FLEET_PW' });
+      assert.equal(r.exitCode, 3);
+      assert.match(r.result.message ?? '', /no charge point could connect .*handshakeRejected ×\d+/);
+      assert.ok((readSummary(out).errors.handshakeRejected ?? 0) >= 3);
+    } finally {
+      delete process.env.FLEET_PW;
+    }
     assert.ok((await c.stats()).connections.authFailures.badCredentials >= 3);
   });
 
   test('profile 2: wss:// with Basic auth, the CA given with --ca, the TLS handshake reported on its own', async () => {
     const c = await csms({ tlsCert: pki.serverCert, tlsKey: pki.serverKey, basicAuth: join(dir, 'csms-passwords.csv') });
     assert.match(c.url, /^wss:\/\//);
-    const { r, out } = await run(
-      'p2',
-      ['--url', c.url, '--ca', pki.caCert, '--password-template', '{identity}:{secret}', '--secret-file', join(dir, 'secret.txt')],
-    );
-    assert.equal(r.code, 0, r.stderr);
+    const { r, out } = await run('p2', { url: c.url, ca: pki.caCert, passwordTemplate: '{identity}:{secret}', secretFile: join(dir, 'secret.txt') });
+    assert.equal(r.exitCode, 0, r.result.reason);
     const s = readSummary(out);
     assert.equal(s.fleet.booted, 3);
     assert.deepEqual(s.errors, {});
@@ -102,37 +120,38 @@ describe('security profiles', () => {
     assert.ok(tls !== undefined && tls.p50 > 0.05 && tls.p50 <= s.connect.latencyMs.max, JSON.stringify(s.connect));
   });
 
-  test('an unknown CA is a tlsError; --insecure connects anyway, with a warning', async () => {
+  test('an unknown CA is a tlsError (exit 3)', async () => {
     const c = await csms({ tlsCert: pki.serverCert, tlsKey: pki.serverKey });
-    const untrusted = await run('noca', ['--url', c.url]);
-    assert.equal(untrusted.r.code, 3);
+    const untrusted = await run('noca', { url: c.url });
+    assert.equal(untrusted.r.exitCode, 3);
     assert.ok((readSummary(untrusted.out).errors.tlsError ?? 0) >= 3, JSON.stringify(readSummary(untrusted.out).errors));
-    const insecure = await run('insecure', ['--url', c.url, '--insecure']);
-    assert.equal(insecure.r.code, 0, insecure.r.stderr);
-    assert.match(insecure.r.stderr, /warning: --insecure/);
-    assert.equal(readSummary(insecure.out).fleet.booted, 3);
+  });
+
+  test('the CLI: --insecure connects anyway with a warning, and the secret is in nothing it prints or writes', async () => {
+    const c = await csms({ tlsCert: pki.serverCert, tlsKey: pki.serverKey, basicAuth: join(dir, 'csms-passwords.csv') });
+    const out = join(dir, 'insecure');
+    const flags = ['--url', c.url, '--insecure', '--password-template', '{identity}:{secret}', '--secret-file', join(dir, 'secret.txt')];
+    const r = await runCli(['run', scenario, '--out', out, ...flags], 60_000);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: --insecure/);
+    assert.equal(readSummary(out).fleet.booted, 3);
+    assertNoSecret([r.stdout, r.stderr, ...resultsFiles(out)], "the CLI's output or a results file");
   });
 
   test('profile 3: a client certificate per station; without one the CSMS refuses', async () => {
     const c = await csms({ tlsCert: pki.serverCert, tlsKey: pki.serverKey, clientCa: pki.caCert });
-    const ok = await run('p3', ['--url', c.url, '--ca', pki.caCert, '--client-certs', join(dir, 'certs')]);
-    assert.equal(ok.r.code, 0, ok.r.stderr);
+    const ok = await run('p3', { url: c.url, ca: pki.caCert, clientCerts: join(dir, 'certs') });
+    assert.equal(ok.r.exitCode, 0, ok.r.result.reason);
     assert.equal(readSummary(ok.out).fleet.booted, 3);
-    const none = await run('p3-none', ['--url', c.url, '--ca', pki.caCert]);
-    assert.equal(none.r.code, 3);
+    const none = await run('p3-none', { url: c.url, ca: pki.caCert });
+    assert.equal(none.r.exitCode, 3);
     assert.ok((readSummary(none.out).errors.handshakeRejected ?? 0) >= 3);
     assert.ok((await c.stats()).connections.authFailures.badCertificate >= 3);
   });
 
-  test('secrets never come from flag values, and bad security options are usage errors', async () => {
-    const missing = await runCli(['run', scenario, '--password-env', 'NOT_SET_ANYWHERE'], 30_000, { NOT_SET_ANYWHERE: '' });
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /--password-env NOT_SET_ANYWHERE: the environment variable is not set/);
-    const noSecret = await runCli(['run', scenario, '--password-template', '{identity}-fixed']);
-    assert.equal(noSecret.code, 2);
-    assert.match(noSecret.stderr, /must contain \{secret\}/);
-    const tlsOnWs = await runCli(['run', scenario, '--url', 'ws://127.0.0.1:9', '--ca', pki.caCert]);
-    assert.equal(tlsOnWs.code, 2);
-    assert.match(tlsOnWs.stderr, /--ca needs a wss:\/\/ --url/);
+  test('secrets never come from option values, and bad security options are usage errors', async () => {
+    await refused({ passwordEnv: 'NOT_SET_ANYWHERE' }, /--password-env NOT_SET_ANYWHERE: the environment variable is not set/);
+    await refused({ passwordTemplate: '{identity}-fixed' }, /must contain \{secret\}/);
+    await refused({ url: 'ws://127.0.0.1:9', ca: pki.caCert }, /--ca needs a wss:\/\/ --url/);
   });
 });

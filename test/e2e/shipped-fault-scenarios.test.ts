@@ -20,9 +20,10 @@ describe('shipped fault scenarios run in a short form', { concurrency: false }, 
     assert.equal(summary.fleet.booted, 30);
     assert.ok((summary.counters.bootPending ?? 0) >= 30, `bootPending ${summary.counters.bootPending}`);
     assert.ok((summary.counters.bootRetries ?? 0) >= 30, `bootRetries ${summary.counters.bootRetries}`);
-    // Pending honoured: nobody was accepted before the 2 s retry interval had passed.
+    // Pending honoured: nobody was accepted before the 2 s retry interval had passed (that the retry
+    // comes exactly the interval later is test/unit/station-boot's, on an injected clock).
     const allBooted = summary.generator?.timeToAllBootedMs ?? 0;
-    assert.ok(allBooted >= 1900 && allBooted < 6000, `all booted after ${allBooted} ms`);
+    assert.ok(allBooted >= 1900 && allBooted < summary.durationMs, `all booted after ${allBooted} ms`);
     const restart = summary.faults?.[0];
     assert.equal(restart?.kind, 'restart');
     assert.equal(restart?.stations, 30);

@@ -68,7 +68,7 @@ async function runAgainstStrictCsms(name: string, yaml: string, rate: number): P
   const out = join(dir, 'results');
   const r = await runFleet({ scenario: file, url: csms.url, out, workers: 1, timeoutMs: 120_000 });
   const counts = await csms.stop();
-  assert.equal(r.exitCode, 0, `exit ${r.exitCode}: ${r.result.reason}`);
+  assert.equal(r.exitCode, 0, `exit ${r.exitCode}: ${r.result.reason}: ${r.result.message}`);
   return { summary: readSummary(out), csms: counts, dir: out };
 }
 

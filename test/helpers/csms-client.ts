@@ -128,3 +128,13 @@ export function upgradeStatus(url: string, protocols?: string | string[]): Promi
     ws.once('error', reject);
   });
 }
+
+/**
+ * An answer's `currentTime` is the CSMS's clock (this process's: same machine) when it answered:
+ * within [sent, now], whatever the machine's load made of the wait between them.
+ */
+export function assertAnsweredNow(currentTime: unknown, sentAt: number): void {
+  const at = Date.parse(String(currentTime));
+  const now = Date.now();
+  if (!(at >= sentAt && at <= now)) throw new Error(`currentTime ${String(currentTime)} is not within the call's [${new Date(sentAt).toISOString()}, ${new Date(now).toISOString()}]`);
+}

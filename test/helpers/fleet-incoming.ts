@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { CsmsCallResult } from '../../src/csms/calls';
 import type { EmbeddedCsms } from '../../src/csms/child';
 import type { CsmsStats } from '../../src/csms/stats';
@@ -7,8 +6,8 @@ import type { ErrorKind, JsonObject } from '../../src/ocpp';
 
 /**
  * Helpers of the end-to-end test of CSMS-initiated calls (fleet-incoming.test.ts): a ledger of
- * every call the test makes, so it knows exactly what the fleet must report afterwards, bounded
- * polls of the CSMS's counters, and the CLI as a child process that cannot outlive its deadline.
+ * every call the test makes, so it knows exactly what the fleet must report afterwards, and bounded
+ * polls of the CSMS's counters.
  */
 
 /** Counts by name. */
@@ -142,38 +141,4 @@ export async function quiet(csms: EmbeddedCsms, timeoutMs = 5000): Promise<CsmsS
     if (Date.now() > deadline) throw new Error(`the stations never went quiet within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-/**
- * The real CLI in its own process. `exit` resolves when it ends; past `timeoutMs` it is killed
- * and `exit` rejects, so a hung run cannot hold the test.
- */
-export function spawnCli(cli: string, cwd: string, args: readonly string[], timeoutMs: number): { child: ChildProcess; exit: Promise<Exit> } {
-  const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exit = new Promise<Exit>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the CLI did not finish within ${timeoutMs} ms; stderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
-  // A test that fails before awaiting it must not also report an unhandled rejection.
-  exit.catch(() => undefined);
-  return { child, exit };
-}
-
-/** Kill the child if it is still running (a test failed before the run ended). */
-export function killIfRunning(child: ChildProcess | undefined): void {
-  if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }

@@ -20,7 +20,26 @@ export interface FleetResult {
 export interface FleetOptions extends Omit<RunOptions, 'signal' | 'hardStop'> {
   /** The run is stopped at once after this long and the promise rejects (the CLI helper's kill). */
   readonly timeoutMs?: number;
+  /**
+   * Keep the generator's own health checks (eventLoopDelay, schedulerLag) as the scenario sets
+   * them. Off by default: they judge the machine the fleet runs on, and a test runner that runs
+   * four files at a time starves the generator now and then (a true verdict, seen on
+   * evening-peak: scheduler lag p99 393 ms), which is not what a test of a run's behaviour is
+   * about. Tests about those checks (run-health) turn them back on.
+   */
+  readonly generatorChecks?: boolean;
+  /** Aborting it stops the run at once, as the timeout does: for a test that failed while its run goes on. */
+  readonly stop?: AbortSignal;
+  /**
+   * Called once the run ended, before the leak check: a server of the test's own, in this
+   * process, lets go of what it still holds for the stations (a late answer's timer, a socket
+   * left half open), which is the server's and not the run's.
+   */
+  readonly afterRun?: () => Promise<void>;
 }
+
+/** The `health` entries that turn the generator's own checks off (the CLI's `--health check=off`). */
+export const GENERATOR_CHECKS_OFF: readonly string[] = ['eventLoopDelay=off', 'schedulerLag=off'];
 
 /**
  * Node's handles that outlive a run would keep the test file from exiting by itself (the runner
@@ -34,10 +53,21 @@ export function handles(): Map<string, number> {
   return counts;
 }
 
-/** `out` defaults to a fresh temporary folder, so that no test writes into the checkout's results/. */
-export async function runFleet(options: FleetOptions): Promise<FleetResult> {
-  const { timeoutMs = 90_000, ...rest } = options;
+/** `body`, then a check that it left no handle open that was not open before it. */
+async function withoutLeaks<T>(body: () => Promise<T>): Promise<T> {
   const before = handles();
+  const value = await body();
+  // Sockets and children report closed a turn or two after the run's promise settles.
+  await new Promise((r) => setTimeout(r, 50));
+  const after = handles();
+  const leaked = [...after].filter(([kind, n]) => n > (before.get(kind) ?? 0)).map(([kind, n]) => `${kind} ×${n - (before.get(kind) ?? 0)}`);
+  assert.deepEqual(leaked, [], 'run() left handles open (the test file would not exit by itself)');
+  return value;
+}
+
+/** One run, without the leak check (a run beside others cannot tell its handles from theirs). */
+async function runOnce(options: FleetOptions): Promise<FleetResult> {
+  const { timeoutMs = 90_000, generatorChecks = false, stop: stopWhen, afterRun, ...rest } = options;
   const notices: RunNotice[] = [];
   const stop = new AbortController();
   let timedOut = false;
@@ -45,11 +75,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     timedOut = true;
     stop.abort();
   }, timeoutMs);
+  const stopNow = (): void => stop.abort();
+  stopWhen?.addEventListener('abort', stopNow);
   let result: RunResult;
   try {
     result = await run({
       out: join(tempDir('run'), 'results'),
       ...rest,
+      health: generatorChecks ? rest.health : [...GENERATOR_CHECKS_OFF, ...(rest.health ?? [])],
       signal: stop.signal,
       hardStop: true,
       onNotice: (n) => {
@@ -59,12 +92,45 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     });
   } finally {
     clearTimeout(timer);
+    stopWhen?.removeEventListener('abort', stopNow);
   }
   if (timedOut) throw new Error(`the run did not finish within ${timeoutMs} ms (stopped: ${result.reason})`);
-  // Sockets and children report closed a turn or two after the run's promise settles.
-  await new Promise((r) => setTimeout(r, 50));
-  const after = handles();
-  const leaked = [...after].filter(([kind, n]) => n > (before.get(kind) ?? 0)).map(([kind, n]) => `${kind} ×${n - (before.get(kind) ?? 0)}`);
-  assert.deepEqual(leaked, [], 'run() left handles open (the test file would not exit by itself)');
+  await afterRun?.();
   return { summary: result.summary, exitCode: result.exitCode, result, notices };
+}
+
+/** `out` defaults to a fresh temporary folder, so that no test writes into the checkout's results/. */
+export function runFleet(options: FleetOptions): Promise<FleetResult> {
+  return withoutLeaks(() => runOnce(options));
+}
+
+/**
+ * Several runs at the same time in this process, so that they share whatever else the machine is
+ * doing (two shards of one fleet, a baseline and a candidate); the leak check comes after the last.
+ */
+export function runFleets(list: readonly FleetOptions[]): Promise<FleetResult[]> {
+  return withoutLeaks(() => Promise.all(list.map((options) => runOnce(options))));
+}
+
+/** What the CLI prints on stderr after the run (the notices as they came, then the result's message). */
+export function stderrOf(r: FleetResult): string {
+  return [...r.notices.map((n) => n.message), ...(r.result.message === undefined ? [] : [r.result.message])].join('\n');
+}
+
+/**
+ * Poll `check` while `run` goes on and return its first value. The run's own length bounds the
+ * wait, not a guess at how fast a loaded machine starts one: the run ending first is the failure.
+ */
+export async function duringRun<T>(run: Promise<unknown>, what: string, check: () => Promise<T | undefined> | T | undefined, everyMs = 100): Promise<T> {
+  let ended = false;
+  run.then(
+    () => (ended = true),
+    () => (ended = true),
+  );
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (ended) throw new Error(`the run ended before ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }

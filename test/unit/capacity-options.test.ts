@@ -48,6 +48,7 @@ const BAD: ReadonlyArray<readonly [string, Record<string, unknown>, RegExp]> = [
   ['shard', { shard: '1/2' }, /^options\.shard is not an option of capacity\(\): a capacity search does not run sharded yet/],
   ['maxRate', { maxRate: '10/s' }, /^options\.maxRate is not an option of capacity\(\)/],
   ['junit', { junit: 'x.xml' }, /^options\.junit is not an option of capacity\(\)/],
+  ['history', { history: 'perf-history' }, /^options\.history is not an option of capacity\(\): a search is no night to compare with another/],
   ['maxStations', { maxStations: 10 }, /^options\.maxStations is not an option of capacity\(\): it is max$/],
   ['an unknown option', { slos: SLO }, /^options\.slos is not an option of capacity\(\)$/],
   // The run's own options, checked as run() checks them.
@@ -72,6 +73,7 @@ test('a wrong combination or SLO is a UsageError naming it', () => {
   usage({ min: 100, max: 10 }, /^options\.max \(10\) is below options\.min \(100\): the search grows from min to max$/);
   usage({ slo: ['Nope.p99 < 1s'] }, /^--slo "Nope\.p99 < 1s": unknown metric "Nope"/);
   usage({ slo: ['TransactionEvent.p99 < 500ms abortOnFail'] }, /^--slo "TransactionEvent\.p99 < 500ms abortOnFail": abortOnFail means nothing here/);
+  usage({ slo: ['TransactionEvent.p99[last 1m] < 500ms'] }, /^--slo "TransactionEvent\.p99\[last 1m\] < 500ms": \[last 1m\] means nothing here: each step is judged on its own window \(--hold\)$/);
   usage({ slo: ['p99(TransactionEvent) < 500ms'] }, /^--slo "p99\(TransactionEvent\) < 500ms": .*\(write the metric first: "TransactionEvent\.p99"\)$/);
   usage({ slo: ['group:hpc.TransactionEvent.p99 < 1s'] }, /^--slo "group:hpc\.TransactionEvent\.p99 < 1s": unknown group "hpc"; the scenario's groups are ac, dc$/);
   usage({ health: ['conected=90%'] }, /^options\.health takes check=limit/);

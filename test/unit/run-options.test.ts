@@ -31,6 +31,8 @@ const BAD: ReadonlyArray<readonly [string, Record<string, unknown>, RegExp]> = [
   ['yes', { yes: 'y' }, /^options\.yes must be a boolean, got string$/],
   ['insecure', { insecure: 1 }, /^options\.insecure must be a boolean/],
   ['ca', { ca: 7 }, /^options\.ca must be a non-empty string$/],
+  ['history', { history: '' }, /^options\.history must be a non-empty string$/],
+  ['historyKeep', { history: 'h', historyKeep: 0 }, /^options\.historyKeep must be a whole number from 1 to 100000, got 0$/],
   ['an unknown option', { cpss: 10 }, /^options\.cpss is not an option of run\(\)$/],
 ];
 
@@ -48,6 +50,8 @@ test('a wrong combination or value in words is a UsageError naming the option', 
   assert.throws(() => resolveRunConfig(SCENARIO, { thresholds: ['Nope.p99 < 1s'] }), (e: unknown) => e instanceof UsageError && /^--threshold "Nope\.p99 < 1s"/.test(e.message));
   assert.throws(() => resolveRunConfig(SCENARIO, { url: ['ws://127.0.0.1:1', 'wss://127.0.0.1:2'] }), (e: unknown) => e instanceof UsageError && /mix ws:\/\/ and wss:\/\//.test(e.message));
   assert.throws(() => resolveRunConfig(SCENARIO, { passwordEnv: 'OCPP_FLEET_UNSET_VARIABLE' }), (e: unknown) => e instanceof UsageError && /not set/.test(e.message));
+  assert.throws(() => resolveRunConfig(SCENARIO, { historyKeep: 5 }), (e: unknown) => e instanceof UsageError && e.message === 'options.historyKeep needs options.history: the folder whose entries it keeps');
+  assert.deepEqual(resolveRunConfig(SCENARIO, { history: 'h' }).history, { dir: 'h', keep: 100 });
 });
 
 test('a scenario object is checked by the file\'s own parser: located errors, the same schema', () => {

@@ -1,16 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join, relative } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { collectHealth } from '../../src/cli/health-option';
 import { describeHealthSettings, HEALTH_CHECKS, resolveHealth, type HealthOverrides } from '../../src/scenario/health';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load';
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-function fixture(name: string): string {
-  return relative(process.cwd(), join(ROOT, 'test', 'fixtures', 'scenarios', name));
-}
+import { fixture } from '../helpers/scenario-fixtures';
 
 const GROUPS = `
 groups:

@@ -3,36 +3,20 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { IDENTITY_RULE, identityProblem } from '../../src/scenario/identities';
 import { findIdentityClash } from '../../src/scenario/identity-clash';
 import { INPUT_LIMITS, readInputText } from '../../src/scenario/input-file';
-import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load';
+import { loadScenarioFile, parseScenario } from '../../src/scenario/load';
 import { formatIdentity } from '../../src/scenario/identities';
 import type { GroupSpec } from '../../src/scenario/types';
+import { fixture, scenarioError } from '../helpers/scenario-fixtures';
+import { RandomStream } from '../../src/scenario/random';
 
 /**
  * Configuration errors that used to escape the scenario checks (issue 10): each is a ScenarioError
  * with file:line, found before the file is read whole or before a bound is crossed.
  */
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-function fixture(name: string): string {
-  return relative(process.cwd(), join(ROOT, 'test', 'fixtures', 'scenarios', name));
-}
-
-function scenarioError(run: () => unknown): ScenarioError {
-  try {
-    run();
-  } catch (err) {
-    assert.ok(err instanceof ScenarioError, `expected a ScenarioError, got ${String(err)}`);
-    assert.doesNotMatch(err.message, /\n/);
-    assert.doesNotMatch(err.message, /\bat .+:\d+:\d+/);
-    return err;
-  }
-  assert.fail('expected a ScenarioError, nothing was thrown');
-}
 
 const TIMER = 'expected at most 24.8 days (596h, the longest a timer can wait)';
 const CLASH = 'expected identities no other group gives';
@@ -173,20 +157,9 @@ test('one identity rule for CSV rows and patterns', () => {
   assert.equal(identityProblem('a"b'), 'a quote');
 });
 
-/** A small deterministic generator (mulberry32), so the comparison below is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('identity clashes between patterns are found exactly as listing every identity finds them', () => {
-  const next = random(7);
+  const stream = new RandomStream(7);
+  const next = (): number => stream.next();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
   const part = (): string => Array.from({ length: Math.floor(next() * 3) }, () => pick(['A', '1', '0', '-'])).join('');
   let clashes = 0;

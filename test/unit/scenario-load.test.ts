@@ -1,31 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join, relative } from 'node:path';
-import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load';
-
-/** The repository root: compiled tests live in dist/test/unit. */
-const ROOT = join(__dirname, '..', '..', '..');
-
-/** A fixture's path as the user would type it from the current directory. */
-function fixture(name: string): string {
-  return relative(process.cwd(), join(ROOT, 'test', 'fixtures', 'scenarios', name));
-}
-
-/** The ScenarioError thrown by `run`, checked to be a one-line message with no stack in it. */
-function scenarioError(run: () => unknown): ScenarioError {
-  try {
-    run();
-  } catch (err) {
-    assert.ok(err instanceof ScenarioError, `expected a ScenarioError, got ${String(err)}`);
-    assert.ok(err instanceof Error);
-    assert.equal(err.name, 'ScenarioError');
-    assert.doesNotMatch(err.message, /\n/);
-    assert.doesNotMatch(err.message, /\bat .+:\d+:\d+/);
-    assert.doesNotMatch(err.message, /node_modules|[\\/]dist[\\/]/);
-    return err;
-  }
-  assert.fail('expected a ScenarioError, nothing was thrown');
-}
+import { loadScenarioFile, parseScenario } from '../../src/scenario/load';
+import { fixture, scenarioError } from '../helpers/scenario-fixtures';
 
 /** What a group without `sessions:` gets: the defaults of the simple model. */
 const DEFAULT_SESSIONS = {

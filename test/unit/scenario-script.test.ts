@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { checkSendPayload, loadScenario } from '../../src/run/load-scenario';
 import { groupConfigs } from '../../src/coordinator/groups';
 import { validatorsFor } from '../../src/ocpp';
@@ -11,15 +11,11 @@ import { sessionConfig } from '../../src/scenario/session-config';
 import type { GroupConfig } from '../../src/thread/messages';
 import { Recorder, recordingStation, type Sent } from '../helpers/recording-version';
 import { VirtualWorker } from './sessions-harness';
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-function fixture(name: string): string {
-  return relative(process.cwd(), join(ROOT, 'test', 'fixtures', 'scenarios', name));
-}
+import { fixture } from '../helpers/scenario-fixtures';
+import { REPO_ROOT } from '../helpers/fleet-cli';
 
 test('the shipped default-session script is the built-in default, step for step', () => {
-  const s = loadScenarioFile(join(ROOT, 'scenarios', 'scripted-sessions.yaml'));
+  const s = loadScenarioFile(join(REPO_ROOT, 'scenarios', 'scripted-sessions.yaml'));
   const plain = s.groups.find((g) => g.name === 'plain');
   assert.equal(plain?.sessions.script?.name, 'default-session');
   assert.deepEqual(plain?.sessions.script?.steps, DEFAULT_SCRIPT);

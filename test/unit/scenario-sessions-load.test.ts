@@ -1,14 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join, relative } from 'node:path';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/load';
-
-/** The repository root: compiled tests live in dist/test/unit. */
-const ROOT = join(__dirname, '..', '..', '..');
-
-function fixture(name: string): string {
-  return relative(process.cwd(), join(ROOT, 'test', 'fixtures', 'scenarios', name));
-}
+import { fixture } from '../helpers/scenario-fixtures';
 
 function group(sessions: string, top = ''): string {
   return `${top}groups:\n  - name: cp\n    count: 2\n    ocpp: "1.6"\n${sessions}`;

@@ -2,23 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Aggregator } from '../../src/metrics/aggregator';
 import { RecordKind, packHeader } from '../../src/metrics/record';
-import { ACTION_NAMES, actionCode, actionsOf, ERROR_KINDS, errorKindCode } from '../../src/ocpp';
+import { ACTION_NAMES, actionCode, ERROR_KINDS, errorKindCode } from '../../src/ocpp';
 import { parseThreshold, type ThresholdResult } from '../../src/report/thresholds';
-import type { MetricNames } from '../../src/report/thresholds-names';
 import { abortingThreshold, evaluateThresholds } from '../../src/report/thresholds-eval';
 import { formatThresholds } from '../../src/report/thresholds-format';
+import { thresholdNames } from '../helpers/threshold-names';
 import { COUNTER_NAMES, counterCode } from '../../src/station/counters';
 
 const GROUPS = ['urban', 'eu.west'];
-const v16 = actionsOf('1.6');
-const v201 = actionsOf('2.0.1');
-const NAMES: MetricNames = {
-  stationActions: [...new Set([...v16.station, ...v201.station])],
-  csmsActions: [],
-  errorKinds: ERROR_KINDS,
-  counters: COUNTER_NAMES,
-  groups: GROUPS,
-};
+const NAMES = thresholdNames(GROUPS);
 
 /**
  * 1000 Heartbeats in group urban at 1..1000 ms (service time half of it), 100 in eu.west at 5 s,

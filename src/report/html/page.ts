@@ -7,33 +7,20 @@
 import type { Summary } from '../summary';
 import type { ChartSpec } from './charts';
 import { CLIENT_SCRIPT } from './client-script';
-import { escapeHtml, htmlComment, inlineScript, inlineStyle, jsonForScript } from './escape';
-import { REPORT_CSS } from './styles';
+import { escapeHtml } from './escape';
 import {
   actionsTable, callFailures, formatCount, formatDurationMs, formatMs, formatUtc, keyValueTable, thresholdsTable,
 } from './tables';
 import { csmsEntries, faultsTable, targetsTable } from './run-tables';
 import { healthTable, verdictBadges } from './health';
+import { chartSection, figure, renderFrame, type ChartLibrary } from './shell';
 
-/** The charting library as read from node_modules. */
-export interface ChartLibrary {
-  name: string;
-  version: string;
-  script: string;
-  css: string;
-  license: string;
-}
+export type { ChartLibrary } from './shell';
 
 export interface PageInput {
   summary: Summary;
   charts: ChartSpec[];
   library: ChartLibrary;
-}
-
-const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
-
-function figure(label: string, value: string, className = ''): string {
-  return `<div class="figure${className ? ` ${className}` : ''}"><div class="value">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
 }
 
 function keyFigures(summary: Summary): string {
@@ -55,14 +42,6 @@ function keyFigures(summary: Summary): string {
   ].join('\n');
 }
 
-function chartSection(chart: ChartSpec): string {
-  return `<section class="chart" id="${escapeHtml(chart.id)}">
-<h3>${escapeHtml(chart.title)}</h3>
-<p class="note">${escapeHtml(chart.note)}</p>
-<div class="plot" data-chart="${escapeHtml(chart.id)}"></div>
-</section>`;
-}
-
 function runEntries(summary: Summary): Array<readonly [string, unknown]> {
   return [
     ['scenario', summary.scenario],
@@ -81,26 +60,10 @@ function prefixed(prefix: string, record: object | undefined): Array<readonly [s
 }
 
 export function renderPage({ summary, charts, library }: PageInput): string {
-  const title = `ocpp-fleet report: ${summary.scenario}`;
-  const data = { charts };
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${inlineStyle(library.css, library.name)}</style>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<header>
-<h1><span class="tool">ocpp-fleet</span> ${escapeHtml(summary.scenario)}</h1>
+  const header = `<h1><span class="tool">ocpp-fleet</span> ${escapeHtml(summary.scenario)}</h1>
 <p class="subtitle">${escapeHtml(formatUtc(summary.startedAt))} · ${escapeHtml(formatDurationMs(summary.durationMs))} · ${escapeHtml(summary.target)} · seed ${escapeHtml(String(summary.seed))}</p>
-<p>${verdictBadges(summary)}</p>
-</header>
-<main>
-<section class="figures">
+<p>${verdictBadges(summary)}</p>`;
+  const main = `<section class="figures">
 ${keyFigures(summary)}
 </section>
 
@@ -126,7 +89,7 @@ ${actionsTable(summary)}
 <h2>Over time</h2>
 <p class="note">Drag across a chart to zoom, double-click to zoom out; click a name in a legend to hide or show that line.</p>
 <div class="charts">
-${charts.map(chartSection).join('\n')}
+${charts.map((chart) => chartSection(chart)).join('\n')}
 </div>
 
 <section id="run-section">
@@ -142,17 +105,18 @@ ${summary.targets ? `<div><h3>Targets</h3>${targetsTable(summary.targets)}</div>
 ${summary.csms ? `<div><h3>Embedded CSMS</h3>${keyValueTable('csms', csmsEntries(summary.csms))}</div>` : ''}
 </div>
 ${summary.faults ? `<div id="faults-part"><h3>Faults</h3>\n<p class="note">The scenario's faults timeline (real time after the start), the stations each fault hit and what it did.</p>\n${faultsTable(summary.faults)}</div>` : ''}
-</section>
-</main>
-<footer>
-Built by ocpp-fleet ${escapeHtml(summary.version)} from this folder's summary.json, timeseries.csv and histograms.hlog
-(<code>ocpp-fleet report DIR</code> builds it again). Charts: ${escapeHtml(library.name)} ${escapeHtml(library.version)}, inlined.
-</footer>
-${htmlComment(`${library.name} ${library.version}\n${library.license}`)}
-<script type="application/json" id="report-data">${jsonForScript(data)}</script>
-<script>${inlineScript(library.script, library.name)}</script>
-<script>${CLIENT_SCRIPT}</script>
-</body>
-</html>
-`;
+</section>`;
+  const footer = `Built by ocpp-fleet ${escapeHtml(summary.version)} from this folder's summary.json, timeseries.csv and histograms.hlog
+(<code>ocpp-fleet report DIR</code> builds it again). Charts: ${escapeHtml(library.name)} ${escapeHtml(library.version)}, inlined.`;
+  return renderFrame({
+    title: `ocpp-fleet report: ${summary.scenario}`,
+    css: '',
+    header,
+    main,
+    footer,
+    dataId: 'report-data',
+    data: { charts },
+    script: CLIENT_SCRIPT,
+    library,
+  });
 }
