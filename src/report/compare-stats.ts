@@ -14,22 +14,20 @@
  * - A two-proportion z-test (pooled) on failure counts, for error rates.
  * - Holm's step-down correction over all the tests of one comparison.
  *
- * The normal tail is simple-statistics' error function. The rank sum is computed here over tied
- * groups rather than by simple-statistics' wilcoxonRankSum, which takes one array element per
- * value: a whole-run histogram of a million calls a side is ~5,000 buckets, and the library's rank
- * sum over the million values took 2.5–5.8 s and ~180–200 MB of heap, against 0.5–0.9 ms over the buckets
- * (bench/compare-stats-speed.ts, load average 6–15 on 2 cores); the unit tests check that both give
- * the same rank sum. Holm's correction is six lines here: the packages that offer it
- * (@stdlib/stats-padjust) bring 146 others with them.
+ * The normal tail is jstat's (the library the trend's t-test uses). The rank sum is computed here
+ * over tied groups: neither jstat nor simple-statistics has a rank test for histograms, and
+ * simple-statistics' wilcoxonRankSum takes one array element per value: a whole-run histogram of a
+ * million calls a side is ~5,000 buckets, and that rank sum over the million values took 2.5–5.8 s
+ * and ~180–200 MB of heap, against 0.5–0.9 ms over the buckets (bench/compare-stats-speed.ts, load
+ * average 6–15 on 2 cores); the unit tests check that both give the same rank sum
+ * (simple-statistics is a dev dependency for that). Holm's correction is six lines here: the
+ * packages that offer it (@stdlib/stats-padjust) bring 146 others with them.
  */
-import { errorFunction } from 'simple-statistics';
+import { jStat } from 'jstat';
 
-/** P(Z > z) for a standard normal Z. */
+/** P(Z > z) for a standard normal Z: to ~1e-16 (absolute), enough for p-values compared with α/m. */
 export function upperTail(z: number): number {
-  // erfc(x) = 1 - erf(x): for x ≥ 0 the library's erf is 1 - tau with tau its erfc, so the
-  // subtraction gives tau back to ~1e-16 (absolute), enough for the p-values compared with α/m.
-  const tail = 0.5 * (1 - errorFunction(Math.abs(z) / Math.SQRT2));
-  return z >= 0 ? tail : 1 - tail;
+  return jStat.normal.cdf(-z, 0, 1);
 }
 
 /** One-sided p-values of a test. */
