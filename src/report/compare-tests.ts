@@ -20,7 +20,7 @@ import type { WholeRun } from './compare-totals';
 /**
  * Seconds each run needs for the per-second test. With Holm's correction over ~40 figures a test
  * must reach p ≈ 0.01 / 40: at 5 seconds against 5 even a complete separation gives only
- * p = 0.004, at 10 against 10 it gives 8e-5.
+ * p = 0.004, at 10 against 10 it gives 9e-5.
  */
 export const MIN_SECONDS = 10;
 
