@@ -20,7 +20,7 @@ export { ScenarioError } from './scenario/load-errors';
 export type { Scenario } from './scenario/types';
 export type { Summary } from './report/summary';
 export type { ThresholdResult } from './report/thresholds';
-export type { Comparison, CompareOptions } from './report/compare';
+export type { Comparison, ComparisonRow, CompareOptions, CompareSettings } from './report/compare';
 export { trend, TrendError, type TrendChange, type TrendOptions, type TrendReport, type TrendRun, type TrendSeriesResult } from './trend/trend';
 export { renderTrendPage } from './trend/page';
 export type { HistoryEntry, HistorySettings } from './report/history-entry';

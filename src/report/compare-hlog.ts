@@ -1,6 +1,6 @@
 /**
  * Per-second latency figures of a run, from its histograms.hlog: for each tag (an action's
- * response time, or `connect`) the p50, p99 and max of every second that had enough samples.
+ * response time, or `connect`) the p1, p50, p99 and max of every second that had enough samples.
  * These per-second values are what `compare` tests a change against: how much a run's own
  * seconds differ from one another is the run-to-run noise a change must stand out from.
  */
@@ -12,6 +12,7 @@ export const MIN_SAMPLES_PER_SECOND = 5;
 
 export interface SecondValues {
   /** ms, one value per second kept, in time order. */
+  readonly p1: number[];
   readonly p50: number[];
   readonly p99: number[];
   readonly max: number[];
@@ -40,9 +41,10 @@ export function perSecondFromLog(text: string): PerSecond {
       if (h.totalCount < MIN_SAMPLES_PER_SECOND) continue;
       let values = out.get(tag);
       if (values === undefined) {
-        values = { p50: [], p99: [], max: [] };
+        values = { p1: [], p50: [], p99: [], max: [] };
         out.set(tag, values);
       }
+      values.p1.push(ms(h, 1));
       values.p50.push(ms(h, 50));
       values.p99.push(ms(h, 99));
       values.max.push(h.maxValue / 1000);

@@ -1,13 +1,14 @@
 /**
  * Reading a run for `compare`: a results folder, or a summary.json file (whose folder's
- * histograms.hlog is used when it is there). Whatever is wrong with an input is a CompareError
+ * histograms.hlog and histograms-total.hlog are used when they are there). Whatever is wrong with an input is a CompareError
  * naming the path, reported in one line with exit code 2.
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readPerSecond, type PerSecond } from './compare-hlog';
+import { readPerSecond } from './compare-hlog';
 import type { RunData } from './compare';
+import { readWholeRun, type WholeRun } from './compare-totals';
 import type { Summary } from './summary';
 
 export class CompareError extends Error {
@@ -16,6 +17,7 @@ export class CompareError extends Error {
 
 const SUMMARY_FILE = 'summary.json';
 const HLOG_FILE = 'histograms.hlog';
+const TOTALS_FILE = 'histograms-total.hlog';
 
 export async function loadRun(path: string): Promise<RunData> {
   let isDir: boolean;
@@ -28,19 +30,21 @@ export async function loadRun(path: string): Promise<RunData> {
   const folder = isDir ? path : dirname(path);
   if (!existsSync(summaryPath)) throw new CompareError(`${path}: not a results folder (no ${SUMMARY_FILE} in it)`);
   const summary = parseSummary(await readFile(summaryPath, 'utf8'), summaryPath);
-  const hlogPath = join(folder, HLOG_FILE);
   // A summary file named on its own still brings its folder's histograms, unless it is not a
   // run's own summary.json (a copy renamed elsewhere): then the histograms may be another run's.
-  const useHlog = existsSync(hlogPath) && (isDir || basename(path) === SUMMARY_FILE);
-  let perSecond: PerSecond | undefined;
-  if (useHlog) {
-    try {
-      perSecond = await readPerSecond(hlogPath);
-    } catch (err) {
-      throw new CompareError(`${hlogPath}: not a readable HdrHistogram log (${err instanceof Error ? err.message : String(err)})`);
-    }
+  const own = isDir || basename(path) === SUMMARY_FILE;
+  const perSecond = await readIfThere(join(folder, HLOG_FILE), own, readPerSecond);
+  const wholeRun = await readIfThere<WholeRun>(join(folder, TOTALS_FILE), own, readWholeRun);
+  return { label: path, summary, perSecond, wholeRun };
+}
+
+async function readIfThere<T>(path: string, own: boolean, read: (path: string) => Promise<T>): Promise<T | undefined> {
+  if (!own || !existsSync(path)) return undefined;
+  try {
+    return await read(path);
+  } catch (err) {
+    throw new CompareError(`${path}: not a readable HdrHistogram log (${err instanceof Error ? err.message : String(err)})`);
   }
-  return { label: path, summary, perSecond };
 }
 
 /** Checks the fields compare reads; the rest of the summary is passed through untouched. */

@@ -1,47 +1,76 @@
 /**
- * Comparing a candidate run with a baseline: per action, p50 / p99 / max of the response time and
- * the error rate, old, new, change, and a verdict.
+ * Comparing a candidate run with a baseline: per action, `(connect)` and `(boot)`, the p50, p99
+ * and max response time and the error rate; per group the time until all its stations were booted.
  *
- * How a change becomes a regression:
- * 1. It must exceed the tolerance: a relative change (default 10%) for latencies, with an absolute
- *    floor (default 1 ms: loopback latencies under a millisecond move by more than 10% from one run
- *    to the next and nobody cares); percentage points (default 0.1) for error rates.
- * 2. It must stand out from run-to-run noise, when both runs have a histograms.hlog. Each run's
- *    seconds give a sample of per-second values (the p50, p99 or max of each second); a one-sided
- *    Mann-Whitney U test asks whether the candidate's seconds are worse than the baseline's. The
- *    spread of a run's own seconds is its noise: a whole-run p99 that moved because of one slow
- *    second moves the test by one rank, not the verdict. Error rates use a two-proportion z-test
- *    on the failure counts. The significance level (default 0.01) is shared by every comparison
- *    tested (Bonferroni), so a long table does not make false alarms likely.
- *    A latency change whose runs have fewer than five qualifying seconds each cannot be told from
- *    noise: it is "inconclusive" and not flagged. Without histograms (summary.json files alone),
- *    the tolerance decides on its own, and the report says so.
+ * A figure is a regression when three things hold:
+ * 1. Its change exceeds the tolerance (relative, default 10%; error rates in percentage points).
+ * 2. Its change exceeds the floor of its metric, in ms (DEFAULT_FLOORS_MS), raised to a multiple of
+ *    the generator's own delay in the two runs (compare-floors.ts): the tests below compare a
+ *    run's values with one another, and cannot see that a whole run was slowed by the machine,
+ *    which moves every value of it together. When a run's generator was saturated, only p1 is
+ *    judged: the others are "inconclusive" if they moved beyond their floor.
+ * 3. It stands out from the runs' own noise (compare-tests.ts says which test on which data),
+ *    after Holm's correction over every test of the comparison: the chance of flagging anything
+ *    in two runs that differ only by chance stays at most α (default 0.01) however many figures
+ *    there are. Holm rather than Benjamini-Hochberg: compare answers one yes-or-no question (exit
+ *    1 or 0), so the error to bound is a false "yes" at all, the family-wise rate, not the share
+ *    of false ones among many flags; Holm bounds it under any dependence between the tests, and
+ *    figures of one run are dependent (p50 and p99 of one action; every action shares the load).
+ * A change beyond tolerance and floor that cannot be tested is "inconclusive" and not flagged.
+ * Without any histograms (summary.json files alone) tolerance and floor decide, as the header says.
  */
 import type { PerSecond } from './compare-hlog';
 import { infoChanges, type InfoChange } from './compare-info';
-import { mannWhitney, twoProportions } from './compare-stats';
+import { GENERATOR_SATURATED_MS, generatorDelays, generatorFloor, type GeneratorDelays } from './compare-floors';
+import { holm, quantile } from './compare-stats';
+import { bootTimeTest, errorTest, latencyTest, type FigureTest, type TestBasis } from './compare-tests';
+import type { WholeRun } from './compare-totals';
 import type { Summary } from './summary';
 
-export type ComparedMetric = 'p50' | 'p99' | 'max' | 'errors';
-export const COMPARED_METRICS: readonly ComparedMetric[] = ['p50', 'p99', 'max', 'errors'];
-
-/** Seconds each run needs for a latency change to be tested against noise. */
-export const MIN_SECONDS = 5;
+export type LatencyMetric = 'p1' | 'p50' | 'p99' | 'max';
+/** `time`: a group's time until all its stations were booted. */
+export type ComparedMetric = LatencyMetric | 'errors' | 'time';
+export type FloorMetric = LatencyMetric | 'time';
+export const COMPARED_METRICS: readonly ComparedMetric[] = ['p1', 'p50', 'p99', 'max', 'errors', 'time'];
+export const FLOOR_METRICS: readonly FloorMetric[] = ['p1', 'p50', 'p99', 'max', 'time'];
 
 export interface CompareOptions {
-  /** Per metric: relative change for latencies (0.1 = 10%), percentage points for errors. */
+  /** Per metric: relative change for times (0.1 = 10%), percentage points for errors. */
   readonly tolerance: Readonly<Record<ComparedMetric, number>>;
-  /** Latency changes smaller than this (ms) are never a regression. */
-  readonly minChangeMs: number;
-  /** Family-wise significance level of the noise tests. */
+  /** Per metric: changes smaller than this (ms) are never a regression. */
+  readonly minChangeMs: Readonly<Record<FloorMetric, number>>;
+  /** Family-wise significance level of the noise tests (Holm). */
   readonly alpha: number;
+  /** Raise each floor to a multiple of the generator's own delay in the runs (compare-floors.ts; default true). */
+  readonly generatorFloor: boolean;
 }
 
+/** What `compare()` takes: any part of the options; a single floor applies to every metric. */
+export interface CompareSettings {
+  readonly tolerance?: Partial<Readonly<Record<ComparedMetric, number>>>;
+  readonly minChangeMs?: number | Partial<Readonly<Record<FloorMetric, number>>>;
+  readonly alpha?: number;
+  readonly generatorFloor?: boolean;
+}
+
+export const DEFAULT_FLOORS_MS: Readonly<Record<FloorMetric, number>> = Object.freeze({ p1: 2, p50: 2, p99: 25, max: 100, time: 500 });
+
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = Object.freeze({
-  tolerance: Object.freeze({ p50: 0.1, p99: 0.1, max: 0.1, errors: 0.1 }),
-  minChangeMs: 1,
+  tolerance: Object.freeze({ p1: 0.1, p50: 0.1, p99: 0.1, max: 0.1, errors: 0.1, time: 0.1 }),
+  minChangeMs: DEFAULT_FLOORS_MS,
   alpha: 0.01,
+  generatorFloor: true,
 });
+
+export function resolveCompareOptions(s: CompareSettings = {}): CompareOptions {
+  const floors = typeof s.minChangeMs === 'number' ? Object.fromEntries(FLOOR_METRICS.map((m) => [m, s.minChangeMs])) : (s.minChangeMs ?? {});
+  return {
+    tolerance: { ...DEFAULT_COMPARE_OPTIONS.tolerance, ...s.tolerance },
+    minChangeMs: { ...DEFAULT_FLOORS_MS, ...floors },
+    alpha: s.alpha ?? DEFAULT_COMPARE_OPTIONS.alpha,
+    generatorFloor: s.generatorFloor ?? true,
+  };
+}
 
 export interface RunData {
   /** Where it was read from, as given. */
@@ -49,12 +78,14 @@ export interface RunData {
   readonly summary: Summary;
   /** Per-second values from histograms.hlog; undefined when the run has none. */
   readonly perSecond: PerSecond | undefined;
+  /** Whole-run distributions from histograms-total.hlog; undefined when the run has none. */
+  readonly wholeRun?: WholeRun | undefined;
 }
 
 export type RowVerdict = 'ok' | 'regression' | 'improved' | 'noise' | 'inconclusive' | 'only baseline' | 'only candidate' | 'no samples';
 
 export interface ComparisonRow {
-  /** An action, or `(connect)`. */
+  /** An action, `(connect)`, `(boot)`, or `(all booted: <group>)`. */
   action: string;
   metric: ComparedMetric;
   unit: 'ms' | '%';
@@ -63,20 +94,34 @@ export interface ComparisonRow {
   /** Relative change (0.25 = +25%) for ms; percentage points for %. Null when a side is missing. */
   change: number | null;
   verdict: RowVerdict;
-  /** One-sided p-value of the noise test, when one was run. */
+  /** Set on an `ok` that is ok only because the change is under this floor (ms). */
+  belowFloorMs?: number;
+  /** Whether that floor is the generator's own delay × GENERATOR_FACTOR (else the metric's floor). */
+  floorFromGenerator?: boolean;
+  /** One-sided p-value of the noise test in the direction of the change, when one was made. */
   p?: number;
-  /** Seconds (latency) or calls (errors) each side's test rested on. */
+  /** The same after Holm's correction over the comparison's tests: what is compared with α. */
+  pAdjusted?: number;
+  /** What the test rested on: per-second values, every call of the run, every boot. */
+  basis?: TestBasis;
+  /** Seconds, calls or boots each side's test rested on. */
   samples?: [number, number];
+  /** The quantile test's pooled p1 or p99 and how many values of each run were in its tail. */
+  tail?: { threshold: number; inTail: [number, number] };
+  /** Why no test was made (an inconclusive row says it). */
+  reason?: string;
 }
 
 export interface Comparison {
   baseline: { label: string; scenario: string; startedAt: string };
   candidate: { label: string; scenario: string; startedAt: string };
-  /** Whether the noise tests could run (both runs have histograms.hlog). */
+  /** Whether the noise tests could run (both runs have histograms.hlog or histograms-total.hlog). */
   noiseTested: boolean;
   options: CompareOptions;
-  /** Significance level each test used: alpha shared over the tests run. */
-  alphaPerTest: number;
+  /** How many tests Holm's correction was over. */
+  tests: number;
+  /** Each run's generator delay (scheduler lag or event-loop delay p99, ms; null when not recorded) and whether one was saturated. */
+  generator: GeneratorDelays;
   rows: ComparisonRow[];
   regressions: number;
   notes: string[];
@@ -85,64 +130,83 @@ export interface Comparison {
 }
 
 interface Side {
-  latency: Record<'p50' | 'p99' | 'max', number> | undefined;
+  latency: Record<LatencyMetric, number> | undefined;
   /** Calls the stations made: those that went on the wire and those that never did. */
   sent: number;
   /** Of which did not complete ok (a call never sent failed too; older summaries have no neverSent). */
   failed: number;
+  /** Its tag in the histogram logs. */
   tag: string;
+  errors: boolean;
 }
 
-/** The compared figures of each action (and connect) of a summary, by row name. */
-function sides(s: Summary): Map<string, Side> {
+/**
+ * The compared figures of each action (and connect, boot) of a run, by row name. p1 is not in
+ * summary.json: it comes from the whole-run histograms, when the run has them.
+ */
+function sides(run: RunData): Map<string, Side> {
+  const s = run.summary;
   const out = new Map<string, Side>();
+  const latency = (tag: string, l: Omit<Record<LatencyMetric, number>, 'p1'>): Record<LatencyMetric, number> => {
+    const whole = run.wholeRun?.get(tag);
+    return { p1: whole === undefined ? Number.NaN : quantile(whole, 0.01), p50: l.p50, p99: l.p99, max: l.max };
+  };
   for (const [action, a] of Object.entries(s.actions)) {
     const neverSent = a.neverSent ?? 0;
-    out.set(action, { latency: a.ok > 0 ? a.latencyMs : undefined, sent: a.sent + neverSent, failed: a.sent - a.ok + neverSent, tag: action });
+    out.set(action, { latency: a.ok > 0 ? latency(action, a.latencyMs) : undefined, sent: a.sent + neverSent, failed: a.sent - a.ok + neverSent, tag: action, errors: true });
   }
   const c = s.connect;
-  if (c.attempts > 0) out.set('(connect)', { latency: c.ok > 0 ? c.latencyMs : undefined, sent: c.attempts, failed: c.errors, tag: 'connect' });
+  if (c.attempts > 0) out.set('(connect)', { latency: c.ok > 0 ? latency('connect', c.latencyMs) : undefined, sent: c.attempts, failed: c.errors, tag: 'connect', errors: true });
+  const b = s.boot;
+  if (b !== undefined && b.accepted > 0) out.set('(boot)', { latency: latency('boot', b.timeToAcceptedMs), sent: b.accepted, failed: 0, tag: 'boot', errors: false });
   return out;
 }
 
+interface Pending {
+  row: ComparisonRow;
+  test: FigureTest;
+}
+
 export function compareRuns(base: RunData, cand: RunData, options: CompareOptions = DEFAULT_COMPARE_OPTIONS): Comparison {
-  const noiseTested = base.perSecond !== undefined && cand.perSecond !== undefined;
-  const b = sides(base.summary);
-  const c = sides(cand.summary);
+  const noiseTested = (base.perSecond !== undefined || base.wholeRun !== undefined) && (cand.perSecond !== undefined || cand.wholeRun !== undefined);
+  const b = sides(base);
+  const c = sides(cand);
+  const hasP1 = base.wholeRun !== undefined || cand.wholeRun !== undefined;
   const names = [...new Set([...b.keys(), ...c.keys()])].sort((x, y) => order(x) - order(y) || (x < y ? -1 : x > y ? 1 : 0));
-  const rows: ComparisonRow[] = [];
-  // First pass: values, changes and which rows exceed their tolerance (those get tested).
-  const pending: Array<{ row: ComparisonRow; test: () => { pGreater: number; pLess: number } | undefined }> = [];
+  const pending: Pending[] = [];
   for (const name of names) {
     const old = b.get(name);
     const now = c.get(name);
-    for (const metric of COMPARED_METRICS) {
-      const row = metric === 'errors' ? errorRow(name, old, now) : latencyRow(name, metric, old, now);
-      rows.push(row);
-      if (row.change === null || !beyondTolerance(row, options)) continue;
-      pending.push({ row, test: () => noiseTest(row, old as Side, now as Side, base.perSecond, cand.perSecond) });
+    for (const metric of ['p1', 'p50', 'p99', 'max'] as const) {
+      if (metric === 'p1' && !hasP1) continue;
+      const row = latencyRow(name, metric, old, now);
+      const tag = (old ?? now)?.tag as string;
+      pending.push({ row, test: row.change === null ? {} : latencyTest(metric, tag, base, cand) });
+    }
+    if ((old ?? now)?.errors) {
+      const row = errorRow(name, old, now);
+      pending.push({ row, test: row.change === null ? {} : errorTest(old as Side, now as Side) });
     }
   }
-  // The noise tests share alpha (Bonferroni over the tests that actually run).
-  const tests = pending.map((p) => ({ ...p, result: noiseTested || p.row.metric === 'errors' ? p.test() : undefined }));
-  const run = tests.filter((t) => t.result !== undefined).length;
-  const alphaPerTest = options.alpha / Math.max(1, run);
-  for (const { row, result } of tests) {
-    const worse = (row.change as number) > 0;
-    if (result === undefined) {
-      // No histograms at all: the tolerance alone decides. Histograms but too few seconds: unknown.
-      row.verdict = noiseTested ? 'inconclusive' : worse ? 'regression' : 'improved';
-      continue;
-    }
-    row.p = worse ? result.pGreater : result.pLess;
-    row.verdict = row.p < alphaPerTest ? (worse ? 'regression' : 'improved') : 'noise';
-  }
+  for (const row of bootTimeRows(base.summary, cand.summary)) pending.push({ row, test: row.change === null ? {} : bootTimeTest(base, cand) });
+  const tested = pending.filter((p) => p.test.result !== undefined);
+  const worse = holm(tested.map((p) => p.test.result?.pGreater as number));
+  const better = holm(tested.map((p) => p.test.result?.pLess as number));
+  tested.forEach((p, i) => {
+    const up = (p.row.change as number) >= 0;
+    p.row.p = up ? p.test.result?.pGreater : p.test.result?.pLess;
+    p.row.pAdjusted = up ? worse[i] : better[i];
+  });
+  const generator = generatorDelays(base.summary, cand.summary);
+  for (const p of pending) judge(p, options, noiseTested, generator);
+  const rows = pending.map((p) => p.row);
   return {
     baseline: { label: base.label, scenario: base.summary.scenario, startedAt: base.summary.startedAt },
     candidate: { label: cand.label, scenario: cand.summary.scenario, startedAt: cand.summary.startedAt },
     noiseTested,
     options,
-    alphaPerTest,
+    tests: tested.length,
+    generator,
     rows,
     regressions: rows.filter((r) => r.verdict === 'regression').length,
     notes: settingNotes(base.summary, cand.summary),
@@ -150,21 +214,63 @@ export function compareRuns(base: RunData, cand: RunData, options: CompareOption
   };
 }
 
-/** Actions first in name order, connect last (as in the end-of-run table). */
-function order(name: string): number {
-  return name.startsWith('(') ? 1 : 0;
+/** Tolerance, then floor, then the corrected test: the verdict of a row with both sides. */
+function judge({ row, test }: Pending, options: CompareOptions, noiseTested: boolean, generator: GeneratorDelays): void {
+  if (row.change === null) return;
+  if (test.basis !== undefined) row.basis = test.basis;
+  if (test.samples !== undefined) row.samples = test.samples;
+  if (test.tail !== undefined) row.tail = test.tail;
+  const change = row.change;
+  if (Math.abs(change) <= options.tolerance[row.metric]) return;
+  if (row.metric !== 'errors') {
+    const own = options.minChangeMs[row.metric];
+    const fromGenerator = options.generatorFloor ? generatorFloor(row, generator) : 0;
+    const floor = Math.max(own, fromGenerator);
+    if (Math.abs((row.candidate as number) - (row.baseline as number)) < floor) {
+      row.belowFloorMs = floor;
+      if (fromGenerator > own) row.floorFromGenerator = true;
+      return;
+    }
+    if (generator.saturated !== null && row.metric !== 'p1' && options.generatorFloor) {
+      const which = generator.saturated === 'both' ? 'both runs\' generators were' : `the ${generator.saturated}'s generator was`;
+      row.verdict = 'inconclusive';
+      row.reason = `${which} saturated (own delay p99 above ${GENERATOR_SATURATED_MS} ms): latencies above p1 include that delay`;
+      return;
+    }
+  }
+  const direction = change > 0 ? 'regression' : 'improved';
+  if (test.result === undefined) {
+    // No histograms at all: tolerance and floor alone decide. Histograms, but no test possible: unknown.
+    if (noiseTested) {
+      row.verdict = 'inconclusive';
+      row.reason = test.reason;
+    } else row.verdict = direction;
+    return;
+  }
+  row.verdict = (row.pAdjusted as number) < options.alpha ? direction : 'noise';
 }
 
-function latencyRow(action: string, metric: 'p50' | 'p99' | 'max', old: Side | undefined, now: Side | undefined): ComparisonRow {
-  const baseline = old?.latency?.[metric] ?? null;
-  const candidate = now?.latency?.[metric] ?? null;
+/** Actions first in name order, then `(boot)`, `(connect)`, then the groups' boot times. */
+function order(name: string): number {
+  return name.startsWith('(all') ? 2 : name.startsWith('(') ? 1 : 0;
+}
+
+function latencyRow(action: string, metric: LatencyMetric, old: Side | undefined, now: Side | undefined): ComparisonRow {
+  // NaN: a p1 the run's histograms did not give.
+  const known = (v: number | undefined): number | null => (v === undefined || Number.isNaN(v) ? null : v);
+  const baseline = known(old?.latency?.[metric]);
+  const candidate = known(now?.latency?.[metric]);
   const row: ComparisonRow = { action, metric, unit: 'ms', baseline, candidate, change: null, verdict: 'ok' };
   if (baseline === null || candidate === null) {
     row.verdict = old === undefined ? 'only candidate' : now === undefined ? 'only baseline' : 'no samples';
     return row;
   }
-  row.change = baseline > 0 ? (candidate - baseline) / baseline : candidate > 0 ? Number.POSITIVE_INFINITY : 0;
+  row.change = relative(baseline, candidate);
   return row;
+}
+
+function relative(baseline: number, candidate: number): number {
+  return baseline > 0 ? (candidate - baseline) / baseline : candidate > 0 ? Number.POSITIVE_INFINITY : 0;
 }
 
 function errorRow(action: string, old: Side | undefined, now: Side | undefined): ComparisonRow {
@@ -180,24 +286,27 @@ function errorRow(action: string, old: Side | undefined, now: Side | undefined):
   return row;
 }
 
-function beyondTolerance(row: ComparisonRow, options: CompareOptions): boolean {
-  const change = row.change as number;
-  const tolerance = options.tolerance[row.metric];
-  if (row.metric === 'errors') return Math.abs(change) > tolerance;
-  const absolute = Math.abs((row.candidate as number) - (row.baseline as number));
-  return Math.abs(change) > tolerance && absolute >= options.minChangeMs;
-}
-
-function noiseTest(row: ComparisonRow, old: Side, now: Side, base: PerSecond | undefined, cand: PerSecond | undefined): { pGreater: number; pLess: number } | undefined {
-  if (row.metric === 'errors') {
-    row.samples = [old.sent, now.sent];
-    return twoProportions(old.failed, old.sent, now.failed, now.sent);
+/**
+ * Per group present in both runs: `timeToAllBootedMs`. A group whose stations were all booted in
+ * the baseline and not in the candidate is a regression: the baseline shows it can be done.
+ */
+function bootTimeRows(b: Summary, c: Summary): ComparisonRow[] {
+  const rows: ComparisonRow[] = [];
+  for (const group of Object.keys(b.groups ?? {}).sort()) {
+    const gc = c.groups?.[group];
+    if (gc === undefined) continue;
+    const baseline = b.groups[group]?.fleet?.timeToAllBootedMs ?? null;
+    const candidate = gc.fleet?.timeToAllBootedMs ?? null;
+    if (baseline === null && candidate === null) continue;
+    const row: ComparisonRow = { action: `(all booted: ${group})`, metric: 'time', unit: 'ms', baseline, candidate, change: null, verdict: 'ok' };
+    if (baseline === null) row.verdict = 'no samples';
+    else if (candidate === null) {
+      row.verdict = 'regression';
+      row.reason = 'the candidate never had all its stations booted';
+    } else row.change = relative(baseline, candidate);
+    rows.push(row);
   }
-  const b = base?.get(old.tag)?.[row.metric] ?? [];
-  const c = cand?.get(now.tag)?.[row.metric] ?? [];
-  row.samples = [b.length, c.length];
-  if (b.length < MIN_SECONDS || c.length < MIN_SECONDS) return undefined;
-  return mannWhitney(c, b);
+  return rows;
 }
 
 /** Differences in how the runs were set up that make a comparison doubtful, said up front. */

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compareRuns, DEFAULT_COMPARE_OPTIONS, type Comparison, type CompareOptions } from '../report/compare';
+import { compareRuns, resolveCompareOptions, type Comparison, type CompareSettings } from '../report/compare';
 import { loadRun } from '../report/compare-load';
 import { mergeResults, MergeError } from '../report/merge';
 import { HLOG_FILE, SUMMARY_FILE, TIMESERIES_FILE } from '../report/results-dir';
@@ -34,11 +34,11 @@ export function checkResultsInput(path: string): void {
 }
 
 /** A candidate run against a baseline (results folders or summary.json files); `regressions > 0` is the CLI's exit 1. */
-export async function compare(baseline: string, candidate: string, options: Partial<CompareOptions> = {}): Promise<Comparison> {
+export async function compare(baseline: string, candidate: string, options: CompareSettings = {}): Promise<Comparison> {
   checkResultsInput(baseline);
   checkResultsInput(candidate);
   const [base, cand] = await Promise.all([loadRun(baseline), loadRun(candidate)]);
-  return compareRuns(base, cand, { ...DEFAULT_COMPARE_OPTIONS, ...options });
+  return compareRuns(base, cand, resolveCompareOptions(options));
 }
 
 /** The shards' results folders of a sharded run merged into `out`, exactly: counts add, histograms merge. */

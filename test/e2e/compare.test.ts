@@ -59,10 +59,11 @@ describe('compare on real runs', () => {
     const junit = join(dir, 'compare-junit.xml');
     const r = await runCli(['compare', out('A'), out('C'), '--junit', junit]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /Heartbeat\s+p50\s+[\d.]+ ms\s+[\d.]+ ms\s+\+[\d.]+%\s+regression \(p [<=] [\d.]+, \d+ vs \d+ s\)/);
-    assert.match(r.stdout, /\n\d+ regressions?: .*Heartbeat p50 \+/);
+    // The verdict first; every answer 50 ms later moves the fast path (p1) by the delay.
+    assert.match(r.stdout, /^\d+ regressions?: .*Heartbeat p1 \+/);
+    assert.match(r.stdout, /\nHeartbeat\s+p1\s+[\d.]+ ms\s+[\d.]+ ms\s+\+[\d.]+%\s+regression \(p [<=] [\d.]+, \d+ vs \d+ s\)/);
     const xml = readFileSync(junit, 'utf8');
-    assert.match(xml, /<testcase name="Heartbeat p50" classname="ocpp-fleet\.compare\.e2e-compare" time="0">\n\s+<failure message="Heartbeat p50: [\d.]+ ms → [\d.]+ ms \(\+[\d.]+%\): regression/);
+    assert.match(xml, /<testcase name="Heartbeat p1" classname="ocpp-fleet\.compare\.e2e-compare" time="0">\n\s+<failure message="Heartbeat p1: [\d.]+ ms → [\d.]+ ms \(\+[\d.]+%\): regression/);
     const tolerance = await runCli(['compare', out('A'), out('B'), '--tolerance', 'p98=5%']);
     assert.equal(tolerance.code, 2);
     assert.match(tolerance.stderr, /--tolerance: unknown metric "p98"/);
@@ -78,21 +79,23 @@ describe('compare on real runs', () => {
     // that bounds every answered call: ms, not µs or s. How close to 50 ms it stays on a quiet
     // machine is test/serial/run-magnitudes' (a bound on time).
     assert.ok(added > 40 && added < 5000, `Heartbeat p50 ${p50.baseline} → ${p50.candidate} ms`);
-    assert.equal(p50.verdict, 'regression');
+    // Flagged, unless the three runs' own generator delay (0.5 × its p99 is the p50 floor) was as
+    // large, and then the row says so; p1 is flagged either way.
+    assert.ok(p50.verdict === 'regression' || (p50.verdict === 'ok' && p50.floorFromGenerator === true), formatComparison(c, { all: true }));
+    assert.equal(c.rows.find((row) => row.action === 'Heartbeat' && row.metric === 'p1')?.verdict, 'regression', formatComparison(c, { all: true }));
     assert.ok((p50.samples?.[0] ?? 0) >= 10 && (p50.samples?.[1] ?? 0) >= 10, `seconds tested: ${p50.samples}`);
     assert.equal(c.noiseTested, true);
   });
 
-  test('two runs of the same settings are not flagged', async () => {
-    // Runs that share two cores with the rest of the suite: a millisecond or two of p50 moves
-    // between them for no reason of theirs (seen in CI: 1.7 vs 3.2 ms). The floor says what a
-    // nightly job on such a machine would set; the 50 ms regression above stays far beyond it.
-    const floor = { minChangeMs: 5 };
-    const c = await compare(out('A'), out('B'), floor);
-    assert.equal(c.regressions, 0, formatComparison(c));
-    assert.match(formatComparison(c), /\nno regression/);
-    const back = await compare(out('B'), out('A'), floor);
-    assert.equal(back.regressions, 0, formatComparison(back));
+  test('two runs of the same settings are not flagged, at the defaults', async () => {
+    // Runs that share two cores with the rest of the suite: their p50 moves by milliseconds for no
+    // reason of theirs (seen in CI: 1.7 vs 3.2 ms). The default floors are calibrated for that
+    // (README, "Calibration on this machine"); the 50 ms regression above stays far beyond them.
+    const c = await compare(out('A'), out('B'));
+    assert.equal(c.regressions, 0, formatComparison(c, { all: true }));
+    assert.match(formatComparison(c), /^no regression/);
+    const back = await compare(out('B'), out('A'));
+    assert.equal(back.regressions, 0, formatComparison(back, { all: true }));
   });
 
   test('summary.json files compare too; bad input is refused naming it', async () => {

@@ -1,0 +1,69 @@
+/**
+ * How far a figure must move before compare may call it a change: the metric's own floor, raised
+ * to a multiple of the generator's own delay in the two runs. The generator's delay (its scheduler
+ * lag or event-loop delay) is in every latency it measures and moves from run to run with the
+ * machine's load; the tests compare a run's values with one another and cannot see a whole run
+ * slowed by the machine. The multiples are what same-settings pairs on a loaded 2-core machine
+ * needed (README, "Calibration on this machine": 16 pairs at load averages 5.6–18.6).
+ */
+import type { ComparisonRow, FloorMetric } from './compare';
+import type { Summary } from './summary';
+
+/**
+ * × the larger run's delay p99, about twice the largest ratio of change to delay seen in the
+ * same-settings pairs for actions that run all along (p50 0.23, p99 1.76, max 2.56 with the 100 ms
+ * floor). p1, the fast path, is left alone: a delay of one event in a hundred does not reach it
+ * (Heartbeat p1 stayed within 0.2–0.9 ms in every pair, while its p50 moved by up to 14 ms).
+ */
+export const GENERATOR_FACTOR: Readonly<Record<FloorMetric, number>> = Object.freeze({ p1: 0, p50: 0.5, p99: 3, max: 3, time: 3 });
+
+/**
+ * Boots and connects come in a run's first seconds, while the generator and the embedded CSMS
+ * start (JIT, a connect storm), and the CSMS's own start shows in no figure of the generator's:
+ * there even the fastest calls wait on the machine (same settings: boot p50 from 3.8 to 576 ms,
+ * BootNotification p1 from 0.4 to 119 ms, time to all booted 1,001 to 2,908 ms). Their floor,
+ * every metric, is STARTUP_FACTOR × the larger run's largest delay (max, not p99): the largest
+ * ratio seen was 1.5 for boot p50 (358 ms against 240) and 2.4 for time to all booted (201 ms
+ * against 83, under its 500 ms floor).
+ */
+export const STARTUP_FIGURES: ReadonlySet<string> = new Set(['BootNotification', '(connect)', '(boot)']);
+export const STARTUP_FACTOR = 3;
+
+/** A generator whose own delay p99 is above this (the run health checks' limit) measured itself: only p1 is judged. */
+export const GENERATOR_SATURATED_MS = 200;
+
+export interface GeneratorDelays {
+  /** Each run's delay p99 and largest delay (ms), null when its summary does not record them. */
+  baselineMs: number | null;
+  candidateMs: number | null;
+  baselineMaxMs: number | null;
+  candidateMaxMs: number | null;
+  saturated: 'baseline' | 'candidate' | 'both' | null;
+}
+
+/** The generator's own delay in a run: scheduler lag or event-loop delay (ms), whichever is larger. */
+function delay(s: Summary, which: 'p99' | 'max'): number | null {
+  const g = s.generator;
+  const values = [g?.schedulerLagMs?.[which], g?.eventLoopDelayMs?.[which]].filter((v): v is number => typeof v === 'number');
+  return values.length === 0 ? null : Math.max(...values);
+}
+
+export function generatorDelays(b: Summary, c: Summary): GeneratorDelays {
+  const baselineMs = delay(b, 'p99');
+  const candidateMs = delay(c, 'p99');
+  const bs = (baselineMs ?? 0) > GENERATOR_SATURATED_MS;
+  const cs = (candidateMs ?? 0) > GENERATOR_SATURATED_MS;
+  const saturated = bs && cs ? 'both' : bs ? 'baseline' : cs ? 'candidate' : null;
+  return { baselineMs, candidateMs, baselineMaxMs: delay(b, 'max'), candidateMaxMs: delay(c, 'max'), saturated };
+}
+
+export function isStartup(row: ComparisonRow): boolean {
+  return row.metric === 'time' || STARTUP_FIGURES.has(row.action);
+}
+
+/** The floor of a row's metric from the generator's delays (0 without them). */
+export function generatorFloor(row: ComparisonRow, g: GeneratorDelays): number {
+  const larger = (x: number | null, y: number | null): number => Math.max(x ?? 0, y ?? 0);
+  const floor = isStartup(row) ? STARTUP_FACTOR * larger(g.baselineMaxMs, g.candidateMaxMs) : GENERATOR_FACTOR[row.metric as FloorMetric] * larger(g.baselineMs, g.candidateMs);
+  return Number(floor.toPrecision(3));
+}
