@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import type { ValidateFunction } from 'ajv';
 import { actionsOf } from '../../src/ocpp/actions';
 import type { JsonObject } from '../../src/ocpp/frame';
-import { schemaProblem, validatorsFor, type SchemaProblem } from '../../src/ocpp/schemas';
+import { prepareValidators, schemaProblem, validatorsFor, type SchemaProblem } from '../../src/ocpp/schemas';
 
 const V16 = validatorsFor('1.6');
 const V201 = validatorsFor('2.0.1');
@@ -179,4 +179,19 @@ describe('OCPP 2.0.1 payloads', () => {
       message: 'payload has unknown property "ping"',
     });
   });
+});
+
+test('validators are compiled once per thread, on first use, and every action of both versions still has its pair', () => {
+  for (const version of ['1.6', '2.0.1'] as const) {
+    const v = validatorsFor(version);
+    prepareValidators(version, ['Heartbeat']);
+    assert.equal(v.request('Heartbeat'), v.request('Heartbeat'));
+    assert.equal(v.response('Heartbeat'), validatorsFor(version).response('Heartbeat'));
+    const { station, csms } = actionsOf(version);
+    for (const action of [...station, ...csms]) {
+      assert.equal(typeof v.request(action), 'function', `${version} ${action} request`);
+      assert.equal(typeof v.response(action), 'function', `${version} ${action} response`);
+    }
+    assert.equal(v.request('NoSuchAction'), undefined);
+  }
 });
