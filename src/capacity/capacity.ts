@@ -16,7 +16,9 @@ import { resolveCapacityConfig, type CapacityConfig, type CapacityOptions } from
 import { writeCapacityPage } from './page';
 import { buildCapacityReport, type CapacityOutcome, type CapacityReport, type SearchEnd } from './report';
 import { nextStep, type Phase, type SearchStep } from './search';
+import { settleStep } from './settle';
 import { stepRecord, type CapacityStep } from './steps';
+import { reach, wholeSecondAfter } from './wait';
 
 export const CAPACITY_FILE = 'capacity.json';
 
@@ -55,7 +57,7 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
       }
       const step = await holdStep(live, config, next.stations, next.phase, steps.length + 1);
       if (step === undefined) {
-        end = { kind: 'ended', endedBy: live.endedBy ?? (config.signal?.aborted ? 'interrupted' : 'the run ended') };
+        end = endedBy(live, config.signal);
         break;
       }
       steps.push(step);
@@ -76,6 +78,7 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
       ...config.search,
       holdMs: config.holdMs,
       warmupMs: config.warmupMs,
+      settleMs: config.settleMs,
       rampPerSecond: config.rampPerSecond,
       slos: config.slos.map((s) => s.text),
       generatorLimits: config.generatorLimits,
@@ -97,50 +100,43 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
  * connect at the first size (a target that is not there, with fail fast turned off).
  */
 function cutShort(live: LiveRun, step: CapacityStep): SearchEnd | undefined {
-  if (live.endedBy !== undefined) return { kind: 'ended', endedBy: live.endedBy };
+  if (live.endedBy !== undefined) return endedBy(live, undefined);
   if (step.index === 1 && step.fleet.active > 0 && step.fleet.connected === 0) {
-    return { kind: 'ended', endedBy: `unreachable: not one of ${count(step.fleet.active)} stations connected at the first step` };
+    return { kind: 'ended', endedBy: 'unreachable', why: `unreachable: not one of ${count(step.fleet.active)} stations connected at the first step` };
   }
   return undefined;
 }
 
-/** One step: resize, ramp, warm-up, hold, judge; undefined when the run ended before the hold did. */
+/** Why the run ended: as the live run says, or the caller's signal. */
+function endedBy(live: LiveRun, signal: AbortSignal | undefined): SearchEnd {
+  if (live.endedBy !== undefined) return { kind: 'ended', endedBy: live.endedBy, why: live.endMessage ?? live.endedBy };
+  return { kind: 'ended', endedBy: 'interrupted', why: signal?.aborted === true ? 'the search was interrupted (signal)' : 'the run ended' };
+}
+
+/**
+ * One step: resize, ramp, warm-up, settle, hold, judge; undefined when the run ended (or the
+ * signal stopped the search) before the hold did. Windows are whole seconds of the run's clock,
+ * so the warm-up ends on one and the hold is whole seconds long.
+ */
 async function holdStep(live: LiveRun, config: CapacityConfig, stations: number, phase: Phase, index: number): Promise<CapacityStep | undefined> {
   const startMs = live.now();
   const rampMs = Math.ceil((Math.abs(stations - live.active) / config.rampPerSecond) * 1000);
   live.resize(stations, rampMs);
-  const windowFromMs = startMs + rampMs + config.warmupMs;
-  const windowToMs = windowFromMs + config.holdMs;
-  if (!(await reach(live, windowFromMs, config.signal)) || !(await reach(live, windowToMs, config.signal))) return undefined;
+  // The second judged first by the settle lies wholly after the ramp.
+  const warmedMs = Math.max(wholeSecondAfter(startMs + rampMs + config.warmupMs), wholeSecondAfter(startMs + rampMs) + 1000);
+  const settled = await settleStep(live, config.slos, warmedMs, config.settleMs, config.signal);
+  if (settled === undefined) return undefined;
+  const windowFromMs = settled.atMs;
+  const windowToMs = windowFromMs + Math.ceil(config.holdMs / 1000) * 1000;
+  if (!(await reach(live, windowToMs, config.signal))) return undefined;
   const window = live.window(windowFromMs, windowToMs);
   const judged = judgeWindow(window, config.slos, config.generatorLimits);
-  return stepRecord(index, phase, stations, window, judged, { startMs, rampMs, windowFromMs, windowToMs });
-}
-
-/**
- * Waits for run time `ms`; false when the run ended first or the caller's signal stopped the
- * search (the run winds down through the same signal; finish() then writes its results). An
- * until() that resolves early, the run still going, breaks the contract: an error, not an end.
- */
-async function reach(live: LiveRun, ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return false;
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = (): void => resolve();
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return stepRecord(index, phase, stations, window, judged, {
+    startMs: Math.round(startMs),
+    rampMs,
+    settleMs: windowFromMs - warmedMs,
+    settled: settled.settled,
+    windowFromMs,
+    windowToMs,
   });
-  try {
-    await Promise.race([live.until(ms), aborted]);
-  } catch (err) {
-    // until() rejects when the run ended: that is an end, not an error.
-    if (live.endedBy === undefined) throw err;
-    return false;
-  } finally {
-    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
-  }
-  if (signal?.aborted === true || live.endedBy !== undefined) return false;
-  // The window read next must lie in the past (the contract's toMs <= now()).
-  const now = live.now();
-  if (now < ms) throw new Error(`the live run's until(${ms}) resolved at run time ${now} ms, before its time`);
-  return true;
 }

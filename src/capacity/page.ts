@@ -73,8 +73,10 @@ function kneeSection(charts: readonly KneeChart[]): string {
 
 function generatorText(step: CapacityStep): string {
   const g = step.generator;
-  const cpu = g.cpuPerWorker.length === 0 ? '–' : `${Math.round(Math.max(...g.cpuPerWorker) * 100)}%`;
-  return `loop ${g.eventLoopDelayP99Ms} ms, lag ${g.schedulerLagP99Ms} ms, CPU ${cpu}`;
+  const cpus = g.cpuPerWorker.filter((c): c is number => c !== null);
+  const cpu = cpus.length === 0 ? '–' : `${Math.round(Math.max(...cpus) * 100)}%`;
+  const ms = (x: number | null): string => (x === null ? '–' : `${x} ms`);
+  return `loop ${ms(g.eventLoopDelayP99Ms)}, lag ${ms(g.schedulerLagP99Ms)}, CPU ${cpu}`;
 }
 
 function stepsTable(report: CapacityReport): string {
@@ -145,7 +147,7 @@ ${figures(report)}
 ${kneeSection(charts)}
 <section id="steps-section">
 <h2>Steps</h2>
-<p class="note">Each size held for ${escapeHtml(formatDurationMs(report.settings.holdMs))} after its ramp and a ${escapeHtml(formatDurationMs(report.settings.warmupMs))} warm-up, judged on that window alone: every SLO and every health check must pass; a saturated generator judges nothing of the CSMS.</p>
+<p class="note">Each size held for ${escapeHtml(formatDurationMs(report.settings.holdMs))} after its ramp, a ${escapeHtml(formatDurationMs(report.settings.warmupMs))} warm-up and, when the steps before left a backlog, until it drained (at most ${escapeHtml(formatDurationMs(report.settings.settleMs))} more), judged on that window alone: every SLO and every health check must pass; a saturated generator judges nothing of the CSMS.</p>
 ${stepsTable(report)}
 </section>
 <section id="settings-section">

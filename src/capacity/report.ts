@@ -8,6 +8,7 @@ import { count } from '../report/health';
 import { ExitCode } from '../run/exit-codes';
 import { VERSION } from '../run/version';
 import type { GeneratorLimits, LimitHit } from './judge';
+import type { LiveEnd } from './live';
 import type { SearchOutcome, SearchSettings } from './search';
 import type { CapacityStep } from './steps';
 import { callRate, describeHit } from './text';
@@ -24,6 +25,7 @@ export type CapacityOutcome = SearchOutcome['kind'] | 'ended';
 export interface CapacitySettingsUsed extends SearchSettings {
   readonly holdMs: number;
   readonly warmupMs: number;
+  readonly settleMs: number;
   readonly rampPerSecond: number;
   readonly slos: readonly string[];
   readonly generatorLimits: GeneratorLimits;
@@ -47,8 +49,8 @@ export interface CapacityReport {
   readonly limitedBy: (LimitHit & { readonly stations: number }) | null;
   /** The size found passed a second hold. */
   readonly confirmed: boolean;
-  /** Why the run ended by itself (outcome ended). */
-  readonly endedBy?: string;
+  /** Why the run ended by itself (outcome ended): csmsDied, unreachable, interrupted or failed; `message` says it in words. */
+  readonly endedBy?: LiveEnd;
   readonly startedAt: string;
   readonly endedAt: string;
   readonly durationMs: number;
@@ -57,7 +59,7 @@ export interface CapacityReport {
 }
 
 /** How the search ended: as the pure search says, or cut short by the run itself. */
-export type SearchEnd = SearchOutcome | { readonly kind: 'ended'; readonly endedBy: string };
+export type SearchEnd = SearchOutcome | { readonly kind: 'ended'; readonly endedBy: LiveEnd; readonly why: string };
 
 export interface ReportInput {
   readonly end: SearchEnd;
@@ -134,7 +136,7 @@ export function buildCapacityReport(input: ReportInput): CapacityReport {
     case 'ended': {
       const last = steps[steps.length - 1];
       const where = last === undefined ? 'before the first step' : `after step ${last.index} (${count(last.stations)} stations)`;
-      message = `capacity search stopped ${where}: ${end.endedBy}`;
+      message = `capacity search stopped ${where}: ${end.why}`;
       break;
     }
   }

@@ -13,7 +13,11 @@ export interface StepTiming {
   readonly startMs: number;
   /** How long the new stations were given to connect (or the removed ones to stop). */
   readonly rampMs: number;
-  /** The window judged: after the ramp and the warm-up, `hold` long. */
+  /** How long past the warm-up the hold waited for the steps before to drain (settle.ts). */
+  readonly settleMs: number;
+  /** Every SLO passed on the second before the hold (false: held at the settle's bound, or getting worse). */
+  readonly settled: boolean;
+  /** The window judged: after the ramp, the warm-up and the settle, `hold` long, whole seconds of run time. */
   readonly windowFromMs: number;
   readonly windowToMs: number;
 }

@@ -12,7 +12,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { LiveRun, LiveRunOptions, StartLiveRun, StepWindow } from '../../src/capacity/live';
+import type { LiveEnd, LiveRun, LiveRunOptions, StartLiveRun, StepWindow } from '../../src/capacity/live';
 import { Aggregator } from '../../src/metrics/aggregator';
 import { packHeader, RecordKind } from '../../src/metrics/record';
 import { ACTION_NAMES, actionCode, ERROR_KINDS } from '../../src/ocpp';
@@ -57,7 +57,10 @@ export function modelLatencyMs(model: CsmsModel, stations: number, holdMs: numbe
 
 class ModelRun implements LiveRun {
   active = 0;
-  endedBy: string | undefined;
+  endedBy: LiveEnd | undefined;
+  endMessage: string | undefined;
+  retired = 0;
+  readonly targets = ['ws://model-csms/ocpp'];
   private clock = 0;
   private readonly random: RandomStream;
 
@@ -68,14 +71,21 @@ class ModelRun implements LiveRun {
     private readonly log: ModelLog,
   ) {
     this.random = new RandomStream(model.noise?.seed ?? 1);
-    options.signal?.addEventListener('abort', () => (this.endedBy ??= 'interrupted'), { once: true });
+    options.signal?.addEventListener('abort', () => this.end('interrupted', 'the run was interrupted (signal)'), { once: true });
   }
 
   resize(stations: number, rampMs: number): void {
     if (!Number.isInteger(stations) || stations < 0 || stations > this.maxStations) throw new RangeError(`resize(${stations}) outside 0..${this.maxStations}`);
     this.log.resizes.push({ stations, rampMs, atMs: this.clock });
+    if (stations < this.active) this.retired += this.active - stations;
     this.active = stations;
-    if (this.model.diesAt !== undefined && stations >= this.model.diesAt) this.endedBy = `the embedded CSMS died ${(this.clock / 1000).toFixed(1)} s into the run (killed by SIGKILL)`;
+    if (this.model.diesAt !== undefined && stations >= this.model.diesAt) this.end('csmsDied', `the embedded CSMS died ${(this.clock / 1000).toFixed(1)} s into the run (killed by SIGKILL)`);
+  }
+
+  private end(why: LiveEnd, message: string): void {
+    if (this.endedBy !== undefined) return;
+    this.endedBy = why;
+    this.endMessage = message;
   }
 
   now(): number {
@@ -85,6 +95,11 @@ class ModelRun implements LiveRun {
   async until(ms: number): Promise<void> {
     // A run that ended settles at once, without reaching `ms`.
     if (this.endedBy === undefined) this.clock = Math.max(this.clock, ms);
+  }
+
+  /** The model's records are its windows: always complete. */
+  async recorded(): Promise<boolean> {
+    return this.endedBy === undefined;
   }
 
   window(fromMs: number, toMs: number): StepWindow {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { searchCapacity } from '../../src/capacity/capacity';
 import type { StartLiveRun } from '../../src/capacity/live';
 import { resolveCapacityConfig } from '../../src/capacity/options';
+import { SETTLE_PATIENCE } from '../../src/capacity/settle';
 import type { CapacityReport } from '../../src/capacity/report';
 import type { CapacityStep } from '../../src/capacity/steps';
 import { KNEE_MODEL, MODEL_SCENARIO, modelCapacity } from '../helpers/capacity-model';
@@ -69,21 +70,27 @@ test('a CSMS with a knee: found within the precision of the true one, confirmed,
   assert.equal(log.options?.maxStations, 19_000);
 });
 
-test('each step: resize, the ramp at the rate asked, the warm-up discarded, a window exactly the hold long', async () => {
+test('each step: resize, the ramp at the rate asked, the warm-up discarded to a whole second, the settle, a window exactly the hold long', async () => {
   const { result, log } = await modelCapacity(KNEE_MODEL, { ramp: '100/s' });
   const steps = result.report.steps;
   assert.equal(log.resizes.length, steps.length);
-  assert.equal(log.windows.length, steps.length);
+  // Each step's hold, and the one-second windows its settle judged before it.
+  const holds = log.windows.filter((w) => w.toMs - w.fromMs === 10_000);
+  assert.equal(holds.length, steps.length);
   let active = 0;
   steps.forEach((step, i) => {
     const resize = log.resizes[i] as { stations: number; rampMs: number; atMs: number };
-    const window = log.windows[i] as { fromMs: number; toMs: number; active: number };
+    const window = holds[i] as { fromMs: number; toMs: number; active: number };
     assert.equal(resize.stations, step.stations);
     assert.equal(resize.rampMs, Math.ceil((Math.abs(step.stations - active) / 100) * 1000), `step ${i + 1}`);
-    assert.equal(window.fromMs, resize.atMs + resize.rampMs + 2000);
+    const warmed = Math.ceil((resize.atMs + resize.rampMs + 2000) / 1000) * 1000;
+    assert.equal(window.fromMs, warmed + step.timing.settleMs);
+    assert.equal(window.fromMs % 1000, 0, 'windows are whole seconds');
     assert.equal(window.toMs - window.fromMs, 10_000);
     assert.equal(window.active, step.stations);
-    assert.deepEqual(step.timing, { startMs: resize.atMs, rampMs: resize.rampMs, windowFromMs: window.fromMs, windowToMs: window.toMs });
+    assert.deepEqual(step.timing, { startMs: resize.atMs, rampMs: resize.rampMs, settleMs: step.timing.settleMs, settled: step.timing.settled, windowFromMs: window.fromMs, windowToMs: window.toMs });
+    // The model has no backlog: a size under the knee passes at once, one over it gets no better and is held after SETTLE_PATIENCE seconds.
+    assert.deepEqual([step.timing.settled, step.timing.settleMs], step.passed ? [true, 0] : [false, SETTLE_PATIENCE * 1000], `step ${i + 1}`);
     active = step.stations;
   });
 });
@@ -148,7 +155,7 @@ test('the run ending by itself (the CSMS died) stops the search: exit 3, why, an
   assert.equal(result.outcome, 'ended');
   assert.equal(result.exitCode, 3);
   const report = readReport(out);
-  assert.match(report.endedBy ?? '', /^the embedded CSMS died/);
+  assert.equal(report.endedBy, 'csmsDied');
   assert.match(report.message, /^capacity search stopped after step 7 \(640 stations\): the embedded CSMS died/);
   assert.equal(report.capacity, null);
   assert.equal(report.steps.length, 7);
@@ -200,6 +207,6 @@ test('a live run whose until() resolves before its time breaks the contract: an 
     slo: ['TransactionEvent.p99 < 100ms'],
     out: join(mkdtempSync(join(tmpdir(), 'ocpp-fleet-capacity-')), 'out'),
   });
-  await assert.rejects(searchCapacity(config, start), /^Error: the live run's until\(5020\) resolved at run time 0 ms, before its time$/);
+  await assert.rejects(searchCapacity(config, start), /^Error: the live run's until\(6000\) resolved at run time 0 ms, before its time$/);
   assert.equal(log.finished, 1);
 });
