@@ -48,6 +48,7 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
   const history: SearchStep[] = [];
   let end: SearchEnd | undefined;
   let failure: unknown;
+  let retired = live.retired;
   try {
     while (end === undefined) {
       const next = nextStep(config.search, history);
@@ -55,7 +56,9 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
         end = next.outcome;
         break;
       }
-      const step = await holdStep(live, config, next.stations, next.phase, steps.length + 1);
+      // Every station removed so far retires: each step begins long after the stops of the one before.
+      retired += Math.max(0, live.active - next.stations);
+      const step = await holdStep(live, config, next.stations, next.phase, steps.length + 1, retired);
       if (step === undefined) {
         end = endedBy(live, config.signal);
         break;
@@ -118,13 +121,13 @@ function endedBy(live: LiveRun, signal: AbortSignal | undefined): SearchEnd {
  * signal stopped the search) before the hold did. Windows are whole seconds of the run's clock,
  * so the warm-up ends on one and the hold is whole seconds long.
  */
-async function holdStep(live: LiveRun, config: CapacityConfig, stations: number, phase: Phase, index: number): Promise<CapacityStep | undefined> {
+async function holdStep(live: LiveRun, config: CapacityConfig, stations: number, phase: Phase, index: number, retired: number): Promise<CapacityStep | undefined> {
   const startMs = live.now();
   const rampMs = Math.ceil((Math.abs(stations - live.active) / config.rampPerSecond) * 1000);
   live.resize(stations, rampMs);
   // The second judged first by the settle lies wholly after the ramp.
   const warmedMs = Math.max(wholeSecondAfter(startMs + rampMs + config.warmupMs), wholeSecondAfter(startMs + rampMs) + 1000);
-  const settled = await settleStep(live, config.slos, warmedMs, config.settleMs, config.signal);
+  const settled = await settleStep(live, { slos: config.slos, fromMs: warmedMs, maxMs: config.settleMs, retired, signal: config.signal });
   if (settled === undefined) return undefined;
   const windowFromMs = settled.atMs;
   const windowToMs = windowFromMs + Math.ceil(config.holdMs / 1000) * 1000;

@@ -59,7 +59,7 @@ export interface LiveRun {
    * `ms` (a worker that stalls that long is saturated: the window shows it), or when the run ended.
    */
   recorded(ms: number): Promise<boolean>;
-  /** Set when the run ended by itself: why (`endMessage` says it in words). */
+  /** Set when the run ended by itself: why (`endMessage` says it in words, on one line). */
   readonly endedBy: LiveEnd | undefined;
   readonly endMessage: string | undefined;
   /** Stations retired so far (disconnected after a shrink), over the whole fleet of this process. */
@@ -156,8 +156,8 @@ class LiveFleetRun implements LiveRun {
 
   /** A notice of the run's watches: the CSMS's death and fail fast end the run. */
   noticed(n: RunNotice): void {
-    if (n.kind === 'csmsDied') this.ended('csmsDied', n.message);
-    else if (n.kind === 'unreachable') this.ended('unreachable', n.message);
+    if (n.kind === 'csmsDied') this.ended('csmsDied', inOneLine(n.message));
+    else if (n.kind === 'unreachable') this.ended('unreachable', inOneLine(n.message));
   }
 
   private ended(why: LiveEnd, message: string): void {
@@ -294,6 +294,14 @@ class LiveFleetRun implements LiveRun {
   private wakeAll(): void {
     for (const wake of [...this.waiters]) wake();
   }
+}
+
+/**
+ * A notice as the end of a live run says it: its first line, without what the CLI adds around it
+ * (`error: `, the CSMS's last lines, `stopping the run`), which the notice itself still carries.
+ */
+function inOneLine(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(/^error: /, '').replace(/; (its last lines:|stopping the run)$/, '');
 }
 
 /**
