@@ -79,6 +79,12 @@ function generatorText(step: CapacityStep): string {
   return `loop ${ms(g.eventLoopDelayP99Ms)}, lag ${ms(g.schedulerLagP99Ms)}, CPU ${cpu}`;
 }
 
+/** How long the step waited past its warm-up for the backlog before it to drain (settle.ts). */
+function settleText(step: CapacityStep): string {
+  const waited = formatDurationMs(step.timing.settleMs);
+  return step.timing.settled ? waited : `${waited}, unsettled`;
+}
+
 function stepsTable(report: CapacityReport): string {
   if (report.steps.length === 0) return '<p class="empty">No step was held.</p>';
   const slos = report.settings.slos;
@@ -92,10 +98,10 @@ function stepsTable(report: CapacityReport): string {
     const why = s.breaches.map(describeHit).join('; ');
     return (
       `<tr>${cell(String(s.index), 'num')}${cell(s.phase)}${cell(count(s.stations), 'num')}${cell(callRate(s.callsPerSecond), 'num')}` +
-      `${cell(callRate(s.offeredCallsPerSecond), 'num')}${sloCells.join('')}${cell(generatorText(s))}${cell(verdict, s.passed ? 'good' : 'bad')}${cell(why)}</tr>`
+      `${cell(callRate(s.offeredCallsPerSecond), 'num')}${sloCells.join('')}${cell(settleText(s), 'num')}${cell(generatorText(s))}${cell(verdict, s.passed ? 'good' : 'bad')}${cell(why)}</tr>`
     );
   });
-  const head = [...['step', 'phase', 'stations', 'calls/s', 'offered/s', ...slos].map((h, i) => `<th${i === 1 ? '' : ' class="num"'}>${escapeHtml(h)}</th>`), '<th>generator (p99, worst CPU)</th><th>verdict</th><th>what failed</th>'];
+  const head = [...['step', 'phase', 'stations', 'calls/s', 'offered/s', ...slos].map((h, i) => `<th${i === 1 ? '' : ' class="num"'}>${escapeHtml(h)}</th>`), '<th class="num">settled after</th><th>generator (p99, worst CPU)</th><th>verdict</th><th>what failed</th>'];
   return `<table id="steps"><thead><tr>${head.join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
@@ -113,7 +119,7 @@ function settingsEntries(report: CapacityReport): Array<readonly [string, unknow
     ['seed', report.seed],
     ['min … max', `${count(s.min)} … ${count(s.max)}`],
     ['growth, precision', `×${s.growth}, ${s.precision * 100}%`],
-    ['ramp, warm-up, hold', `${s.rampPerSecond}/s, ${formatDurationMs(s.warmupMs)}, ${formatDurationMs(s.holdMs)}`],
+    ['ramp, warm-up, settle (at most), hold', `${s.rampPerSecond}/s, ${formatDurationMs(s.warmupMs)}, ${formatDurationMs(s.settleMs)}, ${formatDurationMs(s.holdMs)}`],
     ['generator limits', `event-loop delay p99 ${s.generatorLimits.eventLoopDelayP99Ms} ms, scheduler lag p99 ${s.generatorLimits.schedulerLagP99Ms} ms, CPU ${s.generatorLimits.cpuPerWorker * 100}% of a core`],
     ['workers', s.workers],
     ['started', formatUtc(report.startedAt)],

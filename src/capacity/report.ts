@@ -9,6 +9,7 @@ import { ExitCode } from '../run/exit-codes';
 import { VERSION } from '../run/version';
 import type { GeneratorLimits, LimitHit } from './judge';
 import type { LiveEnd } from './live';
+import { MAX_CAPACITY_STATIONS } from './options';
 import type { SearchOutcome, SearchSettings } from './search';
 import type { CapacityStep } from './steps';
 import { callRate, describeHit } from './text';
@@ -113,7 +114,10 @@ export function buildCapacityReport(input: ReportInput): CapacityReport {
       confirmed = end.confirmed;
       const head = `capacity: ${end.kind === 'atLeastMax' ? 'at least ' : ''}${count(end.stations)} stations (${callRate(capacity.callsPerSecond)} calls/s)`;
       if (end.kind === 'atLeastMax') {
-        message = `${head}: nothing broke up to max (${count(end.stations)}); raise --max to look further`;
+        message =
+          end.stations >= MAX_CAPACITY_STATIONS
+            ? `${head}: nothing broke up to ${count(end.stations)}, the most one process holds (README: "Sharded runs: not yet")`
+            : `${head}: nothing broke up to max (${count(end.stations)}); raise --max to look further`;
         break;
       }
       limitedBy = limitOf(latest(steps, end.firstBad, false));

@@ -140,6 +140,12 @@ test('nothing breaks up to max: "at least max", exit 0, no limit named', async (
   assert.equal(report.message, 'capacity: at least 300 stations (150 calls/s): nothing broke up to max (300); raise --max to look further');
 });
 
+test('nothing breaks up to the most one process holds: the answer says so rather than "raise --max"', async () => {
+  const { result } = await modelCapacity({ capacityPerSecond: 100_000, serviceMs: 2, callsPerStation: 0.5 });
+  assert.equal(result.outcome, 'atLeastMax');
+  assert.equal(result.report.message, 'capacity: at least 19,000 stations (9,500 calls/s): nothing broke up to 19,000, the most one process holds (README: "Sharded runs: not yet")');
+});
+
 test('a health check that fails first limits the capacity: limitedBy names the check and its detail', async () => {
   const { result } = await modelCapacity({ capacityPerSecond: 100_000, serviceMs: 2, callsPerStation: 0.5, bootsFailAbove: 1000 });
   assert.equal(result.outcome, 'found');
