@@ -109,28 +109,26 @@ test('the generator saturates before the CSMS breaks (a worker above the 8 % of 
   assert.match(report.message, /^generator-bound at [\d,]+ stations: add workers or shards \(worker 1 at \d+% of a core > 8%\)$/);
 });
 
-test('a target nobody listens on: fail fast ends the search, exit 3, endedBy unreachable, no step', async () => {
+/** A search of 10 stations against a port nobody listens on, which ends unreachable (exit 3) either way. */
+async function searchNobody(name: string, args: readonly string[]): Promise<{ report: CapacityReport; port: number }> {
   const port = await closedPort();
-  const s = search('unreachable', capacityScenario({ name: 'unreachable', gracefulStop: '1s' }), [
-    '--url', `ws://127.0.0.1:${port}`, '--slo', 'MeterValues.p99 < 300ms', '--min', '10', '--hold', '2s', '--warmup', '4s', '--health', 'unreachableAfter=2s',
-  ]);
+  const s = search(name, capacityScenario({ name, gracefulStop: '1s' }), ['--url', `ws://127.0.0.1:${port}`, '--slo', 'MeterValues.p99 < 300ms', '--min', '10', ...args]);
   const r = await s.done;
   assert.equal(r.code, 3, r.stderr);
   const report = written(s, r);
-  assert.deepEqual([report.outcome, report.endedBy, report.steps.length, report.capacity], ['ended', 'unreachable', 0, null]);
+  assert.deepEqual([report.outcome, report.endedBy, report.capacity, report.target], ['ended', 'unreachable', null, `ws://127.0.0.1:${port}`]);
+  return { report, port };
+}
+
+test('a target nobody listens on: fail fast ends the search, exit 3, endedBy unreachable, no step', async () => {
+  const { report } = await searchNobody('unreachable', ['--hold', '2s', '--warmup', '4s', '--health', 'unreachableAfter=2s']);
+  assert.equal(report.steps.length, 0);
   assert.match(report.message, /^capacity search stopped before the first step: no charge point connected to ws:\/\/127\.0\.0\.1:\d+ within 2 s of the first attempt \(connectRefused ×\d+\)$/);
-  assert.equal(report.target, `ws://127.0.0.1:${port}`);
 });
 
 test('fail fast turned off, not one station connected at the first step: exit 3, endedBy unreachable, that step kept', async () => {
-  const port = await closedPort();
-  const s = search('nobody', capacityScenario({ name: 'nobody', gracefulStop: '1s' }), [
-    '--url', `ws://127.0.0.1:${port}`, '--slo', 'MeterValues.p99 < 300ms', '--min', '10', '--hold', '1s', '--warmup', '0s', '--health', 'unreachableAfter=off',
-  ]);
-  const r = await s.done;
-  assert.equal(r.code, 3, r.stderr);
-  const report = written(s, r);
-  assert.deepEqual([report.outcome, report.endedBy, report.steps.length], ['ended', 'unreachable', 1]);
+  const { report } = await searchNobody('nobody', ['--hold', '1s', '--warmup', '0s', '--health', 'unreachableAfter=off']);
+  assert.equal(report.steps.length, 1);
   assert.deepEqual(report.steps[0]?.fleet, { active: 10, connected: 0, booted: 0 });
   assert.equal(report.message, 'capacity search stopped after step 1 (10 stations): unreachable: not one of 10 stations connected at the first step');
 });

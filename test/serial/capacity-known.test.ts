@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CapacityStep } from '../../src/capacity/steps';
 import { capacityScenario, readCapacityJson } from '../helpers/capacity-scenario';
+import { openInChromium } from '../helpers/chromium-page';
 import { runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
 
 /**
  * Issue 12, point 5, at small scale: `ocpp-fleet capacity` against the real embedded CSMS in its
  * known-capacity mode (10 ms of service on 2 servers: exactly 200 calls/s) finds that capacity
  * within ±10 %, through the real CLI, with capacity.json's fields as the issue names them. The
- * full scale (T = 2, 4, 8 ms; S = 1, 2) is bench case 10.
+ * full scale (T = 2, 4, 8 ms; S = 1, 2) is bench case 10. Its capacity.html, the knee page of a
+ * real search, is then opened in headless Chromium.
  *
  * Each station, once charging, sends exactly one MeterValues a second and nothing else
  * (test/helpers/capacity-scenario.ts), so the true capacity is 200 stations; the steps' own
@@ -83,4 +85,21 @@ test(`a CSMS of ${SERVERS} × ${SERVICE_MS} ms (${CAPACITY} calls/s): found with
   // The last line, as the issue words it.
   assert.match(r.stdout.trim(), /^capacity: [\d,]+ stations \([\d,]+ calls\/s\); at [\d,]+ MeterValues p99 [\d,.]+ ms > 300 ms/);
   assert.equal(r.stdout.trim().split('\n').at(-1), report.message);
+
+  // The knee page of this real search, in headless Chromium: both charts drawn, nothing failed or fetched, the answer and every step on it.
+  const opened = await openInChromium(join(out, 'capacity.html'), 'body[data-charts-rendered]');
+  try {
+    const { page } = opened;
+    assert.equal(await page.getAttribute('body', 'data-charts-rendered'), '2');
+    assert.equal(await page.getAttribute('body', 'data-chart-errors'), '0');
+    assert.deepEqual(opened.errors, []);
+    assert.deepEqual(opened.requests, [opened.url]);
+    assert.equal((await page.textContent('#answer'))?.trim(), report.message);
+    assert.equal(await page.locator('#steps tbody tr').count(), report.steps.length);
+    const shot = join(out, 'capacity.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    t.diagnostic(`knee page: ${shot}`);
+  } finally {
+    await opened.browser.close();
+  }
 });
