@@ -16,8 +16,9 @@ import { resolveCapacityConfig, type CapacityConfig, type CapacityOptions } from
 import { writeCapacityPage } from './page';
 import { buildCapacityReport, type CapacityOutcome, type CapacityReport, type SearchEnd } from './report';
 import { nextStep, type Phase, type SearchStep } from './search';
+import { firstStepOf, restartChoice, restartFleet, type FirstStep } from './restart';
 import { settleStep } from './settle';
-import { stepRecord, type CapacityStep } from './steps';
+import { stepRecord, type AfterBreach, type CapacityStep } from './steps';
 import { reach, wholeSecondAfter } from './wait';
 
 export const CAPACITY_FILE = 'capacity.json';
@@ -49,6 +50,7 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
   let end: SearchEnd | undefined;
   let failure: unknown;
   let retired = live.retired;
+  let first: FirstStep | undefined;
   try {
     while (end === undefined) {
       const next = nextStep(config.search, history);
@@ -56,14 +58,33 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
         end = next.outcome;
         break;
       }
+      const last = steps.at(-1);
+      const lastPass = [...steps].reverse().find((x) => x.passed);
+      let afterBreach: AfterBreach | undefined;
+      if (last?.verdict === 'breach' && lastPass !== undefined && first !== undefined && live.active > 0) {
+        const choice = restartChoice(last, lastPass, first);
+        let restartMs = 0;
+        if (choice.restarted) {
+          const restarted = await restartFleet(live, config, retired);
+          if (restarted === undefined) {
+            end = endedBy(live, config.signal);
+            break;
+          }
+          retired = restarted.retired;
+          restartMs = restarted.ms;
+        }
+        afterBreach = { ...choice, restartMs };
+      }
       // Every station removed so far retires: each step begins long after the stops of the one before.
       retired += Math.max(0, live.active - next.stations);
-      const step = await holdStep(live, config, next.stations, next.phase, steps.length + 1, retired);
+      const step = await holdStep(live, config, { stations: next.stations, phase: next.phase, index: steps.length + 1, retired, afterBreach });
       if (step === undefined) {
         end = endedBy(live, config.signal);
         break;
       }
       steps.push(step);
+      // The first step began from no station: what a fleet costs to start (restart.ts).
+      if (step.index === 1) first = firstStepOf(step, live.window(0, step.timing.windowToMs));
       history.push({ stations: step.stations, phase: step.phase, verdict: step.verdict });
       config.onStep?.(step);
       end = cutShort(live, step);
@@ -116,30 +137,50 @@ function endedBy(live: LiveRun, signal: AbortSignal | undefined): SearchEnd {
   return { kind: 'ended', endedBy: 'interrupted', why: signal?.aborted === true ? 'the search was interrupted (signal)' : 'the run ended' };
 }
 
+/** What holdStep is asked: the size, and what the search knows before it. */
+interface StepAsk {
+  readonly stations: number;
+  readonly phase: Phase;
+  readonly index: number;
+  /** `live.retired` once every station removed so far has retired. */
+  readonly retired: number;
+  /** Right after a breach: whether the fleet was restarted, why, and how long it took (restart.ts). */
+  readonly afterBreach: AfterBreach | undefined;
+}
+
 /**
  * One step: resize, ramp, warm-up, settle, hold, judge; undefined when the run ended (or the
  * signal stopped the search) before the hold did. Windows are whole seconds of the run's clock,
- * so the warm-up ends on one and the hold is whole seconds long.
+ * so the warm-up ends on one and the hold is whole seconds long. A step that got worse every
+ * second of its settle is judged on those seconds instead (settle.ts, "worsening").
  */
-async function holdStep(live: LiveRun, config: CapacityConfig, stations: number, phase: Phase, index: number, retired: number): Promise<CapacityStep | undefined> {
+async function holdStep(live: LiveRun, config: CapacityConfig, ask: StepAsk): Promise<CapacityStep | undefined> {
+  const { stations } = ask;
   const startMs = live.now();
   const rampMs = Math.ceil((Math.abs(stations - live.active) / config.rampPerSecond) * 1000);
   live.resize(stations, rampMs);
   // The second judged first by the settle lies wholly after the ramp.
   const warmedMs = Math.max(wholeSecondAfter(startMs + rampMs + config.warmupMs), wholeSecondAfter(startMs + rampMs) + 1000);
-  const settled = await settleStep(live, { slos: config.slos, fromMs: warmedMs, maxMs: config.settleMs, retired, signal: config.signal });
+  const settled = await settleStep(live, { slos: config.slos, fromMs: warmedMs, maxMs: config.settleMs, retired: ask.retired, signal: config.signal });
   if (settled === undefined) return undefined;
+  const timing = {
+    startMs: Math.round(startMs),
+    ...(ask.afterBreach === undefined ? {} : { afterBreach: ask.afterBreach }),
+    rampMs,
+    settleMs: settled.atMs - warmedMs,
+    settled: settled.state === 'settled',
+  };
+  if (settled.state === 'worsening') {
+    const window = live.window(settled.judgedFromMs, settled.atMs);
+    const judged = judgeWindow(window, config.slos, config.generatorLimits);
+    if (!judged.passed) {
+      return stepRecord(ask.index, ask.phase, stations, window, judged, { ...timing, early: true, windowFromMs: window.fromMs, windowToMs: window.toMs });
+    }
+  }
   const windowFromMs = settled.atMs;
   const windowToMs = windowFromMs + Math.ceil(config.holdMs / 1000) * 1000;
   if (!(await reach(live, windowToMs, config.signal))) return undefined;
   const window = live.window(windowFromMs, windowToMs);
   const judged = judgeWindow(window, config.slos, config.generatorLimits);
-  return stepRecord(index, phase, stations, window, judged, {
-    startMs: Math.round(startMs),
-    rampMs,
-    settleMs: windowFromMs - warmedMs,
-    settled: settled.settled,
-    windowFromMs,
-    windowToMs,
-  });
+  return stepRecord(ask.index, ask.phase, stations, window, judged, { ...timing, early: false, windowFromMs, windowToMs });
 }

@@ -123,15 +123,19 @@ export function judgeWindow(window: StepWindow, slos: readonly Threshold[], limi
 
 /**
  * How far the window is from passing its SLOs: 0 when every SLO with samples passes, else the
- * ratio of the one furthest past its limit (at least 1). SLOs without samples are left out: a
- * second without a TransactionEvent says nothing of a backlog (settle.ts).
+ * ratio of the one furthest past its limit (at least 1); NaN when no SLO has a sample. SLOs
+ * without samples are left out: a second without a TransactionEvent says nothing of a backlog
+ * (settle.ts).
  */
 export function sloPressure(window: StepWindow, slos: readonly Threshold[]): number {
   let worst = 0;
+  let sampled = false;
   for (const r of evaluateThresholds(slos, window.source)) {
+    if (r.verdict === 'no samples') continue;
+    sampled = true;
     if (r.verdict === 'fail') worst = Math.max(worst, 1, overBy(r));
   }
-  return worst;
+  return sampled ? worst : Number.NaN;
 }
 
 /** How far past its limit a failed SLO is, as a ratio (no samples: the furthest). */

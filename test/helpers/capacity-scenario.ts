@@ -4,7 +4,7 @@ import type { CapacityReport } from '../../src/capacity/report';
 
 /**
  * Scenarios for capacity searches against the real embedded CSMS (the e2e and serial tests; bench
- * case 10 builds the same). Each station boots, starts one session after a random idle (mean 2 s)
+ * case 10 builds the same). Each station boots, starts one session after a random idle (mean 1 s)
  * and charges for the rest of the search, sending a MeterValues every `meterInterval` and nothing
  * else (heartbeats every 5 minutes): once its session started, exactly one call per
  * `meterInterval`, at a phase of its own. Both matter: a steady rate makes the true capacity in
@@ -38,7 +38,7 @@ groups:
     ramp: all
     heartbeatInterval: 5m
     sessions:
-      arrival: {poisson: {meanIdle: 2s}}
+      arrival: {poisson: {meanIdle: 1s}}
       duration: 1h
       meterInterval: ${s.meterInterval ?? '1s'}
 `;
