@@ -180,7 +180,7 @@ export function resolveCapacityConfig(options: CapacityOptions): CapacityConfig 
 }
 
 /** Upper bounds of the generator's limits: past them a limit would never be reached. */
-const GENERATOR_LIMIT_RANGE: Readonly<Record<keyof GeneratorLimits, { max: number; words: string }>> = {
+export const GENERATOR_LIMIT_RANGE: Readonly<Record<keyof GeneratorLimits, { max: number; words: string }>> = {
   eventLoopDelayP99Ms: { max: 60_000, words: 'a number of ms above 0 and at most 60000' },
   schedulerLagP99Ms: { max: 60_000, words: 'a number of ms above 0 and at most 60000' },
   cpuPerWorker: { max: 1, words: 'a share of one core above 0 and at most 1' },

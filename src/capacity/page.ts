@@ -79,10 +79,12 @@ function generatorText(step: CapacityStep): string {
   return `loop ${ms(g.eventLoopDelayP99Ms)}, lag ${ms(g.schedulerLagP99Ms)}, CPU ${cpu}`;
 }
 
-/** How long the step waited past its warm-up for the backlog before it to drain (settle.ts). */
+/** How the step began: after a restart (restart.ts), how long it waited past its warm-up (settle.ts), whether it was judged early. */
 function settleText(step: CapacityStep): string {
-  const waited = formatDurationMs(step.timing.settleMs);
-  return step.timing.settled ? waited : `${waited}, unsettled`;
+  const t = step.timing;
+  const restart = t.afterBreach?.restarted === true ? `restarted (${formatDurationMs(t.afterBreach.restartMs)}); ` : '';
+  const waited = formatDurationMs(t.settleMs);
+  return `${restart}${waited}${t.early ? ', getting worse: judged on it' : t.settled ? '' : ', unsettled'}`;
 }
 
 function stepsTable(report: CapacityReport): string {
@@ -98,10 +100,10 @@ function stepsTable(report: CapacityReport): string {
     const why = s.breaches.map(describeHit).join('; ');
     return (
       `<tr>${cell(String(s.index), 'num')}${cell(s.phase)}${cell(count(s.stations), 'num')}${cell(callRate(s.callsPerSecond), 'num')}` +
-      `${cell(callRate(s.offeredCallsPerSecond), 'num')}${sloCells.join('')}${cell(settleText(s), 'num')}${cell(generatorText(s))}${cell(verdict, s.passed ? 'good' : 'bad')}${cell(why)}</tr>`
+      `${cell(callRate(s.offeredCallsPerSecond), 'num')}${sloCells.join('')}${cell(settleText(s))}${cell(generatorText(s))}${cell(verdict, s.passed ? 'good' : 'bad')}${cell(why)}</tr>`
     );
   });
-  const head = [...['step', 'phase', 'stations', 'calls/s', 'offered/s', ...slos].map((h, i) => `<th${i === 1 ? '' : ' class="num"'}>${escapeHtml(h)}</th>`), '<th class="num">settled after</th><th>generator (p99, worst CPU)</th><th>verdict</th><th>what failed</th>'];
+  const head = [...['step', 'phase', 'stations', 'calls/s', 'offered/s', ...slos].map((h, i) => `<th${i === 1 ? '' : ' class="num"'}>${escapeHtml(h)}</th>`), '<th>waited</th><th>generator (p99, worst CPU)</th><th>verdict</th><th>what failed</th>'];
   return `<table id="steps"><thead><tr>${head.join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 

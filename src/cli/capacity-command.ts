@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { capacity } from '../capacity/capacity';
 import { GENERATOR_LIMITS, type GeneratorLimits } from '../capacity/judge';
-import { MAX_CAPACITY_STATIONS, MAX_GROWTH, MAX_PRECISION, MAX_RAMP_PER_SECOND, MIN_HOLD_MS, type CapacityOptions } from '../capacity/options';
+import { GENERATOR_LIMIT_RANGE, MAX_CAPACITY_STATIONS, MAX_GROWTH, MAX_PRECISION, MAX_RAMP_PER_SECOND, MIN_HOLD_MS, type CapacityOptions } from '../capacity/options';
 import { stepLine } from '../capacity/text';
 import { UsageError } from '../run/exit-codes';
 import { MAX_SEED, MAX_WORKERS, type RunSettings } from '../run/options';
@@ -79,7 +79,10 @@ function generatorLimit(text: string, previous: Partial<GeneratorLimits>): Parti
   if (m === null || name === undefined || !GENERATOR_LIMIT_NAMES.includes(name)) {
     throw new InvalidArgumentError(`--generator-limit takes name=value with name one of ${GENERATOR_LIMIT_NAMES.join(', ')} (ms, ms, share of a core), e.g. eventLoopDelayP99Ms=100, got "${text}"`);
   }
-  return { ...previous, [name]: Number(m[2]) };
+  const value = Number(m[2]);
+  const range = GENERATOR_LIMIT_RANGE[name];
+  if (!(value > 0 && value <= range.max)) throw new InvalidArgumentError(`--generator-limit ${name} must be ${range.words}, got "${m[2]}"`);
+  return { ...previous, [name]: value };
 }
 
 export function registerCapacityCommand(program: Command): void {
