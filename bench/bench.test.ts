@@ -46,12 +46,14 @@ describe('bench (tiny)', () => {
     assert.throws(() => parseArgs(['--minutes', 'ten']), /got ten/);
   });
 
-  test('the soak (case 9) is left out of the quick run unless named', () => {
+  test('the soak (case 9) and the capacity searches (case 10) are left out of the quick run unless named', () => {
     const ids = (mode: 'tiny' | 'quick' | 'full', cases?: number[]): number[] => selectCases({ mode, cases }).map((c) => c.id);
-    assert.ok(!ids('quick').includes(9), 'quick run without --case');
-    assert.deepEqual(ids('quick', [9]), [9]);
-    assert.ok(ids('full').includes(9));
-    assert.ok(ids('tiny').includes(9));
+    for (const id of [9, 10]) {
+      assert.ok(!ids('quick').includes(id), 'quick run without --case');
+      assert.deepEqual(ids('quick', [id]), [id]);
+      assert.ok(ids('full').includes(id));
+      assert.ok(ids('tiny').includes(id));
+    }
     assert.deepEqual(ids('quick', [1, 9]), [1, 9]);
   });
 
@@ -166,6 +168,10 @@ describe('bench (tiny)', () => {
     }
     assert.ok(samples.some((x) => x.hlogLines > 0), 'the interval log was measured');
     assert.ok(samples.every((x) => Number.isFinite(x.csmsRss)), 'the CSMS RSS was read');
+
+    // 10: a search against a CSMS of 250 calls/s (62.5 stations of 4 calls/s) found a size of its magnitude, in seconds to minutes.
+    within(row(get(10), 'T = 8 ms, S = 2: capacity found').fleet, 31, 125, 'stations found for a CSMS of 250 calls/s');
+    within(row(get(10), 'T = 8 ms, S = 2: search time').fleet, 5, 600, 'seconds a search took');
 
     // Results files: one per case, each with the machine's description.
     const files = readdirSync(out).filter((f) => f.endsWith('.json'));

@@ -1,9 +1,12 @@
 /**
  * The package's public surface (package.json `main`, `exports`, `types`): a run in-process, a
- * capacity search, the config a run resolves, a scenario's check, the results' compare and
- * merge, and the trend over a history of runs, with their types. This is the one file that passes names along: everything else imports from the defining file.
+ * live run whose size changes while it runs, a capacity search, the config a run resolves, a
+ * scenario's check, the results' compare and merge, and the trend over a history of runs, with
+ * their types. This is the one file that passes names along: everything else imports from the
+ * defining file.
  */
 export { run } from './run/run';
+export { startLiveRun, type LiveEnd, type LiveRun, type LiveRunOptions, type StepWindow } from './run/live-run';
 export { capacity, type CapacityResult } from './capacity/capacity';
 export type { CapacityHooks, CapacityOptions, CapacitySettings } from './capacity/options';
 export { capacityExitCode, type CapacityOutcome, type CapacityReport } from './capacity/report';

@@ -16,7 +16,10 @@ import { resolveCapacityConfig, type CapacityConfig, type CapacityOptions } from
 import { writeCapacityPage } from './page';
 import { buildCapacityReport, type CapacityOutcome, type CapacityReport, type SearchEnd } from './report';
 import { nextStep, type Phase, type SearchStep } from './search';
-import { stepRecord, type CapacityStep } from './steps';
+import { firstStepOf, restartChoice, restartFleet, type FirstStep } from './restart';
+import { settleStep } from './settle';
+import { stepRecord, type AfterBreach, type CapacityStep } from './steps';
+import { reach, wholeSecondAfter } from './wait';
 
 export const CAPACITY_FILE = 'capacity.json';
 
@@ -46,6 +49,8 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
   const history: SearchStep[] = [];
   let end: SearchEnd | undefined;
   let failure: unknown;
+  let retired = live.retired;
+  let first: FirstStep | undefined;
   try {
     while (end === undefined) {
       const next = nextStep(config.search, history);
@@ -53,12 +58,33 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
         end = next.outcome;
         break;
       }
-      const step = await holdStep(live, config, next.stations, next.phase, steps.length + 1);
+      const last = steps.at(-1);
+      const lastPass = [...steps].reverse().find((x) => x.passed);
+      let afterBreach: AfterBreach | undefined;
+      if (last?.verdict === 'breach' && lastPass !== undefined && first !== undefined && live.active > 0) {
+        const choice = restartChoice(last, lastPass, first);
+        let restartMs = 0;
+        if (choice.restarted) {
+          const restarted = await restartFleet(live, config, retired);
+          if (restarted === undefined) {
+            end = endedBy(live, config.signal);
+            break;
+          }
+          retired = restarted.retired;
+          restartMs = restarted.ms;
+        }
+        afterBreach = { ...choice, restartMs };
+      }
+      // Every station removed so far retires: each step begins long after the stops of the one before.
+      retired += Math.max(0, live.active - next.stations);
+      const step = await holdStep(live, config, { stations: next.stations, phase: next.phase, index: steps.length + 1, retired, afterBreach });
       if (step === undefined) {
-        end = { kind: 'ended', endedBy: live.endedBy ?? (config.signal?.aborted ? 'interrupted' : 'the run ended') };
+        end = endedBy(live, config.signal);
         break;
       }
       steps.push(step);
+      // The first step began from no station: what a fleet costs to start (restart.ts).
+      if (step.index === 1) first = firstStepOf(step, live.window(0, step.timing.windowToMs));
       history.push({ stations: step.stations, phase: step.phase, verdict: step.verdict });
       config.onStep?.(step);
       end = cutShort(live, step);
@@ -76,6 +102,7 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
       ...config.search,
       holdMs: config.holdMs,
       warmupMs: config.warmupMs,
+      settleMs: config.settleMs,
       rampPerSecond: config.rampPerSecond,
       slos: config.slos.map((s) => s.text),
       generatorLimits: config.generatorLimits,
@@ -97,50 +124,63 @@ export async function searchCapacity(config: CapacityConfig, start: StartLiveRun
  * connect at the first size (a target that is not there, with fail fast turned off).
  */
 function cutShort(live: LiveRun, step: CapacityStep): SearchEnd | undefined {
-  if (live.endedBy !== undefined) return { kind: 'ended', endedBy: live.endedBy };
+  if (live.endedBy !== undefined) return endedBy(live, undefined);
   if (step.index === 1 && step.fleet.active > 0 && step.fleet.connected === 0) {
-    return { kind: 'ended', endedBy: `unreachable: not one of ${count(step.fleet.active)} stations connected at the first step` };
+    return { kind: 'ended', endedBy: 'unreachable', why: `unreachable: not one of ${count(step.fleet.active)} stations connected at the first step` };
   }
   return undefined;
 }
 
-/** One step: resize, ramp, warm-up, hold, judge; undefined when the run ended before the hold did. */
-async function holdStep(live: LiveRun, config: CapacityConfig, stations: number, phase: Phase, index: number): Promise<CapacityStep | undefined> {
-  const startMs = live.now();
-  const rampMs = Math.ceil((Math.abs(stations - live.active) / config.rampPerSecond) * 1000);
-  live.resize(stations, rampMs);
-  const windowFromMs = startMs + rampMs + config.warmupMs;
-  const windowToMs = windowFromMs + config.holdMs;
-  if (!(await reach(live, windowFromMs, config.signal)) || !(await reach(live, windowToMs, config.signal))) return undefined;
-  const window = live.window(windowFromMs, windowToMs);
-  const judged = judgeWindow(window, config.slos, config.generatorLimits);
-  return stepRecord(index, phase, stations, window, judged, { startMs, rampMs, windowFromMs, windowToMs });
+/** Why the run ended: as the live run says, or the caller's signal. */
+function endedBy(live: LiveRun, signal: AbortSignal | undefined): SearchEnd {
+  if (live.endedBy !== undefined) return { kind: 'ended', endedBy: live.endedBy, why: live.endMessage ?? live.endedBy };
+  return { kind: 'ended', endedBy: 'interrupted', why: signal?.aborted === true ? 'the search was interrupted (signal)' : 'the run ended' };
+}
+
+/** What holdStep is asked: the size, and what the search knows before it. */
+interface StepAsk {
+  readonly stations: number;
+  readonly phase: Phase;
+  readonly index: number;
+  /** `live.retired` once every station removed so far has retired. */
+  readonly retired: number;
+  /** Right after a breach: whether the fleet was restarted, why, and how long it took (restart.ts). */
+  readonly afterBreach: AfterBreach | undefined;
 }
 
 /**
- * Waits for run time `ms`; false when the run ended first or the caller's signal stopped the
- * search (the run winds down through the same signal; finish() then writes its results). An
- * until() that resolves early, the run still going, breaks the contract: an error, not an end.
+ * One step: resize, ramp, warm-up, settle, hold, judge; undefined when the run ended (or the
+ * signal stopped the search) before the hold did. Windows are whole seconds of the run's clock,
+ * so the warm-up ends on one and the hold is whole seconds long. A step that got worse every
+ * second of its settle is judged on those seconds instead (settle.ts, "worsening").
  */
-async function reach(live: LiveRun, ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return false;
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = (): void => resolve();
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    await Promise.race([live.until(ms), aborted]);
-  } catch (err) {
-    // until() rejects when the run ended: that is an end, not an error.
-    if (live.endedBy === undefined) throw err;
-    return false;
-  } finally {
-    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+async function holdStep(live: LiveRun, config: CapacityConfig, ask: StepAsk): Promise<CapacityStep | undefined> {
+  const { stations } = ask;
+  const startMs = live.now();
+  const rampMs = Math.ceil((Math.abs(stations - live.active) / config.rampPerSecond) * 1000);
+  live.resize(stations, rampMs);
+  // The second judged first by the settle lies wholly after the ramp.
+  const warmedMs = Math.max(wholeSecondAfter(startMs + rampMs + config.warmupMs), wholeSecondAfter(startMs + rampMs) + 1000);
+  const settled = await settleStep(live, { slos: config.slos, fromMs: warmedMs, maxMs: config.settleMs, retired: ask.retired, signal: config.signal });
+  if (settled === undefined) return undefined;
+  const timing = {
+    startMs: Math.round(startMs),
+    ...(ask.afterBreach === undefined ? {} : { afterBreach: ask.afterBreach }),
+    rampMs,
+    settleMs: settled.atMs - warmedMs,
+    settled: settled.state === 'settled',
+  };
+  if (settled.state === 'worsening') {
+    const window = live.window(settled.judgedFromMs, settled.atMs);
+    const judged = judgeWindow(window, config.slos, config.generatorLimits);
+    if (!judged.passed) {
+      return stepRecord(ask.index, ask.phase, stations, window, judged, { ...timing, early: true, windowFromMs: window.fromMs, windowToMs: window.toMs });
+    }
   }
-  if (signal?.aborted === true || live.endedBy !== undefined) return false;
-  // The window read next must lie in the past (the contract's toMs <= now()).
-  const now = live.now();
-  if (now < ms) throw new Error(`the live run's until(${ms}) resolved at run time ${now} ms, before its time`);
-  return true;
+  const windowFromMs = settled.atMs;
+  const windowToMs = windowFromMs + Math.ceil(config.holdMs / 1000) * 1000;
+  if (!(await reach(live, windowToMs, config.signal))) return undefined;
+  const window = live.window(windowFromMs, windowToMs);
+  const judged = judgeWindow(window, config.slos, config.generatorLimits);
+  return stepRecord(ask.index, ask.phase, stations, window, judged, { ...timing, early: false, windowFromMs, windowToMs });
 }

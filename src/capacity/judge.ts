@@ -52,12 +52,17 @@ export interface SloResult {
   readonly passed: boolean;
 }
 
+/** As the window gives them; null where not measured (no worker reported in the window). */
 export interface GeneratorFigures {
-  readonly eventLoopDelayP99Ms: number;
-  readonly schedulerLagP99Ms: number;
+  readonly eventLoopDelayP99Ms: number | null;
+  readonly schedulerLagP99Ms: number | null;
   /** Share of one core per worker (0..1). */
-  readonly cpuPerWorker: readonly number[];
+  readonly cpuPerWorker: readonly (number | null)[];
   readonly saturated: boolean;
+}
+
+function measured(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }
 
 /** Response times (from due) of one action in the window, ms; null without samples. */
@@ -110,14 +115,31 @@ export function judgeWindow(window: StepWindow, slos: readonly Threshold[], limi
     passed: verdict === 'pass',
     slos: sloResults,
     checks: window.health,
-    generator: { eventLoopDelayP99Ms: g.eventLoopDelayP99Ms, schedulerLagP99Ms: g.schedulerLagP99Ms, cpuPerWorker: [...g.cpuPerWorker], saturated },
+    generator: { eventLoopDelayP99Ms: measured(g.eventLoopDelayP99Ms), schedulerLagP99Ms: measured(g.schedulerLagP99Ms), cpuPerWorker: g.cpuPerWorker.map(measured), saturated },
     breaches: [...generatorHits, ...csmsHits],
     actions: actionFigures(window),
   };
 }
 
+/**
+ * How far the window is from passing its SLOs: 0 when every SLO with samples passes, else the
+ * ratio of the one furthest past its limit (at least 1); NaN when no SLO has a sample. SLOs
+ * without samples are left out: a second without a TransactionEvent says nothing of a backlog
+ * (settle.ts).
+ */
+export function sloPressure(window: StepWindow, slos: readonly Threshold[]): number {
+  let worst = 0;
+  let sampled = false;
+  for (const r of evaluateThresholds(slos, window.source)) {
+    if (r.verdict === 'no samples') continue;
+    sampled = true;
+    if (r.verdict === 'fail') worst = Math.max(worst, 1, overBy(r));
+  }
+  return sampled ? worst : Number.NaN;
+}
+
 /** How far past its limit a failed SLO is, as a ratio (no samples: the furthest). */
-function overBy(s: SloResult): number {
+function overBy(s: { readonly operator: Operator; readonly value: number | null; readonly limit: number }): number {
   if (s.value === null) return Infinity;
   switch (s.operator) {
     case '<':

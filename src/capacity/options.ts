@@ -27,6 +27,7 @@ export const CAPACITY_DEFAULTS = Object.freeze({
   max: MAX_CAPACITY_STATIONS,
   holdMs: 30_000,
   warmupMs: 5_000,
+  settleMs: 60_000,
   rampPerSecond: 500,
   precision: 0.05,
   growth: 2,
@@ -49,12 +50,23 @@ export interface CapacitySettings {
   readonly hold?: string | number;
   /** Discarded after each step's ramp: "5s", or ms (default 5 s; 0 for none). */
   readonly warmup?: string | number;
+  /**
+   * Longest a step waits past its warm-up for a backlog of the steps before to drain (the first
+   * second on which every SLO passes starts the hold; settle.ts): "60s", or ms (default 60 s; 0: none).
+   */
+  readonly settle?: string | number;
   /** How fast stations are added or removed at a step: "500/s", or per second (default 500/s). */
   readonly ramp?: string | number;
   /** Relative precision of the answer: narrowing stops when (bad − good) / good ≤ it (default 0.05). */
   readonly precision?: number;
   /** Factor between growth steps until the first breach (default 2). */
   readonly growth?: number;
+  /**
+   * When the generator counts as saturated (judge.ts, GENERATOR_LIMITS): any of the three, the rest
+   * stay at their defaults. Higher limits on a machine shared with other work, lower ones to see
+   * how a search ends when the generator gives out first.
+   */
+  readonly generatorLimits?: Partial<GeneratorLimits>;
 }
 
 export interface CapacityHooks extends RunHooks {
@@ -87,6 +99,7 @@ export interface CapacityConfig {
   readonly search: SearchSettings;
   readonly holdMs: number;
   readonly warmupMs: number;
+  readonly settleMs: number;
   readonly rampPerSecond: number;
   readonly slos: readonly Threshold[];
   readonly generatorLimits: GeneratorLimits;
@@ -124,7 +137,7 @@ export function resolveCapacityConfig(options: CapacityOptions): CapacityConfig 
     const why = NOT_FOR_CAPACITY[key];
     if (why !== undefined) fail(key, `is not an option of capacity(): ${why}`);
   }
-  const { slo, min: minOption, max: maxOption, hold, warmup, ramp, precision: precisionOption, growth: growthOption, onStep, ...live } = options;
+  const { slo, min: minOption, max: maxOption, hold, warmup, settle, ramp, precision: precisionOption, growth: growthOption, generatorLimits, onStep, ...live } = options;
   try {
     checkOptionNames(live);
   } catch (err) {
@@ -141,6 +154,7 @@ export function resolveCapacityConfig(options: CapacityOptions): CapacityConfig 
   if (max < min) throw new UsageError(`options.max (${max}) is below options.min (${min}): the search grows from min to max`);
   const holdMs = ms('hold', hold, MIN_HOLD_MS, CAPACITY_DEFAULTS.holdMs);
   const warmupMs = ms('warmup', warmup, 0, CAPACITY_DEFAULTS.warmupMs);
+  const settleMs = ms('settle', settle, 0, CAPACITY_DEFAULTS.settleMs);
   const rampPerSecond = ramp === undefined ? CAPACITY_DEFAULTS.rampPerSecond : typeof ramp === 'string' || typeof ramp === 'number' ? parseRate(ramp) : undefined;
   if (rampPerSecond === undefined || rampPerSecond > MAX_RAMP_PER_SECOND) {
     fail('ramp', `must be a rate of stations above 0 and at most ${MAX_RAMP_PER_SECOND.toLocaleString('en-US')}/s such as "500/s", got ${JSON.stringify(ramp)}`);
@@ -156,14 +170,35 @@ export function resolveCapacityConfig(options: CapacityOptions): CapacityConfig 
     search: Object.freeze({ min, max, precision, growth }),
     holdMs,
     warmupMs,
+    settleMs,
     rampPerSecond,
     slos: Object.freeze(slos),
-    generatorLimits: GENERATOR_LIMITS,
+    generatorLimits: resolveGeneratorLimits(generatorLimits),
     run,
     live: { ...live, maxStations: max },
     onStep,
     signal,
   });
+}
+
+/** Upper bounds of the generator's limits: past them a limit would never be reached. */
+export const GENERATOR_LIMIT_RANGE: Readonly<Record<keyof GeneratorLimits, { max: number; words: string }>> = {
+  eventLoopDelayP99Ms: { max: 60_000, words: 'a number of ms above 0 and at most 60000' },
+  schedulerLagP99Ms: { max: 60_000, words: 'a number of ms above 0 and at most 60000' },
+  cpuPerWorker: { max: 1, words: 'a share of one core above 0 and at most 1' },
+};
+
+function resolveGeneratorLimits(given: unknown): GeneratorLimits {
+  if (given === undefined) return GENERATOR_LIMITS;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) fail('generatorLimits', 'must be an object such as {eventLoopDelayP99Ms: 100}');
+  const out: Record<string, number> = { ...GENERATOR_LIMITS };
+  for (const [key, value] of Object.entries(given)) {
+    const range = GENERATOR_LIMIT_RANGE[key as keyof GeneratorLimits];
+    if (range === undefined) fail(`generatorLimits.${key}`, `is not a generator limit (${Object.keys(GENERATOR_LIMITS).join(', ')})`);
+    if (typeof value !== 'number' || !(value > 0 && value <= range.max)) fail(`generatorLimits.${key}`, `must be ${range.words}, got ${String(value)}`);
+    out[key] = value;
+  }
+  return Object.freeze(out as unknown as GeneratorLimits);
 }
 
 /**

@@ -61,8 +61,18 @@ function kneeSection(charts: readonly KneeChart[]): string {
 
 function generatorText(step: CapacityStep): string {
   const g = step.generator;
-  const cpu = g.cpuPerWorker.length === 0 ? '–' : `${Math.round(Math.max(...g.cpuPerWorker) * 100)}%`;
-  return `loop ${g.eventLoopDelayP99Ms} ms, lag ${g.schedulerLagP99Ms} ms, CPU ${cpu}`;
+  const cpus = g.cpuPerWorker.filter((c): c is number => c !== null);
+  const cpu = cpus.length === 0 ? '–' : `${Math.round(Math.max(...cpus) * 100)}%`;
+  const ms = (x: number | null): string => (x === null ? '–' : `${x} ms`);
+  return `loop ${ms(g.eventLoopDelayP99Ms)}, lag ${ms(g.schedulerLagP99Ms)}, CPU ${cpu}`;
+}
+
+/** How the step began: after a restart (restart.ts), how long it waited past its warm-up (settle.ts), whether it was judged early. */
+function settleText(step: CapacityStep): string {
+  const t = step.timing;
+  const restart = t.afterBreach?.restarted === true ? `restarted (${formatDurationMs(t.afterBreach.restartMs)}); ` : '';
+  const waited = formatDurationMs(t.settleMs);
+  return `${restart}${waited}${t.early ? ', getting worse: judged on it' : t.settled ? '' : ', unsettled'}`;
 }
 
 function stepsTable(report: CapacityReport): string {
@@ -78,10 +88,10 @@ function stepsTable(report: CapacityReport): string {
     const why = s.breaches.map(describeHit).join('; ');
     return (
       `<tr>${cell(String(s.index), 'num')}${cell(s.phase)}${cell(count(s.stations), 'num')}${cell(callRate(s.callsPerSecond), 'num')}` +
-      `${cell(callRate(s.offeredCallsPerSecond), 'num')}${sloCells.join('')}${cell(generatorText(s))}${cell(verdict, s.passed ? 'good' : 'bad')}${cell(why)}</tr>`
+      `${cell(callRate(s.offeredCallsPerSecond), 'num')}${sloCells.join('')}${cell(settleText(s))}${cell(generatorText(s))}${cell(verdict, s.passed ? 'good' : 'bad')}${cell(why)}</tr>`
     );
   });
-  const head = [...['step', 'phase', 'stations', 'calls/s', 'offered/s', ...slos].map((h, i) => `<th${i === 1 ? '' : ' class="num"'}>${escapeHtml(h)}</th>`), '<th>generator (p99, worst CPU)</th><th>verdict</th><th>what failed</th>'];
+  const head = [...['step', 'phase', 'stations', 'calls/s', 'offered/s', ...slos].map((h, i) => `<th${i === 1 ? '' : ' class="num"'}>${escapeHtml(h)}</th>`), '<th>waited</th><th>generator (p99, worst CPU)</th><th>verdict</th><th>what failed</th>'];
   return `<table id="steps"><thead><tr>${head.join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
@@ -99,7 +109,7 @@ function settingsEntries(report: CapacityReport): Array<readonly [string, unknow
     ['seed', report.seed],
     ['min … max', `${count(s.min)} … ${count(s.max)}`],
     ['growth, precision', `×${s.growth}, ${s.precision * 100}%`],
-    ['ramp, warm-up, hold', `${s.rampPerSecond}/s, ${formatDurationMs(s.warmupMs)}, ${formatDurationMs(s.holdMs)}`],
+    ['ramp, warm-up, settle (at most), hold', `${s.rampPerSecond}/s, ${formatDurationMs(s.warmupMs)}, ${formatDurationMs(s.settleMs)}, ${formatDurationMs(s.holdMs)}`],
     ['generator limits', `event-loop delay p99 ${s.generatorLimits.eventLoopDelayP99Ms} ms, scheduler lag p99 ${s.generatorLimits.schedulerLagP99Ms} ms, CPU ${s.generatorLimits.cpuPerWorker * 100}% of a core`],
     ['workers', s.workers],
     ['started', formatUtc(report.startedAt)],
@@ -119,7 +129,7 @@ ${figures(report)}
 ${kneeSection(charts)}
 <section id="steps-section">
 <h2>Steps</h2>
-<p class="note">Each size held for ${escapeHtml(formatDurationMs(report.settings.holdMs))} after its ramp and a ${escapeHtml(formatDurationMs(report.settings.warmupMs))} warm-up, judged on that window alone: every SLO and every health check must pass; a saturated generator judges nothing of the CSMS.</p>
+<p class="note">Each size held for ${escapeHtml(formatDurationMs(report.settings.holdMs))} after its ramp, a ${escapeHtml(formatDurationMs(report.settings.warmupMs))} warm-up and, when the steps before left a backlog, until it drained (at most ${escapeHtml(formatDurationMs(report.settings.settleMs))} more), judged on that window alone: every SLO and every health check must pass; a saturated generator judges nothing of the CSMS.</p>
 ${stepsTable(report)}
 </section>
 <section id="settings-section">

@@ -8,6 +8,8 @@ import { count } from '../report/health';
 import { ExitCode } from '../run/exit-codes';
 import { VERSION } from '../run/version';
 import type { GeneratorLimits, LimitHit } from './judge';
+import type { LiveEnd } from './live';
+import { MAX_CAPACITY_STATIONS } from './options';
 import type { SearchOutcome, SearchSettings } from './search';
 import type { CapacityStep } from './steps';
 import { callRate, describeHit } from './text';
@@ -24,6 +26,7 @@ export type CapacityOutcome = SearchOutcome['kind'] | 'ended';
 export interface CapacitySettingsUsed extends SearchSettings {
   readonly holdMs: number;
   readonly warmupMs: number;
+  readonly settleMs: number;
   readonly rampPerSecond: number;
   readonly slos: readonly string[];
   readonly generatorLimits: GeneratorLimits;
@@ -47,8 +50,8 @@ export interface CapacityReport {
   readonly limitedBy: (LimitHit & { readonly stations: number }) | null;
   /** The size found passed a second hold. */
   readonly confirmed: boolean;
-  /** Why the run ended by itself (outcome ended). */
-  readonly endedBy?: string;
+  /** Why the run ended by itself (outcome ended): csmsDied, unreachable, interrupted or failed; `message` says it in words. */
+  readonly endedBy?: LiveEnd;
   readonly startedAt: string;
   readonly endedAt: string;
   readonly durationMs: number;
@@ -57,7 +60,7 @@ export interface CapacityReport {
 }
 
 /** How the search ended: as the pure search says, or cut short by the run itself. */
-export type SearchEnd = SearchOutcome | { readonly kind: 'ended'; readonly endedBy: string };
+export type SearchEnd = SearchOutcome | { readonly kind: 'ended'; readonly endedBy: LiveEnd; readonly why: string };
 
 export interface ReportInput {
   readonly end: SearchEnd;
@@ -111,7 +114,10 @@ export function buildCapacityReport(input: ReportInput): CapacityReport {
       confirmed = end.confirmed;
       const head = `capacity: ${end.kind === 'atLeastMax' ? 'at least ' : ''}${count(end.stations)} stations (${callRate(capacity.callsPerSecond)} calls/s)`;
       if (end.kind === 'atLeastMax') {
-        message = `${head}: nothing broke up to max (${count(end.stations)}); raise --max to look further`;
+        message =
+          end.stations >= MAX_CAPACITY_STATIONS
+            ? `${head}: nothing broke up to ${count(end.stations)}, the most one process holds (README: "Sharded runs: not yet")`
+            : `${head}: nothing broke up to max (${count(end.stations)}); raise --max to look further`;
         break;
       }
       limitedBy = limitOf(latest(steps, end.firstBad, false));
@@ -134,7 +140,7 @@ export function buildCapacityReport(input: ReportInput): CapacityReport {
     case 'ended': {
       const last = steps[steps.length - 1];
       const where = last === undefined ? 'before the first step' : `after step ${last.index} (${count(last.stations)} stations)`;
-      message = `capacity search stopped ${where}: ${end.endedBy}`;
+      message = `capacity search stopped ${where}: ${end.why}`;
       break;
     }
   }

@@ -5,15 +5,29 @@
  * passed); the rest is what a reader needs to see why.
  */
 import type { StepJudgement } from './judge';
+import type { RestartChoice } from './restart';
 import type { StepWindow } from './live';
 import type { Phase } from './search';
+
+/** restart.ts's choice after a breach, and how long retiring every station took (0: not restarted). */
+export interface AfterBreach extends RestartChoice {
+  readonly restartMs: number;
+}
 
 export interface StepTiming {
   /** Run time (ms since the run's epoch) the resize was asked. */
   readonly startMs: number;
+  /** Right after a step that broke: whether this one started from a fresh fleet, and why (restart.ts). */
+  readonly afterBreach?: AfterBreach;
   /** How long the new stations were given to connect (or the removed ones to stop). */
   readonly rampMs: number;
-  /** The window judged: after the ramp and the warm-up, `hold` long. */
+  /** How long past the warm-up the step waited for the steps before it to drain (settle.ts): until its hold, or until it was judged (early). */
+  readonly settleMs: number;
+  /** Every SLO passed on the second before the hold (false: held at the settle's bound, or getting worse). */
+  readonly settled: boolean;
+  /** Judged on the seconds of its settle, which got worse each second (past capacity), rather than held (settle.ts). */
+  readonly early: boolean;
+  /** The window judged: after the ramp, the warm-up and the settle, `hold` long (early: the settle's seconds judged), whole seconds of run time. */
   readonly windowFromMs: number;
   readonly windowToMs: number;
 }

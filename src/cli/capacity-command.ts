@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { capacity } from '../capacity/capacity';
-import { MAX_CAPACITY_STATIONS, MAX_GROWTH, MAX_PRECISION, MAX_RAMP_PER_SECOND, MIN_HOLD_MS, type CapacityOptions } from '../capacity/options';
+import { GENERATOR_LIMITS, type GeneratorLimits } from '../capacity/judge';
+import { GENERATOR_LIMIT_RANGE, MAX_CAPACITY_STATIONS, MAX_GROWTH, MAX_PRECISION, MAX_RAMP_PER_SECOND, MIN_HOLD_MS, type CapacityOptions } from '../capacity/options';
 import { stepLine } from '../capacity/text';
 import { UsageError } from '../run/exit-codes';
 import { MAX_SEED, MAX_WORKERS, type RunSettings } from '../run/options';
@@ -21,9 +22,11 @@ interface CapacityFlags extends Omit<RunSettings, 'url' | 'thresholds' | 'health
   max?: number;
   hold?: number;
   warmup?: number;
+  settle?: number;
   ramp?: number;
   precision?: number;
   growth?: number;
+  generatorLimit: Partial<GeneratorLimits>;
   json?: boolean;
   quiet?: boolean;
 }
@@ -36,11 +39,13 @@ function hold(value: string): number {
   return ms;
 }
 
-/** A warm-up may be 0 ("0s"): the ramp alone then settles the step. */
-function warmup(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined || ms > MAX_TIMER_MS) throw new InvalidArgumentError(`--warmup must be a duration such as "5s" or "0s", at most ${MAX_TIMER_WORDS}, got "${value}"`);
-  return ms;
+/** A warm-up or a settle may be 0 ("0s"). */
+function zeroOrDuration(flag: string, example: string): (value: string) => number {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms === undefined || ms > MAX_TIMER_MS) throw new InvalidArgumentError(`${flag} must be a duration such as "${example}" or "0s", at most ${MAX_TIMER_WORDS}, got "${value}"`);
+    return ms;
+  };
 }
 
 function ramp(value: string): number {
@@ -65,6 +70,21 @@ function growth(value: string): number {
   return g;
 }
 
+const GENERATOR_LIMIT_NAMES = Object.keys(GENERATOR_LIMITS) as (keyof GeneratorLimits)[];
+
+/** `--generator-limit eventLoopDelayP99Ms=100`, repeatable: capacity()'s generatorLimits, checked there. */
+function generatorLimit(text: string, previous: Partial<GeneratorLimits>): Partial<GeneratorLimits> {
+  const m = /^\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(\d+(?:\.\d+)?|\.\d+)\s*$/.exec(text);
+  const name = m?.[1] as keyof GeneratorLimits | undefined;
+  if (m === null || name === undefined || !GENERATOR_LIMIT_NAMES.includes(name)) {
+    throw new InvalidArgumentError(`--generator-limit takes name=value with name one of ${GENERATOR_LIMIT_NAMES.join(', ')} (ms, ms, share of a core), e.g. eventLoopDelayP99Ms=100, got "${text}"`);
+  }
+  const value = Number(m[2]);
+  const range = GENERATOR_LIMIT_RANGE[name];
+  if (!(value > 0 && value <= range.max)) throw new InvalidArgumentError(`--generator-limit ${name} must be ${range.words}, got "${m[2]}"`);
+  return { ...previous, [name]: value };
+}
+
 export function registerCapacityCommand(program: Command): void {
   const command = program
     .command('capacity')
@@ -75,10 +95,12 @@ export function registerCapacityCommand(program: Command): void {
     .option('--min <n>', 'smallest fleet, the first step (default 10)', positiveInt('--min', MAX_CAPACITY_STATIONS))
     .option('--max <n>', `largest fleet (default and most: ${MAX_CAPACITY_STATIONS})`, positiveInt('--max', MAX_CAPACITY_STATIONS))
     .option('--hold <d>', 'how long each step is judged, after its ramp and warm-up (default 30s)', hold)
-    .option('--warmup <d>', 'discarded after each step\'s ramp (default 5s)', warmup)
+    .option('--warmup <d>', 'discarded after each step\'s ramp (default 5s)', zeroOrDuration('--warmup', '5s'))
+    .option('--settle <d>', 'longest a step waits past its warm-up for the backlog of the steps before to drain: the hold starts at the first second every SLO passes (default 60s; 0s: none)', zeroOrDuration('--settle', '60s'))
     .option('--ramp <rate>', 'stations added or removed per second at a step (default 500/s)', ramp)
     .option('--precision <p>', 'relative precision of the answer: 0.05 or 5% (default)', precision)
     .option('--growth <factor>', 'factor between steps until the first breach (default 2)', growth)
+    .option('--generator-limit <name=value>', `when the generator counts as saturated, repeatable: eventLoopDelayP99Ms=${GENERATOR_LIMITS.eventLoopDelayP99Ms}, schedulerLagP99Ms=${GENERATOR_LIMITS.schedulerLagP99Ms} (ms), cpuPerWorker=${GENERATOR_LIMITS.cpuPerWorker} (share of a core) are the defaults`, generatorLimit, {})
     .option('--out <dir>', 'results folder: the run\'s results, capacity.json and capacity.html (default results/<UTC timestamp>-<scenario>)')
     .option('--workers <n>', 'worker threads (default: one per core, one fewer beside the embedded CSMS)', positiveInt('--workers', MAX_WORKERS))
     .option('--seed <n>', 'seed of every random choice (overrides the scenario): the same seed, the same steps', nonNegativeInt('--seed', MAX_SEED))
@@ -99,7 +121,7 @@ export function registerCapacityCommand(program: Command): void {
  * a line per step on stderr, Ctrl-C as the run's stops, and the answer as the last line.
  */
 export async function capacityCommand(file: string, flags: CapacityFlags): Promise<number> {
-  const { url, slo, json, quiet, ...settings } = flags;
+  const { url, slo, json, quiet, generatorLimit: limits, ...settings } = flags;
   if (slo.length === 0) throw new UsageError(`capacity needs at least one --slo, e.g. --slo ${EXAMPLE_SLO}`);
   if (flags.min !== undefined && flags.max !== undefined && flags.max < flags.min) {
     throw new UsageError(`--max ${flags.max} is below --min ${flags.min}: the search grows from --min to --max`);
@@ -111,6 +133,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
     scenario: file,
     ...(url === undefined ? {} : { url }),
     slo,
+    ...(Object.keys(limits).length === 0 ? {} : { generatorLimits: limits }),
     onStep: (step) => {
       if (!quiet) process.stderr.write(`${stepLine(step)}\n`);
     },

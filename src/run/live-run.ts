@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { LiveSplit } from '../coordinator/live-split';
 import { workerCount } from '../coordinator/split';
 import { Gauge } from '../metrics/gauges';
-import { WindowLedger } from '../metrics/window-ledger';
+import { WindowLedger, type LedgerSecond } from '../metrics/window-ledger';
 import { ERROR_KINDS } from '../ocpp';
 import { MAX_TIMER_MS } from '../scenario/units';
 import { resolveRunConfig, type RunConfig } from './config';
@@ -51,7 +51,15 @@ export interface LiveRun {
    * them, from the run's per-second ledger, never the cumulative run. Also after finish().
    */
   window(fromMs: number, toMs: number): StepWindow;
-  /** Set when the run ended by itself: why (`endMessage` says it in words). */
+  /**
+   * Resolves true once every worker's records of the run time before `ms` have been read, so that
+   * a window ending at `ms` holds every call that ended before it: workers publish their records
+   * every 20 ms and after each second a saturation record of that second, which comes after every
+   * record of it. False when a worker said nothing of that second within RECORDED_WAIT_MS past
+   * `ms` (a worker that stalls that long is saturated: the window shows it), or when the run ended.
+   */
+  recorded(ms: number): Promise<boolean>;
+  /** Set when the run ended by itself: why (`endMessage` says it in words, on one line). */
   readonly endedBy: LiveEnd | undefined;
   readonly endMessage: string | undefined;
   /** Stations retired so far (disconnected after a shrink), over the whole fleet of this process. */
@@ -66,6 +74,11 @@ const LIVE_ONLY_REFUSED: Readonly<Partial<Record<keyof RunOptions, string>>> = {
   history: 'a fleet that changes size while it runs is no night to compare with another (run() keeps histories)',
   historyKeep: 'a live run keeps no history',
 };
+
+/** How long recorded() waits past its time for a worker's records (see there). */
+export const RECORDED_WAIT_MS = 2000;
+/** How often recorded() reads the rings while it waits. */
+const RECORDED_POLL_MS = 10;
 
 /**
  * Starts a live run with 0 active stations: options checked as run() checks them (plus
@@ -148,8 +161,8 @@ class LiveFleetRun implements LiveRun {
 
   /** A notice of the run's watches: the CSMS's death and fail fast end the run. */
   noticed(n: RunNotice): void {
-    if (n.kind === 'csmsDied') this.ended('csmsDied', n.message);
-    else if (n.kind === 'unreachable') this.ended('unreachable', n.message);
+    if (n.kind === 'csmsDied') this.ended('csmsDied', inOneLine(n.message));
+    else if (n.kind === 'unreachable') this.ended('unreachable', inOneLine(n.message));
   }
 
   private ended(why: LiveEnd, message: string): void {
@@ -187,16 +200,23 @@ class LiveFleetRun implements LiveRun {
 
   until(ms: number): Promise<void> {
     if (typeof ms !== 'number' || Number.isNaN(ms)) throw new RangeError(`until(ms): ms must be a number of ms since the run's start, got ${String(ms)}`);
-    const wait = Math.min(ms - this.now(), MAX_TIMER_MS);
-    if (wait <= 0 || this.endedBy !== undefined || this.finished !== undefined) return Promise.resolve();
+    if (ms <= this.now() || this.endedBy !== undefined || this.finished !== undefined) return Promise.resolve();
     return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
       const done = (): void => {
         clearTimeout(timer);
         this.waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, wait);
+      // Node's timers run on a whole-ms clock and may fire a fraction of a ms before now() reaches
+      // `ms`: the caller reads a window up to `ms` next, so wait out the rest.
+      const arm = (): void => {
+        const wait = ms - this.now();
+        if (wait <= 0) done();
+        else timer = setTimeout(arm, Math.min(Math.ceil(wait), MAX_TIMER_MS));
+      };
       this.waiters.add(done);
+      arm();
     });
   }
 
@@ -226,6 +246,22 @@ class LiveFleetRun implements LiveRun {
       fromSecond,
       toSecond,
     );
+  }
+
+  async recorded(ms: number): Promise<boolean> {
+    if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new RangeError(`recorded(ms): ms must be a number of ms since the run's start, got ${String(ms)}`);
+    // The last whole second before `ms`: each worker's saturation record of it (or of a later one).
+    const second = Math.floor(ms / 1000) - 1;
+    if (second < 0) return true;
+    const workers = workerCount(this.config.plan, this.config.workers);
+    const deadline = Math.max(ms, this.now()) + RECORDED_WAIT_MS;
+    for (;;) {
+      if (this.finished !== undefined || this.endedBy !== undefined) return false;
+      this.fleet.run.drain();
+      if (workersReported(this.ledger.secondsFrom(second, Math.floor(this.now() / 1000) + 1), workers)) return true;
+      if (this.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, RECORDED_POLL_MS));
+    }
   }
 
   finish(): Promise<RunResult> {
@@ -263,4 +299,23 @@ class LiveFleetRun implements LiveRun {
   private wakeAll(): void {
     for (const wake of [...this.waiters]) wake();
   }
+}
+
+/**
+ * A notice as the end of a live run says it: its first line, without what the CLI adds around it
+ * (`error: `, the CSMS's last lines, `stopping the run`), which the notice itself still carries.
+ */
+function inOneLine(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(/^error: /, '').replace(/; (its last lines:|stopping the run)$/, '');
+}
+
+/**
+ * Every worker sent its saturation record of the first of `seconds` or of a later one (a late
+ * publication covers the seconds it missed under the first of them, so a later one counts too).
+ */
+function workersReported(seconds: readonly (LedgerSecond | undefined)[], workers: number): boolean {
+  for (let w = 0; w < workers; w++) {
+    if (!seconds.some((s) => s !== undefined && (s.workers[w]?.busyUs ?? 0) + (s.workers[w]?.idleUs ?? 0) > 0)) return false;
+  }
+  return true;
 }

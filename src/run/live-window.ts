@@ -31,7 +31,7 @@ export interface StepWindow {
    * generator's delays of the window; openTransactions is not judged (sessions run across bounds).
    */
   readonly health: readonly HealthResult[];
-  /** The generator's own saturation in the window: the worst worker's p99s, ms, and each worker's busy share of one core (0..1). */
+  /** The generator's own saturation in the window: the worst worker's p99s, ms, and each worker's busy share of one core (0..1); NaN where not measured. */
   readonly generator: {
     readonly eventLoopDelayP99Ms: number;
     readonly schedulerLagP99Ms: number;
@@ -106,9 +106,10 @@ export function stepWindow(facts: WindowFacts, fromSecond: number, toSecond: num
     stations,
     health,
     generator: {
-      eventLoopDelayP99Ms: delays.eventLoopDelayMs?.p99 ?? 0,
-      schedulerLagP99Ms: delays.schedulerLagMs?.p99 ?? 0,
-      cpuPerWorker: Array.from({ length: facts.workers }, (_v, i) => workers.find((w) => w.worker === i)?.busyShare ?? 0),
+      // NaN: not measured in the window (no worker reported), which is no figure of saturation.
+      eventLoopDelayP99Ms: delays.eventLoopDelayMs?.p99 ?? NaN,
+      schedulerLagP99Ms: delays.schedulerLagMs?.p99 ?? NaN,
+      cpuPerWorker: Array.from({ length: facts.workers }, (_v, i) => workers.find((w) => w.worker === i)?.busyShare ?? NaN),
     },
   };
 }

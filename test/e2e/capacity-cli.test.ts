@@ -48,6 +48,9 @@ describe('capacity: bad usage exits 2 before any run starts', () => {
     ['--hold not a duration', (s) => [s, ...SLO, '--hold', 'long'], /--hold must be a duration such as "30s"/],
     ['--warmup not a duration', (s) => [s, ...SLO, '--warmup', 'some'], /--warmup must be a duration such as "5s" or "0s"/],
     ['--ramp 0/s', (s) => [s, ...SLO, '--ramp', '0/s'], /--ramp must be a rate above 0/],
+    ['--settle not a duration', (s) => [s, ...SLO, '--settle', 'later'], /--settle must be a duration such as "60s" or "0s"/],
+    ['--generator-limit on no limit', (s) => [s, ...SLO, '--generator-limit', 'cpu=0.5'], /--generator-limit takes name=value with name one of eventLoopDelayP99Ms, schedulerLagP99Ms, cpuPerWorker/],
+    ['--generator-limit out of range', (s) => [s, ...SLO, '--generator-limit', 'cpuPerWorker=2'], /--generator-limit cpuPerWorker must be a share of one core above 0 and at most 1, got "2"/],
     ['--precision 0', (s) => [s, ...SLO, '--precision', '0'], /--precision must be a fraction above 0 and at most 0\.5, or a percentage such as 5%, got "0"/],
     ['--precision 60%', (s) => [s, ...SLO, '--precision', '60%'], /--precision must be a fraction/],
     ['--growth 1', (s) => [s, ...SLO, '--growth', '1'], /--growth must be a factor above 1 and at most 10, such as 2 or 1\.5, got "1"/],
@@ -78,7 +81,7 @@ describe('capacity: bad usage exits 2 before any run starts', () => {
   test('capacity --help lists the command\'s flags, and the top help lists the command', async () => {
     const r = await runCli(['capacity', '--help']);
     assert.equal(r.code, 0, r.stderr);
-    for (const flag of ['--url', '--slo', '--min', '--max', '--hold', '--warmup', '--ramp', '--precision', '--growth', '--out', '--seed', '--health', '--password-env']) {
+    for (const flag of ['--url', '--slo', '--min', '--max', '--hold', '--warmup', '--settle', '--ramp', '--precision', '--growth', '--generator-limit', '--out', '--seed', '--health', '--password-env']) {
       assert.match(r.stdout, new RegExp(`${flag} `), `capacity --help lacks ${flag}`);
     }
     const top = await runCli(['--help']);

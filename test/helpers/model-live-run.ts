@@ -1,18 +1,19 @@
 /**
- * A model of a live run against a CSMS of known capacity, on a virtual clock, until the real live
- * run (src/run/live-run.ts, helper "live") is merged: the search is driven through the contract's
- * LiveRun interface exactly as it will be, and every step's window is a real Aggregator filled with
+ * A model of a live run against a CSMS of known capacity, on a virtual clock: the search's driver
+ * is tested through the LiveRun interface with it, at once and to the byte (the end-to-end tests
+ * drive the real live run, src/run/live-run.ts). Every window is a real Aggregator filled with
  * real call records, so SLOs are judged by the real evaluateThresholds on real HDR histograms.
  *
  * The CSMS: calls pass through servers with a fixed service time, `capacityPerSecond` in all;
  * each station offers `callsPerStation` calls per second. Below capacity the response time is an
- * M/D/1 queue's mean, T·(1 + ρ / (2(1 − ρ))); at or past it the backlog grows through the window,
- * so latency grows without bound. Within a window the calls' response times spread evenly from
- * half to one and a half times that figure (p50 ≈ it, p99 ≈ 1.49 × it).
+ * M/D/1 queue's mean, T·(1 + ρ / (2(1 − ρ))); at or past it the backlog grows from the moment the
+ * size was asked, so latency grows without bound, second by second. Within a window the calls'
+ * response times spread evenly from half to one and a half times that figure (p50 ≈ it, p99 ≈
+ * 1.49 × it). Stations removed retire at once, and owe nothing.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { LiveRun, LiveRunOptions, StartLiveRun, StepWindow } from '../../src/capacity/live';
+import type { LiveEnd, LiveRun, LiveRunOptions, StartLiveRun, StepWindow } from '../../src/capacity/live';
 import { Aggregator } from '../../src/metrics/aggregator';
 import { packHeader, RecordKind } from '../../src/metrics/record';
 import { ACTION_NAMES, actionCode, ERROR_KINDS } from '../../src/ocpp';
@@ -48,17 +49,21 @@ const HB = actionCode('Heartbeat');
 /** Records per window at most: plenty for a p99, quick to fill. */
 const MAX_RECORDS = 4000;
 
-/** The model's p50 response time (ms) at `stations`, for a window of `holdMs`. */
-export function modelLatencyMs(model: CsmsModel, stations: number, holdMs: number): number {
+/** The model's p50 response time (ms) at `stations`, `overloadedMs` after the size was asked. */
+export function modelLatencyMs(model: CsmsModel, stations: number, overloadedMs: number): number {
   const rho = (stations * model.callsPerStation) / model.capacityPerSecond;
   if (rho < 0.999) return model.serviceMs * (1 + rho / (2 * (1 - rho)));
-  return model.serviceMs * 500 + (rho - 1) * holdMs;
+  return model.serviceMs * 500 + (rho - 1) * overloadedMs;
 }
 
 class ModelRun implements LiveRun {
   active = 0;
-  endedBy: string | undefined;
+  endedBy: LiveEnd | undefined;
+  endMessage: string | undefined;
+  retired = 0;
+  readonly targets = ['ws://model-csms/ocpp'];
   private clock = 0;
+  private resizedAt = 0;
   private readonly random: RandomStream;
 
   constructor(
@@ -68,14 +73,22 @@ class ModelRun implements LiveRun {
     private readonly log: ModelLog,
   ) {
     this.random = new RandomStream(model.noise?.seed ?? 1);
-    options.signal?.addEventListener('abort', () => (this.endedBy ??= 'interrupted'), { once: true });
+    options.signal?.addEventListener('abort', () => this.end('interrupted', 'the run was interrupted (signal)'), { once: true });
   }
 
   resize(stations: number, rampMs: number): void {
     if (!Number.isInteger(stations) || stations < 0 || stations > this.maxStations) throw new RangeError(`resize(${stations}) outside 0..${this.maxStations}`);
     this.log.resizes.push({ stations, rampMs, atMs: this.clock });
+    this.resizedAt = this.clock;
+    if (stations < this.active) this.retired += this.active - stations;
     this.active = stations;
-    if (this.model.diesAt !== undefined && stations >= this.model.diesAt) this.endedBy = `the embedded CSMS died ${(this.clock / 1000).toFixed(1)} s into the run (killed by SIGKILL)`;
+    if (this.model.diesAt !== undefined && stations >= this.model.diesAt) this.end('csmsDied', `the embedded CSMS died ${(this.clock / 1000).toFixed(1)} s into the run (killed by SIGKILL)`);
+  }
+
+  private end(why: LiveEnd, message: string): void {
+    if (this.endedBy !== undefined) return;
+    this.endedBy = why;
+    this.endMessage = message;
   }
 
   now(): number {
@@ -87,6 +100,11 @@ class ModelRun implements LiveRun {
     if (this.endedBy === undefined) this.clock = Math.max(this.clock, ms);
   }
 
+  /** The model's records are its windows: always complete. */
+  async recorded(): Promise<boolean> {
+    return this.endedBy === undefined;
+  }
+
   window(fromMs: number, toMs: number): StepWindow {
     if (toMs > this.clock) throw new RangeError(`window to ${toMs} is past now (${this.clock})`);
     const m = this.model;
@@ -96,7 +114,7 @@ class ModelRun implements LiveRun {
     const offered = n * m.callsPerStation;
     const answered = Math.min(offered, m.capacityPerSecond);
     const noise = m.noise === undefined ? 1 : 1 + m.noise.share * (2 * this.random.next() - 1);
-    const latencyMs = modelLatencyMs(m, n, holdMs) * noise;
+    const latencyMs = modelLatencyMs(m, n, toMs - this.resizedAt) * noise;
     const aggregator = new Aggregator({ actionNames: ACTION_NAMES, groupNames: ['model'], errorNames: ERROR_KINDS, counterNames: COUNTER_NAMES });
     const records = Math.min(MAX_RECORDS, Math.round((answered * holdMs) / 1000));
     for (let i = 0; i < records; i++) {

@@ -34,6 +34,12 @@ const BAD: ReadonlyArray<readonly [string, Record<string, unknown>, RegExp]> = [
   ['hold', { hold: 'soon' }, /^options\.hold must be a duration .* got "soon"$/],
   ['warmup', { warmup: -1 }, /^options\.warmup must be a duration .* from 0 ms/],
   ['warmup', { warmup: '600h' }, /^options\.warmup must be a duration/],
+  ['settle', { settle: -1 }, /^options\.settle must be a duration .* from 0 ms/],
+  ['settle', { settle: 'later' }, /^options\.settle must be a duration .* got "later"$/],
+  ['generatorLimits', { generatorLimits: 50 }, /^options\.generatorLimits must be an object such as \{eventLoopDelayP99Ms: 100\}$/],
+  ['generatorLimits', { generatorLimits: { cpu: 0.5 } }, /^options\.generatorLimits\.cpu is not a generator limit \(eventLoopDelayP99Ms, schedulerLagP99Ms, cpuPerWorker\)$/],
+  ['generatorLimits', { generatorLimits: { cpuPerWorker: 1.5 } }, /^options\.generatorLimits\.cpuPerWorker must be a share of one core above 0 and at most 1, got 1\.5$/],
+  ['generatorLimits', { generatorLimits: { schedulerLagP99Ms: 0 } }, /^options\.generatorLimits\.schedulerLagP99Ms must be a number of ms above 0 and at most 60000, got 0$/],
   ['ramp', { ramp: '0/s' }, /^options\.ramp must be a rate of stations above 0 and at most 100,000\/s such as "500\/s", got "0\/s"$/],
   ['ramp', { ramp: 200_000 }, /^options\.ramp must be a rate/],
   ['precision', { precision: 0 }, /^options\.precision must be a fraction above 0 and at most 0\.5 \(0\.05: within 5 %\), got 0$/],
@@ -97,6 +103,8 @@ test('defaults, and what the live run is given: the run options as they came, ma
   assert.deepEqual(config.search, { min: CAPACITY_DEFAULTS.min, max: MAX_CAPACITY_STATIONS, precision: 0.05, growth: 2 });
   assert.equal(config.holdMs, 30_000);
   assert.equal(config.warmupMs, 5_000);
+  assert.equal(config.settleMs, 60_000);
+  assert.deepEqual(config.generatorLimits, { eventLoopDelayP99Ms: 50, schedulerLagP99Ms: 50, cpuPerWorker: 0.9 });
   assert.equal(config.rampPerSecond, 500);
   assert.deepEqual(config.slos.map((s) => [s.text, s.metric, s.source, s.limit]), [
     ['TransactionEvent.p99 < 500ms', 'TransactionEvent.p99', '--slo', 500],
@@ -109,7 +117,9 @@ test('defaults, and what the live run is given: the run options as they came, ma
   assert.equal(config.live.signal, signal);
   assert.deepEqual(config.live.health, ['incompleteCalls=2']);
   assert.ok(!('slo' in config.live) && !('min' in config.live), 'the search\'s own options stay with the search');
-  const given = resolveCapacityConfig(options({ min: 50, max: 400, hold: '10s', warmup: 0, ramp: '2000/m', precision: 0.1, growth: 1.5 }));
+  const given = resolveCapacityConfig(options({ min: 50, max: 400, hold: '10s', warmup: 0, settle: '0s', ramp: '2000/m', precision: 0.1, growth: 1.5, generatorLimits: { cpuPerWorker: 0.5 } }));
+  assert.equal(given.settleMs, 0);
+  assert.deepEqual(given.generatorLimits, { eventLoopDelayP99Ms: 50, schedulerLagP99Ms: 50, cpuPerWorker: 0.5 }, 'the limits not given keep their defaults');
   assert.deepEqual(given.search, { min: 50, max: 400, precision: 0.1, growth: 1.5 });
   assert.equal(given.holdMs, 10_000);
   assert.equal(given.warmupMs, 0);
