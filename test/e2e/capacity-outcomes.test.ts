@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { CapacityReport } from '../../src/capacity/report';
@@ -9,6 +8,7 @@ import { capacityScenario, readCapacityJson } from '../helpers/capacity-scenario
 import { finished, readSummary, spawnCli, tempDir, waitFor, writeScenario, type CliResult } from '../helpers/fleet-cli';
 import { embeddedCsmsOf, hasExited, procInfo } from '../helpers/process-tree';
 import { spawnRun } from '../helpers/supervision';
+import { closedPort } from '../helpers/closed-port';
 
 /**
  * How a capacity search ends when it finds no capacity, through the real CLI against the real
@@ -49,15 +49,6 @@ function written(s: Search, r: CliResult): CapacityReport {
   assert.equal(r.stdout.trim().split('\n').at(-1), report.message);
   assert.equal(report.exitCode, r.code);
   return report;
-}
-
-/** A port nothing listens on: one the system gave and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 test('even the smallest size fails (min at twice the capacity of a CSMS of 20 calls/s): exit 1, no capacity, what broke at min', async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Summary } from '../../src/report/summary';
@@ -8,6 +7,7 @@ import { startHostileCsms, ONLY_201_BODY, REFUSALS, type Hostile, type HostileCs
 import { assertVerdict } from '../chaos/chaos-fleet';
 import { assertEndedCleanly, runHostile, type HostileGroup } from '../chaos/hostile-run';
 import { verdictLine } from '../helpers/heartbeat-fleet';
+import { closedPort } from '../helpers/closed-port';
 
 /**
  * Error kinds that say what happened (issue 10): a CSMS that closes every connection, answers in
@@ -174,12 +174,12 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
 
   it('a closed port, a host that does not resolve and a CSMS that never completes the upgrade: connectRefused, dnsFailure, connectTimeout, each with its sample', async () => {
     const csms = await hostile({ U: 'neverUpgrade' });
-    const closedPort = await freePort();
+    const port = await closedPort();
     const groups: HostileGroup[] = [{ name: 'u', ocpp: '1.6', count: 3, prefix: 'U' }];
     // Three targets: each station fails over from one to the next, so each meets all three.
     const run = await runHostile('unreachable', {
       groups,
-      urls: [`ws://127.0.0.1:${closedPort}`, 'ws://csms.invalid:9000', csms.url],
+      urls: [`ws://127.0.0.1:${port}`, 'ws://csms.invalid:9000', csms.url],
       callTimeout: '1s',
       duration: '5s',
     });
@@ -197,7 +197,7 @@ describe('error kinds that say what happened', { timeout: 240_000 }, () => {
     assert.equal(s.fleet.connected, 0);
     const samples = s.errorSamples ?? {};
     assert.equal(samples.dnsFailure, 'getaddrinfo ENOTFOUND csms.invalid');
-    assert.equal(samples.connectRefused, `connect ECONNREFUSED 127.0.0.1:${closedPort}`);
+    assert.equal(samples.connectRefused, `connect ECONNREFUSED 127.0.0.1:${port}`);
     assert.match(samples.connectTimeout ?? '', new RegExp(String.raw`^Opening handshake has timed out \(${CSMS_URL}/U-\d\)$`));
     assertVerdict(run, 3, ['connected']);
   });
@@ -208,11 +208,3 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A port nothing listens on: bound, then closed again. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { readSummary, REPO_ROOT, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { closedPort } from '../helpers/closed-port';
 
 const TINY = `
 name: tiny
@@ -16,15 +16,6 @@ groups:
     identity: "TINY-{index}"
     reconnect: { min: 200ms, max: 400ms }
 `;
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('command line', () => {
   test('--help names every command, and run --help every flag', async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { UsageError } from '../../src/index';
@@ -10,6 +9,7 @@ import { HEALTH_CHECKS } from '../../src/scenario/health';
 import { readSummary, writeScenario } from '../helpers/fleet-cli';
 import { heartbeatScenario, Scratch, verdictLine } from '../helpers/heartbeat-fleet';
 import { runFleet, stderrOf, type FleetOptions, type FleetResult } from '../helpers/run-fleet';
+import { closedPort } from '../helpers/closed-port';
 
 /**
  * Run health end to end: run() in this process against a real CSMS in its own process (or nothing
@@ -46,15 +46,6 @@ function health(s: Summary, check: string): HealthResult {
   const h = s.health?.find((e) => e.check === check);
   assert.ok(h, `no ${check} in ${JSON.stringify(s.health)}`);
   return h;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
 }
 
 describe('run health, judged on every run', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { compare } from '../../src/index';
@@ -7,6 +6,7 @@ import type { ThresholdResult } from '../../src/report/thresholds';
 import { writeScenario } from '../helpers/fleet-cli';
 import { heartbeatScenario, Scratch } from '../helpers/heartbeat-fleet';
 import { runFleet, runFleets, type FleetResult } from '../helpers/run-fleet';
+import { closedPort } from '../helpers/closed-port';
 
 /**
  * The sizes the end-to-end tests leave out because they are bounds on time: on loopback a call
@@ -76,14 +76,6 @@ describe('a loopback run and one against a CSMS answering 50 ms later, side by s
     assert.equal(p50.verdict, 'regression');
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 test('fail fast stops the run within seconds of unreachableAfter, long before its planned 60 s', async () => {
   const dir = scratch.dir('magnitudes-closed');
