@@ -62,8 +62,8 @@ export interface CapacitySettings {
   /** Factor between growth steps until the first breach (default 2). */
   readonly growth?: number;
   /**
-   * When the generator counts as saturated (judge.ts, GENERATOR_LIMITS): any of the three, the rest
-   * stay at their defaults. Higher limits on a machine shared with other work, lower ones to see
+   * When the generator counts as saturated (judge.ts, GENERATOR_LIMITS): once one of the three is
+   * exceeded. Limits not given stay at their defaults. Higher limits on a machine shared with other work, lower ones to see
    * how a search ends when the generator gives out first.
    */
   readonly generatorLimits?: Partial<GeneratorLimits>;

@@ -45,7 +45,7 @@ export interface CompareOptions {
   readonly generatorFloor: boolean;
 }
 
-/** What `compare()` takes: any part of the options; a single floor applies to every metric. */
+/** What `compare()` takes, each option optional; a single floor applies to every metric. */
 export interface CompareSettings {
   readonly tolerance?: Partial<Readonly<Record<ComparedMetric, number>>>;
   readonly minChangeMs?: number | Partial<Readonly<Record<FloorMetric, number>>>;

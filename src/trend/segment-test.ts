@@ -40,7 +40,7 @@ export function compareSegments(before: readonly number[], after: readonly numbe
   if (dof < 1) return { meanBefore, meanAfter, pValue: 1 };
   const pooled = Math.max(minVariance, (squares(before, meanBefore) + squares(after, meanAfter)) / dof);
   const diff = meanAfter - meanBefore;
-  // Two flat stretches: any difference at all is certain, none is none.
+  // Two flat stretches: a difference of any size is certain, none is none.
   if (pooled === 0) return { meanBefore, meanAfter, pValue: diff === 0 ? 1 : 0 };
   const t = diff / Math.sqrt(pooled * (1 / before.length + 1 / after.length));
   // The lower tail of −|t|: computed directly, it keeps its precision far below 1e-16.
