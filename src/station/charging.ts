@@ -82,6 +82,12 @@ export class Charging implements StepHost {
     return false;
   }
 
+  /** A connector is past idle: a vehicle authorizing, charging or finishing (its stop still to go). */
+  get inSession(): boolean {
+    for (const c of this.connectors) if (c.phase !== Phase.Idle) return true;
+    return false;
+  }
+
   /** How many transactions are running (a cold boot tells the fault how many it stopped). */
   get running(): number {
     let n = 0;

@@ -107,6 +107,11 @@ export class Station implements LinkHost, ChargingHost, MalformedOwner {
     return this.link.mustDeliver;
   }
 
+  /** A session is under way on some connector: the end of the run has a stop to send. */
+  get inSession(): boolean {
+    return this.charging.inSession;
+  }
+
   get settled(): boolean {
     return this.link.settled;
   }

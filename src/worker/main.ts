@@ -135,10 +135,13 @@ async function windDown(rt: WorkerRuntime, graceMs: number, port: WorkerTask['po
   rt.stopping = true;
   // Stopping every transaction in the same millisecond would be a burst of the tool's own
   // making, and its queueing would land in the latency figures: spread the stops instead.
+  // Only stations in the middle of a session have stops to send; the others wind down at once,
+  // and a handful of stops is not a burst worth waiting seconds for.
   const now = rt.now();
-  const spread = Math.min(graceMs / 2, WIND_DOWN_SPREAD_MS);
-  const n = rt.stations.length;
-  rt.stations.forEach((s, i) => s.windDownAt(now + (spread * i) / Math.max(1, n)));
+  const busy = rt.stations.filter((s) => s.inSession);
+  const spread = Math.min(graceMs / 2, WIND_DOWN_SPREAD_MS, busy.length * WIND_DOWN_MS_PER_STOP);
+  for (const s of rt.stations) if (!s.inSession) s.windDownAt(now);
+  busy.forEach((s, i) => s.windDownAt(now + (spread * i) / busy.length));
   const deadline = now + graceMs;
   let cut = false;
   const onMessage = (m: CoordinatorMessage): void => {
@@ -163,6 +166,8 @@ async function windDown(rt: WorkerRuntime, graceMs: number, port: WorkerTask['po
 
 /** Longest time over which the end-of-run transaction stops are spread. */
 const WIND_DOWN_SPREAD_MS = 3000;
+/** The spread's pace below that: at most a thousand stops a second from one worker. */
+const WIND_DOWN_MS_PER_STOP = 1;
 
 /** Let close events of terminated sockets run, so pending calls are counted as aborted. */
 function settle(): Promise<void> {
