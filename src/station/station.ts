@@ -112,8 +112,9 @@ export class Station implements LinkHost, ChargingHost, MalformedOwner {
     return this.charging.inSession;
   }
 
+  /** Nothing left to send: no wind-down still to come, and the link idle or stopped. */
   get settled(): boolean {
-    return this.link.settled;
+    return !this.slots.isSet(TimerKind.WindDown) && this.link.settled;
   }
 
   endRun(): number {

