@@ -1,27 +1,31 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { CompareError } from '../report/compare-load';
-import { InputFileProblem } from '../scenario/input-file';
-import { ScenarioError } from '../scenario/load';
-import { registerCapacityCommand } from './capacity-command';
-import { registerCompareCommand } from './compare-command';
-import { registerCsmsCommand } from './csms-command';
-import { registerMergeCommand } from './merge-command';
-import { registerProbeCommand } from './probe-command';
-import { registerReportCommand } from './report-command';
 import { ExitCode, RunOptionError, UsageError } from '../run/exit-codes';
-import { registerRunCommand } from './run-command';
-import { registerTrendCommand } from './trend-command';
 import { NotConfirmed } from '../run/staging-safety';
 import { redactUrls } from '../run/targets';
-import { registerValidateCommand } from './validate-command';
 import { VERSION } from '../run/version';
+import { InputFileProblem } from '../scenario/input-file';
+
+type Register = (program: Command) => void;
 
 /**
- * The ocpp-fleet command line. Each command lives in its own file; this one wires them and turns
- * errors into one clear line and an exit code, never a stack trace for a user's mistake.
+ * The commands, in the order help lists them, each loaded only when it is needed: a command's
+ * modules (the run layer, the CSMS, reports) take a third of a second of CPU to load, which every
+ * `ocpp-fleet csms` the fleet forks and every `--help` would otherwise pay for all of them.
  */
-function buildProgram(): Command {
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['run', async () => (await import('./run-command')).registerRunCommand],
+  ['capacity', async () => (await import('./capacity-command')).registerCapacityCommand],
+  ['validate', async () => (await import('./validate-command')).registerValidateCommand],
+  ['csms', async () => (await import('./csms-command')).registerCsmsCommand],
+  ['compare', async () => (await import('./compare-command')).registerCompareCommand],
+  ['merge', async () => (await import('./merge-command')).registerMergeCommand],
+  ['report', async () => (await import('./report-command')).registerReportCommand],
+  ['trend', async () => (await import('./trend-command')).registerTrendCommand],
+  ['probe', async () => (await import('./probe-command')).registerProbeCommand],
+];
+
+async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command();
   program
     .name('ocpp-fleet')
@@ -31,15 +35,10 @@ function buildProgram(): Command {
     // commander repeats a rejected value in its message: never let it repeat a password.
     .configureOutput({ outputError: (text, write) => write(redactUrls(text)) })
     .exitOverride();
-  registerRunCommand(program);
-  registerCapacityCommand(program);
-  registerValidateCommand(program);
-  registerCsmsCommand(program);
-  registerCompareCommand(program);
-  registerMergeCommand(program);
-  registerReportCommand(program);
-  registerTrendCommand(program);
-  registerProbeCommand(program);
+  // A command named first needs only itself; anything else (top help, a typo that commander
+  // answers with the nearest names) needs them all.
+  const named = COMMANDS.find(([name]) => name === argv[2]);
+  for (const [, load] of named === undefined ? COMMANDS : [named]) (await load())(program);
   program.addHelpText(
     'after',
     '\nExit codes: 0 passed, 1 a health check or threshold failed, 2 bad usage or configuration, 3 target unreachable or run aborted.\n' +
@@ -50,15 +49,15 @@ function buildProgram(): Command {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
   } catch (err) {
-    process.exitCode = exitCodeOf(err);
+    process.exitCode = await exitCodeOf(err);
   }
 }
 
-function exitCodeOf(err: unknown): number {
+async function exitCodeOf(err: unknown): Promise<number> {
   if (err instanceof NotConfirmed) {
     process.stderr.write(`${err.message}\n`);
     return ExitCode.Aborted;
@@ -67,6 +66,9 @@ function exitCodeOf(err: unknown): number {
     // Help and version exit 0; everything else commander rejects is bad usage (it printed why).
     return err.exitCode === 0 ? 0 : ExitCode.Usage;
   }
+  // Loaded here, not on start: these modules are heavy, and an error is the rare case.
+  const { ScenarioError } = await import('../scenario/load-errors');
+  const { CompareError } = await import('../report/compare-load');
   // An input file refused for its type or size is configuration too, wherever it was read.
   if (err instanceof ScenarioError || err instanceof UsageError || err instanceof RunOptionError || err instanceof CompareError || err instanceof InputFileProblem) {
     process.stderr.write(`error: ${err.message}\n`);
