@@ -93,6 +93,17 @@ test('the newest run alone can start a change: twice as slow at run 8 of 8 is a 
   assert.ok(extra <= 5, `${extra} of 500 seeds had a change point besides run 8`);
 });
 
+test('the newest run alone is a change only from beyond the slowest run before it by the minimum change (a busy night, seen in the suite)', () => {
+  // BootNotification p50 of eight real nights, the last on a machine busy with other tests.
+  const nights = [1.49, 1.31, 1.23, 1.4, 1.22, 1.26, 1.18, 2.3];
+  assert.deepEqual(findChangePoints(nights, { logScale: true, minChange: 1 }), [], '0.81 ms above the slowest before it');
+  const slower = [...nights.slice(0, 7), 2.6];
+  assert.deepEqual(findChangePoints(slower, { logScale: true, minChange: 1 }).map((c) => c.index), [7], '1.11 ms above it');
+  // Faster by as much: the same rule the other way.
+  assert.deepEqual(findChangePoints([5, 5.2, 4.9, 5.1, 5, 5.3, 5.1, 4.2], { minChange: 1 }), [], '0.7 below the fastest');
+  assert.deepEqual(findChangePoints([5, 5.2, 4.9, 5.1, 5, 5.3, 5.1, 3.5], { minChange: 1 }).map((c) => c.index), [7]);
+});
+
 test('noise alone: at most 1 % of 8-run series get a change point (measured 0.69 %, 138 of 20,000)', () => {
   // Normal noise of any width and lognormal noise judged on the log scale are the same series to
   // the method (it is scale-free), so one draw stands for all three.
