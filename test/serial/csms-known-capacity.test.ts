@@ -8,7 +8,7 @@ import { SAMPLES_16 } from '../helpers/csms-samples';
  * The CSMS of known capacity, measured (issue 12, point 5): the real embedded CSMS in its own
  * process with T ms of service on S servers, saturated by 20 bare stations in a closed loop
  * (each calls again as soon as it is answered, so the queue always holds about 20 calls and
- * the servers never idle). The answers counted over a 3 s window must come at S × 1000 / T per
+ * the servers never idle). The answers counted over a 2 s window must come at S × 1000 / T per
  * second within ±10 %; the model is exact, so what the margin leaves room for is the machine.
  * A bound on time is why this is in test/serial/, one file at a time after the rest.
  *
@@ -18,7 +18,7 @@ import { SAMPLES_16 } from '../helpers/csms-samples';
  */
 const STATIONS = 20;
 const WARMUP_MS = 500;
-const WINDOW_MS = 3000;
+const WINDOW_MS = 2000;
 const TOLERANCE = 0.1;
 
 interface Measured {
@@ -69,7 +69,8 @@ describe('the CSMS of known capacity answers at exactly S × 1000 / T calls per 
     );
   });
 
-  for (const serviceTimeMs of [2, 4, 8]) {
+  // The shortest and longest service times of bench case 10, which measures 4 ms as well.
+  for (const serviceTimeMs of [2, 8]) {
     for (const servers of [1, 2]) {
       const capacity = (servers * 1000) / serviceTimeMs;
       test(`T = ${serviceTimeMs} ms, S = ${servers}: ${capacity} calls/s ± 10 %`, async () => {
