@@ -5,6 +5,8 @@ import standaloneCode from 'ajv/dist/standalone';
 import { SCHEMA_FORMATS } from '../src/ocpp/schema-formats';
 import { readVersionSchemas } from '../src/ocpp/schema-source';
 import { VALIDATOR_INDEX, validatorDir, validatorFile, type ValidatorIndex } from '../src/ocpp/schemas';
+import { fileValidatorPath } from '../src/scenario/file-validator';
+import { compileScenarioFileSchema, scenarioFileAjv } from '../src/scenario/file-validator-build';
 import { OCPP_VERSIONS } from '../src/ocpp/version';
 
 /**
@@ -44,6 +46,14 @@ function writeVersion(root: string, version: (typeof OCPP_VERSIONS)[number]): nu
   return written;
 }
 
+/** The scenario file's validator, beside dist/src/scenario/file-validator.js, which loads it. */
+function writeScenarioFile(path: string): void {
+  const ajv = scenarioFileAjv();
+  writeFileSync(path, standaloneCode(ajv, compileScenarioFileSchema(ajv)));
+}
+
 const root = join(__dirname, '..', 'src', 'ocpp', 'validators');
 const counts = OCPP_VERSIONS.map((v) => `${writeVersion(root, v)} for ${v}`);
-process.stdout.write(`payload validators: ${counts.join(', ')} in ${root}\n`);
+const scenarioFile = fileValidatorPath(join(__dirname, '..', 'src', 'scenario'));
+writeScenarioFile(scenarioFile);
+process.stdout.write(`payload validators: ${counts.join(', ')} in ${root}; the scenario file's in ${scenarioFile}\n`);

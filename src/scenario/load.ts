@@ -1,7 +1,8 @@
 import { basename, extname } from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { LineCounter } from 'yaml';
-import { SCENARIO_FILE_SCHEMA, type RawCsmsSettings, type RawScenario, type RawThreshold } from './file-schema';
+import type { RawCsmsSettings, RawScenario, RawThreshold } from './file-schema';
+import { fileValidator } from './file-validator';
 import { describeSchemaError, lineOf, Locator, ScenarioError, schemaErrorField } from './load-errors';
 import { resolveFaults } from './faults-resolve';
 import { MAX_FLEET } from './identities';
@@ -22,31 +23,6 @@ export type { PayloadCheck } from './script-load';
 export interface LoadOptions {
   /** Checks the payload of each script `send` step against the official schemas (see src/cli/load-scenario.ts). */
   readonly checkPayload?: PayloadCheck;
-}
-
-let compiled: ValidateFunction<RawScenario> | undefined;
-
-/**
- * The scenario file's validator, compiled on first use (0.2 s of CPU): a process that reads no
- * scenario (the embedded CSMS, `compare`, `--help`) must not pay for it on start.
- */
-function fileValidator(): ValidateFunction<RawScenario> {
-  if (compiled === undefined) {
-    // allowUnionTypes: durations are a string ("90s") or a number of seconds; strict mode refuses
-    // the union without it. verbose: errors carry their schema, so an unknown field can be
-    // answered with the known ones and a bad value with the field's hint.
-    const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
-    // Durations in any unit against the timers' limit (file-schema-parts.ts, DURATION); a value
-    // that is not a duration at all is the pattern's to report.
-    ajv.addKeyword({
-      keyword: 'maxDurationMs',
-      type: ['string', 'number'],
-      schemaType: 'number',
-      validate: (max: number, data: string | number) => !((parseDuration(data) ?? 0) > max),
-    });
-    compiled = ajv.compile<RawScenario>(SCENARIO_FILE_SCHEMA);
-  }
-  return compiled;
 }
 
 export { MAX_FLEET } from './identities';

@@ -101,7 +101,8 @@ async function runStation(behaviour: Behaviour, g: StationGroup, forMs: number):
   return { ctx, csms };
 }
 
-describe('WebSocket ping/pong and closing of a station', { timeout: 30_000 }, () => {
+// Side by side: one station each, against a CSMS of its own.
+describe('WebSocket ping/pong and closing of a station', { timeout: 30_000, concurrency: true }, () => {
   it('pings every pingIntervalMs; a CSMS that answers them keeps the connection', async () => {
     const { ctx, csms } = await runStation('healthy', group('2.0.1', { pingIntervalMs: 150, pingTimeoutMs: 300 }), 1300);
     const log = csms.logsOf('healthy')[0];

@@ -7,6 +7,7 @@ import { assertBooksBalance, assertErrors, assertHealthyUntouched, groupSum, run
  * itself, every call has one outcome, and what happened is counted under its kind. (callTimeout is
  * 1 s in these runs.) The run's length and the reconnect gaps are bounded above, which holds only
  * on a machine not busy with other test files: test/serial/, one file at a time after the rest.
+ * The four runs go side by side: each is eight stations, light beside what the bounds allow.
  */
 const closers: (() => Promise<void>)[] = [];
 after(async () => {
@@ -22,7 +23,7 @@ function chaosGroups(prefix: string, b16: ChaosGroup['behaviour'], b201 = b16): 
 
 const CHAOS = ['chaos16', 'chaos201'] as const;
 
-describe('chaos CSMS: silence, lateness, hang-ups', { timeout: 120_000 }, () => {
+describe('chaos CSMS: silence, lateness, hang-ups', { timeout: 120_000, concurrency: true }, () => {
   it('a CSMS that accepts the boot and then never answers: timeouts, the link stays up (it still answers pings), and the run ends on time', async () => {
     const run = await runAgainstChaos('silent', { groups: chaosGroups('SI', 'silent'), callTimeout: '1s' }, closers);
     const { summary: s, csms } = run;
