@@ -139,9 +139,11 @@ describe('trend over a history of real runs', () => {
     assert.ok(change !== undefined && change.before < 20 && change.after >= 40 && change.after < 200, JSON.stringify(change));
     assert.ok(report.regressions.some((r) => r.metric === 'Heartbeat.p50' && r.run === 6));
     // What the CSMS answers is slowed from run 6; connect times are not (the delay is on answers),
-    // and what they do on a machine running four test files at once is the machine's.
-    const answered = report.regressions.filter((r) => !r.metric.startsWith('connect.'));
-    assert.ok(answered.every((r) => r.run === 6), `every regression of an answered action starts at run 6: ${JSON.stringify(report.regressions)}`);
+    // and what they do on a machine running eight test files at once is the machine's. Medians
+    // only: a night's p99 of some twenty heartbeats is its second-largest, and on that machine one
+    // night jumped from 10 to 40 ms at run 4 (p = 0.0008) with nothing changed.
+    const answered = report.regressions.filter((r) => !r.metric.startsWith('connect.') && r.metric.endsWith('.p50'));
+    assert.ok(answered.length > 0 && answered.every((r) => r.run === 6), `every regression of an answered action's p50 starts at run 6: ${JSON.stringify(report.regressions)}`);
     assert.match(stderr.split('\n')[0] as string, /^trend: REGRESSION at the newest run \(run 8\): .*Heartbeat\.p50 since run 6: /);
     assert.match(stderr, /^kept apart: 1 run\(s\) of trend-other with other settings or load/m);
     assert.match(stderr, /^trend\.html: /m);
