@@ -89,7 +89,7 @@ export function registerCapacityCommand(program: Command): void {
   const command = program
     .command('capacity')
     .description('find the largest fleet the CSMS carries within its SLOs: grow, narrow, confirm, inside one live run (the embedded CSMS when no --url is given)')
-    .argument('<scenario>', 'scenario file (YAML): its groups give the mix, kept in proportion as the fleet grows')
+    .argument('<scenario>', 'scenario file (YAML) or a shipped scenario\'s name: its groups give the mix, kept in proportion as the fleet grows')
     .option('--url <url>', 'CSMS base URL, ws:// or wss://; repeat for several targets', (value: string, previous: string[] | undefined) => [...(previous ?? []), targetUrl(value)])
     .option('--slo <expr>', `an SLO in the threshold grammar, judged on each step's window, repeatable, e.g. ${EXAMPLE_SLO}, "errors.rate < 1%"`, (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--min <n>', 'smallest fleet, the first step (default 10)', positiveInt('--min', MAX_CAPACITY_STATIONS))

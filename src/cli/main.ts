@@ -23,6 +23,8 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['report', async () => (await import('./report-command')).registerReportCommand],
   ['trend', async () => (await import('./trend-command')).registerTrendCommand],
   ['probe', async () => (await import('./probe-command')).registerProbeCommand],
+  ['scenarios', async () => (await import('./scenarios-command')).registerScenariosCommand],
+  ['init', async () => (await import('./init-command')).registerInitCommand],
 ];
 
 async function buildProgram(argv: readonly string[]): Promise<Command> {

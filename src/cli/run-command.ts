@@ -9,6 +9,7 @@ import { runResolved } from '../run/run';
 import { DEFAULT_CONFIRM_ABOVE } from '../run/staging-safety';
 import { MAX_SHARDS, parseShard, type Shard } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
+import { DEFAULT_SCENARIO_NAME } from '../scenario/shipped';
 import { collectHealthText } from './health-option';
 import { Interrupts } from './interrupts';
 import { duration, host as hostOption, nonNegativeInt, port as portOption, positiveInt, rate as rateOption, targetUrl } from './options';
@@ -27,7 +28,6 @@ interface RunFlags extends Omit<RunSettings, 'url' | 'thresholds' | 'health'> {
   dryRun?: boolean;
 }
 
-export const DEFAULT_SCENARIO = 'scenarios/smoke.yaml';
 
 function addressList(value: string): string[] {
   const list = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
@@ -61,7 +61,7 @@ export function registerRunCommand(program: Command): void {
   const command = program
     .command('run')
     .description('run a fleet of virtual charge points against a CSMS (the embedded one when no --url is given)')
-    .argument('[scenario]', 'scenario file (YAML)', DEFAULT_SCENARIO)
+    .argument('[scenario]', 'scenario file (YAML), or the name of a shipped one (`ocpp-fleet scenarios` lists them)', DEFAULT_SCENARIO_NAME)
     .option('--url <url>', 'CSMS base URL, ws:// or wss://; stations connect to <url>/<identity>; repeat for several targets (stations spread over them and fail over)', (value: string, previous: string[] | undefined) => [...(previous ?? []), targetUrl(value)])
     .option('--cps <n>', 'fleet size: scale the scenario\'s groups to N charge points in total', positiveInt('--cps', MAX_CPS))
     .option('--duration <d>', 'how long the load runs, e.g. 30s, 10m (overrides the scenario)', durationText)

@@ -10,7 +10,7 @@ export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
     .description('check a scenario file and print its plan (charge points per worker and group, expected calls per second), without connecting')
-    .argument('<scenario>', 'scenario file (YAML)')
+    .argument('<scenario>', 'scenario file (YAML), or the name of a shipped one')
     .option('--workers <n>', 'worker threads the plan is dealt over', positiveInt('--workers', 64), defaultWorkers(true))
     .action((file: string, flags: { workers: number }) => {
       const scenario = loadScenario(file);

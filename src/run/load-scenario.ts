@@ -1,6 +1,8 @@
 import { isStationAction, schemaProblem, validatorsFor } from '../ocpp';
 import { stringify } from 'yaml';
-import { loadScenarioFile, parseScenario, type PayloadCheck } from '../scenario/load';
+import { existsSync } from 'node:fs';
+import { loadScenarioFile, parseScenario, ScenarioError, type PayloadCheck } from '../scenario/load';
+import { resolveScenarioPath, shippedNamesHint } from '../scenario/shipped';
 import type { Scenario } from '../scenario/types';
 import { RunOptionError } from './exit-codes';
 
@@ -18,9 +20,19 @@ export const checkSendPayload: PayloadCheck = (version, action, payload) => {
   return { field: 'payload', detail: `not a valid ${action} request: ${schemaProblem(validate).message}` };
 };
 
-/** A scenario file as the commands load it: with every check, the protocol's included. */
+/**
+ * A scenario file as the commands load it: with every check, the protocol's included. `file` is a
+ * path or the name of a shipped scenario (`smoke`: scenario/shipped.ts); one that is neither says
+ * which names there are.
+ */
 export function loadScenario(file: string): Scenario {
-  return loadScenarioFile(file, { checkPayload: checkSendPayload });
+  const path = resolveScenarioPath(file);
+  try {
+    return loadScenarioFile(path, { checkPayload: checkSendPayload });
+  } catch (err) {
+    if (err instanceof ScenarioError && !existsSync(path)) throw new ScenarioError(err.file, err.line, err.field, `${err.detail}${shippedNamesHint()}`);
+    throw err;
+  }
 }
 
 /** A scenario as a library user writes it: the file's fields, as YAML would give them (`groups`, `duration`: "30s", ...). */

@@ -1,0 +1,47 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './fleet-cli';
+
+/**
+ * The files of `npm test`'s concurrent phase, printed in the order they should start: the longest
+ * first, then the other end-to-end files, then the unit files. Eight at a time on two cores, a
+ * long file started last is the phase's tail (trend, 50 s, started last by name, ended the phase
+ * alone); started first, the short files fill the gaps around it. Longest first is the classic
+ * remedy for scheduling jobs of known length on a few machines.
+ *
+ * The list is by measurement (the durations of a clean-clone CI run, longest first); a file
+ * missing from it still runs, in name order after it.
+ */
+const LONGEST_FIRST = [
+  'trend',
+  'strict-csms',
+  'faults-connection',
+  'run-health',
+  'capacity-outcomes',
+  'shipped-scenarios',
+  'security-profiles',
+  'scripts-run',
+  'live-run',
+  'capacity-cli',
+  'shipped-fault-scenarios',
+  'probe-cli',
+  'csms-known-capacity',
+  'chaos-frames',
+  'cli',
+  'fleet-incoming',
+  'chaos-errors',
+  'signed-meter-values',
+  'compare',
+  'csms-failover',
+  'package-install',
+];
+
+function testFiles(folder: string): string[] {
+  const dir = join(REPO_ROOT, 'dist', 'test', folder);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort().map((f) => join('dist', 'test', folder, f)) : [];
+}
+
+const e2e = testFiles('e2e');
+const first = LONGEST_FIRST.map((name) => join('dist', 'test', 'e2e', `${name}.test.js`)).filter((f) => e2e.includes(f));
+const files = [...first, ...e2e.filter((f) => !first.includes(f)), ...testFiles('unit')];
+process.stdout.write(`${files.join('\n')}\n`);
