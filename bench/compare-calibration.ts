@@ -3,13 +3,15 @@
  * the same settings (false alarms), and which slowdowns of the embedded CSMS it finds (power).
  *
  *   node dist/bench/compare-calibration.js runs DIR [--pairs 10] [--delays 2,5,10] [--replicates 3]
- *        [--base-delay 0] [--scenario scenarios/smoke.yaml] [--duration 30s] [--prefix same]
+ *        [--base-delay 0] [--delay-actions BootNotification] [--scenario scenarios/smoke.yaml]
+ *        [--duration 30s] [--prefix same]
  *   node dist/bench/compare-calibration.js judge DIR [--module dist/src/index.js] [--json] [compare flags…]
  *
  * `runs` makes the results folders with `run()` in-process, back to back, as a nightly job would:
  * `--pairs N` pairs of the same settings (same scenario, seed and CSMS), then for each replicate
  * and each delay D a baseline run against the embedded CSMS answering after `--base-delay` ms and
- * a candidate answering D ms later (`csms: {delay}`). Every run's load average before and after
+ * a candidate answering D ms later (`csms: {delay}`; with `--delay-actions`, only those actions'
+ * answers: a CSMS slower at boots alone). Every run's load average before and after
  * goes in DIR/manifest.json: the machine is shared, and its load is part of the noise measured.
  * Calling `runs` again on the same DIR adds runs (names are never reused).
  *
@@ -61,13 +63,15 @@ async function runs(dir: string, args: string[]): Promise<void> {
   const baseDelay = Number(flag(args, '--base-delay', '0'));
   const duration = flag(args, '--duration', '');
   const prefix = flag(args, '--prefix', 'same');
+  const delayActions = flag(args, '--delay-actions', '').split(',').filter((x) => x !== '');
   mkdirSync(dir, { recursive: true });
   const manifest = readManifest(dir, scenarioPath);
   const save = (): void => writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const one = async (name: string, kind: RunEntry['kind'], pair: string, role: RunEntry['role'], delayMs: number): Promise<void> => {
     const out = join(dir, name);
     if (existsSync(out)) throw new Error(`${out} exists: choose another --prefix`);
-    const scenario = { ...base, ...(delayMs > 0 ? { csms: { ...(base.csms as object | undefined), delay: `${delayMs}ms` } } : {}) };
+    const only = delayActions.length > 0 ? { delayActions } : {};
+    const scenario = { ...base, ...(delayMs > 0 ? { csms: { ...(base.csms as object | undefined), delay: `${delayMs}ms`, ...only } } : {}) };
     const loadBefore = loadavg();
     const startedAt = new Date().toISOString();
     const r = await run({ scenario: scenario as ScenarioObject, out, ...(duration !== '' ? { duration } : {}) });

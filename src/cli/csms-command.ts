@@ -30,6 +30,7 @@ interface Flags {
   host: string;
   delayMs: number;
   jitterMs: number;
+  delayActions: string;
   heartbeatInterval: number;
   bootStatus: string;
   pendingBoots: number;
@@ -53,6 +54,7 @@ function optionsOf(flags: Flags): CsmsOptions {
     host: flags.host,
     delayMs: flags.delayMs,
     jitterMs: flags.jitterMs,
+    delayActions: flags.delayActions,
     heartbeatIntervalS: flags.heartbeatInterval,
     // Checked against BOOT_STATUSES by its flag parser.
     bootStatus: flags.bootStatus as BootStatus,
@@ -101,6 +103,7 @@ export function registerCsmsCommand(program: Command): void {
     .option(`${CSMS_FLAGS.host} <host>`, 'address to listen on', host(CSMS_FLAGS.host), d.host)
     .option(`${CSMS_FLAGS.delayMs} <ms>`, 'answer each station CALL after this delay', numberFlag('delayMs'), d.delayMs)
     .option(`${CSMS_FLAGS.jitterMs} <ms>`, 'uniform jitter ± around the delay', numberFlag('jitterMs'), d.jitterMs)
+    .option(`${CSMS_FLAGS.delayActions} <actions>`, 'delay only these actions\' answers (comma-separated, e.g. BootNotification); default: every action', stringFlag('delayActions'), d.delayActions)
     .option(`${CSMS_FLAGS.heartbeatIntervalS} <s>`, 'interval returned in BootNotification answers', numberFlag('heartbeatIntervalS'), d.heartbeatIntervalS)
     .option(`${CSMS_FLAGS.bootStatus} <status>`, `BootNotification status: ${BOOT_STATUSES.join(', ')}`, stringFlag('bootStatus'), d.bootStatus)
     .option(`${CSMS_FLAGS.pendingBoots} <n>`, 'answer the first N BootNotifications of each station Pending', numberFlag('pendingBoots'), d.pendingBoots)

@@ -32,7 +32,8 @@ export interface CsmsCore {
   readonly counters: CsmsCounters;
   nextTransactionId(): number;
   /** Milliseconds to wait before answering a station's CALL; negative: answer synchronously. */
-  answerDelay(): number;
+  /** ms to hold the answer to a station's `action` for, or -1 to answer at once. */
+  answerDelay(action: string): number;
   /** The servers every station CALL passes through (`serviceTimeMs`), when the CSMS has them. */
   readonly serviceQueue: ServiceQueue<CsmsConnection, JsonObject> | undefined;
   /** The connection is gone: drop it from the registry. */
@@ -153,7 +154,7 @@ export class CsmsConnection implements SessionHost<OutgoingCall>, CallRecorder, 
       queue.push(this, id, action, answer);
       return DEFERRED;
     }
-    const delay = this.core.answerDelay();
+    const delay = this.core.answerDelay(action);
     if (delay < 0) return answer;
     // Arguments instead of a closure: one timer object per delayed answer, nothing more.
     setTimeout(answerLater, delay, this, id, action, answer, clock());

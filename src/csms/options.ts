@@ -25,6 +25,11 @@ export interface CsmsOptions {
   delayMs?: number;
   /** Uniform jitter ± this many ms around `delayMs` (default 0). */
   jitterMs?: number;
+  /**
+   * The actions `delayMs` and `jitterMs` apply to, separated by commas (default '': every
+   * action): `BootNotification` is a CSMS slower at boots alone, the regression of a cut-over.
+   */
+  delayActions?: string;
   /** `interval` of BootNotification answers, in seconds (default 60). */
   heartbeatIntervalS?: number;
   /** Status of every BootNotification answer (default Accepted). */
@@ -78,6 +83,7 @@ export const CSMS_DEFAULTS: Readonly<Omit<ResolvedCsmsOptions, 'port'>> = Object
   host: '127.0.0.1',
   delayMs: 0,
   jitterMs: 0,
+  delayActions: '',
   heartbeatIntervalS: 60,
   bootStatus: 'Accepted',
   pendingBoots: 0,
@@ -127,6 +133,14 @@ function describe(min: number, max: number, minExclusive: boolean): string {
   return `must be a number ${minExclusive ? '>' : '>='} ${min} and <= ${max}`;
 }
 
+/** An OCPP action's name as the specifications spell them: `BootNotification`, `Get15118EVCertificate`. */
+const ACTION_NAME = /^[A-Z][A-Za-z0-9]{0,63}$/;
+
+/** `delayActions` as a list: names separated by commas, spaces around them ignored. */
+export function actionList(value: string): string[] {
+  return value === '' ? [] : value.split(',').map((a) => a.trim());
+}
+
 /** A file path, or '' for none. Existence is checked when the server reads it. */
 function pathRule(value: unknown): string | undefined {
   return typeof value === 'string' ? undefined : 'must be a file path';
@@ -137,6 +151,10 @@ const RULES: Readonly<Record<keyof CsmsOptions, Rule>> = {
   host: (value) => (typeof value === 'string' && value.length > 0 ? undefined : 'must be a non-empty string'),
   delayMs: numberIn(0, MAX_TIMER_MS),
   jitterMs: numberIn(0, MAX_TIMER_MS),
+  delayActions: (value) =>
+    typeof value === 'string' && (value === '' || actionList(value).every((a) => ACTION_NAME.test(a)))
+      ? undefined
+      : 'must be action names separated by commas, such as "BootNotification,StatusNotification"',
   // 0 is meaningful in OCPP: the station picks its own interval.
   heartbeatIntervalS: integerIn(0, MAX_TIMER_S),
   bootStatus: (value) =>
@@ -226,6 +244,7 @@ export const CSMS_FLAGS: Readonly<Record<keyof CsmsOptions, string>> = {
   host: '--host',
   delayMs: '--delay-ms',
   jitterMs: '--jitter-ms',
+  delayActions: '--delay-actions',
   heartbeatIntervalS: '--heartbeat-interval',
   bootStatus: '--boot-status',
   pendingBoots: '--pending-boots',

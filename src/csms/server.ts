@@ -10,7 +10,7 @@ import { answerLater, clock, CsmsConnection, type CsmsCore } from './connection'
 import { HANDLERS_16 } from './handlers-16';
 import { HANDLERS_201 } from './handlers-201';
 import { CsmsNode, type NodeInfo } from './nodes';
-import { csmsOptionProblem, resolveCsmsOptions, type CsmsOptions, type ResolvedCsmsOptions } from './options';
+import { actionList, csmsOptionProblem, resolveCsmsOptions, type CsmsOptions, type ResolvedCsmsOptions } from './options';
 import { StationAuth, tlsMaterial } from './security';
 import { ServiceQueue } from './service-queue';
 import { StationRecord } from './stations';
@@ -65,12 +65,16 @@ class OcppCsms implements CsmsServer, CsmsCore {
   private readonly auth: StationAuth;
   private readonly driver: CallRateDriver;
   private readonly answersDelayed: boolean;
+  /** The actions whose answers are delayed; undefined: every action. */
+  private readonly delayedActions: ReadonlySet<string> | undefined;
   readonly serviceQueue: ServiceQueue<CsmsConnection, JsonObject> | undefined;
   private lastTransactionId = 0;
   private closing: Promise<void> | undefined = undefined;
 
   constructor(readonly options: ResolvedCsmsOptions) {
     this.answersDelayed = options.delayMs > 0 || options.jitterMs > 0;
+    const only = actionList(options.delayActions);
+    this.delayedActions = only.length === 0 ? undefined : new Set(only);
     // resolveCsmsOptions refuses a service time together with a delay: one or the other answers.
     this.serviceQueue =
       options.serviceTimeMs > 0 ? new ServiceQueue<CsmsConnection, JsonObject>(options.servers, options.serviceTimeMs, answerLater, clock) : undefined;
@@ -204,8 +208,8 @@ class OcppCsms implements CsmsServer, CsmsCore {
     return ++this.lastTransactionId;
   }
 
-  answerDelay(): number {
-    if (!this.answersDelayed) return -1;
+  answerDelay(action: string): number {
+    if (!this.answersDelayed || (this.delayedActions !== undefined && !this.delayedActions.has(action))) return -1;
     const { delayMs, jitterMs } = this.options;
     return Math.max(0, delayMs + (Math.random() * 2 - 1) * jitterMs);
   }

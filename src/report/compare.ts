@@ -21,7 +21,7 @@
  */
 import type { PerSecond } from './compare-hlog';
 import { infoChanges, type InfoChange } from './compare-info';
-import { GENERATOR_SATURATED_MS, generatorDelays, generatorFloor, type GeneratorDelays } from './compare-floors';
+import { GENERATOR_SATURATED_MS, generatorDelays, generatorFloor, isStorm, type GeneratorDelays } from './compare-floors';
 import { holm, quantile } from './compare-stats';
 import { bootTimeTest, errorTest, latencyTest, type FigureTest, type TestBasis } from './compare-tests';
 import type { WholeRun } from './compare-totals';
@@ -231,10 +231,11 @@ function judge({ row, test }: Pending, options: CompareOptions, noiseTested: boo
       if (fromGenerator > own) row.floorFromGenerator = true;
       return;
     }
-    if (generator.saturated !== null && row.metric !== 'p1' && options.generatorFloor) {
+    if (generator.saturated !== null && (row.metric !== 'p1' || isStorm(row)) && options.generatorFloor) {
       const which = generator.saturated === 'both' ? 'both runs\' generators were' : `the ${generator.saturated}'s generator was`;
       row.verdict = 'inconclusive';
-      row.reason = `${which} saturated (own delay p99 above ${GENERATOR_SATURATED_MS} ms): latencies above p1 include that delay`;
+      const what = row.metric === 'p1' ? 'in a storm even the fastest calls wait on it' : 'latencies above p1 include that delay';
+      row.reason = `${which} saturated (own delay p99 above ${GENERATOR_SATURATED_MS} ms): ${what}`;
       return;
     }
   }

@@ -111,6 +111,7 @@ export function embeddedCsmsOptions(scenario: Scenario): EmbeddedCsmsOptions {
   if (c.pendingBoots !== undefined) out.pendingBoots = c.pendingBoots;
   if (c.delayMs !== undefined) out.delayMs = c.delayMs;
   if (c.jitterMs !== undefined) out.jitterMs = c.jitterMs;
+  if (c.delayActions !== undefined) out.delayActions = c.delayActions.join(',');
   if (c.invalidTagShare !== undefined) out.invalidTagShare = c.invalidTagShare;
   // As written, never divided by timeScale: the capacity is the CSMS's, not the scenario's clock.
   if (c.serviceTimeMs !== undefined) out.serviceTimeMs = c.serviceTimeMs;

@@ -136,6 +136,7 @@ export const SCENARIO_FILE_SCHEMA = {
         bootRetryInterval: DURATION,
         delay: DURATION,
         jitter: DURATION,
+        delayActions: { type: 'array', minItems: 1, maxItems: 200, uniqueItems: true, items: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]{0,63}$', description: 'an OCPP action such as "BootNotification"' } },
         invalidTagShare: SHARE,
         serviceTime: DURATION,
         servers: { type: 'integer', minimum: 1, maximum: 10_000 },
@@ -155,6 +156,7 @@ export interface RawCsmsSettings {
   bootRetryInterval?: Duration;
   delay?: Duration;
   jitter?: Duration;
+  delayActions?: string[];
   invalidTagShare?: number;
   serviceTime?: Duration;
   servers?: number;

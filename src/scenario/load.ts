@@ -181,6 +181,7 @@ function resolveCsmsSettings(raw: RawCsmsSettings, at: Locator): CsmsSettings {
     ...opt('bootRetryIntervalMs', duration(raw.bootRetryInterval)),
     ...opt('delayMs', duration(raw.delay)),
     ...opt('jitterMs', duration(raw.jitter)),
+    ...(raw.delayActions === undefined ? {} : { delayActions: Object.freeze([...raw.delayActions]) }),
     ...opt('invalidTagShare', raw.invalidTagShare),
     ...opt('serviceTimeMs', duration(raw.serviceTime)),
     ...opt('servers', raw.servers),

@@ -82,7 +82,10 @@ function csmsSettings(c: CsmsSettings): string {
   if (pending > 0) parts.push(pending === 1 ? 'first boot Pending' : `first ${pending} boots Pending`);
   if (pending > 0 || c.bootRetryIntervalMs !== undefined) parts.push(`retry after ${time(c.bootRetryIntervalMs ?? 10_000)}`);
   if (c.heartbeatIntervalMs !== undefined) parts.push(`heartbeat every ${time(c.heartbeatIntervalMs)}`);
-  if ((c.delayMs ?? 0) > 0 || (c.jitterMs ?? 0) > 0) parts.push(`answers after ${time(c.delayMs ?? 0)} ± ${time(c.jitterMs ?? 0)}`);
+  if ((c.delayMs ?? 0) > 0 || (c.jitterMs ?? 0) > 0) {
+    const which = c.delayActions === undefined ? 'answers' : `answers to ${c.delayActions.join(', ')}`;
+    parts.push(`${which} after ${time(c.delayMs ?? 0)} ± ${time(c.jitterMs ?? 0)}`);
+  }
   if ((c.invalidTagShare ?? 0) > 0) parts.push(`${percent(c.invalidTagShare as number)} of tags invalid`);
   if (c.serviceTimeMs !== undefined) {
     const servers = c.servers ?? 1;

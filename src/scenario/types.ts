@@ -193,6 +193,8 @@ export interface CsmsSettings {
   /** Added before every answer, ± jitter. */
   readonly delayMs?: number;
   readonly jitterMs?: number;
+  /** The actions delay and jitter apply to; absent: every action. */
+  readonly delayActions?: readonly string[];
   readonly invalidTagShare?: number;
   /**
    * A CSMS of known capacity: every station CALL is answered through `servers` servers taking

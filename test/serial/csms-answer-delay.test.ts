@@ -48,6 +48,24 @@ describe('embedded CSMS: answer delay', { timeout: 20_000 }, () => {
     for (const ms of await timedAnswers({ port: 0 }, 5)) assert.ok(ms < 50, `answer took ${ms.toFixed(1)} ms`);
   });
 
+  it('delays only the actions named by delayActions (BootNotification at 300 ms: the boot waits, heartbeats do not)', async () => {
+    const csms = await startCsmsServer({ port: 0, delayMs: 300, delayActions: 'BootNotification' });
+    servers.push(csms);
+    const station = await BareStation.connect(csms.url, 'CP-D3', 'ocpp1.6');
+    stations.push(station);
+    const timed = async (action: string, payload: object): Promise<number> => {
+      const started = performance.now();
+      await station.result(action, payload);
+      return performance.now() - started;
+    };
+    const boot = await timed('BootNotification', SAMPLES_16.BootNotification);
+    assert.ok(boot >= 295 && boot <= 2000, `BootNotification answered after ${boot.toFixed(1)} ms`);
+    for (let i = 0; i < 3; i++) {
+      const ms = await timed('Heartbeat', {});
+      assert.ok(ms < 150, `Heartbeat answered after ${ms.toFixed(1)} ms`);
+    }
+  });
+
   it('counts a delayed answer as answered once it went out', async () => {
     const csms = await startCsmsServer({ port: 0, delayMs: 30 });
     servers.push(csms);

@@ -135,3 +135,40 @@ test('a saturated generator (own delay over 200 ms): figures above p1 that moved
   assert.equal(row(compareRuns(a, b), 'Heartbeat', 'p1').verdict, 'regression');
   assert.match(formatComparison(c), /a generator saturated \(over 200 ms\): only p1 judged/);
 });
+
+test('a boot storm of 600: p1 of what comes in a burst is its fast path (floor 0.25 × the generator\'s delay p99), so a CSMS 5 ms slower at boots alone is found; the rest of the storm keeps its startup floor', () => {
+  // Boots and the status notifications after them, all in the first 3 s, as bench/scenarios/boot-storm-600.yaml sends them.
+  const storm: Record<string, SyntheticAction> = {
+    BootNotification: { calls: 600, burst: 3, medianMs: 0.5, sigma: 0.6 },
+    StatusNotification: { calls: 900, burst: 3, medianMs: 0.5, sigma: 0.6 },
+  };
+  const slowerBoots = (base: SyntheticRun, seed: number): SyntheticRun => ({ ...base, seed, actions: { ...storm, BootNotification: { ...(storm.BootNotification as SyntheticAction), shiftMs: 5 } } });
+  for (const seed of [11, 12, 13]) {
+    const base: SyntheticRun = { seed: seed * 2 + 1, seconds: 30, actions: storm, generatorMs: 12 };
+    const c = compareRuns(syntheticRun('base', base), syntheticRun('cand', slowerBoots(base, seed * 2 + 2)));
+    const p1 = row(c, 'BootNotification', 'p1');
+    assert.equal(p1.verdict, 'regression', `seed ${seed}: ${formatComparison(c, { all: true })}`);
+    assert.equal(p1.basis, 'calls');
+    assert.deepEqual(p1.samples, [600, 600]);
+    // Its p50 moved as much, but a boot storm's middle waits on the machine: 3 × the largest delay (24 ms).
+    const p50 = row(c, 'BootNotification', 'p50');
+    assert.deepEqual([p50.verdict, p50.belowFloorMs, p50.floorFromGenerator], ['ok', 72, true]);
+    assert.deepEqual(flagged(c), ['BootNotification p1']);
+    // The same settings: not flagged.
+    const [x, y] = pair(seed, {}, { generatorMs: 12 }, storm);
+    assert.deepEqual(flagged(compareRuns(x, y)), []);
+  }
+  // A busier generator raises the fast path's floor with it: at a delay p99 of 80 ms, 5 ms is under its 20 ms floor,
+  // and a burst of status notifications slower by 10 ms too (whole-run tested, so judged as a storm, not as an action that runs all along).
+  const [a, b] = pair(14, { shiftMs: 10 }, { generatorMs: 80 }, storm);
+  const slower = compareRuns(a, b);
+  for (const action of ['BootNotification', 'StatusNotification']) {
+    const p1 = row(slower, action, 'p1');
+    assert.deepEqual([p1.basis, p1.verdict, p1.belowFloorMs, p1.floorFromGenerator], ['calls', 'ok', 20, true], action);
+  }
+  // A saturated one leaves a change beyond that floor (62.5 ms) inconclusive: in a storm even the fastest calls wait on it.
+  const [s, t] = pair(15, { shiftMs: 100 }, { generatorMs: 250 }, storm);
+  const saturated = row(compareRuns(s, t), 'BootNotification', 'p1');
+  assert.equal(saturated.verdict, 'inconclusive');
+  assert.match(saturated.reason as string, /saturated .*: in a storm even the fastest calls wait on it/);
+});

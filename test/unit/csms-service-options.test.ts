@@ -101,3 +101,21 @@ describe("a scenario's csms: serviceTime and servers", () => {
     assert.throws(() => parseScenario(`csms: {serviceTime: fast}\n${GROUPS}`, 't.yaml'), (err: unknown) => err instanceof ScenarioError && /csms\.serviceTime/.test(err.message));
   });
 });
+
+test('delayActions: action names separated by commas, or empty for every action; anything else refused naming it', () => {
+  assert.equal(resolveCsmsOptions({ port: 0, delayMs: 5, delayActions: 'BootNotification, StatusNotification' }).delayActions, 'BootNotification, StatusNotification');
+  assert.equal(resolveCsmsOptions({ port: 0 }).delayActions, '');
+  for (const bad of ['boot notification', 'BootNotification,', ',', 'Boot-Notification']) {
+    assert.throws(() => resolveCsmsOptions({ port: 0, delayMs: 5, delayActions: bad }), /options\.delayActions must be action names separated by commas/, bad);
+  }
+});
+
+test('csms.delayActions in a scenario: handed to the embedded CSMS as its flag, said in the plan, a bad name located', () => {
+  const scenario = parseScenario('csms: {delay: 5ms, delayActions: [BootNotification]}\ngroups:\n  - {name: a, count: 2, ocpp: "1.6"}\n', 'boots.yaml');
+  assert.deepEqual(embeddedCsmsOptions(scenario), { nodes: 1, delayMs: 5, delayActions: 'BootNotification' });
+  assert.match(planText(planFleet(scenario, 1), { workers: 1, durationMs: scenario.durationMs }), /target: the embedded CSMS \(only without --url\): answers to BootNotification after 5ms ± 0s/);
+  assert.throws(
+    () => parseScenario('csms: {delay: 5ms, delayActions: [boot]}\ngroups:\n  - {name: a, count: 2, ocpp: "1.6"}\n', 'boots.yaml'),
+    (err: unknown) => err instanceof ScenarioError && /^boots\.yaml:1: csms\.delayActions\[0\]: /.test(err.message),
+  );
+});
