@@ -1,13 +1,13 @@
 import { isIP } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_HISTORY_KEEP, MAX_HISTORY_KEEP } from '../report/history-store';
-import { endOfRunText } from '../report/run-text';
+import { endOfRunText, verdictLine } from '../report/run-text';
 import { resolveRunConfig } from '../run/config';
 import { MAX_CPS, MAX_SEED, MAX_WORKERS, type RunSettings } from '../run/options';
 import { UsageError } from '../run/exit-codes';
 import { runResolved } from '../run/run';
 import { DEFAULT_CONFIRM_ABOVE } from '../run/staging-safety';
-import { MAX_SHARDS, parseShard, type Shard } from '../scenario/plan';
+import { MAX_SHARDS, parseShard, stationsByVersion, type Shard } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
 import { DEFAULT_SCENARIO_NAME } from '../scenario/shipped';
 import { collectHealthText } from './health-option';
@@ -111,12 +111,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (flags.insecure) process.stderr.write('warning: --insecure: the CSMS\'s TLS certificate is not verified\n');
   // Listening from before the CSMS and the workers start: a Ctrl-C then still ends in a partial result.
   const interrupts = new Interrupts();
-  const status = quiet ? undefined : new StatusLine(config.plan.stations.length);
+  const status = quiet ? undefined : new StatusLine();
   interrupts.status = status;
   let result;
   try {
     result = await runResolved(config, {
-      onProgress: (p) => status?.update(p.second, p.live, p.gauges),
+      onProgress: (p) => status?.update(p),
       onNotice: (notice) => {
         if (notice.kind === 'metrics' && quiet) return;
         status?.end();
@@ -126,13 +126,16 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       signal: interrupts.signal,
       hardStop: interrupts.hardStop,
     });
+  } catch (err) {
+    status?.end();
+    throw err;
   } finally {
     interrupts.dispose();
-    status?.end();
   }
   const { summary, dir } = result;
+  status?.finish(verdictLine(summary, result.thresholds));
   if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  if (!quiet) (json ? process.stderr : process.stdout).write(endOfRunText(summary, result.thresholds, dir));
+  if (!quiet) (json ? process.stderr : process.stdout).write(endOfRunText(summary, result.thresholds, dir, { stationsByVersion: stationsByVersion(config.plan) }));
   if (result.message !== undefined) process.stderr.write(`${result.message}\n`);
   if (result.history !== undefined && !quiet) {
     const removed = result.history.removed > 0 ? ` (${result.history.removed} older entr${result.history.removed === 1 ? 'y' : 'ies'} of its series removed)` : '';

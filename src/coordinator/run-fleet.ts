@@ -115,6 +115,11 @@ export class FleetRun {
 
   constructor(private readonly options: FleetRunOptions) {}
 
+  /** Whether a stop or the planned end was asked for: the fleet winds down. */
+  get stopping(): boolean {
+    return this.stopRequested > 0 || this.endRequested;
+  }
+
   /** Stop before the planned end (Ctrl-C): a first call winds down cleanly, a second closes at once. */
   stop(): void {
     this.stopRequested++;

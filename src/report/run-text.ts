@@ -4,6 +4,7 @@
  * are. Built from summary.json alone plus the typed threshold results, so it reads the same from
  * a live run and from files.
  */
+import { join } from 'node:path';
 import { HEALTH_UNITS, type HealthCheck } from '../scenario/health';
 import { count } from './health';
 import type { HealthResult, Summary } from './summary';
@@ -90,12 +91,54 @@ export function verdictLine(summary: Summary, thresholds: readonly ThresholdResu
   return `${head}: ${plural(summary.fleet.planned, 'station')}, ${plural(calls, 'call')}, ${verdict}`;
 }
 
-/** Everything printed at the end of a run, in reading order. */
-export function endOfRunText(summary: Summary, thresholds: readonly ThresholdResult[], dir: string): string {
-  const parts = [verdictLine(summary, thresholds), ''];
+/** What the run was, said under the verdict: what it came from, not in summary.json. */
+export interface RunHeader {
+  /** Stations planned per OCPP version ("1.6" → 100), from the plan. */
+  readonly stationsByVersion: ReadonlyMap<string, number>;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** `smoke against the embedded CSMS (ws://…) · 100 × OCPP 1.6, 100 × OCPP 2.0.1 · 30.4 s (30 s planned)` */
+export function headerLine(summary: Summary, header?: RunHeader): string {
+  const versions =
+    header === undefined || header.stationsByVersion.size === 0
+      ? plural(summary.fleet.planned, 'station')
+      : [...header.stationsByVersion].map(([v, n]) => `${count(n)} × OCPP ${v}`).join(', ');
+  const planned = typeof summary.settings.durationMs === 'number' ? ` (${seconds(summary.settings.durationMs)} planned)` : '';
+  const target = summary.target.startsWith('embedded CSMS') ? `the ${summary.target}` : summary.target;
+  return `run: ${summary.scenario} against ${target} · ${versions} · ${seconds(summary.durationMs)}${planned}`;
+}
+
+/** Errors by kind, most frequent first, each with the first message seen of that kind. */
+export function formatErrors(summary: Summary): string {
+  const kinds = Object.entries(summary.errors).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (kinds.length === 0) return '';
+  const total = kinds.reduce((t, [, n]) => t + n, 0);
+  const width = Math.max(...kinds.map(([k]) => k.length));
+  const numbers = kinds.map(([, n]) => count(n));
+  const numberWidth = Math.max(...numbers.map((n) => n.length));
+  const lines = kinds.map(([kind], i) => {
+    const sample = summary.errorSamples?.[kind];
+    return `  ${kind.padEnd(width)}  ${(numbers[i] as string).padStart(numberWidth)}${sample === undefined ? '' : `  e.g. ${sample}`}`;
+  });
+  return `errors: ${count(total)} of ${plural(kinds.length, 'kind')}\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Everything printed at the end of a run, in reading order: the verdict (the first line, always),
+ * what the run was, the health checks, the thresholds, the errors by kind, the latency table, what
+ * the generator cost, and where report.html is.
+ */
+export function endOfRunText(summary: Summary, thresholds: readonly ThresholdResult[], dir: string, header?: RunHeader): string {
+  const parts = [verdictLine(summary, thresholds), headerLine(summary, header), ''];
   if (summary.health !== undefined) parts.push(formatHealth(summary.health));
   const verdicts = formatThresholds(thresholds);
   if (verdicts) parts.push(verdicts);
+  const errors = formatErrors(summary);
+  if (errors) parts.push(errors);
   parts.push(formatTable(summary));
   const g = summary.generator;
   if (g) {
@@ -106,6 +149,6 @@ export function endOfRunText(summary: Summary, thresholds: readonly ThresholdRes
         (g.eventLoopDelayMs && g.schedulerLagMs ? `; own delays p99: event loop ${g.eventLoopDelayMs.p99} ms, scheduler ${g.schedulerLagMs.p99} ms` : ''),
     );
   }
-  parts.push(`results: ${dir}`);
+  parts.push(`results: ${dir}`, `report: ${join(dir, 'report.html')}`);
   return `${parts.join('\n')}\n`;
 }

@@ -143,6 +143,8 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
       run.stop();
       run.stop();
     });
+    // The last station due to connect: until then the fleet is still ramping up.
+    const rampEndMs = plan.stations.reduce((m, st) => Math.max(m, st.connectAtMs), 0);
     let epoch = 0;
     const run = new FleetRun({
       plan,
@@ -168,7 +170,11 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
       },
       onTick: (second, liveView, gauges) => {
         lastGauges = gauges;
-        hooks.onProgress?.({ second, planned: plan.stations.length, live: liveView, gauges });
+        if (hooks.onProgress !== undefined) {
+          const ms = second * 1000;
+          const phase = run.stopping || ms >= config.durationMs ? 'stopping' : ms <= rampEndMs ? 'ramp' : 'steady';
+          hooks.onProgress({ second, planned: plan.stations.length, durationMs: config.durationMs, phase, live: liveView, gauges, errors: aggregator.errors() });
+        }
         // Second 0 has no whole second behind it: a rate over it would mean little.
         if (!abortable || aborted !== undefined || second < 1) return;
         aborted = abortingThreshold([...thresholds], { aggregator, elapsedMs: second * 1000 });

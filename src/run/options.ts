@@ -51,12 +51,20 @@ export interface RunSettings extends SecurityFlags {
 }
 
 /** What a run reports while it goes, once a second: what the CLI's status line shows. */
+/** Where a run stands: stations still due to connect, all due and running, or winding down. */
+export type RunPhase = 'ramp' | 'steady' | 'stopping';
+
 export interface RunProgress {
   /** Whole seconds since the run's start. */
   readonly second: number;
   readonly planned: number;
+  /** The run's planned length (ms), its graceful stop aside. */
+  readonly durationMs: number;
+  readonly phase: RunPhase;
   readonly live: LiveView;
   readonly gauges: GaugeTotals;
+  /** Errors so far by kind (summary.json's `errors`: timeouts included). */
+  readonly errors: ReadonlyMap<string, number>;
 }
 
 /** A line the CLI prints on stderr when it happens: `run()` itself never writes to a stream. */

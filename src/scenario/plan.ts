@@ -142,3 +142,13 @@ export function parseShard(text: string): Shard | undefined {
   const count = Number(m[2]);
   return count >= 1 && count <= MAX_SHARDS && index >= 1 && index <= count ? { index, count } : undefined;
 }
+
+/** Stations planned per OCPP version (as a station's identities row or its group gives it), in version order. */
+export function stationsByVersion(plan: FleetPlan): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const st of plan.stations) {
+    const version = st.ocpp ?? plan.scenario.groups[st.group]?.ocpp ?? '?';
+    out.set(version, (out.get(version) ?? 0) + 1);
+  }
+  return new Map([...out].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+}

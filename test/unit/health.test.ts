@@ -193,3 +193,26 @@ test('the end-of-run text: the verdict line first, then health, thresholds and t
   assert.equal(verdictLine(withHealth(summary(), []), []), 'PASSED: 200 stations, 1,000 calls, no health check or threshold in force');
   assert.match(verdictLine({ ...ok, partial: true }, []), /^STOPPED before its planned end, nothing failed so far: 200 stations/);
 });
+
+test('the end-of-run text under the verdict: what the run was, errors by kind with a sample each, and report.html last', () => {
+  const failing = summary({
+    errors: { closedBeforeBoot: 12, timeout: 600 },
+    errorSamples: { timeout: 'no answer to BootNotification within 10 s', closedBeforeBoot: 'closed by the CSMS (1011) before the boot was answered' },
+    settings: { durationMs: 60_000 },
+  });
+  const byVersion = new Map([['1.6', 100], ['2.0.1', 100]]);
+  const lines = endOfRunText(failing, [], '/tmp/results/smoke-1', { stationsByVersion: byVersion }).trimEnd().split('\n');
+  assert.equal(lines[1], 'run: health against the embedded CSMS (ws://127.0.0.1:9000/ocpp) · 100 × OCPP 1.6, 100 × OCPP 2.0.1 · 60.0 s (60.0 s planned)');
+  const errors = lines.indexOf('errors: 612 of 2 kinds');
+  assert.ok(errors > 1, lines.join('\n'));
+  assert.deepEqual(lines.slice(errors + 1, errors + 3), [
+    '  timeout           600  e.g. no answer to BootNotification within 10 s',
+    '  closedBeforeBoot   12  e.g. closed by the CSMS (1011) before the boot was answered',
+  ]);
+  assert.ok(errors < lines.findIndex((l) => /^action /.test(l)), 'errors before the table');
+  assert.deepEqual(lines.slice(-2), ['results: /tmp/results/smoke-1', 'report: /tmp/results/smoke-1/report.html']);
+  // Without the plan (summary.json alone): the stations as a count; a run without errors has no errors block.
+  const plain = endOfRunText(summary(), [], '/tmp/r').split('\n');
+  assert.equal(plain[1], 'run: health against the embedded CSMS (ws://127.0.0.1:9000/ocpp) · 200 stations · 60.0 s');
+  assert.equal(plain.some((l) => l.startsWith('errors: ')), false);
+});
