@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { clock } from '../../src/cli/status-line';
 import { finished, readSummary, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
 import { embeddedCsmsOf, hasExited, procInfo } from '../helpers/process-tree';
 import { assertStoppedCleanly, spawnRun, SUPERVISION_SCENARIO } from '../helpers/supervision';
@@ -30,15 +31,18 @@ function startRun(name: string, yaml: string, options: { setsid?: boolean } = {}
   return { cli, out, done, stderr: () => stderr };
 }
 
-/** The plain status line (no terminal) printed when `second` whole seconds of the run have passed. */
+/**
+ * The plain status line (no terminal) printed when `second` whole seconds of the run have passed:
+ * one every 5 s (`0:05/1:00  steady  connected 80/80  booted 80  120 charging  …`).
+ */
 function statusAt(stderr: () => string, second: number): RegExpMatchArray | undefined {
-  return stderr().match(new RegExp(`\\[\\s*${second}s\\] connected (\\d+)/\\d+\\s+booted (\\d+)\\s+charging (\\d+)`)) ?? undefined;
+  return stderr().match(new RegExp(`^${clock(second * 1000)}/\\S+ {2}\\S+ {2}connected (\\d+)/\\d+ {2}booted (\\d+) {2}(\\d+) charging`, 'm')) ?? undefined;
 }
 
-test('kill -9 of the embedded CSMS 4 s into a run: exit 3 at once, the signal named, partial results with csms.alive false', { timeout: 150_000 }, async (t) => {
+test('kill -9 of the embedded CSMS 5 s into a run: exit 3 at once, the signal named, partial results with csms.alive false', { timeout: 150_000 }, async (t) => {
   const run = startRun('csms-killed', SUPERVISION_SCENARIO);
-  // The status line of second 4 is printed within a tick (200 ms) of the run's 4th second.
-  await waitFor('the status line of second 4', () => statusAt(run.stderr, 4), 90_000);
+  // The status line of second 5 is printed within a tick (200 ms) of the run's 5th second.
+  await waitFor('the status line of second 5', () => statusAt(run.stderr, 5), 90_000);
   const csms = embeddedCsmsOf(run.cli.pid as number);
   assert.ok(csms, 'the embedded CSMS is a child of the fleet process');
   const killedAt = Date.now();
@@ -60,8 +64,8 @@ test('kill -9 of the embedded CSMS 4 s into a run: exit 3 at once, the signal na
   assert.equal(s.csms?.exit?.signal, 'SIGKILL');
   assert.equal(s.csms?.exit?.code, null);
   const atMs = s.csms?.exit?.atMs ?? -1;
-  // Killed after the status line of second 4, and within the run.
-  assert.ok(atMs >= 3500 && atMs <= s.durationMs, `died at ${atMs} ms of ${s.durationMs}`);
+  // Killed after the status line of second 5, and within the run.
+  assert.ok(atMs >= 4500 && atMs <= s.durationMs, `died at ${atMs} ms of ${s.durationMs}`);
   assert.match(s.csms?.exit?.lastLines[0] ?? '', /^CSMS listening on ws:\/\/127\.0\.0\.1:\d+ \(OCPP 1\.6, 2\.0\.1\)$/);
   assert.ok((s.csms?.exit?.lastLines.length ?? 99) <= 20);
   assert.equal('signedMeterValues' in (s.csms ?? {}), false, 'a dead CSMS is not asked for its counts');
@@ -73,7 +77,7 @@ test('kill -9 of the embedded CSMS 4 s into a run: exit 3 at once, the signal na
 
 test('a fleet killed with SIGKILL leaves no CSMS behind: the detached child exits by itself', { timeout: 150_000 }, async (t) => {
   const run = startRun('fleet-killed', SUPERVISION_SCENARIO);
-  await waitFor('the status line of second 4', () => statusAt(run.stderr, 4), 90_000);
+  await waitFor('the status line of second 5', () => statusAt(run.stderr, 5), 90_000);
   const csms = embeddedCsmsOf(run.cli.pid as number);
   assert.ok(csms);
   // Its own session and process group: no terminal signal meant for the fleet reaches it.
@@ -91,7 +95,7 @@ test('SIGINT to the whole process group of a run under setsid: graceful stop, no
   const run = startRun('group-sigint', SUPERVISION_SCENARIO, { setsid: true });
   const pgid = run.cli.pid as number;
   const charging = await waitFor('most connectors charging', () => {
-    const lines = [...run.stderr().matchAll(/\] connected \d+\/\d+\s+booted \d+\s+charging (\d+)/g)];
+    const lines = [...run.stderr().matchAll(/connected \d+\/\d+ {2}booted \d+ {2}(\d+) charging/g)];
     const last = Number(lines.at(-1)?.[1] ?? 0);
     return last >= 120 ? last : undefined;
   }, 90_000);
