@@ -1,9 +1,8 @@
 import { isIP } from 'node:net';
 import { InvalidArgumentError } from 'commander';
 import { inputFileProblem, type InputKind } from '../scenario/input-file';
-import { MAX_TIMER_MS, MAX_TIMER_WORDS, parseDuration, parseRate } from '../scenario/units';
+import { MAX_RATE_PER_SEC, MAX_TIMER_MS, MAX_TIMER_WORDS, parseDuration, parseRate } from '../scenario/units';
 import { UsageError } from '../run/exit-codes';
-import { MAX_RATE_PER_SEC } from '../run/options';
 import { normalTargetUrl, targetUrlProblem } from '../run/targets';
 
 /**

@@ -153,7 +153,8 @@ export class StatusLine {
    * word), so that what stays on screen says how the run went.
    */
   finish(verdict: string): void {
-    if (this.drawn && this.last !== undefined) {
+    // On a terminal, once it showed anything: after a notice (end()) the line starts afresh below it.
+    if (this.tty && this.last !== undefined) {
       const c = this.colors;
       const word = verdict.split(':')[0] ?? verdict;
       const paint = word.startsWith('PASSED') ? c.green : word.startsWith('FAILED') ? c.red : c.yellow;

@@ -3,7 +3,7 @@ import type { LiveView } from '../metrics/aggregator';
 import type { GaugeTotals } from '../metrics/gauges';
 import { HEALTH_CHECKS, HealthLimitError, isHealthKey, parseHealthEntry, UNREACHABLE_AFTER, type HealthOverrides } from '../scenario/health';
 import { MAX_SHARDS, parseShard, type Shard } from '../scenario/plan';
-import { MAX_TIMER_MS, MAX_TIMER_WORDS, parseDuration, parseRate } from '../scenario/units';
+import { MAX_RATE_PER_SEC, MAX_TIMER_MS, MAX_TIMER_WORDS, parseDuration, parseRate } from '../scenario/units';
 import { RunOptionError, UsageError } from './exit-codes';
 import type { ScenarioObject } from './load-scenario';
 import type { SecurityFlags } from './security';
@@ -91,8 +91,6 @@ export interface RunOptions extends RunSettings, RunHooks {
 
 /** Largest seed: seeds are 32-bit (the scenario's `seed` has the same bound). */
 export const MAX_SEED = 4294967295;
-/** Highest call rate taken: far above what one process sends (FACTS: ~85,000 bare round trips/s). */
-export const MAX_RATE_PER_SEC = 10_000_000;
 export const MAX_CPS = 1_000_000;
 export const MAX_WORKERS = 64;
 

@@ -8,6 +8,9 @@
  */
 export const MAX_TIMER_MS = 2_147_483_647;
 
+/** Highest call rate taken (`maxRate`, `--max-rate`): far above what one process sends (FACTS: ~85,000 bare round trips/s). */
+export const MAX_RATE_PER_SEC = 10_000_000;
+
 /** The limit in words, for messages: `24.8 days (596h)`. */
 export const MAX_TIMER_WORDS = '24.8 days (596h, the longest a timer can wait)';
 

@@ -76,6 +76,22 @@ describe('the live status line', () => {
     assert.match(last, /\x1b\[31mFAILED/);
   });
 
+  test('a notice printed meanwhile (end()) does not keep the line from saying how the run ended', () => {
+    const tty = new Terminal(true, 160);
+    const line = new StatusLine(tty, 5, {});
+    line.update(progress());
+    line.end();
+    tty.write('stopping: finishing running transactions\n');
+    line.finish('STOPPED before its planned end, nothing failed so far: 2,000 stations');
+    assert.match(shown(tty.text), /\nstopping: finishing running transactions\n\r0:12\/0:30  done  connected 2,000\/2,000 at peak  booted 1,998  STOPPED before its planned end, nothing failed so far: 2,000 stations\n$/);
+    // Not on a terminal, nothing is redrawn at the end.
+    const log = new Terminal(false);
+    const plain = new StatusLine(log, 5, {});
+    plain.update(progress({ second: 3 }));
+    plain.finish('PASSED');
+    assert.equal(log.text, '', 'no plain line before second 5, and none at the end');
+  });
+
   test('NO_COLOR on a terminal: no colour codes, still redrawn in place', () => {
     const tty = new Terminal(true, 100);
     const line = new StatusLine(tty, 5, { NO_COLOR: '1' });
