@@ -5,6 +5,7 @@ import type JsHistogram from 'hdr-histogram-js/dist/JsHistogram';
 import { Registry } from 'prom-client';
 import type { Aggregator } from '../metrics/aggregator';
 import type { GaugeTotals } from '../metrics/gauges';
+import { ERROR_KINDS } from '../ocpp';
 
 /**
  * Prometheus metrics while a run goes (`--metrics-port`). Nothing is recorded twice: at scrape
@@ -12,7 +13,8 @@ import type { GaugeTotals } from '../metrics/gauges';
  * into Prometheus histograms (cumulative bucket counts). Labels are action, group, outcome and
  * kind — never a charge point's identity, which would make one series per station.
  */
-const BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** From 0.1 ms: most calls over loopback or a LAN are answered in well under a millisecond. */
+export const BUCKETS_S = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 type Labels = Record<string, string | number>;
 interface Sample {
@@ -89,22 +91,31 @@ export function fleetRegistry(aggregator: Aggregator, gauges: () => GaugeTotals 
     new ScrapeTimeMetric('ocpp_fleet_connect_duration_seconds', 'Connection set-up time (TCP, TLS, WebSocket upgrade).', 'histogram', () =>
       histogramSamples('ocpp_fleet_connect_duration_seconds', aggregator.connect.latency, {}),
     ),
-    new ScrapeTimeMetric('ocpp_fleet_errors_total', 'Errors by kind (see the README for the kinds).', 'counter', () =>
-      [...aggregator.errors()].map(([kind, value]) => ({ labels: { kind }, value })),
-    ),
+    // Every kind from the start, at 0: rate() and alerts need a series before the first error.
+    new ScrapeTimeMetric('ocpp_fleet_errors_total', 'Errors by kind (see the README for the kinds).', 'counter', () => {
+      const counted = aggregator.errors();
+      const kinds = [...new Set<string>([...ERROR_KINDS, ...counted.keys()])];
+      return kinds.map((kind) => ({ labels: { kind }, value: counted.get(kind) ?? 0 }));
+    }),
     new ScrapeTimeMetric('ocpp_fleet_events_total', 'Counted events that are not errors: reconnects, replayed messages, sessions...', 'counter', () =>
       [...aggregator.counters()].map(([name, value]) => ({ labels: { name }, value })),
     ),
     new ScrapeTimeMetric('ocpp_fleet_incoming_calls_total', 'CSMS-initiated calls received by the stations.', 'counter', () =>
       [...aggregator.incomingByAction()].map(([action, s]) => ({ labels: { action }, value: s.received })),
     ),
-    new ScrapeTimeMetric('ocpp_fleet_stations', 'Stations connected, booted (accepted) and charging, per group.', 'gauge', () => {
+    new ScrapeTimeMetric('ocpp_fleet_stations', 'Stations connected and booted (accepted), per group: booted ≤ connected ≤ planned.', 'gauge', () => {
       const g = gauges();
       if (g === undefined) return [];
       return g.groups.flatMap((levels, i) => {
         const group = groupNames[i] ?? String(i);
-        return (['connected', 'booted', 'charging'] as const).map((state) => ({ labels: { group, state }, value: levels[state] }));
+        return (['connected', 'booted'] as const).map((state) => ({ labels: { group, state }, value: levels[state] }));
       });
+    }),
+    // Sessions, not stations: a station charges on each of its connectors, so this may exceed the stations connected.
+    new ScrapeTimeMetric('ocpp_fleet_charging_sessions', 'Charging sessions going on (one per connector in a session), per group.', 'gauge', () => {
+      const g = gauges();
+      if (g === undefined) return [];
+      return g.groups.map((levels, i) => ({ labels: { group: groupNames[i] ?? String(i) }, value: levels.charging }));
     }),
   ];
   for (const m of metrics) registry.registerMetric(m as unknown as Parameters<Registry['registerMetric']>[0]);

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fleetRegistry, serveMetrics } from '../../src/coordinator/live-metrics';
 import { Aggregator } from '../../src/metrics/aggregator';
 import { packHeader, RecordKind } from '../../src/metrics/record';
 import { ACTION_NAMES, actionCode, ERROR_KINDS, errorKindCode } from '../../src/ocpp';
 import { COUNTER_NAMES } from '../../src/station/counters';
+import { REPO_ROOT } from '../helpers/fleet-cli';
 
 function aggregatorWithCalls(): Aggregator {
   const agg = new Aggregator({ actionNames: ACTION_NAMES, groupNames: ['old', 'new'], errorNames: ERROR_KINDS, counterNames: COUNTER_NAMES });
@@ -74,4 +77,66 @@ test('served over HTTP on /metrics, with station gauges per group', async () => 
   } finally {
     await server.close();
   }
+});
+
+test('every error kind is exported from the first scrape, at 0 until it happens; buckets start at 0.1 ms; charging sessions apart from stations', async () => {
+  const empty = new Aggregator({ actionNames: ACTION_NAMES, groupNames: ['old'], errorNames: ERROR_KINDS, counterNames: COUNTER_NAMES });
+  const gauges = { total: { connected: 2, booted: 2, charging: 3 }, groups: [{ connected: 2, booted: 2, charging: 3 }] };
+  const text = await fleetRegistry(empty, () => gauges, ['old']).metrics();
+  for (const kind of ERROR_KINDS) assert.equal(sample(text, 'ocpp_fleet_errors_total', `kind="${kind}"`), 0, kind);
+  assert.equal(sample(text, 'ocpp_fleet_connect_duration_seconds_bucket', 'le="0.0001"'), 0);
+  // Two stations charging on three connectors: the sessions are their own gauge, never a station state above `connected`.
+  assert.equal(sample(text, 'ocpp_fleet_charging_sessions', 'group="old"'), 3);
+  assert.doesNotMatch(text, /ocpp_fleet_stations\{[^}]*state="charging"/);
+  const calls = await fleetRegistry(aggregatorWithCalls(), () => undefined, ['old', 'new']).metrics();
+  assert.equal(sample(calls, 'ocpp_fleet_call_duration_seconds_bucket', 'action="Heartbeat",group="old",le="0.0025"'), 90);
+  assert.equal(sample(calls, 'ocpp_fleet_errors_total', 'kind="connectionLost"'), 2);
+});
+
+/** Metric name → the label names its series carry, from the exposition text. */
+function exported(text: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const line of text.split('\n')) {
+    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (type) out.set(type[1] as string, new Set(type[2] === 'histogram' ? ['le'] : []));
+    const series = /^(\w+?)(?:_bucket|_sum|_count)?\{([^}]*)\}/.exec(line);
+    const labels = series?.[2]?.match(/(\w+)=/g)?.map((l) => l.slice(0, -1)) ?? [];
+    if (series && out.has(series[1] as string)) for (const l of labels) out.get(series[1] as string)?.add(l);
+  }
+  return out;
+}
+
+test('deploy/grafana/ocpp-fleet.json queries only metrics and labels the fleet exports', async () => {
+  const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'deploy', 'grafana', 'ocpp-fleet.json'), 'utf8')) as {
+    panels: { title: string; targets: { expr: string }[] }[];
+    templating: { list: { name: string; definition?: string }[] };
+  };
+  const gauges = { total: { connected: 1, booted: 1, charging: 1 }, groups: [{ connected: 1, booted: 1, charging: 1 }, { connected: 0, booted: 0, charging: 0 }] };
+  // A series of every metric, so that each metric's labels show: a CSMS-initiated call and an event too.
+  const agg = aggregatorWithCalls();
+  agg.ingest(packHeader(RecordKind.IncomingReceived, 0, actionCode('RemoteStartTransaction')), 0, 0, 10);
+  agg.ingest(packHeader(RecordKind.Counter, 0, COUNTER_NAMES.indexOf('reconnects')), 1, 0, 10);
+  const registry = fleetRegistry(agg, () => gauges, ['old', 'new']);
+  const metrics = exported(await registry.metrics());
+  assert.ok(metrics.size >= 8, [...metrics.keys()].join(' '));
+  const used = new Set<string>();
+  const queries = [...dashboard.panels.flatMap((p) => p.targets.map((t) => [p.title, t.expr] as const)), ...dashboard.templating.list.filter((v) => v.definition).map((v) => [v.name, v.definition as string] as const)];
+  assert.ok(queries.length >= 10);
+  for (const [title, expr] of queries) {
+    const names = [...expr.matchAll(/\b(ocpp_fleet_\w+?)(?:_bucket|_sum|_count)?\b(?=[{[\s,)])/g)].map((m) => m[1] as string);
+    assert.ok(names.length > 0, `${title}: ${expr}`);
+    const labels = [
+      ...[...expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap((m) => (m[1] as string).split(',').map((l) => l.trim())),
+      ...[...expr.matchAll(/[{,](\w+)(?:=~|!=|=)"/g)].map((m) => m[1] as string),
+      ...[...expr.matchAll(/label_values\(\w+, (\w+)\)/g)].map((m) => m[1] as string),
+    ];
+    for (const name of names) {
+      used.add(name);
+      const has = metrics.get(name);
+      assert.ok(has, `${title}: ${name} is not exported (exported: ${[...metrics.keys()].join(', ')})`);
+      for (const label of labels) assert.ok(has.has(label), `${title}: ${name} has no label ${label} (it has ${[...has].join(', ')})`);
+    }
+  }
+  // The dashboard shows every metric the fleet exports.
+  assert.deepEqual([...metrics.keys()].filter((m) => !used.has(m)), []);
 });
