@@ -25,15 +25,15 @@ export const GENERATOR_FACTOR: Readonly<Record<FloorMetric, number>> = Object.fr
  * every metric but p1 (STORM_P1_FACTOR), is STARTUP_FACTOR × the larger run's largest delay (max,
  * not p99): the largest ratio seen was 1.5 for boot p50 (358 ms against 240) and 2.4 for time to
  * all booted (201 ms against 83, under its 500 ms floor). Any figure tested on the whole run is
- * judged alike (isStorm).
+ * judged alike when its values came in a burst (isStorm).
  */
 export const STARTUP_FIGURES: ReadonlySet<string> = new Set(['BootNotification', '(connect)', '(boot)']);
 export const STARTUP_FACTOR = 3;
 
 /**
- * The fast path of a storm: a figure tested on the whole run (its values came in a burst, too few
- * seconds to test second by second: boots, the status notifications after them, a reconnect
- * storm's replay) keeps its p1 for a slower CSMS, floored at this × the larger run's delay p99 (at
+ * The fast path of a storm: an action whose values came in a burst (tested on the whole run, half
+ * of them or more in the busiest quarter of the run's seconds: boots, the status notifications
+ * after them, a reconnect storm's replay; compare-tests.ts) keeps its p1 for a slower CSMS, floored at this × the larger run's delay p99 (at
  * least the p1 floor). In boot storms of 600 stations at 200/s (bench/scenarios/boot-storm-600.yaml,
  * README "Boot storms"), same-settings pairs moved BootNotification's and StatusNotification's p1
  * by at most 0.11 × the generator's delay p99 (20 ms at 180 ms), while a CSMS 5 ms slower at boots
@@ -42,9 +42,13 @@ export const STARTUP_FACTOR = 3;
  */
 export const STORM_P1_FACTOR = 0.25;
 
-/** Whether a row is judged as a storm: a startup figure, or one its test took from the whole run (its saturated p1 too). */
-export function isStorm(row: Pick<ComparisonRow, 'action' | 'metric' | 'basis'>): boolean {
-  return isStartup(row) || row.basis === 'calls' || row.basis === 'boots';
+/**
+ * Whether a row is judged as a storm: a startup figure, or one whose values came in a burst
+ * (`burst`: its test took the whole run because they fell in fewer than half the run's seconds;
+ * compare-tests.ts). An action spread over a run too short for the per-second test is not one.
+ */
+export function isStorm(row: Pick<ComparisonRow, 'action' | 'metric'>, burst: boolean): boolean {
+  return isStartup(row) || burst;
 }
 
 /** A generator whose own delay p99 is above this (the run health checks' limit) measured itself: only p1 is judged. */
@@ -79,10 +83,10 @@ export function isStartup(row: Pick<ComparisonRow, 'action' | 'metric'>): boolea
   return row.metric === 'time' || STARTUP_FIGURES.has(row.action);
 }
 
-/** The floor of a row's metric from the generator's delays (0 without them); `row.basis` set by its test. */
-export function generatorFloor(row: ComparisonRow, g: GeneratorDelays): number {
+/** The floor of a row's metric from the generator's delays (0 without them). */
+export function generatorFloor(row: ComparisonRow, g: GeneratorDelays, burst = false): number {
   const larger = (x: number | null, y: number | null): number => Math.max(x ?? 0, y ?? 0);
-  const storm = isStorm(row);
+  const storm = isStorm(row, burst);
   // `(boot)` and `(connect)` hold the generator's own connection work: no fast path there (same
   // settings moved boot p1 by 61 ms at a delay p99 of 180 ms).
   const floor =

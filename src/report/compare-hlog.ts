@@ -16,6 +16,8 @@ export interface SecondValues {
   readonly p50: number[];
   readonly p99: number[];
   readonly max: number[];
+  /** How many values each second with any of them held, the thin ones too: how the run spread them. */
+  counts?: number[];
 }
 
 export type PerSecond = Map<string, SecondValues>;
@@ -38,12 +40,13 @@ export function perSecondFromLog(text: string): PerSecond {
   let block = new Map<string, Histogram>();
   const flush = (): void => {
     for (const [tag, h] of block) {
-      if (h.totalCount < MIN_SAMPLES_PER_SECOND) continue;
       let values = out.get(tag);
       if (values === undefined) {
-        values = { p1: [], p50: [], p99: [], max: [] };
+        values = { p1: [], p50: [], p99: [], max: [], counts: [] };
         out.set(tag, values);
       }
+      values.counts?.push(h.totalCount);
+      if (h.totalCount < MIN_SAMPLES_PER_SECOND) continue;
       values.p1.push(ms(h, 1));
       values.p50.push(ms(h, 50));
       values.p99.push(ms(h, 99));

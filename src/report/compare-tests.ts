@@ -32,6 +32,8 @@ export interface FigureTest {
   basis?: TestBasis;
   /** Seconds, calls or boots each side's test rested on. */
   samples?: [number, number];
+  /** Whether the values came in a burst: in fewer than half the run's seconds (a storm; compare-floors.ts). */
+  burst?: boolean;
   /** For the quantile test: the pooled quantile and how many values of each run lie in its tail. */
   tail?: { threshold: number; inTail: [number, number] };
   reason?: string;
@@ -40,6 +42,25 @@ export interface FigureTest {
 export interface TestData {
   perSecond: PerSecond | undefined;
   wholeRun?: WholeRun | undefined;
+  /** The run's length: how many seconds its values could have fallen in. */
+  summary?: { durationMs: number };
+}
+
+/**
+ * Whether `tag`'s values came in a burst, in both runs: half of them or more in the busiest
+ * quarter of the run's seconds (boots, the status notifications after them, a replay), unlike an
+ * action spread over a run too short for the per-second test. Unknown (no per-second values): not
+ * a burst.
+ */
+function burstOf(tag: string, base: TestData, cand: TestData): boolean {
+  const inBurst = (run: TestData): boolean => {
+    const counts = run.perSecond?.get(tag)?.counts;
+    const runSeconds = Math.floor((run.summary?.durationMs ?? 0) / 1000);
+    if (counts === undefined || counts.length === 0 || runSeconds < 1) return false;
+    const busiest = [...counts].sort((a, b) => b - a).slice(0, Math.ceil(runSeconds / 4));
+    return 2 * busiest.reduce((t, n) => t + n, 0) >= counts.reduce((t, n) => t + n, 0);
+  };
+  return inBurst(base) && inBurst(cand);
 }
 
 export function latencyTest(metric: 'p1' | 'p50' | 'p99' | 'max', tag: string, base: TestData, cand: TestData): FigureTest {
@@ -53,15 +74,16 @@ export function latencyTest(metric: 'p1' | 'p50' | 'p99' | 'max', tag: string, b
   const wc = cand.wholeRun?.get(tag);
   if (wb === undefined || wc === undefined) return { reason: `too few seconds with samples to tell from noise (${seconds}) and no whole-run histograms`, samples: [b.length, c.length] };
   const samples: [number, number] = [wb.total, wc.total];
-  if (metric === 'p50') return { result: rankTest(wc, wb), basis: 'calls', samples };
-  if (metric === 'max') return { reason: `a run's maximum is a single value, and too few seconds to test it (${seconds})`, basis: 'calls', samples };
+  const burst = burstOf(tag, base, cand);
+  if (metric === 'p50') return { result: rankTest(wc, wb), basis: 'calls', samples, burst };
+  if (metric === 'max') return { reason: `a run's maximum is a single value, and too few seconds to test it (${seconds})`, basis: 'calls', samples, burst };
   const level = metric === 'p1' ? 0.01 : 0.99;
   const q = quantileTest(wc, wb, level);
   if (q === undefined) {
     const needed = Math.ceil(MIN_TAIL_EXPECTED / 0.01);
-    return { reason: `too few values to test a ${metric === 'p1' ? '1st' : '99th'} percentile (${wb.total} vs ${wc.total} calls; ${needed} a run needed) and ${seconds}`, basis: 'calls', samples };
+    return { reason: `too few values to test a ${metric === 'p1' ? '1st' : '99th'} percentile (${wb.total} vs ${wc.total} calls; ${needed} a run needed) and ${seconds}`, basis: 'calls', samples, burst };
   }
-  return { result: q, basis: 'calls', samples, tail: { threshold: q.threshold, inTail: q.inTail } };
+  return { result: q, basis: 'calls', samples, burst, tail: { threshold: q.threshold, inTail: q.inTail } };
 }
 
 export function errorTest(old: { sent: number; failed: number }, now: { sent: number; failed: number }): FigureTest {

@@ -224,14 +224,15 @@ function judge({ row, test }: Pending, options: CompareOptions, noiseTested: boo
   if (Math.abs(change) <= options.tolerance[row.metric]) return;
   if (row.metric !== 'errors') {
     const own = options.minChangeMs[row.metric];
-    const fromGenerator = options.generatorFloor ? generatorFloor(row, generator) : 0;
+    const burst = test.burst === true;
+    const fromGenerator = options.generatorFloor ? generatorFloor(row, generator, burst) : 0;
     const floor = Math.max(own, fromGenerator);
     if (Math.abs((row.candidate as number) - (row.baseline as number)) < floor) {
       row.belowFloorMs = floor;
       if (fromGenerator > own) row.floorFromGenerator = true;
       return;
     }
-    if (generator.saturated !== null && (row.metric !== 'p1' || isStorm(row)) && options.generatorFloor) {
+    if (generator.saturated !== null && (row.metric !== 'p1' || isStorm(row, burst)) && options.generatorFloor) {
       const which = generator.saturated === 'both' ? 'both runs\' generators were' : `the ${generator.saturated}'s generator was`;
       row.verdict = 'inconclusive';
       const what = row.metric === 'p1' ? 'in a storm even the fastest calls wait on it' : 'latencies above p1 include that delay';

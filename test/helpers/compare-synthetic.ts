@@ -59,9 +59,12 @@ export function syntheticRun(label: string, spec: SyntheticRun): RunData {
         total.recordValue(us);
       }
       if (spec.viaLogs) log.add(tag, s, second);
-      else if (n >= MIN_SAMPLES_PER_SECOND) {
-        let values = perSecond.get(tag) as { -readonly [K in keyof SecondValues]: number[] } | undefined;
-        if (values === undefined) perSecond.set(tag, (values = { p1: [], p50: [], p99: [], max: [] }));
+      else {
+        let values = perSecond.get(tag) as { -readonly [K in keyof SecondValues]-?: number[] } | undefined;
+        if (values === undefined) perSecond.set(tag, (values = { p1: [], p50: [], p99: [], max: [], counts: [] }));
+        // Every second with a value counts towards how spread they are; thin ones give no percentiles.
+        values.counts.push(n);
+        if (n < MIN_SAMPLES_PER_SECOND) continue;
         values.p1.push(ms(second, 1));
         values.p50.push(ms(second, 50));
         values.p99.push(ms(second, 99));
@@ -74,7 +77,7 @@ export function syntheticRun(label: string, spec: SyntheticRun): RunData {
     const l = latencyMs(h);
     actions[tag] = { sent: h.totalCount, ok: h.totalCount, callErrors: 0, timeouts: 0, invalid: 0, aborted: 0, latencyMs: l, serviceTimeMs: l, dispatchDelayMs: { p50: 0, p99: 0, max: 0 } };
   }
-  const summary = syntheticSummary(actions, spec.generatorMs);
+  const summary = syntheticSummary(actions, spec.generatorMs, spec.seconds);
   if (!spec.viaLogs) {
     const wholeRun: WholeRun = new Map([...totals].map(([tag, h]) => [tag, histogramGroups(h, 1000)]));
     return { label, summary, perSecond, wholeRun };
@@ -93,11 +96,11 @@ export function syntheticRun(label: string, spec: SyntheticRun): RunData {
   return { label, summary, perSecond: perSecondFromLog(hlog), wholeRun: wholeRunFromLog(chunks.join('')) };
 }
 
-function syntheticSummary(actions: Record<string, ActionSummary>, generatorMs: number | undefined): Summary {
+function syntheticSummary(actions: Record<string, ActionSummary>, generatorMs: number | undefined, seconds: number): Summary {
   const none = { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
   return {
     tool: 'ocpp-fleet', version: '0.1.0', scenario: 'synthetic', seed: 1, target: 't', startedAt: '2026-11-23T22:17:00.000Z',
-    endedAt: '2026-11-23T22:18:00.000Z', durationMs: 60_000, partial: false, fleet: { planned: 10, connected: 10, booted: 10, failedToConnect: 0 },
+    endedAt: '2026-11-23T22:18:00.000Z', durationMs: seconds * 1000, partial: false, fleet: { planned: 10, connected: 10, booted: 10, failedToConnect: 0 },
     actions, incoming: {}, connect: { attempts: 0, ok: 0, errors: 0, latencyMs: none }, boot: { accepted: 0, timeToAcceptedMs: none },
     errors: {}, counters: {}, groups: {}, thresholds: [], passed: true, pump: { recordsWritten: 0, recordsAggregated: 0 }, settings: {},
     ...(generatorMs === undefined ? {} : { generator: syntheticGenerator(generatorMs) }),

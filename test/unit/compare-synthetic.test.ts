@@ -166,6 +166,12 @@ test('a boot storm of 600: p1 of what comes in a burst is its fast path (floor 0
     const p1 = row(slower, action, 'p1');
     assert.deepEqual([p1.basis, p1.verdict, p1.belowFloorMs, p1.floorFromGenerator], ['calls', 'ok', 20, true], action);
   }
+  // Not a storm: an action spread over a run too short for the per-second test (8 s, tested on the whole run) keeps the p50 floor of an action.
+  const steady: Record<string, SyntheticAction> = { Heartbeat: { calls: 20, medianMs: 1, sigma: 0.5 } };
+  const short = (seed: number, shiftMs: number): ReturnType<typeof syntheticRun> =>
+    syntheticRun('short', { seed, seconds: 8, actions: { Heartbeat: { ...(steady.Heartbeat as SyntheticAction), shiftMs } }, generatorMs: 12 });
+  const hb = row(compareRuns(short(31, 0), short(32, 50)), 'Heartbeat', 'p50');
+  assert.deepEqual([hb.basis, hb.verdict], ['calls', 'regression']);
   // A saturated one leaves a change beyond that floor (62.5 ms) inconclusive: in a storm even the fastest calls wait on it.
   const [s, t] = pair(15, { shiftMs: 100 }, { generatorMs: 250 }, storm);
   const saturated = row(compareRuns(s, t), 'BootNotification', 'p1');
