@@ -33,8 +33,8 @@ export const STARTUP_FACTOR = 3;
 /**
  * The fast path of a storm: an action whose values came in a burst (tested on the whole run, half
  * of them or more in the busiest quarter of the run's seconds: boots, the status notifications
- * after them, a reconnect storm's replay; compare-tests.ts) keeps its p1 for a slower CSMS, floored at this × the larger run's delay p99 (at
- * least the p1 floor). In boot storms of 600 stations at 200/s (bench/scenarios/boot-storm-600.yaml,
+ * after them, a reconnect storm's replay; compare-tests.ts) keeps its p1 for a slower CSMS,
+ * floored at this × the larger run's delay p99 (at least the p1 floor). In boot storms of 600 stations at 200/s (bench/scenarios/boot-storm-600.yaml,
  * README "Boot storms"), same-settings pairs moved BootNotification's and StatusNotification's p1
  * by at most 0.11 × the generator's delay p99 (20 ms at 180 ms), while a CSMS 5 ms slower at boots
  * alone moved BootNotification p1 by 4.3–4.4 ms on a quiet machine: 0.25 is about twice the largest
