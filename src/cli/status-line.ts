@@ -122,7 +122,7 @@ export class StatusLine {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.tty = stream.isTTY === true;
-    // NO_COLOR (no-color.org): any value but the empty string turns colour off.
+    // NO_COLOR (no-color.org): set to a non-empty value, it turns colour off.
     this.colors = picocolors.createColors(this.tty && !(env.NO_COLOR !== undefined && env.NO_COLOR !== ''));
   }
 
