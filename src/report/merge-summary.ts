@@ -178,7 +178,9 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
     }
     mergeBootTime(groupFleet, parts);
     const transactions = mergeTransactions(parts.map((p) => p.group.transactions));
+    const version = parts.find((p) => p.group.ocpp !== undefined)?.group.ocpp;
     groups[g] = {
+      ...(version === undefined ? {} : { ocpp: version }),
       fleet: groupFleet as GroupSummary['fleet'],
       actions: mergeActions(parts.map((p) => p.group.actions), totals, (a) => groupTag(g, a)),
       errors: sorted(groupErrors),

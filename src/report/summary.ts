@@ -54,6 +54,8 @@ export interface RunInfo {
   passed: boolean;
   /** Sum of RingReader.produced over workers: compared with what the aggregator ingested. */
   recordsWritten: number;
+  /** Each group's OCPP version, by group name (GroupSummary.ocpp). */
+  groupVersions?: Record<string, string>;
   /** Optional per-group fleet figures; by default a group's fleet is its last gauge sample. */
   groupFleet?: Record<string, Record<string, number>>;
   /** With several targets: stations per target at the end. */
@@ -130,6 +132,8 @@ export interface ActionSummary {
 }
 
 export interface GroupSummary {
+  /** The OCPP version its stations speak (`1.6`, `2.0.1`; `1.6+2.0.1` when an identities file mixes them). */
+  ocpp?: string;
   fleet?: Record<string, number>;
   actions: Record<string, ActionSummary>;
   /** The group's own error counts by kind: why a group never connected, booted or completed its calls. */
@@ -243,7 +247,9 @@ function groupSummaries(aggregator: Aggregator, run: RunInfo): Array<[string, Gr
   const names = new Set([...Object.keys(run.groupFleet ?? {}), ...calls.keys(), ...errors.keys(), ...counters.keys()]);
   return [...names].map((name) => {
     const fleet = run.groupFleet?.[name] ?? groupGauges.get(name);
+    const version = run.groupVersions?.[name];
     const group: GroupSummary = {
+      ...(version === undefined ? {} : { ocpp: version }),
       ...(fleet === undefined ? {} : { fleet: { ...fleet } }),
       actions: sortedRecord(mapValues(calls.get(name) ?? new Map<string, CallStats>(), actionSummary)),
       errors: sortedRecord(errors.get(name) ?? []),

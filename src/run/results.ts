@@ -14,6 +14,7 @@ import { appendRunHistory } from './history';
 import type { FleetOutcome } from './fleet';
 import { redactUrl } from './targets';
 import { VERSION } from './version';
+import type { FleetPlan } from '../scenario/plan';
 
 /**
  * Why a run ended as it did, the first that applies in this order (README, "Exit codes"):
@@ -81,6 +82,18 @@ export interface LiveSettings {
   readonly resizes: readonly { readonly atMs: number; readonly stations: number; readonly rampMs: number }[];
 }
 
+/** Each group's OCPP version, from the versions its planned stations speak. */
+function groupVersions(plan: FleetPlan): Record<string, string> {
+  const seen = new Map<number, Set<string>>();
+  for (const st of plan.stations) {
+    const version = st.ocpp ?? plan.scenario.groups[st.group]?.ocpp ?? '?';
+    let set = seen.get(st.group);
+    if (set === undefined) seen.set(st.group, (set = new Set()));
+    set.add(version);
+  }
+  return Object.fromEntries(plan.scenario.groups.map((g, i) => [g.name, [...(seen.get(i) ?? [g.ocpp])].sort().join('+')]));
+}
+
 /**
  * The run's results folder (summary.json with its health checks judged, the histogram log, the
  * time series, report.html; JUnit when asked) and its verdict. A live run's summary says so in
@@ -134,6 +147,7 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, li
     generator: outcome.generator,
     ...(fleet.csms === undefined ? {} : { csms: fleet.csms }),
     ...(faults.length === 0 ? {} : { faults: faultsSummary(faults, [...outcome.faults, fleet.coordinatorFaults]) }),
+    groupVersions: groupVersions(plan),
     groupFleet: Object.fromEntries(
       outcome.groups.map((g, i) => [
         groups[i]?.name ?? String(i),

@@ -191,6 +191,28 @@ describe('report.html of a real run in headless Chromium', () => {
     assert.match((await page.textContent('#run')) ?? '', /embedded CSMS \(ws:\/\/127\.0\.0\.1:\d+\)/);
   });
 
+  test('the breakdowns: per OCPP version and per group with its version, connect and boot, service time and dispatch delay, errors, labels in words, time to all booted on top', async () => {
+    const versions: string[][] = [];
+    for (const row of await page.locator('#versions tbody tr').all()) versions.push(await row.locator('td').allTextContents());
+    assert.deepEqual(versions.map((r) => r.slice(0, 5)), [['1.6', 'old', '3', '3', '3'], ['2.0.1', 'new', '3', '3', '3']]);
+    const calls = (group: 'old' | 'new'): number => Object.values(summary.groups[group]?.actions ?? {}).reduce((t, a) => t + a.sent, 0);
+    assert.deepEqual(versions.map((r) => Number(r[5]?.replace(/,/g, ''))), [calls('old'), calls('new')]);
+    assert.equal(summary.groups.old?.ocpp, '1.6');
+    assert.equal(summary.groups.new?.ocpp, '2.0.1');
+    // One row per group and action, the group's own figures on its first row.
+    assert.equal(await page.locator('#groups tbody tr').count(), Object.keys(summary.groups.old?.actions ?? {}).length + Object.keys(summary.groups.new?.actions ?? {}).length);
+    const firstOfNew = await page.locator('#groups tbody tr', { hasText: 'new' }).first().locator('td').allTextContents();
+    assert.deepEqual(firstOfNew.slice(0, 5), ['new', '2.0.1', '3', '3', '3']);
+    assert.deepEqual(await page.locator('#actions thead th').allTextContents(), ['action', 'count', 'ok', 'errors', 'timeouts', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'service p50 ms', 'service p99 ms', 'dispatch delay p99 ms']);
+    const startup = await page.locator('#startup tbody tr td.name').allTextContents();
+    assert.deepEqual(startup, ['connect', "boot (from the station's start to its accepted boot)"]);
+    assert.match((await page.textContent('#errors-section')) ?? '', /No error\./);
+    const headline = await page.locator('.figures .figure', { hasText: 'all booted after' }).locator('.value').textContent();
+    assert.match(headline ?? '', /^[\d.]+ (ms|s)$/);
+    assert.match((await page.textContent('#settings')) ?? '', /call timeout \(ms\)\s*5,000/);
+    assert.match((await page.textContent('#generator')) ?? '', /RSS per station \(KB\)/);
+  });
+
   test('a screenshot of the whole page', async (t) => {
     const path = join(dir, 'report.png');
     await page.screenshot({ path, fullPage: true });

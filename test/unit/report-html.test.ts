@@ -15,7 +15,7 @@ import { CLIENT_SCRIPT } from '../../src/report/html/client-script';
 import { escapeHtml, inlineScript, jsonForScript } from '../../src/report/html/escape';
 import { percentileDistribution, readHlogSeries } from '../../src/report/html/hlog-series';
 import { buildHtmlReport, REPORT_FILE, ResultsFolderError } from '../../src/report/html';
-import { thresholdsTable } from '../../src/report/html/tables';
+import { thresholdsTable, words } from '../../src/report/html/tables';
 import { healthTable, verdictBadges } from '../../src/report/html/health';
 import { withHealth } from '../../src/report/health';
 import { parseTimeseries } from '../../src/report/html/timeseries-csv';
@@ -257,4 +257,14 @@ test('a folder that is not a results folder is a ResultsFolderError naming the f
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('summary.json keys in words for the report: units in brackets, acronyms kept', () => {
+  assert.equal(words('rssPerStationKb'), 'RSS per station (KB)');
+  assert.equal(words('timeToAllBootedMs'), 'time to all booted (ms)');
+  assert.equal(words('cpuUserS'), 'CPU user (s)');
+  assert.equal(words('rssPeakMb'), 'RSS peak (MB)');
+  assert.equal(words('workers'), 'workers');
+  assert.equal(words('cps'), 'charge points');
+  assert.equal(words('S'), 's');
 });

@@ -4,15 +4,17 @@
  * A Content-Security-Policy forbids every fetch, which makes "works offline" a property of the
  * page rather than a hope.
  */
+import type { LatencyMs } from '../format';
 import type { Summary } from '../summary';
 import type { ChartSpec } from './charts';
 import { CLIENT_SCRIPT } from './client-script';
 import { escapeHtml } from './escape';
 import {
-  actionsTable, callFailures, formatCount, formatDurationMs, formatMs, formatUtc, keyValueTable, thresholdsTable,
+  actionsTable, callFailures, cell, formatCount, formatDurationMs, formatMs, formatUtc, keyValueTable, table, thresholdsTable,
 } from './tables';
 import { csmsEntries, faultsTable, targetsTable } from './run-tables';
 import { healthTable, verdictBadges } from './health';
+import { errorsTable, groupsTable, versionsTable } from './breakdown';
 import { chartSection, figure, renderFrame, type ChartLibrary } from './shell';
 
 export type { ChartLibrary } from './shell';
@@ -30,7 +32,9 @@ function keyFigures(summary: Summary): string {
   const timeouts = actions.reduce((t, a) => t + a.timeouts, 0);
   const callsPerSecond = summary.durationMs > 0 ? sent / (summary.durationMs / 1000) : 0;
   const f = summary.fleet;
+  const allBooted = summary.generator?.timeToAllBootedMs;
   return [
+    figure('all booted after', allBooted === undefined ? '–' : allBooted === null ? 'not all booted' : formatDurationMs(allBooted), allBooted === null ? 'bad' : ''),
     figure('charge points planned', formatCount(f.planned)),
     figure('connected', formatCount(f.connected), f.connected < f.planned ? 'warn' : ''),
     figure('booted', formatCount(f.booted), f.booted < f.planned ? 'warn' : ''),
@@ -40,6 +44,20 @@ function keyFigures(summary: Summary): string {
     figure('timeouts', formatCount(timeouts), timeouts > 0 ? 'bad' : ''),
     figure('connect p99', `${formatMs(summary.connect.latencyMs.p99)} ms`),
   ].join('\n');
+}
+
+/** Connect time, its TLS handshake, and a station's time from its start to its accepted boot. */
+function startupTable(summary: Summary): string {
+  const c = summary.connect;
+  const rows: Array<readonly [string, number, LatencyMs]> = [['connect', c.ok, c.latencyMs]];
+  if (c.tlsHandshakeMs !== undefined) rows.push(['TLS handshake', c.ok, c.tlsHandshakeMs]);
+  rows.push(['boot (from the station\'s start to its accepted boot)', summary.boot.accepted, summary.boot.timeToAcceptedMs]);
+  return table(
+    'startup',
+    ['', 'count', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
+    rows.map(([name, n, l]) => `<tr>${cell(name, 'name')}${cell(formatCount(n), 'num')}${[l.p50, l.p90, l.p99, l.max].map((v) => cell(formatMs(v), 'num')).join('')}</tr>`),
+    1,
+  );
 }
 
 function runEntries(summary: Summary): Array<readonly [string, unknown]> {
@@ -82,8 +100,21 @@ ${thresholdsTable(summary.thresholds)}
 
 <section id="actions-section">
 <h2>Calls by action</h2>
-<p class="note">Response time in ms from the moment each call was due (coordinated-omission corrected); errors are CALLERRORs, invalid answers and calls whose connection closed first.</p>
+<p class="note">Response time in ms from the moment each call was due (coordinated-omission corrected); service time from the moment it went on the wire; the dispatch delay is the difference, the generator's own wait (its rate limit, a backlog). Errors are CALLERRORs, invalid answers and calls whose connection closed first.</p>
 ${actionsTable(summary)}
+<h3>Connect and boot</h3>
+${startupTable(summary)}
+</section>
+
+<section id="groups-section">
+<h2>By group and OCPP version</h2>
+${versionsTable(summary)}
+${groupsTable(summary)}
+</section>
+
+<section id="errors-section">
+<h2>Errors by kind</h2>
+${errorsTable(summary)}
 </section>
 
 <h2>Over time</h2>
@@ -98,8 +129,7 @@ ${charts.map((chart) => chartSection(chart)).join('\n')}
 <div><h3>Run</h3>${keyValueTable('run', runEntries(summary))}</div>
 <div><h3>Settings</h3>${keyValueTable('settings', Object.entries(summary.settings))}</div>
 <div><h3>Fleet</h3>${keyValueTable('fleet', [...prefixed('', summary.fleet), ['connect attempts', summary.connect.attempts], ['connect errors', summary.connect.errors], ['boots accepted', summary.boot.accepted]])}</div>
-<div><h3>Errors by kind</h3>${keyValueTable('errors', Object.entries(summary.errors))}</div>
-<div><h3>Counters</h3>${keyValueTable('counters', Object.entries(summary.counters))}</div>
+<div><h3>Counters</h3>${keyValueTable('counters', Object.entries(summary.counters), true)}</div>
 ${summary.generator ? `<div><h3>Load generator</h3>${keyValueTable('generator', Object.entries(summary.generator))}</div>` : ''}
 ${summary.targets ? `<div><h3>Targets</h3>${targetsTable(summary.targets)}</div>` : ''}
 ${summary.csms ? `<div><h3>Embedded CSMS</h3>${keyValueTable('csms', csmsEntries(summary.csms))}</div>` : ''}

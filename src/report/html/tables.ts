@@ -66,10 +66,11 @@ export function actionsTable(summary: Summary): string {
     const failures = callFailures(a);
     return `<tr>${cell(action, 'name')}${cell(formatCount(a.sent), 'num')}${cell(formatCount(a.ok), 'num')}` +
       `${cell(formatCount(failures), failures > 0 ? 'num bad' : 'num')}${cell(formatCount(a.timeouts), a.timeouts > 0 ? 'num bad' : 'num')}` +
-      [l.p50, l.p90, l.p99, l.p999, l.max].map((v) => cell(formatMs(v), 'num')).join('') + '</tr>';
+      [l.p50, l.p90, l.p99, l.p999, l.max, a.serviceTimeMs.p50, a.serviceTimeMs.p99, a.dispatchDelayMs.p99].map((v) => cell(formatMs(v), 'num')).join('') + '</tr>';
   });
   if (rows.length === 0) return '<p class="empty">No call was sent.</p>';
-  return table('actions', ['action', 'count', 'ok', 'errors', 'timeouts', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms'], rows, 1);
+  const head = ['action', 'count', 'ok', 'errors', 'timeouts', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'service p50 ms', 'service p99 ms', 'dispatch delay p99 ms'];
+  return table('actions', head, rows, 1);
 }
 
 /** The columns a threshold entry is expected to have, in this order; any others follow. */
@@ -108,8 +109,27 @@ export function thresholdsTable(thresholds: readonly unknown[]): string {
 }
 
 /** A two-column table of names and values. */
-export function keyValueTable(id: string, entries: ReadonlyArray<readonly [string, unknown]>): string {
+const UNITS: ReadonlyArray<readonly [RegExp, string]> = [[/Ms$/, 'ms'], [/Kb$/, 'KB'], [/Mb$/, 'MB'], [/(?<=[a-z])S$/, 's']];
+const ACRONYMS: Readonly<Record<string, string>> = { rss: 'RSS', cpu: 'CPU', cps: 'charge points', csms: 'CSMS', tls: 'TLS', p99: 'p99' };
+
+/** A summary.json key in words: `rssPerStationKb` → "RSS per station (KB)", `timeToAllBootedMs` → "time to all booted (ms)". */
+export function words(key: string): string {
+  let base = key;
+  let unit = '';
+  for (const [suffix, name] of UNITS) {
+    if (suffix.test(base) && base.replace(suffix, '') !== '') {
+      base = base.replace(suffix, '');
+      unit = ` (${name})`;
+      break;
+    }
+  }
+  const parts = base.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(' ');
+  return `${parts.map((p) => ACRONYMS[p] ?? p).join(' ')}${unit}`;
+}
+
+/** A table of key and value; `named` keys are identifiers (error kinds, counters) and stay as they are, others are put in words. */
+export function keyValueTable(id: string, entries: ReadonlyArray<readonly [string, unknown]>, named = false): string {
   if (entries.length === 0) return '<p class="empty">None.</p>';
-  const rows = entries.map(([key, value]) => `<tr>${cell(key, 'name')}${cell(cellText(value))}</tr>`);
+  const rows = entries.map(([key, value]) => `<tr>${cell(named ? key : words(key), 'name')}${cell(cellText(value))}</tr>`);
   return `<table id="${id}" class="kv"><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
