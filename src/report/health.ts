@@ -164,16 +164,27 @@ function callsOf(a: ActionSummary): number {
   return a.sent + (a.neverSent ?? 0);
 }
 
-/** incompleteCalls: station CALLs not completed ok, of those sent or meant to be sent. */
+/**
+ * Calls on the wire that the scenario's own faults cut (drop, offline, restart, flapping: their
+ * `callsCut`), at most the calls aborted: the tool's doing, not the target's.
+ */
+function cutByFaults(s: Summary): number {
+  const cut = (s.faults ?? []).reduce((n, f) => n + (typeof f.effects.callsCut === 'number' ? f.effects.callsCut : 0), 0);
+  return Math.min(cut, Object.values(s.actions).reduce((n, a) => n + a.aborted, 0));
+}
+
+/** incompleteCalls: station CALLs not completed ok, of those sent or meant to be sent, but those the scenario's faults cut. */
 function incompleteCalls(s: Summary, limit: number): Judged {
   const actions = Object.entries(s.actions);
   const total = actions.reduce((n, [, a]) => n + callsOf(a), 0);
   if (total === 0) return { value: null, passed: true, detail: 'not judged: no call was sent' };
-  const incomplete = actions.reduce((n, [, a]) => n + incompleteOf(a), 0);
+  const cut = cutByFaults(s);
+  const incomplete = actions.reduce((n, [, a]) => n + incompleteOf(a), 0) - cut;
   const value = percent(incomplete, total, 'up');
   const passed = incomplete * 100 <= limit * total;
+  const own = cut === 0 ? '' : `; ${count(cut)} more cut by the scenario's own faults, not counted`;
   const head = `${count(incomplete)} of ${count(total)} calls did not complete`;
-  if (incomplete === 0) return { value, passed, detail: head };
+  if (incomplete === 0) return { value, passed, detail: `${head}${own}` };
   const worst = actions
     .filter(([, a]) => incompleteOf(a) > 0)
     .sort((a, b) => incompleteOf(b[1]) - incompleteOf(a[1]))
@@ -192,7 +203,7 @@ function incompleteCalls(s: Summary, limit: number): Judged {
     }
     byGroup = groupsText(groups);
   }
-  return { value, passed, detail: `${head} (${worst.join('; ')})${reasons}${byGroup}` };
+  return { value, passed, detail: `${head} (${worst.join('; ')})${reasons}${own}${byGroup}` };
 }
 
 /** openTransactions: transactions the CSMS may still hold open (started, stop never acknowledged). */

@@ -36,6 +36,11 @@ export interface LinkHost {
  */
 export class StationLink implements SessionHost<CallTag>, TransportHost, BootHost, Outlet {
   readonly session: OcppSession<CallTag>;
+
+  get callOutstanding(): boolean {
+    return this.session.hasPending;
+  }
+
   readonly transport: Transport;
   readonly boot: BootCycle;
   /** The station is closing its connection on purpose: no CALL goes out any more (see `holdCalls`). */

@@ -122,6 +122,11 @@ export class Station implements LinkHost, ChargingHost, MalformedOwner {
   }
 
   // ---- faults and the end of the run ---------------------------------------------------------
+  /** A CALL is on the wire, unanswered: a fault that cuts the connection now aborts it (its `callsCut`). */
+  get callOutstanding(): boolean {
+    return this.link.connected && this.link.callOutstanding;
+  }
+
   cut(reconnectAt = -1): boolean {
     return this.link.transport.cut(reconnectAt);
   }

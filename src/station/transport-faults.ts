@@ -87,7 +87,9 @@ export class TransportFaults {
   /** FaultFlap, FaultResume and FaultMalformed timers. */
   onTimer(kind: number, at: number): void {
     if (kind === TimerKind.FaultFlap) {
+      const outstanding = this.t.connected && this.t.host.callOutstanding;
       if (this.t.cut()) {
+        if (outstanding) this.flapTally?.add('callsCut');
         this.t.ctx.count(this.t.group, 'faultFlaps');
         this.flapTally?.add('flaps');
       }

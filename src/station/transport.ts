@@ -21,6 +21,8 @@ export interface TransportHost {
   transportFrame(text: string): void;
   /** Messages wait to be delivered: the station still (re)connects once the run is stopping. */
   readonly mustDeliver: boolean;
+  /** A CALL is on the wire, unanswered: cutting the connection now aborts it. */
+  readonly callOutstanding: boolean;
 }
 
 /**

@@ -62,6 +62,7 @@ export class FaultRunner {
         tally.stations++;
         if (!s.connected) return;
         s.expectReconnect(tally);
+        if (s.callOutstanding) tally.add('callsCut');
         s.cut();
         tally.add('dropped');
         this.rt.count(s.group, 'faultDrops');
@@ -69,6 +70,7 @@ export class FaultRunner {
       case 'offline':
         tally.stations++;
         s.expectReconnect(tally);
+        if (s.callOutstanding) tally.add('callsCut');
         if (s.goOffline(at + f.forMs)) tally.add('cut');
         this.rt.count(s.group, 'faultOffline');
         return;
@@ -77,6 +79,7 @@ export class FaultRunner {
         tally.stations++;
         const open = s.connected;
         s.expectReconnect(tally);
+        if (s.callOutstanding) tally.add('callsCut');
         tally.add('transactionsStopped', s.coldBoot(f.reason, at));
         if (open) tally.add('connectionsCut');
         this.rt.count(s.group, 'faultRestarts');

@@ -102,11 +102,16 @@ test('offline: stations cut off keep charging, queue their transaction messages 
 test('restart: a mass cold boot stops transactions (PowerLoss), reconnects at once and boots again, honouring Pending', async () => {
   const csms = await startEmbeddedCsms({ pendingBoots: 1, bootRetryIntervalS: 1 });
   started.push(csms);
-  // The calls in flight at the restart are cut (aborted, on the wire): a few of this small run's
-  // ~270, more when the machine is busy (4, 1.5 %, beside seven other files), counted against
-  // incompleteCalls' 1 % although the scenario cut them itself.
-  const { summary } = await run('restart', scenario('restart', 5, '  - at: 5s\n    restart: {}'), csms, ['incompleteCalls=5%']);
+  const { summary } = await run('restart', scenario('restart', 5, '  - at: 5s\n    restart: {}'), csms);
   const f = fault(summary, 0);
+  // The calls in flight at the restart are cut (aborted, on the wire): at most one a station, the
+  // scenario's doing, so not held against the target (4 of this small run's ~270 were, 1.5 % > 1 %,
+  // beside seven other test files, before they were told apart).
+  const cut = count(f, 'callsCut');
+  assert.ok(cut <= 10, `calls cut: ${cut}`);
+  const incomplete = summary.health?.find((h) => h.check === 'incompleteCalls');
+  assert.equal(incomplete?.passed, true, incomplete?.detail);
+  if (cut > 0) assert.match(incomplete?.detail ?? '', new RegExp(`; ${cut} more cut by the scenario's own faults, not counted`));
   assert.equal(f.reason, 'PowerLoss');
   assert.equal(f.stations, 10);
   assert.equal(count(f, 'connectionsCut'), 10);

@@ -124,6 +124,20 @@ test('incompleteCalls: callErrors, timeouts, invalid, aborted and neverSent over
   assert.deepEqual([nothing.value, nothing.passed, nothing.detail], [null, true, 'not judged: no call was sent']);
 });
 
+test("incompleteCalls: calls the scenario's own faults cut (their callsCut) are not the target's, at most the calls aborted", () => {
+  const restart = { index: 0, kind: 'restart', at: '5s', atMs: 5000, share: 1, groups: null, stations: 10, effects: { connectionsCut: 10, callsCut: 4, rebooted: 10 } };
+  const s = summary({ actions: { MeterValues: action(200, { aborted: 2 }), TransactionEvent: action(67, { aborted: 2, timeouts: 1 }) }, faults: [restart] } as Partial<Summary>);
+  const h = check(evaluateHealth(s, EMBEDDED, DEFAULTS), 'incompleteCalls');
+  // 5 of 267 incomplete, 4 of them cut by the restart: 1 counted (0.375 %), under 1 %.
+  assert.deepEqual([h.value, h.passed], [0.375, true]);
+  assert.equal(h.detail, "1 of 267 calls did not complete (TransactionEvent timeouts 1, aborted 2; MeterValues aborted 2); 4 more cut by the scenario's own faults, not counted");
+  // A fault's count never hides more than the calls that were aborted.
+  const more = summary({ actions: { MeterValues: action(100, { aborted: 1, timeouts: 3 }) }, faults: [{ ...restart, effects: { callsCut: 9 } }] } as Partial<Summary>);
+  const m = check(evaluateHealth(more, EMBEDDED, DEFAULTS), 'incompleteCalls');
+  assert.deepEqual([m.value, m.passed], [3, false]);
+  assert.match(m.detail, /^3 of 100 calls did not complete .*; 1 more cut by the scenario's own faults, not counted$/);
+});
+
 test('openTransactions: judged when the summary counts transactions, with the groups holding them', () => {
   const s = summary({
     transactions: { started: 1785, stopped: 1782, stopAcknowledged: 1682, openAtEnd: 103 },

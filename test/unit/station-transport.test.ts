@@ -18,6 +18,7 @@ class Host implements TransportHost {
   closed = 0;
   readonly frames: string[] = [];
   mustDeliver = false;
+  callOutstanding = false;
   transportOpened(): void {
     this.opened++;
   }
