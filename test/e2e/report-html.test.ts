@@ -213,6 +213,21 @@ describe('report.html of a real run in headless Chromium', () => {
     assert.match((await page.textContent('#generator')) ?? '', /RSS per station \(KB\)/);
   });
 
+  test('the time axis is the wall clock in UTC: the cursor on a chart reads the time of day, and the seconds since the start beside it', async () => {
+    const chart = page.locator('[data-chart] .u-over').first();
+    await chart.scrollIntoViewIfNeeded();
+    const box = await chart.boundingBox();
+    assert.ok(box);
+    await chart.hover({ position: { x: box.width / 2, y: box.height / 2 } });
+    const x = (await page.locator('[data-chart]').first().locator('.u-legend .u-series').first().locator('.u-value').textContent()) ?? '';
+    const m = /^(\d\d):(\d\d):(\d\d) UTC \((\d+) s\)$/.exec(x);
+    assert.ok(m, x);
+    const start = new Date(summary.startedAt);
+    const at = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate(), Number(m[1]), Number(m[2]), Number(m[3]));
+    // The time of day shown is the run's start plus the seconds shown, to the second.
+    assert.ok(Math.abs(at - (Math.floor(start.getTime() / 1000) * 1000 + Number(m[4]) * 1000)) <= 1000, `${x} against a start at ${summary.startedAt}`);
+  });
+
   test('a screenshot of the whole page', async (t) => {
     const path = join(dir, 'report.png');
     await page.screenshot({ path, fullPage: true });

@@ -37,6 +37,11 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     var m = Math.floor(v / 60), sec = Math.round(v - 60 * m);
     return m + ':' + (sec < 10 ? '0' : '') + sec;
   }
+  /** Seconds since the start as the wall clock in UTC (HH:MM:SS), to line charts up with a CSMS's logs; none without a start. */
+  function wall(v) {
+    if (typeof data.startedAtMs !== 'number' || !isFinite(data.startedAtMs)) return '';
+    return new Date(data.startedAtMs + v * 1000).toISOString().slice(11, 19);
+  }
   function count(v) {
     return String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   }
@@ -61,7 +66,13 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     var long = !percentileX && spec.x.length > 0 && spec.x[spec.x.length - 1] - spec.x[0] >= 120;
     var series = [{
       label: percentileX ? 'percentile' : 'second',
-      value: function (u, v) { return v == null ? '–' : percentileX ? percentile(v) : long ? clock(v, true) : v + ' s'; }
+      value: function (u, v) {
+        if (v == null) return '–';
+        if (percentileX) return percentile(v);
+        var since = long ? clock(v, true) : v + ' s';
+        var at = wall(v);
+        return at === '' ? since : at + ' UTC (' + since + ')';
+      }
     }];
     spec.series.forEach(function (s) {
       series.push({
@@ -90,10 +101,11 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       },
       axes: [
         {
-          label: percentileX ? 'percentile (1/(1−p), log scale)' : long ? 'time since the start (min:s)' : 'seconds since the start',
+          label: percentileX ? 'percentile (1/(1−p), log scale)' : typeof data.startedAtMs === 'number' ? 'time (UTC)' : long ? 'time since the start (min:s)' : 'seconds since the start',
           splits: percentileX ? decades : undefined,
           incrs: percentileX ? undefined : SECOND_INCRS,
-          values: function (u, splits) { return splits.map(function (v) { return percentileX ? percentile(v) : clock(v, long); }); }
+          size: percentileX ? undefined : 44,
+          values: function (u, splits) { return splits.map(function (v) { return percentileX ? percentile(v) : wall(v) || clock(v, long); }); }
         },
         {
           label: spec.yUnit === 'ms' ? (spec.yLog ? 'ms (log scale)' : 'ms') : (spec.id === 'fleet-over-time' ? 'charge points' : 'per second'),

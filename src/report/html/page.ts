@@ -145,7 +145,8 @@ ${summary.faults ? `<div id="faults-part"><h3>Faults</h3>\n<p class="note">The s
     main,
     footer,
     dataId: 'report-data',
-    data: { charts },
+    // The start, for a wall-clock axis (UTC) that lines up with the CSMS's own logs.
+    data: { charts, ...(Number.isFinite(Date.parse(summary.startedAt)) ? { startedAtMs: Date.parse(summary.startedAt) } : {}) },
     script: CLIENT_SCRIPT,
     library,
   });
