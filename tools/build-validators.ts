@@ -56,4 +56,4 @@ const root = join(__dirname, '..', 'src', 'ocpp', 'validators');
 const counts = OCPP_VERSIONS.map((v) => `${writeVersion(root, v)} for ${v}`);
 const scenarioFile = fileValidatorPath(join(__dirname, '..', 'src', 'scenario'));
 writeScenarioFile(scenarioFile);
-process.stdout.write(`payload validators: ${counts.join(', ')} in ${root}; the scenario file's in ${scenarioFile}\n`);
+process.stderr.write(`payload validators: ${counts.join(', ')} in ${root}; the scenario file's in ${scenarioFile}\n`);
