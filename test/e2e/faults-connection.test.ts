@@ -125,7 +125,9 @@ test('restart: a mass cold boot stops transactions (PowerLoss), reconnects at on
   assert.equal(stats.boots.pending, 10);
   assert.equal(stats.boots.accepted, 20, 'each station accepted before and after the restart');
   assert.equal(stats.boots.callsBeforeAccepted, 0, 'nothing but BootNotification before acceptance');
-  assert.equal(stats.transactions.duplicates, 0);
+  // A transaction message the restart cut is sent again after the reboot (at least once, as OCPP
+  // asks): the CSMS may have received it before the cut, never more of them than were cut.
+  assert.ok(stats.transactions.duplicates <= cut, `duplicates ${stats.transactions.duplicates}, calls cut ${cut}`);
   assert.ok((stats.incoming.StopTransaction?.received ?? 0) >= 4, 'the 1.6 stops went out after the reboot');
 });
 

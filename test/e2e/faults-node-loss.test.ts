@@ -37,7 +37,10 @@ groups:
 test('a node lost from the timeline: its stations fail over to the other and boot again there', async () => {
   const dir = tempDir('faults-node-loss');
   const out = join(dir, 'results');
-  const r = await runFleet({ scenario: writeScenario(dir, 'loss', SCENARIO), workers: 1, out });
+  // The calls in flight on the lost node are aborted: the target's failure as the run counts it
+  // (its connections lost), and beside seven other test files 2 of ~160 were (1.3 % > 1 %). This
+  // test is about the failover, so that check gets room.
+  const r = await runFleet({ scenario: writeScenario(dir, 'loss', SCENARIO), workers: 1, out, health: ['incompleteCalls=10%'] });
   assert.equal(r.exitCode, 0, r.result.reason);
   const s = readSummary(out);
   const onNode1 = Array.from({ length: STATIONS }, (_x, i) => formatIdentity('FNL-{index:03}', i + 1)).filter((id) => homeTarget(id, 2) === 1).length;
