@@ -99,6 +99,8 @@ export class FakeContext implements StationContext {
   readonly sockets: FakeSocket[] = [];
   /** The latest due time asked for each timer kind. */
   readonly due = new Map<number, number>();
+  /** Every timer asked for, in order. */
+  readonly scheduled: { index: number; kind: number; at: number }[] = [];
   readonly counts = new Map<CounterName, number>();
   readonly errors: ErrorKind[] = [];
   readonly connects: { ok: boolean; kind: ErrorKind | undefined }[] = [];
@@ -119,8 +121,9 @@ export class FakeContext implements StationContext {
   atEpochOffset(ms: number): number {
     return ms;
   }
-  schedule(_index: number, kind: number, at: number): void {
+  schedule(index: number, kind: number, at: number): void {
     this.due.set(kind, at);
+    this.scheduled.push({ index, kind, at });
   }
   count(_group: StationGroup, name: CounterName, n = 1): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + n);

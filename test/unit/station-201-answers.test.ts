@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { validatorsFor, type CallRecorder, type JsonObject } from '../../src/ocpp';
+import { validatorsFor, type JsonObject } from '../../src/ocpp';
 import { Phase, type Connector } from '../../src/station/connector';
-import type { StationContext } from '../../src/station/context';
-import type { CounterName } from '../../src/station/counters';
 import type { StationGroup } from '../../src/station/group';
 import { handleIncoming201 } from '../../src/station/incoming-201';
 import { Station } from '../../src/station/station';
 import { statusOf201, Version201 } from '../../src/station/version-201';
+import { FakeContext } from '../helpers/fake-transport';
 
 /**
  * The answers of a 2.0.1 station to CSMS calls, checked against the official schemas both ways:
@@ -29,37 +28,6 @@ const GROUP: StationGroup = {
   reconnect: { minMs: 1_000, maxMs: 30_000, jitter: 0.5 },
   sessions: { meanIdleMs: 600_000, durationMs: 3_600_000, meterIntervalMs: 60_000, powerW: POWER_W, invalidTagShare: 0 },
 };
-
-class FakeContext implements StationContext {
-  clock = 1_000;
-  readonly baseUrl = 'ws://127.0.0.1:1';
-  readonly stopping = false;
-  readonly counts = new Map<CounterName, number>();
-  readonly scheduled: { index: number; kind: number; at: number }[] = [];
-  now(): number {
-    return this.clock;
-  }
-  schedule(index: number, kind: number, at: number): void {
-    this.scheduled.push({ index, kind, at });
-  }
-  count(_group: StationGroup, name: CounterName, n = 1): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + n);
-  }
-  error(): void {}
-  recordConnect(): void {}
-  recordBootAccepted(): void {}
-  recordTlsHandshake(): void {}
-  atEpochOffset(ms: number): number {
-    return ms;
-  }
-  readonly tls = { context: undefined, ca: undefined, rejectUnauthorized: true };
-  readonly localAddresses = undefined;
-  gauge(): void {}
-  stationMilestone(): void {}
-  recorderOf(): CallRecorder {
-    return { recordCall: () => {}, recordIncoming: () => {}, recordError: () => {} };
-  }
-}
 
 /** A station booted Accepted with a 60 s interval, not connected (its calls wait in the queue). */
 function bootedStation(): { s: Version201; ctx: FakeContext } {
