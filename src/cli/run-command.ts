@@ -28,7 +28,6 @@ interface RunFlags extends Omit<RunSettings, 'url' | 'thresholds' | 'health'> {
   dryRun?: boolean;
 }
 
-
 function addressList(value: string): string[] {
   const list = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
   const bad = list.find((a) => isIP(a) === 0);

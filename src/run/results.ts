@@ -14,7 +14,7 @@ import { appendRunHistory } from './history';
 import type { FleetOutcome } from './fleet';
 import { redactUrl } from './targets';
 import { VERSION } from './version';
-import type { FleetPlan } from '../scenario/plan';
+import { groupVersions } from '../scenario/plan';
 
 /**
  * Why a run ended as it did, the first that applies in this order (README, "Exit codes"):
@@ -80,18 +80,6 @@ export interface LiveSettings {
   readonly activeAtEnd: number;
   /** Every resize: when (ms since the start), to how many stations, over how long a ramp. */
   readonly resizes: readonly { readonly atMs: number; readonly stations: number; readonly rampMs: number }[];
-}
-
-/** Each group's OCPP version, from the versions its planned stations speak. */
-function groupVersions(plan: FleetPlan): Record<string, string> {
-  const seen = new Map<number, Set<string>>();
-  for (const st of plan.stations) {
-    const version = st.ocpp ?? plan.scenario.groups[st.group]?.ocpp ?? '?';
-    let set = seen.get(st.group);
-    if (set === undefined) seen.set(st.group, (set = new Set()));
-    set.add(version);
-  }
-  return Object.fromEntries(plan.scenario.groups.map((g, i) => [g.name, [...(seen.get(i) ?? [g.ocpp])].sort().join('+')]));
 }
 
 /**

@@ -143,12 +143,25 @@ export function parseShard(text: string): Shard | undefined {
   return count >= 1 && count <= MAX_SHARDS && index >= 1 && index <= count ? { index, count } : undefined;
 }
 
-/** Stations planned per OCPP version (as a station's identities row or its group gives it), in version order. */
+/** The OCPP version a planned station speaks: its identities row's, else its group's. */
+function versionOf(plan: FleetPlan, st: PlannedStation): string {
+  return st.ocpp ?? plan.scenario.groups[st.group]?.ocpp ?? '?';
+}
+
+/** Stations planned per OCPP version, in version order. */
 export function stationsByVersion(plan: FleetPlan): Map<string, number> {
   const out = new Map<string, number>();
-  for (const st of plan.stations) {
-    const version = st.ocpp ?? plan.scenario.groups[st.group]?.ocpp ?? '?';
-    out.set(version, (out.get(version) ?? 0) + 1);
-  }
+  for (const st of plan.stations) out.set(versionOf(plan, st), (out.get(versionOf(plan, st)) ?? 0) + 1);
   return new Map([...out].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+}
+
+/** Each group's OCPP version by group name: `1.6+2.0.1` when its identities file mixes them. */
+export function groupVersions(plan: FleetPlan): Record<string, string> {
+  const seen = new Map<number, Set<string>>();
+  for (const st of plan.stations) {
+    let set = seen.get(st.group);
+    if (set === undefined) seen.set(st.group, (set = new Set()));
+    set.add(versionOf(plan, st));
+  }
+  return Object.fromEntries(plan.scenario.groups.map((g, i) => [g.name, [...(seen.get(i) ?? [g.ocpp])].sort().join('+')]));
 }
