@@ -14,17 +14,22 @@ import { runFleet } from '../helpers/run-fleet';
 
 /**
  * A history of real runs (run() in this process, the embedded CSMS in its own): eight nights of
- * one scenario whose CSMS answers 40 ms later from the sixth on, and a scenario of its own in the
+ * one scenario whose CSMS answers 250 ms later from the sixth on, and a scenario of its own in the
  * same folder. The real CLI finds the change at run 6 and exits 1; the same first five nights with
  * three more unslowed ones exit 0; trend.html is checked in Chromium. Runs are short (2 s) and each
  * folder serves every test.
  */
-const SLOWDOWN = '40ms';
+const SLOWDOWN = '250ms';
 
 /**
  * The minimum change for these nights: they run beside other test files on two cores, where one
  * night's p50 of a few ms lands 2–3 ms above the slowest before it (seen: Heartbeat p50 1.62 →
- * 3.99 ms). The slowdown is 40 ms; the default 1 ms floor is for a machine doing one thing.
+ * 3.99 ms). The slowdown is 250 ms; the default 1 ms floor is for a machine doing one thing.
+ *
+ * Why 250 ms: on the project's CI machine the five unslowed nights' Heartbeat p50 spread from 2.9
+ * to 14.5 ms (×5, busy nights), and a 40 ms slowdown (42–48 ms after) then gave p = 0.004 on the
+ * log scale, short of the 0.01 / 7 a change point needs at eight runs. The test is of the trend's
+ * plumbing, not of its power (test/unit/trend-change-points.test.ts and the README's measurements are).
  */
 const TEST_MACHINE_FLOOR = ['--min-change', '10ms'];
 
@@ -135,8 +140,8 @@ describe('trend over a history of real runs', () => {
     const hb = report.metrics.find((m) => m.name === 'Heartbeat.p50');
     assert.deepEqual(hb?.changes.map((c) => [c.run, c.direction]), [[6, 'worse']], JSON.stringify(hb));
     const change = hb?.changes[0];
-    // 40 ms more per answer: from a few ms to 40 ms and more.
-    assert.ok(change !== undefined && change.before < 20 && change.after >= 40 && change.after < 200, JSON.stringify(change));
+    // 250 ms more per answer: from a few ms (up to 15 seen on a busy night) to 250 ms and more.
+    assert.ok(change !== undefined && change.before < 50 && change.after >= 250 && change.after < 1000, JSON.stringify(change));
     assert.ok(report.regressions.some((r) => r.metric === 'Heartbeat.p50' && r.run === 6));
     // What the CSMS answers is slowed from run 6; connect times are not (the delay is on answers),
     // and what they do on a machine running eight test files at once is the machine's. Medians
