@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { inputFileProblem, type InputKind } from '../scenario/input-file';
 import { MAX_RATE_PER_SEC, MAX_TIMER_MS, MAX_TIMER_WORDS, parseDuration, parseRate } from '../scenario/units';
 import { UsageError } from '../run/exit-codes';
+import { remoteWriteInterval, remoteWriteLabel, remoteWriteUrlProblem } from '../run/remote-write-option';
 import { normalTargetUrl, targetUrlProblem } from '../run/targets';
 
 /**
@@ -29,6 +30,27 @@ export function nonNegativeInt(name: string, max = Number.MAX_SAFE_INTEGER): (va
     }
     return n;
   };
+}
+
+/** `--prometheus-remote-write`: an http(s) URL, kept as given (run() takes its credentials out). */
+export function remoteWriteUrl(value: string): string {
+  const problem = remoteWriteUrlProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(`--prometheus-remote-write ${problem}`);
+  return value;
+}
+
+/** `--prometheus-remote-write-interval`, checked as it is read; run() takes the text. */
+export function remoteWriteIntervalText(value: string): string {
+  const ms = remoteWriteInterval(value);
+  if (typeof ms === 'string') throw new InvalidArgumentError(`--prometheus-remote-write-interval ${ms}`);
+  return value;
+}
+
+/** `--prometheus-remote-write-label`, repeatable. */
+export function collectRemoteWriteLabel(value: string, previous: string[] | undefined): string[] {
+  const label = remoteWriteLabel(value);
+  if (typeof label === 'string') throw new InvalidArgumentError(`--prometheus-remote-write-label ${label}`);
+  return [...(previous ?? []), value];
 }
 
 /** A TCP port to listen on: 0 (any free one) to 65535. */

@@ -5,6 +5,7 @@ import { endOfRunText, verdictLine } from '../report/run-text';
 import { resolveRunConfig } from '../run/config';
 import { MAX_CPS, MAX_SEED, MAX_WORKERS, type RunSettings } from '../run/options';
 import { UsageError } from '../run/exit-codes';
+import { REMOTE_WRITE_PASSWORD_ENV } from '../run/remote-write-option';
 import { runResolved } from '../run/run';
 import { DEFAULT_CONFIRM_ABOVE } from '../run/staging-safety';
 import { MAX_SHARDS, parseShard, stationsByVersion, type Shard } from '../scenario/plan';
@@ -12,7 +13,10 @@ import { planText } from '../scenario/plan-text';
 import { DEFAULT_SCENARIO_NAME } from '../scenario/shipped';
 import { collectHealthText } from './health-option';
 import { Interrupts } from './interrupts';
-import { duration, host as hostOption, nonNegativeInt, port as portOption, positiveInt, rate as rateOption, targetUrl } from './options';
+import {
+  collectRemoteWriteLabel, duration, host as hostOption, nonNegativeInt, port as portOption, positiveInt, rate as rateOption, remoteWriteIntervalText, remoteWriteUrl,
+  targetUrl,
+} from './options';
 import { addSecurityOptions } from './security-options';
 import { terminalQuestion } from './staging-safety';
 import { StatusLine } from './status-line';
@@ -80,6 +84,13 @@ export function registerRunCommand(program: Command): void {
     .option('--shard <I/N>', 'run the I-th of N disjoint slices of the fleet (I from 1; "index/N" takes I from JOB_COMPLETION_INDEX + 1); merge the results with `ocpp-fleet merge`', shardOption)
     .option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics during the run (0 picks a port)', portOption('--metrics-port'))
     .option('--metrics-host <host>', 'address of the metrics server', hostOption('--metrics-host'), '127.0.0.1')
+    .option(
+      '--prometheus-remote-write <url>',
+      `push the live metrics to a Prometheus remote-write endpoint (e.g. http://127.0.0.1:9090/api/v1/write) every interval and once at the end; basic auth from user:password@ in the URL, or the user there and the password in ${REMOTE_WRITE_PASSWORD_ENV}`,
+      remoteWriteUrl,
+    )
+    .option('--prometheus-remote-write-interval <d>', 'how often to push (default 5s)', remoteWriteIntervalText)
+    .option('--prometheus-remote-write-label <name=value>', 'a label added to every series pushed (e.g. testid=nightly-42), repeatable', collectRemoteWriteLabel)
     .option('--dry-run', 'print the plan (charge points per worker and group, ramp, expected calls per second) and exit without connecting')
     .option('--max-rate <rate>', 'cap on the CALLs per second the whole fleet sends, e.g. 500/s (each of N shards takes 1/N)', rateOption('--max-rate'))
     .option('--local-address <addresses>', 'source addresses to spread connections over, comma-separated (each has ~28,000 ports)', addressList)
@@ -101,6 +112,9 @@ export function registerRunCommand(program: Command): void {
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const { url, threshold, health, json, quiet, dryRun, ...settings } = flags;
   if (settings.historyKeep !== undefined && settings.history === undefined) throw new UsageError('--history-keep needs --history DIR: the history whose entries it keeps');
+  if (settings.prometheusRemoteWrite === undefined && (settings.prometheusRemoteWriteInterval !== undefined || settings.prometheusRemoteWriteLabel !== undefined)) {
+    throw new UsageError('--prometheus-remote-write-interval and --prometheus-remote-write-label need --prometheus-remote-write URL');
+  }
   const config = resolveRunConfig(file, { ...settings, ...(url === undefined ? {} : { url }), thresholds: threshold, health });
   if (dryRun) {
     const targets = url === undefined ? {} : { targets: url };

@@ -127,6 +127,16 @@ export function formatErrors(summary: Summary): string {
   return `errors: ${count(total)} of ${plural(kinds.length, 'kind')}\n${lines.join('\n')}\n`;
 }
 
+/** Where the figures were pushed, and whether the endpoint has them all: a CI dashboard that misses the end would mislead. */
+function formatOutputs(summary: Summary): string | undefined {
+  const rw = summary.outputs?.prometheusRemoteWrite;
+  if (rw === undefined) return undefined;
+  const pushes = `${count(rw.pushes)} push${rw.pushes === 1 ? '' : 'es'}`;
+  if (rw.failed === 0) return `remote write: ${pushes} to ${rw.url}, all accepted (${count(rw.samples)} samples)`;
+  const end = rw.finalPushAccepted ? 'the final counts were written' : 'the final counts were NOT written';
+  return `remote write: ${count(rw.failed)} of ${pushes} to ${rw.url} failed (last: ${rw.lastError ?? 'unknown'}); ${end}`;
+}
+
 /**
  * Everything printed at the end of a run, in reading order: the verdict (the first line, always),
  * what the run was, the health checks, the thresholds, the errors by kind, the latency table, what
@@ -149,6 +159,8 @@ export function endOfRunText(summary: Summary, thresholds: readonly ThresholdRes
         (g.eventLoopDelayMs && g.schedulerLagMs ? `; own delays p99: event loop ${g.eventLoopDelayMs.p99} ms, scheduler ${g.schedulerLagMs.p99} ms` : ''),
     );
   }
+  const outputs = formatOutputs(summary);
+  if (outputs !== undefined) parts.push(outputs);
   parts.push(`results: ${dir}`, `report: ${join(dir, 'report.html')}`);
   return `${parts.join('\n')}\n`;
 }

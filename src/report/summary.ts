@@ -66,6 +66,29 @@ export interface RunInfo {
   errorSamples?: Record<string, string>;
   /** The scenario's faults timeline and what each fault did (only when the scenario has one). */
   faults?: FaultSummary[];
+  outputs?: RunOutputs;
+}
+
+/** summary.json's `outputs.prometheusRemoteWrite`: what the pushes to a remote-write endpoint did. */
+export interface RemoteWriteSummary {
+  /** The endpoint, credentials redacted. */
+  readonly url: string;
+  readonly intervalMs: number;
+  /** Requests made (the retries of the last push included). */
+  readonly pushes: number;
+  readonly failed: number;
+  /** Samples in the pushes the endpoint accepted. */
+  readonly samples: number;
+  /** Intervals skipped because the push before was still waiting for its answer. */
+  readonly skipped: number;
+  /** Whether the last push, made after the run ended, was accepted: then the endpoint holds the final counts. */
+  readonly finalPushAccepted: boolean;
+  readonly lastError?: string;
+}
+
+/** Where the run's figures went besides the results folder. */
+export interface RunOutputs {
+  prometheusRemoteWrite?: RemoteWriteSummary;
 }
 
 /** The embedded CSMS's own counts (its /stats), in summary.json only when it was the target. */
@@ -180,6 +203,8 @@ export interface Summary {
   csms?: CsmsSummary;
   /** One entry per fault of the scenario's timeline (absent without one). */
   faults?: FaultSummary[];
+  /** Where the figures went besides this folder (absent when nowhere). */
+  outputs?: RunOutputs;
 }
 
 export function actionSummary(stats: CallStats): ActionSummary {
@@ -301,6 +326,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     ...(run.targets ? { targets: run.targets } : {}),
     ...(run.csms ? { csms: run.csms } : {}),
     ...(run.faults ? { faults: run.faults } : {}),
+    ...(run.outputs ? { outputs: run.outputs } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import {
   wholeNumber, type RunSettings,
 } from './options';
 import { resolveSecurity, withIdentityPasswords, type ResolvedSecurity, type SecurityFlags } from './security';
+import type { RemoteWriteTarget } from './remote-write';
+import { resolveRemoteWrite } from './remote-write-option';
 import { DEFAULT_CONFIRM_ABOVE } from './staging-safety';
 import { remoteTargets } from './targets';
 import { parseRunThresholds } from './thresholds';
@@ -40,6 +42,8 @@ export interface RunConfig {
   readonly out: string | undefined;
   readonly junit: string | undefined;
   readonly metrics: { readonly port: number; readonly host: string } | undefined;
+  /** `--prometheus-remote-write`: where the live metrics are pushed, how often, with which labels. */
+  readonly remoteWrite: RemoteWriteTarget | undefined;
   readonly yes: boolean;
   readonly confirmAbove: number;
   /** `--history DIR`: the folder the run is appended to, and how many entries of its series are kept. */
@@ -97,6 +101,7 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
   const healthOverrides = healthTexts.map((t) => parseHealthOption(t, 'options.health'));
 
   const scenario = validateScenario(scenarioOption);
+  const remoteWrite = resolveRemoteWrite(o, scenario.name, shard === undefined ? undefined : `${shard.index}/${shard.count}`);
   const scenarioFile = typeof scenarioOption === 'string' ? scenarioOption : SCENARIO_OBJECT_SOURCE;
   const groups = cps === undefined ? scenario.groups : scaleGroups(scenario.groups, cps);
   const seed = seedOption ?? scenario.seed;
@@ -128,6 +133,7 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
     out,
     junit,
     metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost },
+    remoteWrite,
     yes,
     confirmAbove,
     history: history === undefined ? undefined : { dir: history, keep: historyKeep ?? DEFAULT_HISTORY_KEEP },

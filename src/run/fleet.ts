@@ -7,7 +7,7 @@ import type { EmbeddedCsms } from '../csms/child';
 import { Aggregator } from '../metrics/aggregator';
 import type { GaugeTotals } from '../metrics/gauges';
 import { ACTION_NAMES, ERROR_KINDS } from '../ocpp';
-import type { CsmsSummary } from '../report/summary';
+import type { CsmsSummary, RemoteWriteSummary } from '../report/summary';
 import type { ThresholdResult } from '../report/thresholds';
 import { abortingThreshold } from '../report/thresholds-eval';
 import { describeResult } from '../report/thresholds-format';
@@ -17,6 +17,7 @@ import type { RunConfig } from './config';
 import { CsmsSupervision, startRunCsms } from './csms-supervision';
 import { UnreachableWatch } from './fail-fast';
 import type { RunHooks } from './options';
+import { metricFamilies, RemoteWriter } from './remote-write';
 import { describeTargets } from './targets';
 
 /** What the fleet's run leaves for the results and the verdict. */
@@ -36,6 +37,8 @@ export interface FleetOutcome {
   readonly csms: CsmsSummary | undefined;
   /** The node losses' outcome (the coordinator's part of the faults timeline). */
   readonly coordinatorFaults: readonly FaultOutcome[];
+  /** With `--prometheus-remote-write`: what the pushes did. */
+  readonly remoteWrite: RemoteWriteSummary | undefined;
 }
 
 /**
@@ -125,12 +128,18 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
     const names = { actionNames: ACTION_NAMES, groupNames: config.groups.map((g) => g.name), errorNames: ERROR_KINDS, counterNames: COUNTER_NAMES };
     const aggregator = new Aggregator(names);
     let lastGauges: GaugeTotals | undefined;
-    if (config.metrics !== undefined) {
+    const registry = config.metrics === undefined && config.remoteWrite === undefined ? undefined : fleetRegistry(aggregator, () => lastGauges, names.groupNames);
+    if (config.metrics !== undefined && registry !== undefined) {
       const { port, host } = config.metrics;
-      metrics = await serveMetrics(fleetRegistry(aggregator, () => lastGauges, names.groupNames), port, host);
+      metrics = await serveMetrics(registry, port, host);
       notice({ kind: 'metrics', message: `metrics: http://${host}:${metrics.port}/metrics` });
     }
+    const remoteWriter =
+      config.remoteWrite === undefined || registry === undefined
+        ? undefined
+        : new RemoteWriter(() => metricFamilies(registry), config.remoteWrite, (message) => notice({ kind: 'remoteWrite', message: `warning: ${message}` }));
     let aborted: FleetOutcome['aborted'];
+    let remoteWrite: RemoteWriteSummary | undefined;
     const abortable = live === undefined && thresholds.some((t) => t.abortOnFail);
     // Fail fast only within the load: after it, the end of the run says the same (exit 3).
     const firstAttemptMs = plan.stations.reduce((m, st) => Math.min(m, st.connectAtMs), Infinity);
@@ -166,6 +175,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
         coordinatorFaults.start(epochWallMs);
         if (live === undefined) unreachable.start(epochWallMs);
         supervision?.start(epochWallMs);
+        remoteWriter?.start();
         onStarted({ run, aggregator, epochWallMs, targets, supervision, armFailFast: (ms) => unreachable.start(epoch, ms) });
       },
       onTick: (second, liveView, gauges) => {
@@ -187,7 +197,13 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
     const coordinatorFaults = new CoordinatorFaults(scenario.faults ?? [], new NodeLoss(run, targets.length, csms));
     abort.attach(run);
     try {
-      const outcome = await run.run();
+      let outcome: FleetRunResult;
+      try {
+        outcome = await run.run();
+      } finally {
+        // The final push holds the run's last counts; made even when the run failed, never twice.
+        remoteWrite = await remoteWriter?.finish();
+      }
       const csmsSummary = await supervision?.summary();
       return {
         outcome,
@@ -200,6 +216,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
         csmsDied: supervision?.died === true,
         csms: csmsSummary,
         coordinatorFaults: coordinatorFaults.parts(),
+        remoteWrite,
       };
     } finally {
       coordinatorFaults.dispose();

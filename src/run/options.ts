@@ -6,6 +6,7 @@ import { MAX_SHARDS, parseShard, type Shard } from '../scenario/plan';
 import { MAX_RATE_PER_SEC, MAX_TIMER_MS, MAX_TIMER_WORDS, parseDuration, parseRate } from '../scenario/units';
 import { RunOptionError, UsageError } from './exit-codes';
 import type { ScenarioObject } from './load-scenario';
+import type { RemoteWriteSettings } from './remote-write-option';
 import type { SecurityFlags } from './security';
 import type { ConfirmQuestion } from './staging-safety';
 import { normalTargetUrl, targetUrlProblem } from './targets';
@@ -15,7 +16,7 @@ import { normalTargetUrl, targetUrlProblem } from './targets';
  * take them ("30s", "500/s", "2/4", "connected=90%"), plus hooks. Each is checked once, here, with
  * a message naming it (piscina's way: `options.cps must be ...`); the run never re-checks.
  */
-export interface RunSettings extends SecurityFlags {
+export interface RunSettings extends SecurityFlags, RemoteWriteSettings {
   /** CSMS URL(s), ws:// or wss://; without one, the scenario's `targets`, else the embedded CSMS. */
   readonly url?: string | readonly string[];
   /** Fleet size: the scenario's groups scaled to this many charge points in total. */
@@ -69,7 +70,7 @@ export interface RunProgress {
 
 /** A line the CLI prints on stderr when it happens: `run()` itself never writes to a stream. */
 export interface RunNotice {
-  readonly kind: 'metrics' | 'unreachable' | 'abortOnFail' | 'csmsDied';
+  readonly kind: 'metrics' | 'unreachable' | 'abortOnFail' | 'csmsDied' | 'remoteWrite';
   readonly message: string;
 }
 
@@ -98,6 +99,7 @@ const SETTINGS: readonly (keyof RunOptions)[] = [
   'scenario', 'url', 'cps', 'duration', 'workers', 'seed', 'out', 'thresholds', 'junit', 'health', 'shard', 'metricsPort', 'metricsHost',
   'maxRate', 'localAddress', 'yes', 'confirmAbove', 'ca', 'insecure', 'passwordEnv', 'passwordFile', 'passwordTemplate', 'secretEnv',
   'secretFile', 'clientCert', 'clientKey', 'clientCerts', 'onProgress', 'onNotice', 'confirm', 'signal', 'hardStop', 'history', 'historyKeep',
+  'prometheusRemoteWrite', 'prometheusRemoteWriteInterval', 'prometheusRemoteWriteLabel',
 ];
 
 function fail(name: string, what: string): never {

@@ -135,6 +135,7 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, li
     generator: outcome.generator,
     ...(fleet.csms === undefined ? {} : { csms: fleet.csms }),
     ...(faults.length === 0 ? {} : { faults: faultsSummary(faults, [...outcome.faults, fleet.coordinatorFaults]) }),
+    ...(fleet.remoteWrite === undefined ? {} : { outputs: { prometheusRemoteWrite: fleet.remoteWrite } }),
     groupVersions: groupVersions(plan),
     groupFleet: Object.fromEntries(
       outcome.groups.map((g, i) => [
