@@ -101,7 +101,7 @@ export class Aggregator implements RecordSink {
     if (!Number.isInteger(openSeconds) || openSeconds < 1) {
       throw new TypeError('options.openSeconds must be a positive integer');
     }
-    this.seconds = new SecondWindow(this.pool, this.intervals, (code) => this.actionName(code), openSeconds);
+    this.seconds = new SecondWindow(this.pool, this.intervals, (code) => this.actionName(code), openSeconds, (group) => nameOf(names.groupNames, group, 'group'));
     this.timeoutCode = names.errorNames.indexOf('timeout');
     this.neverSentCode = names.errorNames.indexOf('neverSent');
   }
@@ -120,7 +120,7 @@ export class Aggregator implements RecordSink {
         record(stats.service, w2);
         record(stats.dispatchDelay, w1 > w2 ? w1 - w2 : 0);
         this.callsTotal++;
-        if (this.seconds.countCall(second, 'ok')) this.seconds.callOk(second, code, w1, w2);
+        if (this.seconds.countCall(second, 'ok')) this.seconds.callOk(second, code, w1, w2, recordGroup(w0));
         return;
       }
       case RecordKind.CallError:

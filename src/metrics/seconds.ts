@@ -1,6 +1,6 @@
 /**
  * Per-second accounting: counts and gauge samples per second of the run (the time series), and
- * per-second interval histograms per action (the histogram log).
+ * per-second interval histograms per action and per group (the histogram log).
  *
  * Records reach the coordinator a little out of order (rings are drained one after the other,
  * workers finish calls at their own pace), so the last `openSeconds` seconds stay open. A second
@@ -43,7 +43,14 @@ class Slot {
   active = false;
   readonly response: (Histogram | undefined)[] = [];
   readonly service: (Histogram | undefined)[] = [];
+  /** Response times of every action, per group: the report's p99 per group and per OCPP version. */
+  readonly group: (Histogram | undefined)[] = [];
   connect: Histogram | undefined;
+}
+
+/** The histogram log's tag of a group's response times, all its actions together. */
+export function groupIntervalTag(group: string): string {
+  return `group=${group}`;
 }
 
 /** How a call that went on the wire ended, for the series: 'failed' is a CALLERROR, an invalid answer or an abort. */
@@ -69,6 +76,7 @@ export class SecondWindow {
     readonly intervals: IntervalLog,
     private readonly actionName: (code: number) => string,
     private readonly openSeconds: number,
+    private readonly groupName: (index: number) => string = String,
   ) {
     for (let i = 0; i < openSeconds; i++) this.slots.push(new Slot());
     this.columns = COLUMNS.map(() => new Float64Array(64));
@@ -95,15 +103,17 @@ export class SecondWindow {
   }
 
   /** Values of a CallOk for the interval histograms; call after countCall(second, 'ok'). */
-  callOk(second: number, code: number, responseUs: number, serviceUs: number): void {
+  callOk(second: number, code: number, responseUs: number, serviceUs: number, group: number): void {
     const slot = this.slotFor(second);
     if (slot === undefined) {
       this.recordLate(second, this.actionName(code), responseUs);
       this.recordLate(second, `${this.actionName(code)}.service`, serviceUs);
+      this.recordLate(second, groupIntervalTag(this.groupName(group)), responseUs);
       return;
     }
     record(slot.response[code] ?? (slot.response[code] = this.pool.take()), responseUs);
     record(slot.service[code] ?? (slot.service[code] = this.pool.take()), serviceUs);
+    record(slot.group[group] ?? (slot.group[group] = this.pool.take()), responseUs);
   }
 
   connectOk(second: number, us: number): void {
@@ -239,6 +249,13 @@ export class SecondWindow {
       this.intervals.add(`${this.actionName(code)}.service`, second, service);
       this.pool.give(service);
       slot.service[code] = undefined;
+    }
+    for (let group = 0; group < slot.group.length; group++) {
+      const h = slot.group[group];
+      if (h === undefined) continue;
+      this.intervals.add(groupIntervalTag(this.groupName(group)), second, h);
+      this.pool.give(h);
+      slot.group[group] = undefined;
     }
     if (slot.connect !== undefined) {
       this.intervals.add('connect', second, slot.connect);

@@ -22,9 +22,9 @@ export interface SecondValues {
 
 export type PerSecond = Map<string, SecondValues>;
 
-/** Service-time tags are not compared (response time from due is what users wait for). */
+/** Actions and `connect`: not service times (response time from due is what users wait for), not groups. */
 function compared(tag: string): boolean {
-  return !tag.includes('.');
+  return !tag.includes('.') && !tag.includes('=');
 }
 
 function ms(h: Histogram, p: number): number {

@@ -3,7 +3,8 @@
  * (HistogramLogProcessor, HdrHistogramVisualizer, hdr-histogram-js's HistogramLogReader).
  *
  * One interval a second per tag: `<Action>` is the response time from the due moment,
- * `<Action>.service` the service time, `connect` the connect time. Values are µs; the
+ * `<Action>.service` the service time, `group=<name>` the response time of every action of that
+ * fleet group, `connect` the connect time. Values are µs; the
  * Interval_Max column is in ms. Interval timestamps are seconds since the run started, made
  * absolute by the StartTime header.
  */
@@ -20,7 +21,7 @@ export function formatHlog(intervals: IntervalLog, header: HlogHeader): string {
   const chunks: string[] = [];
   const writer = new HistogramLogWriter((chunk) => chunks.push(chunk));
   writer.outputComment(`[Logged with ocpp-fleet ${header.version}, scenario ${header.scenario}]`);
-  writer.outputComment('[Values in microseconds; tags: <Action> response time from due, <Action>.service, connect]');
+  writer.outputComment('[Values in microseconds; tags: <Action> response time from due, <Action>.service, group=<name> (all its actions), connect]');
   writer.outputLogFormatVersion();
   writer.outputStartTime(header.startedAt.getTime());
   writer.outputLegend();

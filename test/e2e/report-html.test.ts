@@ -125,7 +125,7 @@ describe('report.html of a real run in headless Chromium', () => {
   });
 
   test('every chart is drawn, without a script error, and nothing is fetched', async () => {
-    assert.equal(await page.getAttribute('body', 'data-charts-rendered'), '6');
+    assert.equal(await page.getAttribute('body', 'data-charts-rendered'), '8');
     assert.equal(await page.getAttribute('body', 'data-chart-errors'), '0');
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(requests, [pathToFileURL(join(out, 'report.html')).href]);
@@ -133,7 +133,7 @@ describe('report.html of a real run in headless Chromium', () => {
 
   test('each chart\'s canvas holds its series\' colours, and the legends name the run\'s actions', async () => {
     const charts = await page.evaluate<ChartPixels[]>(MEASURE_CHARTS);
-    assert.equal(charts.length, 6);
+    assert.equal(charts.length, 8);
     for (const c of charts) {
       assert.ok(c.canvases >= 1 && c.width >= 300, `${c.id}: ${c.canvases} canvas(es), ${c.width} px wide`);
       // A 2 px line across a ~500 px plot is well over a thousand pixels; 200 is a floor that
@@ -149,6 +149,10 @@ describe('report.html of a real run in headless Chromium', () => {
       for (const action of actions) assert.ok(legend.includes(action), `${id} legend lacks ${action}: ${legend.join(', ')}`);
     }
     assert.deepEqual(charts.find((c) => c.id === 'fleet-over-time')?.legend, ['second', 'connected', 'booted', 'charging']);
+    const groups = Object.entries(summary.groups).map(([name, g]) => `${name} (${g.ocpp})`);
+    assert.deepEqual(charts.find((c) => c.id === 'p99-by-group')?.legend, ['second', ...groups]);
+    assert.deepEqual(groups.slice().sort(), ['new (2.0.1)', 'old (1.6)']);
+    assert.deepEqual(charts.find((c) => c.id === 'p99-by-version')?.legend, ['second', 'OCPP 1.6', 'OCPP 2.0.1']);
   });
 
   test('the charts carry the run\'s figures', () => {
@@ -171,6 +175,17 @@ describe('report.html of a real run in headless Chromium', () => {
     for (const v of p99) {
       const { min, max } = boot.latencyMs;
       assert.ok(v >= min - slack(min) && v <= max + slack(max), `${v} ms outside ${min}..${max}`);
+    }
+    // A group's p99 per second lies within its own calls' min..max; with one group per version, a version's series is its group's.
+    const series = (id: string, label: string): (number | null)[] => byId.get(id)?.series.find((s) => s.label === label)?.values ?? [];
+    for (const [group, version] of [['old', '1.6'], ['new', '2.0.1']] as const) {
+      const own = Object.values(summary.groups[group]?.actions ?? {}).filter((a) => a.ok > 0);
+      const min = Math.min(...own.map((a) => a.latencyMs.min));
+      const max = Math.max(...own.map((a) => a.latencyMs.max));
+      const values = series('p99-by-group', `${group} (${version})`);
+      assert.ok(values.some((v) => v !== null), `${group}: no p99 per second`);
+      for (const v of values) if (v !== null) assert.ok(v >= min - slack(min) && v <= max + slack(max), `${group}: ${v} ms outside ${min}..${max}`);
+      assert.deepEqual(series('p99-by-version', `OCPP ${version}`), values);
     }
     // The distribution ends at BootNotification's max.
     const dist = (byId.get('latency-distribution')?.series.find((s) => s.label === 'BootNotification')?.values ?? []).filter((v): v is number => v !== null);

@@ -122,9 +122,9 @@ test('out-of-order records land in their own second; a very late one is not lost
   assertNear(s.row(1).p50Us, 10_000, 10, 'second 1 p50');
   assertNear(s.row(2).p99Us, 1000, 1, 'second 2 p99');
   assert.ok(Number.isNaN(s.row(10).p50Us), 'a second without calls has no latency');
-  assert.equal(s.lateRecords, 2, 'response and service of the late call');
-  // Seconds 0..5 and 20, two tags each, plus the late interval of second 0 (two tags).
-  assert.equal(agg.intervals.size, 7 * 2 + 2);
+  assert.equal(s.lateRecords, 3, 'response, service and group of the late call');
+  // Seconds 0..5 and 20, three tags each (the action, its service time, the group), plus the late interval of second 0 (three tags).
+  assert.equal(agg.intervals.size, 7 * 3 + 3);
   assert.equal(agg.actions().get('Heartbeat')?.ok, 9);
 });
 

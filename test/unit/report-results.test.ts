@@ -97,7 +97,12 @@ test('histograms.hlog read back gives the same counts and percentiles per tag', 
     assert.match(text, /^#\[StartTime: 1795472220\.000 /m);
     assert.match(text, /^Tag=Heartbeat,0\.000,1\.000,5\.\d+,HIST/m);
     const tags = await readHlog(join(dir, HLOG_FILE));
-    assert.deepEqual([...tags.keys()].sort(), ['Heartbeat', 'Heartbeat.service', 'MeterValues', 'MeterValues.service', 'connect']);
+    assert.deepEqual([...tags.keys()].sort(), ['Heartbeat', 'Heartbeat.service', 'MeterValues', 'MeterValues.service', 'connect', 'group=highway', 'group=urban']);
+    // A group's intervals hold every answered call of its own actions.
+    for (const [group, actions] of agg.groups()) {
+      const answered = [...actions.values()].reduce((n, s) => n + s.response.totalCount, 0);
+      assert.equal(tags.get(`group=${group}`)?.totalCount, answered, group);
+    }
     const actions = agg.actions();
     for (const name of ['Heartbeat', 'MeterValues']) {
       const live = actions.get(name);

@@ -3,6 +3,7 @@
  * computed here, in Node, from the results files; the page only draws. Same input, same JSON.
  */
 import type { Summary } from '../summary';
+import { groupIntervalTag } from '../../metrics/seconds';
 import { percentileDistribution, readHlogSeries } from './hlog-series';
 import type { Timeseries, TimeseriesColumn } from './timeseries-csv';
 
@@ -43,11 +44,20 @@ function actionStyle(index: number): { color: string; dash: boolean } {
 /** Latencies on a log axis cannot be 0: a 0 µs sample (a clock tick) is drawn at 1 µs. */
 const LOG_FLOOR_MS = 0.001;
 
+/** The OCPP version series a group's intervals are added into (a group of an identities file may mix them). */
+function versionKey(ocpp: string): string {
+  return `OCPP ${ocpp}`;
+}
+
 export function buildCharts(summary: Summary, timeseries: Timeseries, hlogText: string): ChartSpec[] {
   const actions = Object.keys(summary.actions);
-  const actionSet = new Set(actions);
+  const groupTags = new Map(Object.entries(summary.groups ?? {}).map(([name, g]) => [groupIntervalTag(name), { name, ocpp: g.ocpp }]));
+  const kept = new Set([...actions, ...groupTags.keys()]);
   const epochMs = Date.parse(summary.startedAt);
-  const hlog = readHlogSeries(hlogText, epochMs, (tag) => actionSet.has(tag));
+  const hlog = readHlogSeries(hlogText, epochMs, (tag) => kept.has(tag), (tag) => {
+    const ocpp = groupTags.get(tag)?.ocpp;
+    return ocpp === undefined ? undefined : versionKey(ocpp);
+  });
   const x = timeseries.second;
   const rowOf = new Map<number, number>();
   x.forEach((s, row) => rowOf.set(s, row));
@@ -67,7 +77,42 @@ export function buildCharts(summary: Summary, timeseries: Timeseries, hlogText: 
     return series;
   };
 
-  const distribution = percentileDistribution(hlog.merged);
+  /** A p99 series per key that has per-second figures: none when the run wrote no such intervals (older results). */
+  const p99Of = (keys: readonly { key: string; label: string }[]): SeriesSpec[] =>
+    keys
+      .filter(({ key }) => hlog.perSecond.has(key))
+      .map(({ key, label }, i): SeriesSpec => {
+        const values: (number | null)[] = x.map(() => null);
+        for (const [second, p] of hlog.perSecond.get(key) ?? []) {
+          const row = rowOf.get(second);
+          if (row !== undefined) values[row] = p.p99;
+        }
+        return { label, ...actionStyle(i), values };
+      });
+  const groupSeries = p99Of([...groupTags].map(([key, g]) => ({ key, label: g.ocpp === undefined ? g.name : `${g.name} (${g.ocpp})` })));
+  const versions = [...new Set([...groupTags.values()].flatMap((g) => (g.ocpp === undefined ? [] : [g.ocpp])))].sort();
+  const versionSeries = p99Of(versions.map((v) => ({ key: versionKey(v), label: versionKey(v) })));
+  // A breakdown of one is the all-actions line again.
+  const breakdowns: ChartSpec[] = [];
+  if (groupSeries.length > 1) {
+    breakdowns.push({
+      id: 'p99-by-group',
+      title: 'Response time p99 per second, by group',
+      note: 'ms, from the moment each call was due; the p99 of every action of the group answered in that second.',
+      xKind: 'seconds', yUnit: 'ms', yLog: false, x, series: groupSeries,
+    });
+  }
+  if (versionSeries.length > 1) {
+    breakdowns.push({
+      id: 'p99-by-version',
+      title: 'Response time p99 per second, by OCPP version',
+      note: 'ms, from the moment each call was due; the p99 of every call of the stations speaking that version answered in that second (their groups\' histograms added, not their p99s averaged).',
+      xKind: 'seconds', yUnit: 'ms', yLog: false, x, series: versionSeries,
+    });
+  }
+
+  // Actions only: a group's histogram holds several actions' calls, and would stretch the x axis with its larger count.
+  const distribution = percentileDistribution(new Map([...hlog.merged].filter(([tag]) => !groupTags.has(tag))));
   const distributionSeries = actions.map((action, i): SeriesSpec => ({
     label: action,
     ...actionStyle(i),
@@ -88,6 +133,7 @@ export function buildCharts(summary: Summary, timeseries: Timeseries, hlogText: 
       note: 'ms, from the moment each call was due; the median of the calls answered in that second (dashed: all actions together).',
       xKind: 'seconds', yUnit: 'ms', yLog: false, x, series: perSecond('p50'),
     },
+    ...breakdowns,
     {
       id: 'calls-per-second',
       title: 'Calls per second',

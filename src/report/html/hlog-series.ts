@@ -48,45 +48,77 @@ function onlyTags(text: string, keep: (tag: string) => boolean): string {
     .join('\n');
 }
 
+function newUsHistogram(): Histogram {
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_TRACKABLE_US, numberOfSignificantValueDigits: 3, autoResize: true });
+}
+
+/** Sets one second's percentiles of a tag; two intervals of one second (a merged log): the larger sample wins. */
+function putSecond(perSecond: Map<string, Map<number, SecondPercentiles>>, tag: string, second: number, h: Histogram): void {
+  let seconds = perSecond.get(tag);
+  if (seconds === undefined) perSecond.set(tag, (seconds = new Map()));
+  const previous = seconds.get(second);
+  // Their percentiles cannot be combined without the histograms, so the larger sample wins.
+  if (previous !== undefined && previous.count >= h.totalCount) return;
+  seconds.set(second, { p50: usToMs(cappedPercentileUs(h, 50)), p99: usToMs(cappedPercentileUs(h, 99)), count: h.totalCount });
+}
+
+/**
+ * Several tags added into one series second by second (the groups of one OCPP version): the log
+ * holds a second's intervals together, so one histogram per series is open at a time, closed when
+ * a later second starts.
+ */
+class Combined {
+  private readonly open = new Map<string, { second: number; h: Histogram }>();
+
+  constructor(private readonly perSecond: Map<string, Map<number, SecondPercentiles>>) {}
+
+  add(key: string, second: number, h: Histogram): void {
+    let current = this.open.get(key);
+    if (current !== undefined && current.second !== second) {
+      putSecond(this.perSecond, key, current.second, current.h);
+      current.h.reset();
+      current.second = second;
+    }
+    if (current === undefined) this.open.set(key, (current = { second, h: newUsHistogram() }));
+    current.h.add(h);
+  }
+
+  close(): void {
+    for (const [key, { second, h }] of this.open) putSecond(this.perSecond, key, second, h);
+    this.open.clear();
+  }
+}
+
 /**
  * `epochMs`: the run's start (summary.startedAt), the zero of timeseries.csv's seconds. Interval
  * timestamps are placed against it whether the log wrote them relative to its StartTime (ours) or
  * absolute (other tools), so the per-second series line up with the time series.
- * `keep(tag)` chooses the tags to read; the others are skipped before decoding.
+ * `keep(tag)` chooses the tags to read; the others are skipped before decoding. `combine(tag)`
+ * names a series that the tag's intervals are added into, per second (e.g. its group's OCPP
+ * version); such a series has per-second figures only.
  */
-export function readHlogSeries(text: string, epochMs: number, keep: (tag: string) => boolean): HlogSeries {
+export function readHlogSeries(text: string, epochMs: number, keep: (tag: string) => boolean, combine?: (tag: string) => string | undefined): HlogSeries {
   const perSecond = new Map<string, Map<number, SecondPercentiles>>();
   const merged = new Map<string, Histogram>();
+  const combined = new Combined(perSecond);
   const reader = new HistogramLogReader(onlyTags(text, keep));
   for (let h = reader.nextIntervalHistogram(); h !== null; h = reader.nextIntervalHistogram()) {
     const tag = h.tag;
     if (!keep(tag)) continue;
     let total = merged.get(tag);
     if (total === undefined) {
-      total = build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_TRACKABLE_US, numberOfSignificantValueDigits: 3, autoResize: true });
+      total = newUsHistogram();
       total.tag = tag;
       merged.set(tag, total);
     }
     total.add(h);
     if (h.totalCount === 0) continue;
     const second = Math.round((h.startTimeStampMsec - epochMs) / 1000);
-    let seconds = perSecond.get(tag);
-    if (seconds === undefined) perSecond.set(tag, (seconds = new Map()));
-    const previous = seconds.get(second);
-    if (previous === undefined) {
-      seconds.set(second, {
-        p50: usToMs(cappedPercentileUs(h, 50)),
-        p99: usToMs(cappedPercentileUs(h, 99)),
-        count: h.totalCount,
-      });
-    } else {
-      // Two intervals of one tag in one second (a merged log): not expected from one run. Their
-      // percentiles cannot be combined without the histograms, so the larger sample wins.
-      if (h.totalCount > previous.count) {
-        seconds.set(second, { p50: usToMs(cappedPercentileUs(h, 50)), p99: usToMs(cappedPercentileUs(h, 99)), count: h.totalCount });
-      }
-    }
+    putSecond(perSecond, tag, second, h);
+    const into = combine?.(tag);
+    if (into !== undefined) combined.add(into, second, h);
   }
+  combined.close();
   return { perSecond, merged };
 }
 
