@@ -5,6 +5,7 @@ import { endOfRunText, verdictLine } from '../report/run-text';
 import { resolveRunConfig } from '../run/config';
 import { MAX_CPS, MAX_SEED, MAX_WORKERS, type RunSettings } from '../run/options';
 import { UsageError } from '../run/exit-codes';
+import { DEFAULT_DASHBOARD_PORT } from '../run/dashboard';
 import { REMOTE_WRITE_PASSWORD_ENV } from '../run/remote-write-option';
 import { runResolved } from '../run/run';
 import { DEFAULT_CONFIRM_ABOVE } from '../run/staging-safety';
@@ -24,6 +25,8 @@ import { StatusLine } from './status-line';
 /** The flags as commander gives them: run()'s options, plus what only the command does. */
 interface RunFlags extends Omit<RunSettings, 'url' | 'thresholds' | 'health'> {
   url?: string[];
+  /** `--dashboard` alone: true (the default port). */
+  dashboard?: number | true;
   threshold: string[];
   health: string[];
   json?: boolean;
@@ -84,6 +87,7 @@ export function registerRunCommand(program: Command): void {
     .option('--shard <I/N>', 'run the I-th of N disjoint slices of the fleet (I from 1; "index/N" takes I from JOB_COMPLETION_INDEX + 1); merge the results with `ocpp-fleet merge`', shardOption)
     .option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics during the run (0 picks a port)', portOption('--metrics-port'))
     .option('--metrics-host <host>', 'address of the metrics server', hostOption('--metrics-host'), '127.0.0.1')
+    .option('--dashboard [port]', `serve a live dashboard on http://127.0.0.1:<port>/ while the run goes (default port ${DEFAULT_DASHBOARD_PORT}, 0 picks one): the report's charts updating each second, then the final report`, portOption('--dashboard'))
     .option(
       '--prometheus-remote-write <url>',
       `push the live metrics to a Prometheus remote-write endpoint (e.g. http://127.0.0.1:9090/api/v1/write) every interval and once at the end; basic auth from user:password@ in the URL, or the user there and the password in ${REMOTE_WRITE_PASSWORD_ENV}`,
@@ -110,7 +114,8 @@ export function registerRunCommand(program: Command): void {
  * code the run's result carries.
  */
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  const { url, threshold, health, json, quiet, dryRun, ...settings } = flags;
+  const { url, threshold, health, json, quiet, dryRun, dashboard, ...rest } = flags;
+  const settings: RunSettings = { ...rest, ...(dashboard === undefined ? {} : { dashboardPort: dashboard === true ? DEFAULT_DASHBOARD_PORT : dashboard }) };
   if (settings.historyKeep !== undefined && settings.history === undefined) throw new UsageError('--history-keep needs --history DIR: the history whose entries it keeps');
   if (settings.prometheusRemoteWrite === undefined && (settings.prometheusRemoteWriteInterval !== undefined || settings.prometheusRemoteWriteLabel !== undefined)) {
     throw new UsageError('--prometheus-remote-write-interval and --prometheus-remote-write-label need --prometheus-remote-write URL');

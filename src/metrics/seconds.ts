@@ -149,6 +149,11 @@ export class SecondWindow {
     return this.rows;
   }
 
+  /** Seconds 0 to closed − 1 are closed: their figures and intervals are final (but for late records). */
+  get closed(): number {
+    return this.closedThrough + 1;
+  }
+
   value(column: Column, second: number): number {
     return second < this.rows ? this.columns[COLUMNS.indexOf(column)][second] : 0;
   }

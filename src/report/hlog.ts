@@ -18,6 +18,11 @@ export interface HlogHeader {
 }
 
 export function formatHlog(intervals: IntervalLog, header: HlogHeader): string {
+  return hlogText(intervals.lines(), header);
+}
+
+/** A log of these interval lines (IntervalLog's) under our header: the whole log, or a stretch of it to decode. */
+export function hlogText(lines: Iterable<string>, header: HlogHeader): string {
   const chunks: string[] = [];
   const writer = new HistogramLogWriter((chunk) => chunks.push(chunk));
   writer.outputComment(`[Logged with ocpp-fleet ${header.version}, scenario ${header.scenario}]`);
@@ -25,7 +30,7 @@ export function formatHlog(intervals: IntervalLog, header: HlogHeader): string {
   writer.outputLogFormatVersion();
   writer.outputStartTime(header.startedAt.getTime());
   writer.outputLegend();
-  for (const line of intervals.lines()) chunks.push(line);
+  for (const line of lines) chunks.push(line);
   return chunks.join('');
 }
 

@@ -42,6 +42,8 @@ export interface RunConfig {
   readonly out: string | undefined;
   readonly junit: string | undefined;
   readonly metrics: { readonly port: number; readonly host: string } | undefined;
+  /** `--dashboard`: the live dashboard's port on 127.0.0.1 (0: any free one). */
+  readonly dashboardPort: number | undefined;
   /** `--prometheus-remote-write`: where the live metrics are pushed, how often, with which labels. */
   readonly remoteWrite: RemoteWriteTarget | undefined;
   readonly yes: boolean;
@@ -90,6 +92,7 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
   const healthTexts = o.health === undefined ? [] : texts('health', o.health);
   const metricsPort = o.metricsPort === undefined ? undefined : wholeNumber('metricsPort', o.metricsPort, 0, 65535);
   const metricsHost = o.metricsHost === undefined ? '127.0.0.1' : text('metricsHost', o.metricsHost);
+  const dashboardPort = o.dashboardPort === undefined ? undefined : wholeNumber('dashboardPort', o.dashboardPort, 0, 65535);
   const out = o.out === undefined ? undefined : text('out', o.out);
   const junit = o.junit === undefined ? undefined : text('junit', o.junit);
   const yes = o.yes === undefined ? false : flag('yes', o.yes);
@@ -134,6 +137,7 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
     junit,
     metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost },
     remoteWrite,
+    dashboardPort,
     yes,
     confirmAbove,
     history: history === undefined ? undefined : { dir: history, keep: historyKeep ?? DEFAULT_HISTORY_KEEP },

@@ -11,10 +11,12 @@ import type { CsmsSummary, RemoteWriteSummary } from '../report/summary';
 import type { ThresholdResult } from '../report/thresholds';
 import { abortingThreshold } from '../report/thresholds-eval';
 import { describeResult } from '../report/thresholds-format';
+import { groupVersions } from '../scenario/plan';
 import { COUNTER_NAMES } from '../station/counters';
 import type { FaultOutcome } from '../thread/messages';
 import type { RunConfig } from './config';
 import { CsmsSupervision, startRunCsms } from './csms-supervision';
+import { Dashboard } from './dashboard';
 import { UnreachableWatch } from './fail-fast';
 import type { RunHooks } from './options';
 import { metricFamilies, RemoteWriter } from './remote-write';
@@ -39,6 +41,8 @@ export interface FleetOutcome {
   readonly coordinatorFaults: readonly FaultOutcome[];
   /** With `--prometheus-remote-write`: what the pushes did. */
   readonly remoteWrite: RemoteWriteSummary | undefined;
+  /** With `--dashboard`: still serving, for the final report (run.ts finishes it once the results are written). */
+  readonly dashboard: Dashboard | undefined;
 }
 
 /**
@@ -122,7 +126,20 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
   const abort = new AbortLink(hooks);
   let csms: EmbeddedCsms | undefined;
   let metrics: { port: number; close(): Promise<void> } | undefined;
+  let dashboard: Dashboard | undefined;
+  let handedOver = false;
   try {
+    // First: a port taken refuses the run before anything starts.
+    if (config.dashboardPort !== undefined) {
+      const versions = groupVersions(plan);
+      dashboard = await Dashboard.listen({
+        port: config.dashboardPort,
+        scenario: scenario.name,
+        target: config.remoteTargets === undefined ? 'the embedded CSMS' : describeTargets(config.remoteTargets, false),
+        groups: config.groups.map((g) => ({ name: g.name, ...(versions[g.name] === undefined ? {} : { ocpp: versions[g.name] as string }) })),
+      });
+      notice({ kind: 'dashboard', message: `dashboard: ${dashboard.url} (the final report replaces it when the run ends)` });
+    }
     csms = config.remoteTargets === undefined ? await startRunCsms(scenario) : undefined;
     const targets: readonly string[] = config.remoteTargets ?? (csms as EmbeddedCsms).urls;
     const names = { actionNames: ACTION_NAMES, groupNames: config.groups.map((g) => g.name), errorNames: ERROR_KINDS, counterNames: COUNTER_NAMES };
@@ -176,14 +193,17 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
         if (live === undefined) unreachable.start(epochWallMs);
         supervision?.start(epochWallMs);
         remoteWriter?.start();
+        dashboard?.attach(aggregator, new Date(epochWallMs));
         onStarted({ run, aggregator, epochWallMs, targets, supervision, armFailFast: (ms) => unreachable.start(epoch, ms) });
       },
       onTick: (second, liveView, gauges) => {
         lastGauges = gauges;
-        if (hooks.onProgress !== undefined) {
+        if (hooks.onProgress !== undefined || dashboard !== undefined) {
           const ms = second * 1000;
           const phase = run.stopping || ms >= config.durationMs ? 'stopping' : ms <= rampEndMs ? 'ramp' : 'steady';
-          hooks.onProgress({ second, planned: plan.stations.length, durationMs: config.durationMs, phase, live: liveView, gauges, errors: aggregator.errors() });
+          const progress = { second, planned: plan.stations.length, durationMs: config.durationMs, phase, live: liveView, gauges, errors: aggregator.errors() } as const;
+          dashboard?.progress(progress);
+          hooks.onProgress?.(progress);
         }
         // Second 0 has no whole second behind it: a rate over it would mean little.
         if (!abortable || aborted !== undefined || second < 1) return;
@@ -205,6 +225,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
         remoteWrite = await remoteWriter?.finish();
       }
       const csmsSummary = await supervision?.summary();
+      handedOver = true;
       return {
         outcome,
         aggregator,
@@ -217,6 +238,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
         csms: csmsSummary,
         coordinatorFaults: coordinatorFaults.parts(),
         remoteWrite,
+        dashboard,
       };
     } finally {
       coordinatorFaults.dispose();
@@ -226,5 +248,6 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
     abort.dispose();
     await csms?.stop();
     await metrics?.close();
+    if (!handedOver) await dashboard?.close();
   }
 }

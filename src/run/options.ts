@@ -38,6 +38,8 @@ export interface RunSettings extends SecurityFlags, RemoteWriteSettings {
   /** Serve Prometheus metrics during the run on this port (0 picks one; the notice says which). */
   readonly metricsPort?: number;
   readonly metricsHost?: string;
+  /** Serve the live dashboard on 127.0.0.1 at this port (0 picks one; the notice says which). */
+  readonly dashboardPort?: number;
   /** Cap on the CALLs per second of the whole fleet: "500/s", or a number per second. */
   readonly maxRate?: string | number;
   /** Source IP addresses the connections are spread over. */
@@ -70,7 +72,7 @@ export interface RunProgress {
 
 /** A line the CLI prints on stderr when it happens: `run()` itself never writes to a stream. */
 export interface RunNotice {
-  readonly kind: 'metrics' | 'unreachable' | 'abortOnFail' | 'csmsDied' | 'remoteWrite';
+  readonly kind: 'metrics' | 'dashboard' | 'unreachable' | 'abortOnFail' | 'csmsDied' | 'remoteWrite';
   readonly message: string;
 }
 
@@ -99,7 +101,7 @@ const SETTINGS: readonly (keyof RunOptions)[] = [
   'scenario', 'url', 'cps', 'duration', 'workers', 'seed', 'out', 'thresholds', 'junit', 'health', 'shard', 'metricsPort', 'metricsHost',
   'maxRate', 'localAddress', 'yes', 'confirmAbove', 'ca', 'insecure', 'passwordEnv', 'passwordFile', 'passwordTemplate', 'secretEnv',
   'secretFile', 'clientCert', 'clientKey', 'clientCerts', 'onProgress', 'onNotice', 'confirm', 'signal', 'hardStop', 'history', 'historyKeep',
-  'prometheusRemoteWrite', 'prometheusRemoteWriteInterval', 'prometheusRemoteWriteLabel',
+  'prometheusRemoteWrite', 'prometheusRemoteWriteInterval', 'prometheusRemoteWriteLabel', 'dashboardPort',
 ];
 
 function fail(name: string, what: string): never {

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { HistoryError, prepareHistory } from '../report/history-store';
+import { REPORT_FILE } from '../report/html';
 import { resolveRunConfig, type RunConfig } from './config';
 import { UsageError } from './exit-codes';
 import { runFleet } from './fleet';
@@ -28,7 +30,13 @@ export async function runResolved(config: RunConfig, hooks: RunHooks): Promise<R
   if (remote !== undefined) await confirmTargets(remote, config.plan.stations.length, config.confirmAbove, config.yes, hooks.confirm);
   if (config.history !== undefined) await usableHistory(config.history.dir);
   const fleet = await runFleet(config, hooks);
-  return writeRunResults(config, fleet);
+  let result: RunResult | undefined;
+  try {
+    result = await writeRunResults(config, fleet);
+    return result;
+  } finally {
+    await fleet.dashboard?.finish(result === undefined ? undefined : join(result.dir, REPORT_FILE));
+  }
 }
 
 /** A history folder that cannot be written refuses the run before it starts (exit 2), not after. */

@@ -21,7 +21,7 @@ export interface OpenedPage {
   readonly requests: string[];
 }
 
-/** Opens `file` at 1400 × 900 and waits for `ready` (a selector the page sets once drawn). */
+/** Opens `file` (or an http:// URL) at 1400 × 900 and waits for `ready` (a selector the page sets once drawn). */
 export async function openInChromium(file: string, ready: string): Promise<OpenedPage> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium (apt-get install -y --no-install-recommends chromium; .ci/run installs it)`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
@@ -33,7 +33,7 @@ export async function openInChromium(file: string, ready: string): Promise<Opene
     if (msg.type() === 'error') errors.push(msg.text());
   });
   page.on('request', (req) => requests.push(req.url()));
-  const url = pathToFileURL(file).href;
+  const url = /^https?:\/\//.test(file) ? file : pathToFileURL(file).href;
   await page.goto(url);
   await page.waitForSelector(ready, { timeout: 15_000 });
   return { browser, page, url, errors, requests };

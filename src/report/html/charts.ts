@@ -4,7 +4,8 @@
  */
 import type { Summary } from '../summary';
 import { groupIntervalTag } from '../../metrics/seconds';
-import { percentileDistribution, readHlogSeries } from './hlog-series';
+import type { Histogram } from 'hdr-histogram-js';
+import { percentileDistribution, readHlogSeries, type SecondPercentiles } from './hlog-series';
 import type { Timeseries, TimeseriesColumn } from './timeseries-csv';
 
 export interface SeriesSpec {
@@ -49,29 +50,63 @@ function versionKey(ocpp: string): string {
   return `OCPP ${ocpp}`;
 }
 
+/** What the charts are drawn from: a finished run's files (buildCharts) or a running fleet (live-charts.ts). */
+export interface ChartInputs {
+  readonly actions: readonly string[];
+  /** The fleet's groups with their OCPP versions, for the breakdowns. */
+  readonly groups: readonly { readonly name: string; readonly ocpp?: string }[];
+  readonly timeseries: Timeseries;
+  /** Per tag (an action, `group=<name>`, `OCPP <version>`), each second's percentiles. */
+  readonly perSecond: ReadonlyMap<string, ReadonlyMap<number, SecondPercentiles>>;
+  /** The whole run's (or so far) response-time histogram per action. */
+  readonly merged: ReadonlyMap<string, Histogram>;
+}
+
+/** The OCPP version series a group's intervals are added into, by group tag (a group of an identities file may mix versions). */
+export function versionOfGroupTag(groups: ChartInputs['groups']): (tag: string) => string | undefined {
+  const byTag = new Map(groups.map((g) => [groupIntervalTag(g.name), g.ocpp]));
+  return (tag) => {
+    const ocpp = byTag.get(tag);
+    return ocpp === undefined ? undefined : versionKey(ocpp);
+  };
+}
+
+/** The tags of the histogram log the charts read: the actions' and the groups'. */
+export function chartTags(actions: readonly string[], groups: ChartInputs['groups']): Set<string> {
+  return new Set([...actions, ...groups.map((g) => groupIntervalTag(g.name))]);
+}
+
+/** The charts of a finished run, from its summary, time series and histogram log. */
 export function buildCharts(summary: Summary, timeseries: Timeseries, hlogText: string): ChartSpec[] {
   const actions = Object.keys(summary.actions);
-  const groupTags = new Map(Object.entries(summary.groups ?? {}).map(([name, g]) => [groupIntervalTag(name), { name, ocpp: g.ocpp }]));
-  const kept = new Set([...actions, ...groupTags.keys()]);
-  const epochMs = Date.parse(summary.startedAt);
-  const hlog = readHlogSeries(hlogText, epochMs, (tag) => kept.has(tag), (tag) => {
-    const ocpp = groupTags.get(tag)?.ocpp;
-    return ocpp === undefined ? undefined : versionKey(ocpp);
-  });
+  const groups = Object.entries(summary.groups ?? {}).map(([name, g]) => ({ name, ...(g.ocpp === undefined ? {} : { ocpp: g.ocpp }) }));
+  const kept = chartTags(actions, groups);
+  const hlog = readHlogSeries(hlogText, Date.parse(summary.startedAt), (tag) => kept.has(tag), versionOfGroupTag(groups));
+  // Actions only: a group's histogram holds several actions' calls.
+  const merged = new Map([...hlog.merged].filter(([tag]) => actions.includes(tag)));
+  return chartsFrom({ actions, groups, timeseries, perSecond: hlog.perSecond, merged });
+}
+
+/** The charts, drawn by the page's script as they are. */
+export function chartsFrom(inputs: ChartInputs): ChartSpec[] {
+  const { actions, groups, timeseries, merged } = inputs;
+  const groupTags = new Map(groups.map((g) => [groupIntervalTag(g.name), g]));
   const x = timeseries.second;
   const rowOf = new Map<number, number>();
   x.forEach((s, row) => rowOf.set(s, row));
   const column = (name: TimeseriesColumn): (number | null)[] => timeseries.columns[name];
+  /** One tag's percentile per second, on the time series' rows (null where the tag had no call). */
+  const valuesOf = (tag: string, which: 'p50' | 'p99'): (number | null)[] => {
+    const values: (number | null)[] = x.map(() => null);
+    for (const [second, p] of inputs.perSecond.get(tag) ?? []) {
+      const row = rowOf.get(second);
+      if (row !== undefined) values[row] = p[which];
+    }
+    return values;
+  };
 
   const perSecond = (which: 'p50' | 'p99'): SeriesSpec[] => {
-    const series = actions.map((action, i): SeriesSpec => {
-      const values: (number | null)[] = x.map(() => null);
-      for (const [second, p] of hlog.perSecond.get(action) ?? []) {
-        const row = rowOf.get(second);
-        if (row !== undefined) values[row] = p[which];
-      }
-      return { label: action, ...actionStyle(i), values };
-    });
+    const series = actions.map((action, i): SeriesSpec => ({ label: action, ...actionStyle(i), values: valuesOf(action, which) }));
     const all = column(which === 'p50' ? 'p50_ms' : 'p99_ms');
     series.push({ label: 'all actions', color: ALL_ACTIONS_COLOR, dash: true, values: all });
     return series;
@@ -79,16 +114,7 @@ export function buildCharts(summary: Summary, timeseries: Timeseries, hlogText: 
 
   /** A p99 series per key that has per-second figures: none when the run wrote no such intervals (older results). */
   const p99Of = (keys: readonly { key: string; label: string }[]): SeriesSpec[] =>
-    keys
-      .filter(({ key }) => hlog.perSecond.has(key))
-      .map(({ key, label }, i): SeriesSpec => {
-        const values: (number | null)[] = x.map(() => null);
-        for (const [second, p] of hlog.perSecond.get(key) ?? []) {
-          const row = rowOf.get(second);
-          if (row !== undefined) values[row] = p.p99;
-        }
-        return { label, ...actionStyle(i), values };
-      });
+    keys.filter(({ key }) => inputs.perSecond.has(key)).map(({ key, label }, i): SeriesSpec => ({ label, ...actionStyle(i), values: valuesOf(key, 'p99') }));
   const groupSeries = p99Of([...groupTags].map(([key, g]) => ({ key, label: g.ocpp === undefined ? g.name : `${g.name} (${g.ocpp})` })));
   const versions = [...new Set([...groupTags.values()].flatMap((g) => (g.ocpp === undefined ? [] : [g.ocpp])))].sort();
   const versionSeries = p99Of(versions.map((v) => ({ key: versionKey(v), label: versionKey(v) })));
@@ -111,8 +137,7 @@ export function buildCharts(summary: Summary, timeseries: Timeseries, hlogText: 
     });
   }
 
-  // Actions only: a group's histogram holds several actions' calls, and would stretch the x axis with its larger count.
-  const distribution = percentileDistribution(new Map([...hlog.merged].filter(([tag]) => !groupTags.has(tag))));
+  const distribution = percentileDistribution(merged);
   const distributionSeries = actions.map((action, i): SeriesSpec => ({
     label: action,
     ...actionStyle(i),

@@ -8,11 +8,12 @@
  * Plain ES2017 in a string: the project compiles for Node without the DOM's types, and this is
  * the only code that runs in a browser. A unit test parses it, the browser test runs it.
  */
-export const CLIENT_SCRIPT = String.raw`(function () {
-  'use strict';
-  var data = JSON.parse(document.getElementById('report-data').textContent);
-  var HEIGHT = 280;
-
+/**
+ * The charts' helpers and `options(spec, width)`, uPlot's options for a chart spec: shared by
+ * report.html's script and the live dashboard's. Expects `data` (its `startedAtMs` gives the
+ * wall-clock axis) and `HEIGHT` in the enclosing scope.
+ */
+export const CHART_OPTIONS = String.raw`
   function fixed(v) {
     var a = Math.abs(v);
     if (a >= 1000) return String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -118,7 +119,13 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       cursor: { drag: { x: true, y: false } }
     };
   }
+`;
 
+export const CLIENT_SCRIPT = String.raw`(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var HEIGHT = 280;
+` + CHART_OPTIONS + String.raw`
   var drawn = [];
   var errors = 0;
   data.charts.forEach(function (spec) {

@@ -31,6 +31,8 @@ export interface PageFrame {
   readonly data: unknown;
   readonly script: string;
   readonly library: ChartLibrary;
+  /** The page's Content-Security-Policy (default PAGE_CSP: nothing fetched at all). */
+  readonly csp?: string;
 }
 
 /** A key figure: a large value over its label (`bad`, `warn` colour the value). */
@@ -53,7 +55,7 @@ export function renderFrame(page: PageFrame): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(PAGE_CSP)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(page.csp ?? PAGE_CSP)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)}</title>
 <style>${inlineStyle(library.css, library.name)}</style>
