@@ -21,6 +21,7 @@ export function groupConfigs(scenario: Scenario, groups: readonly GroupSpec[]): 
     pingIntervalMs: g.pingIntervalMs,
     pingTimeoutMs: g.pingTimeoutMs,
     maxFrameBytes: g.maxFrameBytes,
+    ...(g.compression === 'none' ? {} : { compression: g.compression }),
     callTimeoutMs: scenario.callTimeoutMs,
     reconnect: { ...g.reconnect },
     sessions: sessionConfig(g.sessions, scale, scenario.startTimeOfDayMs ?? 0),

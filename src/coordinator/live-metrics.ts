@@ -97,6 +97,24 @@ export function fleetRegistry(aggregator: Aggregator, gauges: () => GaugeTotals 
       const kinds = [...new Set<string>([...ERROR_KINDS, ...counted.keys()])];
       return kinds.map((kind) => ({ labels: { kind }, value: counted.get(kind) ?? 0 }));
     }),
+    new ScrapeTimeMetric('ocpp_fleet_frame_bytes_total', 'Bytes of OCPP frames (their UTF-8 text, before WebSocket framing and compression), by the action of the exchange, who began it (station: its CALL sent and the answer received; csms: the CALL received and the answer sent) and direction.', 'counter', () => {
+      const out: Sample[] = [];
+      for (const [group, actions] of aggregator.groups()) {
+        for (const [action, s] of actions) {
+          out.push({ labels: { action, group, initiator: 'station', direction: 'sent' }, value: s.bytesSent }, { labels: { action, group, initiator: 'station', direction: 'received' }, value: s.bytesReceived });
+        }
+      }
+      for (const [action, s] of aggregator.incomingByAction()) {
+        out.push({ labels: { action, initiator: 'csms', direction: 'sent' }, value: s.bytesSent }, { labels: { action, initiator: 'csms', direction: 'received' }, value: s.bytesReceived });
+      }
+      return out;
+    }),
+    new ScrapeTimeMetric('ocpp_fleet_wire_bytes_total', 'Bytes on the wire (the upgrade, WebSocket framing, compression and TLS included) of the connections that have closed, per group and direction.', 'counter', () =>
+      [...aggregator.wireBytes()].flatMap(([group, w]) => [
+        { labels: { group, direction: 'sent' }, value: w.written },
+        { labels: { group, direction: 'received' }, value: w.read },
+      ]),
+    ),
     new ScrapeTimeMetric('ocpp_fleet_events_total', 'Counted events that are not errors: reconnects, replayed messages, sessions...', 'counter', () =>
       [...aggregator.counters()].map(([name, value]) => ({ labels: { name }, value })),
     ),

@@ -89,7 +89,9 @@ class OcppCsms implements CsmsServer, CsmsCore {
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
-      perMessageDeflate: false,
+      // Taken when a station offers it (OCPP 2.0.1 and 2.1 ask a CSMS to support it): every frame
+      // compressed, however short. A connection that does not offer it costs nothing more.
+      perMessageDeflate: { threshold: 0 },
       maxPayload: MAX_FRAME_BYTES,
       handleProtocols: (offered) => {
         const version = pickVersion(offered);

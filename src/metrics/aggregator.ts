@@ -7,7 +7,7 @@
  * Names are looked up only on the read side, from tables the caller owns.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { CallStats, HistogramPool, type IncomingStats, newHistogram, record } from './histograms';
+import { CallStats, HistogramPool, type IncomingStats, newHistogram, record, type WireBytes } from './histograms';
 import { IntervalLog } from './intervals';
 import { RecordKind, recordCode, recordGroup, recordKind } from './record';
 import type { RecordSink } from './ring';
@@ -68,6 +68,9 @@ export class Aggregator implements RecordSink {
   /** [group][action code]; created on the first record of that pair. */
   private readonly calls: (CallStats | undefined)[][] = [];
   private readonly incomingByCode: (IncomingStats | undefined)[] = [];
+  private readonly wireByGroup: (WireBytes | undefined)[] = [];
+  /** The CSMS's calls' bytes per group (sent: the answers), all actions together. */
+  private readonly incomingBytes: ({ sent: number; received: number } | undefined)[] = [];
   private readonly errorCounts: number[] = [];
   private readonly counterCounts: number[] = [];
   /** [group][error kind code] and [group][counter code]: each group's own, created on its first record. */
@@ -185,6 +188,29 @@ export class Aggregator implements RecordSink {
         this.counterCounts[code] = (this.counterCounts[code] ?? 0) + w1;
         const byGroup = this.groupCounterCounts[recordGroup(w0)] ?? (this.groupCounterCounts[recordGroup(w0)] = []);
         byGroup[code] = (byGroup[code] ?? 0) + w1;
+        return;
+      }
+      case RecordKind.Bytes: {
+        const stats = this.callStats(recordGroup(w0), code);
+        stats.bytesSent += w1;
+        stats.bytesReceived += w2;
+        return;
+      }
+      case RecordKind.IncomingBytes: {
+        const stats = this.incoming(code);
+        stats.bytesSent += w1;
+        stats.bytesReceived += w2;
+        const group = recordGroup(w0);
+        const byGroup = this.incomingBytes[group] ?? (this.incomingBytes[group] = { sent: 0, received: 0 });
+        byGroup.sent += w1;
+        byGroup.received += w2;
+        return;
+      }
+      case RecordKind.WireBytes: {
+        const group = recordGroup(w0);
+        const wire = this.wireByGroup[group] ?? (this.wireByGroup[group] = { written: 0, read: 0 });
+        wire.written += w1;
+        wire.read += w2;
         return;
       }
       case RecordKind.Generator:
@@ -309,6 +335,24 @@ export class Aggregator implements RecordSink {
     return out;
   }
 
+  /** Bytes on the wire per group, of the connections that have closed. */
+  wireBytes(): Map<string, WireBytes> {
+    const out = new Map<string, WireBytes>();
+    this.wireByGroup.forEach((wire, group) => {
+      if (wire !== undefined) out.set(nameOf(this.names.groupNames, group, 'group'), { ...wire });
+    });
+    return out;
+  }
+
+  /** The CSMS's calls' frame bytes per group (sent: the stations' answers). */
+  incomingBytesByGroup(): Map<string, { sent: number; received: number }> {
+    const out = new Map<string, { sent: number; received: number }>();
+    this.incomingBytes.forEach((bytes, group) => {
+      if (bytes !== undefined) out.set(nameOf(this.names.groupNames, group, 'group'), { ...bytes });
+    });
+    return out;
+  }
+
   incomingByAction(): Map<string, IncomingStats> {
     const out = new Map<string, IncomingStats>();
     this.incomingByCode.forEach((stats, code) => {
@@ -360,7 +404,7 @@ export class Aggregator implements RecordSink {
   }
 
   private incoming(code: number): IncomingStats {
-    return this.incomingByCode[code] ?? (this.incomingByCode[code] = { received: 0, answered: 0 });
+    return this.incomingByCode[code] ?? (this.incomingByCode[code] = { received: 0, answered: 0, bytesSent: 0, bytesReceived: 0 });
   }
 }
 

@@ -103,9 +103,14 @@ export class CallStats implements CallCounts {
   readonly service = newHistogram();
   /** response − service: how late the station sent compared with when it was due. */
   readonly dispatchDelay = newHistogram();
+  /** The bytes of the CALLs' frames and of their answers' (UTF-8 text, before framing and compression). */
+  bytesSent = 0;
+  bytesReceived = 0;
 
   add(other: CallStats): void {
     addCallCounts(this, other);
+    this.bytesSent += other.bytesSent;
+    this.bytesReceived += other.bytesReceived;
     this.response.add(other.response);
     this.service.add(other.service);
     this.dispatchDelay.add(other.dispatchDelay);
@@ -115,4 +120,13 @@ export class CallStats implements CallCounts {
 export interface IncomingStats {
   received: number;
   answered: number;
+  /** The bytes of the answers' frames and of the CALLs' (UTF-8 text, before framing and compression). */
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/** Bytes a group's connections wrote and read on the wire, counted as each closed. */
+export interface WireBytes {
+  written: number;
+  read: number;
 }

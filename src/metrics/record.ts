@@ -52,6 +52,19 @@ export const enum RecordKind {
    * run): code = what (GeneratorCode), w1/w2 its values, w3 the second's start (ms since the epoch).
    */
   Generator = 15,
+  /**
+   * Bytes of the frames of the stations' own calls of one action (code), summed over about a
+   * second in a worker: w1 sent (the CALLs), w2 received (their answers). The frames' UTF-8 text,
+   * before WebSocket framing and compression.
+   */
+  Bytes = 16,
+  /** As Bytes for the CSMS's calls of one action (code): w1 sent (the answers), w2 received (the CALLs). */
+  IncomingBytes = 17,
+  /**
+   * A connection's bytes on the wire once it closed, as its TCP (or TLS) socket counted them:
+   * the upgrade, WebSocket framing, compression and TLS included. w1 written, w2 read.
+   */
+  WireBytes = 18,
 }
 
 /**

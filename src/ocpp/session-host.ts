@@ -24,6 +24,12 @@ export interface CallRecorder {
   recordIncoming(action: number, answered: boolean, answerMs: number): void;
   recordError(kind: ErrorKind): void;
   /**
+   * The bytes of a frame (its UTF-8 text, before the WebSocket's framing and compression) of an
+   * exchange of `action`: `incoming` the peer's CALL and its answer, else ours. Undefined: not
+   * counted (the embedded CSMS's side).
+   */
+  recordBytes?(action: number, incoming: boolean, sent: number, received: number): void;
+  /**
    * A CALL that never went on the wire (`action`: its code), and why. Never in `recordCall`: `sent`
    * counts only frames that were written. Undefined: not counted (the embedded CSMS's side).
    */

@@ -190,14 +190,16 @@ export class OcppSession<Tag> {
     }
     switch (frame.type) {
       case MessageType.Call:
-        this.handleIncoming(frame.id, frame.action, frame.payload);
+        this.handleIncoming(frame.id, frame.action, frame.payload, text);
         return;
       case MessageType.CallResult:
         if (!this.isAnswerToPending(frame.id, '')) return;
+        this.countReceived((this.pendingInfo as ActionInfo).code, false, text);
         this.handleResult(frame.payload);
         return;
       case MessageType.CallError:
         if (!this.isAnswerToPending(frame.id, frame.errorCode)) return;
+        this.countReceived((this.pendingInfo as ActionInfo).code, false, text);
         this.recorder.recordError('callError');
         if (this.wants('callError')) this.recorder.sample?.('callError', `${this.pendingAction} answered ${frame.errorCode}: ${clip(frame.errorDescription)}`);
         this.finish(CallOutcome.CallError, frame.errorCode, frame.errorDescription);
@@ -239,20 +241,21 @@ export class OcppSession<Tag> {
     this.pump();
   }
 
-  private handleIncoming(id: string, action: string, payload: JsonObject): void {
+  private handleIncoming(id: string, action: string, payload: JsonObject, text: string): void {
     const receivedAt = this.options.clock();
     const info = this.actions.get(action);
     const code = info.code;
     this.recorder.recordIncoming(code, false, 0);
+    this.countReceived(code, true, text);
     if (!info.incoming) {
-      this.refuse('notImplemented', id, 'NotImplemented', `${clip(action)} is not an action the ${this.options.role === 'csms' ? 'station' : 'CSMS'} sends in OCPP ${this.options.version}`);
+      this.refuse('notImplemented', id, 'NotImplemented', `${clip(action)} is not an action the ${this.options.role === 'csms' ? 'station' : 'CSMS'} sends in OCPP ${this.options.version}`, code);
       this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
       return;
     }
     const validate = info.request;
     if (validate !== undefined && this.options.validateIncoming !== false && !validate(payload)) {
       const problem = schemaProblem(validate);
-      this.refuse('invalidIncomingPayload', id, problem.meaning, `${action}: ${problem.message}`);
+      this.refuse('invalidIncomingPayload', id, problem.meaning, `${action}: ${problem.message}`, code);
       this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
       return;
     }
@@ -270,12 +273,12 @@ export class OcppSession<Tag> {
   private answer(id: string, action: string, response: JsonObject | undefined, receivedAt: number): void {
     const info = this.actions.get(action);
     if (response === undefined) {
-      this.refuse('notImplemented', id, 'NotImplemented', `${action} is not implemented by this ${this.options.role === 'csms' ? 'CSMS' : 'station'}`);
+      this.refuse('notImplemented', id, 'NotImplemented', `${action} is not implemented by this ${this.options.role === 'csms' ? 'CSMS' : 'station'}`, info.code);
     } else if (this.outgoingInvalid(info.response, response)) {
-      this.replyError(id, 'InternalError', `${action}: the answer built here failed its schema`);
+      this.replyError(id, 'InternalError', `${action}: the answer built here failed its schema`, info.code);
       response = undefined;
     } else {
-      this.host.sendFrame(encodeCallResult(id, response));
+      this.send(encodeCallResult(id, response), info.code, true);
     }
     this.recorder.recordIncoming(info.code, true, this.options.clock() - receivedAt);
     // Follow-ups (a session after a remote start, a reboot after Reset) only after a real answer.
@@ -289,15 +292,27 @@ export class OcppSession<Tag> {
   }
 
   /** A peer's CALL refused with a CALLERROR: counted as `kind`, and its description is the sample. */
-  private refuse(kind: ErrorKind, id: string, meaning: ErrorMeaning, description: string): void {
+  private refuse(kind: ErrorKind, id: string, meaning: ErrorMeaning, description: string, code: number): void {
     this.recorder.recordError(kind);
     if (this.wants(kind)) this.recorder.sample?.(kind, description);
-    this.replyError(id, meaning, description);
+    this.replyError(id, meaning, description, code);
   }
 
-  private replyError(id: string, meaning: ErrorMeaning, description: string): void {
+  /** `code`: the action of the CALL answered (-1: none could be read; its bytes are in the connection's alone). */
+  private replyError(id: string, meaning: ErrorMeaning, description: string, code = -1): void {
     if (!this.linked) return;
-    this.host.sendFrame(encodeCallError(id, errorCodeFor(this.options.version, meaning), description));
+    this.send(encodeCallError(id, errorCodeFor(this.options.version, meaning), description), code, true);
+  }
+
+  /** Writes a frame, and counts its bytes under `code`'s exchanges once written. */
+  private send(text: string, code: number, incoming: boolean): boolean {
+    if (!this.host.sendFrame(text)) return false;
+    if (code >= 0 && this.recorder.recordBytes !== undefined) this.recorder.recordBytes(code, incoming, Buffer.byteLength(text), 0);
+    return true;
+  }
+
+  private countReceived(code: number, incoming: boolean, text: string): void {
+    if (code >= 0 && this.recorder.recordBytes !== undefined) this.recorder.recordBytes(code, incoming, 0, Buffer.byteLength(text));
   }
 
   /** Whether a CALL may go out now: attached, none outstanding, the gate (or its bypass), the rate limit. */
@@ -338,7 +353,7 @@ export class OcppSession<Tag> {
     this.pendingDueAt = dueAt;
     this.pendingSentAt = now;
     this.pendingDeadline = now + this.options.callTimeoutMs;
-    if (!this.host.sendFrame(encodeCall(id, action, payload))) {
+    if (!this.send(encodeCall(id, action, payload), info.code, false)) {
       this.unwritten(action, info, payload, tag, dueAt);
       return;
     }

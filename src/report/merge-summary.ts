@@ -8,7 +8,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { newHistogram } from '../metrics/histograms';
 import { mergeFaultSummaries, type FaultSummary } from './faults';
 import { delayMs, latencyMs } from './format';
-import type { ActionSummary, CsmsSummary, GroupSummary, Summary, TargetInfo, TransactionCounts } from './summary';
+import { bytesSummary, type ActionSummary, type ByteCounts, type BytesSummary, type CsmsSummary, type GroupSummary, type IncomingSummary, type Summary, type TargetInfo, type TransactionCounts } from './summary';
 import { groupTag } from './totals';
 
 export class MergeError extends Error {
@@ -70,7 +70,19 @@ function actionFrom(counts: ActionSummary[], totals: Map<string, Histogram>, tag
     serviceTimeMs: latencyMs(totals.get(`${tag}.service`) ?? newHistogram()),
     dispatchDelayMs: delayMs(totals.get(`${tag}.dispatch`) ?? newHistogram()),
     neverSent: sum('neverSent'),
+    bytes: addBytes(counts.map((a) => a.bytes)),
   };
+}
+
+function addBytes(parts: readonly (ByteCounts | undefined)[]): ByteCounts {
+  return parts.reduce<ByteCounts>((t, b) => ({ sent: t.sent + (b?.sent ?? 0), received: t.received + (b?.received ?? 0) }), { sent: 0, received: 0 });
+}
+
+/** The shards' bytes added up, per station per day judged again on the merged fleet and length. */
+function mergeBytes(parts: readonly (BytesSummary | undefined)[], stations: number, durationMs: number): BytesSummary | undefined {
+  const present = parts.filter((b): b is BytesSummary => b !== undefined);
+  if (present.length === 0) return undefined;
+  return bytesSummary([addBytes(present)], addBytes(present.map((b) => b.wire)), stations, durationMs);
 }
 
 function mergeActions(
@@ -151,7 +163,7 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
   const errors: Record<string, number> = {};
   const neverSent: Record<string, number> = {};
   const counters: Record<string, number> = {};
-  const incoming: Record<string, { received: number; answered: number }> = {};
+  const incoming: Record<string, IncomingSummary> = {};
   for (const x of s) {
     add(fleet, x.fleet as unknown as Record<string, number>);
     add(errors, x.errors);
@@ -161,6 +173,7 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
       const i = (incoming[a] ??= { received: 0, answered: 0 });
       i.received += v.received;
       i.answered += v.answered;
+      if (v.bytes !== undefined) i.bytes = addBytes([i.bytes, v.bytes]);
     }
   }
   const groupNames = [...new Set(s.flatMap((x) => Object.keys(x.groups)))].sort();
@@ -186,7 +199,10 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
       errors: sorted(groupErrors),
       ...(transactions === undefined ? {} : { transactions }),
     };
+    const groupBytes = mergeBytes(parts.map((p) => p.group.bytes), groupFleet.planned ?? 0, endedAt - startedAt);
+    if (groupBytes !== undefined) (groups[g] as GroupSummary).bytes = groupBytes;
   }
+  const bytes = mergeBytes(s.map((x) => x.bytes), fleet.planned ?? 0, endedAt - startedAt);
   const scenarios = [...new Set(s.map((x) => x.scenario))];
   const faults = mergeFaults(shards);
   const targets = mergeTargets(s.map((x) => x.targets));
@@ -215,6 +231,7 @@ export function mergeSummaries(shards: readonly ShardSummary[], totals: Map<stri
     fleet: fleet as unknown as Summary['fleet'],
     actions: mergeActions(s.map((x) => x.actions), totals, (a) => a),
     incoming,
+    ...(bytes === undefined ? {} : { bytes }),
     connect: {
       attempts: s.reduce((n, x) => n + x.connect.attempts, 0),
       ok: s.reduce((n, x) => n + x.connect.ok, 0),

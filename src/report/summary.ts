@@ -8,7 +8,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { Aggregator } from '../metrics/aggregator';
-import type { CallStats } from '../metrics/histograms';
+import type { CallStats, IncomingStats } from '../metrics/histograms';
 import { NEVER_SENT_REASONS } from '../ocpp/never-sent';
 import type { FaultSummary } from './faults';
 import { delayMs, latencyMs, type DelayMs, type LatencyMs } from './format';
@@ -152,6 +152,31 @@ export interface ActionSummary {
   dispatchDelayMs: DelayMs;
   /** CALLs that never went on the wire (not in `sent`); their reasons are under summary.json's `neverSent`. */
   neverSent?: number;
+  /** The bytes of the CALLs' frames (sent) and of their answers' (received): UTF-8 text, before WebSocket framing and compression. */
+  bytes?: ByteCounts;
+}
+
+export interface ByteCounts {
+  sent: number;
+  received: number;
+}
+
+/**
+ * A run's (or a group's) bytes: what OCPP carried (the frames' text, every exchange, both ways)
+ * and what the connections' sockets counted on the wire (the upgrade, WebSocket framing,
+ * compression and TLS included; counted as each connection closed), with both per planned
+ * station per day at the run's rates (its boot and ramp included).
+ */
+export interface BytesSummary extends ByteCounts {
+  wire: ByteCounts;
+  perStationPerDay: { sent: number; received: number; wireSent: number; wireReceived: number };
+}
+
+/** CSMS-initiated calls of one action: received, answered, and the bytes of their frames (sent: the answers). */
+export interface IncomingSummary {
+  received: number;
+  answered: number;
+  bytes?: ByteCounts;
 }
 
 export interface GroupSummary {
@@ -162,6 +187,7 @@ export interface GroupSummary {
   /** The group's own error counts by kind: why a group never connected, booted or completed its calls. */
   errors?: Record<string, number>;
   transactions?: TransactionCounts;
+  bytes?: BytesSummary;
 }
 
 export interface Summary {
@@ -176,7 +202,9 @@ export interface Summary {
   partial: boolean;
   fleet: FleetInfo;
   actions: Record<string, ActionSummary>;
-  incoming: Record<string, { received: number; answered: number }>;
+  incoming: Record<string, IncomingSummary>;
+  /** What OCPP carried and what went on the wire, both ways (absent from summaries written before it was counted). */
+  bytes?: BytesSummary;
   /**
    * `tlsHandshakeMs` only when connections used TLS: the handshake's share of the connect time.
    * `rejectedByStatus` only when the CSMS refused upgrades: their count per HTTP status ("401": n).
@@ -219,6 +247,33 @@ export function actionSummary(stats: CallStats): ActionSummary {
     serviceTimeMs: latencyMs(stats.service),
     dispatchDelayMs: delayMs(stats.dispatchDelay),
     neverSent: stats.neverSent,
+    bytes: { sent: stats.bytesSent, received: stats.bytesReceived },
+  };
+}
+
+function incomingSummary(stats: IncomingStats): IncomingSummary {
+  return { received: stats.received, answered: stats.answered, bytes: { sent: stats.bytesSent, received: stats.bytesReceived } };
+}
+
+/** Bytes per planned station per day at the run's rates; 0 for an empty fleet or an instant run. */
+function perStationPerDay(bytes: number, stations: number, durationMs: number): number {
+  return stations > 0 && durationMs > 0 ? Math.round((bytes / stations) * (86_400_000 / durationMs)) : 0;
+}
+
+/** A run's or a group's bytes from its actions', its incoming calls' and its connections' counts. */
+export function bytesSummary(exchanges: readonly ByteCounts[], wire: ByteCounts, stations: number, durationMs: number): BytesSummary {
+  const sent = exchanges.reduce((n, b) => n + b.sent, 0);
+  const received = exchanges.reduce((n, b) => n + b.received, 0);
+  return {
+    sent,
+    received,
+    wire,
+    perStationPerDay: {
+      sent: perStationPerDay(sent, stations, durationMs),
+      received: perStationPerDay(received, stations, durationMs),
+      wireSent: perStationPerDay(wire.sent, stations, durationMs),
+      wireReceived: perStationPerDay(wire.received, stations, durationMs),
+    },
   };
 }
 
@@ -269,16 +324,23 @@ function groupSummaries(aggregator: Aggregator, run: RunInfo): Array<[string, Gr
   const calls = aggregator.groups();
   const errors = aggregator.groupErrors();
   const counters = aggregator.groupCounters();
+  const wire = aggregator.wireBytes();
+  const incomingBytes = aggregator.incomingBytesByGroup();
+  const durationMs = run.endedAt.getTime() - run.startedAt.getTime();
   const names = new Set([...Object.keys(run.groupFleet ?? {}), ...calls.keys(), ...errors.keys(), ...counters.keys()]);
   return [...names].map((name) => {
     const fleet = run.groupFleet?.[name] ?? groupGauges.get(name);
     const version = run.groupVersions?.[name];
+    const actions = sortedRecord(mapValues(calls.get(name) ?? new Map<string, CallStats>(), actionSummary));
+    const exchanges = [...Object.values(actions).map((a) => a.bytes ?? { sent: 0, received: 0 }), incomingBytes.get(name) ?? { sent: 0, received: 0 }];
+    const groupWire = wire.get(name);
     const group: GroupSummary = {
       ...(version === undefined ? {} : { ocpp: version }),
       ...(fleet === undefined ? {} : { fleet: { ...fleet } }),
-      actions: sortedRecord(mapValues(calls.get(name) ?? new Map<string, CallStats>(), actionSummary)),
+      actions,
       errors: sortedRecord(errors.get(name) ?? []),
       transactions: transactionCounts(counters.get(name)),
+      bytes: bytesSummary(exchanges, { sent: groupWire?.written ?? 0, received: groupWire?.read ?? 0 }, run.groupFleet?.[name]?.planned ?? 0, durationMs),
     };
     return [name, group];
   });
@@ -290,6 +352,11 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
   const counters = aggregator.counters();
   const connect = aggregator.connect;
   const boot = aggregator.boot;
+  const actions = sortedRecord(mapValues(aggregator.actions(), actionSummary));
+  const incoming = sortedRecord(mapValues(aggregator.incomingByAction(), incomingSummary));
+  const wire = [...aggregator.wireBytes().values()].reduce((t, w) => ({ sent: t.sent + w.written, received: t.received + w.read }), { sent: 0, received: 0 });
+  const exchanges = [...Object.values(actions), ...Object.values(incoming)].map((a) => a.bytes ?? { sent: 0, received: 0 });
+  const durationMs = run.endedAt.getTime() - run.startedAt.getTime();
   return {
     tool: 'ocpp-fleet',
     version: run.version,
@@ -301,8 +368,9 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     durationMs: run.endedAt.getTime() - run.startedAt.getTime(),
     partial: run.partial,
     fleet: { ...run.fleet },
-    actions: sortedRecord(mapValues(aggregator.actions(), actionSummary)),
-    incoming: sortedRecord(aggregator.incomingByAction()),
+    actions,
+    incoming,
+    bytes: bytesSummary(exchanges, wire, run.fleet.planned, durationMs),
     connect: {
       attempts: connect.attempts,
       ok: connect.ok,

@@ -114,6 +114,7 @@ export const SCENARIO_FILE_SCHEMA = {
           pingInterval: DURATION,
           pingTimeout: DURATION,
           maxFrameSize: { type: 'integer', minimum: 1024, maximum: 104857600 },
+          compression: { enum: ['none', 'permessage-deflate'] },
           reconnect: {
             type: 'object',
             additionalProperties: false,
@@ -205,6 +206,7 @@ export interface RawGroup {
   pingInterval?: Duration;
   pingTimeout?: Duration;
   maxFrameSize?: number;
+  compression?: 'none' | 'permessage-deflate';
   reconnect?: { min?: Duration; max?: Duration; jitter?: number };
   sessions?: RawSessions;
   signedMeterValues?: 'ocmf' | { format: 'ocmf'; tamperShare?: number };

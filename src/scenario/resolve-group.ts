@@ -84,6 +84,7 @@ export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, context:
     pingIntervalMs: g.pingInterval === undefined ? undefined : ms(g.pingInterval, 0),
     pingTimeoutMs,
     maxFrameBytes: g.maxFrameSize,
+    compression: g.compression ?? 'none',
     reconnect: Object.freeze(reconnect),
     sessions,
     ...(signedMeterValues === undefined ? {} : { signedMeterValues }),

@@ -161,6 +161,8 @@ export interface GroupSpec {
   readonly pingTimeoutMs: number | undefined;
   /** Largest frame a station accepts, bytes; undefined: 1 MiB. */
   readonly maxFrameBytes: number | undefined;
+  /** WebSocket compression the stations offer: permessage-deflate (RFC 7692), or none (the default). */
+  readonly compression: 'none' | 'permessage-deflate';
   readonly reconnect: ReconnectSpec;
   readonly sessions: SessionSpec;
   /** Signed meter values (OCMF) of the energy register; absent: unsigned. */

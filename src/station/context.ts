@@ -59,6 +59,8 @@ export interface StationContext {
   errorSample?(kind: ErrorKind, text: string): void;
   recordBootAccepted(group: StationGroup, ms: number): void;
   recordTlsHandshake(group: StationGroup, ms: number): void;
+  /** A connection closed: the bytes its socket wrote and read. */
+  recordWireBytes(group: StationGroup, written: number, read: number): void;
   /** Gauges: connected, booted, charging (per group, summed by the coordinator). */
   gauge(group: StationGroup, which: 'connected' | 'booted' | 'charging', delta: number): void;
   /** Stations report first connect and first boot so the fleet figures count stations, not events. */

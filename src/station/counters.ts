@@ -65,6 +65,10 @@ export const COUNTER_NAMES = [
   'transactionsStopped',
   /** Stop messages the CSMS answered with a CALLRESULT: the transaction is closed at the CSMS too. */
   'stopsAcknowledged',
+  /** Connections on which the CSMS took the permessage-deflate the group offered (`compression`). */
+  'compressedConnections',
+  /** Connections on which the CSMS declined it: their frames went uncompressed. */
+  'compressionDeclined',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

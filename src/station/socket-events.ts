@@ -11,6 +11,8 @@ export interface WireSocket {
   readonly readyState: number;
   /** The subprotocol the server chose ('' : none). */
   readonly protocol: string;
+  /** The extensions the server took ('permessage-deflate' when it took compression; '' : none). */
+  readonly extensions: string;
   send(data: Buffer | string, options?: { binary?: boolean }): void;
   ping(): void;
   close(code: number): void;
@@ -170,6 +172,15 @@ function hold(ws: WireSocket): void {
 export function sendText(ws: WireSocket, text: string): void {
   hold(ws);
   ws.send(Buffer.from(text), TEXT_FRAME);
+}
+
+/**
+ * The bytes the socket under the WebSocket wrote and read (the upgrade, framing, compression and
+ * TLS included); undefined when it never got as far as an upgrade.
+ */
+export function wireBytes(ws: WireSocket): { readonly written: number; readonly read: number } | undefined {
+  const wire = (ws as OwnedSocket)[WIRE];
+  return wire === undefined ? undefined : { written: wire.bytesWritten, read: wire.bytesRead };
 }
 
 /** End the connection now; what was sent before still goes out first, as if it had not been held. */

@@ -5,7 +5,7 @@ import { subprotocolOf, type ErrorKind } from '../ocpp';
 import type { StationContext } from './context';
 import type { StationGroup } from './group';
 import { pingIntervalMs, pingTimer, pongReceived, sendPing } from './keep-alive';
-import { openSocket, sendText, SOCKET_OPEN, terminate, type ConnectFn, type SocketEvents, type WireSocket } from './socket-events';
+import { openSocket, sendText, SOCKET_OPEN, terminate, wireBytes, type ConnectFn, type SocketEvents, type WireSocket } from './socket-events';
 import { socketOptions, type SocketOwner } from './socket-options';
 import { attemptError, attemptSample, CLOSE_GRACE_MS, closedKind, openSocketError, rejected, unexplainedAttempt, upgraded, binaryFrame } from './socket-reports';
 import { AfterClose, StationState, TimerKind } from './station-timers';
@@ -181,6 +181,8 @@ export class Transport implements SocketEvents, SocketOwner {
   }
 
   socketClosed(ws: WireSocket, code: number, reason: Buffer): void {
+    const wire = wireBytes(ws);
+    if (wire !== undefined) this.ctx.recordWireBytes(this.group, wire.written, wire.read);
     this.onClose(ws, this.failedKind, code, reason);
   }
 
@@ -194,6 +196,7 @@ export class Transport implements SocketEvents, SocketOwner {
       return;
     }
     this.ctx.recordConnect(this.group, true, now - this.connectStartedAt, undefined);
+    if (this.group.compression !== undefined) this.ctx.count(this.group, ws.extensions.includes('permessage-deflate') ? 'compressedConnections' : 'compressionDeclined');
     if (this.everConnected) this.ctx.count(this.group, 'reconnects');
     else this.ctx.stationMilestone(this.group, 'connected');
     this.everConnected = true;

@@ -27,6 +27,8 @@ export interface GroupConfig {
   readonly pingTimeoutMs?: number;
   /** Largest frame a station accepts; a larger one closes the connection (frameTooLarge). Undefined: DEFAULT_MAX_FRAME_BYTES (station/defaults.ts). */
   readonly maxFrameBytes?: number;
+  /** Offer permessage-deflate on every connection; undefined: no compression. */
+  readonly compression?: 'permessage-deflate';
   readonly reconnect: { readonly minMs: number; readonly maxMs: number; readonly jitter: number };
   /** Real-time session settings (timeScale applied); see SessionConfig for what is optional. */
   readonly sessions: SessionConfig;

@@ -66,7 +66,8 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   let undelivered = live?.undelivered ?? 0;
   for (const s of rt.stations) undelivered += s.endRun();
   clearInterval(flusher);
-  while (!rt.flush()) await new Promise((r) => setTimeout(r, 5));
+  // The last frames' bytes go with the final flush.
+  for (let done = rt.flush(true); !done; done = rt.flush()) await new Promise((r) => setTimeout(r, 5));
   send({ type: 'closed' });
   port.close();
   return {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { errorKindCode, type CallOutcome, type CallRecorder, type ErrorKind, type NeverSent } from '../ocpp';
+import { ACTION_NAMES, errorKindCode, type CallOutcome, type CallRecorder, type ErrorKind, type NeverSent } from '../ocpp';
 import { Gauge, GaugeWriter } from '../metrics/gauges';
 import { packHeader, RecordKind, toMicros } from '../metrics/record';
 import { RingWriter } from '../metrics/ring';
@@ -45,6 +45,13 @@ export class WorkerRuntime implements StationContext {
    */
   private callDeadline = new Float64Array(0);
   private callEntryAt = new Float64Array(0);
+  /**
+   * Frame bytes per group, summed here and sent through the pump about once a second: a record
+   * per frame would double the pump's traffic. Per group, 4 cells per action code: own calls
+   * sent and received, the CSMS's calls sent and received.
+   */
+  private readonly bytes: Float64Array[];
+  private bytesFlushedAt = 0;
 
   readonly tls: SharedTls;
   /** The stations' transports open real `ws` sockets (unit tests of the transport pass a fake). */
@@ -70,6 +77,7 @@ export class WorkerRuntime implements StationContext {
     this.gauges = new GaugeWriter(gauges);
     this.scheduler = new Scheduler(this.now, (key, at) => this.dispatch(key, at));
     this.recorders = groups.map((g) => this.makeRecorder(g.index));
+    this.bytes = groups.map(() => new Float64Array(ACTION_NAMES.length * 4));
     this.outcomes = groups.map(() => ({ planned: 0, attempted: 0, connected: 0, booted: 0 }));
   }
 
@@ -174,6 +182,12 @@ export class WorkerRuntime implements StationContext {
         if (action >= 0) this.write(answered ? RecordKind.IncomingAnswered : RecordKind.IncomingReceived, group, action, toMicros(answerMs), 0);
       },
       recordError: (kind: ErrorKind) => this.write(RecordKind.Error, group, errorKindCode(kind), 1, 0),
+      recordBytes: (action: number, incoming: boolean, sent: number, received: number) => {
+        const cells = this.bytes[group] as Float64Array;
+        const at = action * 4 + (incoming ? 2 : 0);
+        cells[at] = (cells[at] as number) + sent;
+        cells[at + 1] = (cells[at + 1] as number) + received;
+      },
       recordNotSent: (action: number, reason: NeverSent) => this.write(RecordKind.CallNotSent, group, action, reason, 0),
       wantsSample: (kind: ErrorKind) => this.wantsErrorSample(kind),
       sample: (kind: ErrorKind, text: string) => this.errorSample(kind, redact(text)),
@@ -242,10 +256,31 @@ export class WorkerRuntime implements StationContext {
     this.gate?.stop();
   }
 
-  /** Move records the ring could not take yet; true when none are left behind. */
-  flush(): boolean {
+  /** Move records the ring could not take yet; true when none are left behind. `final`: the bytes summed so far go too. */
+  flush(final = false): boolean {
+    const now = this.now();
+    if (final || now - this.bytesFlushedAt >= 1000) {
+      this.bytesFlushedAt = now;
+      this.flushBytes();
+    }
     this.ring.flush();
     return this.ring.backlog === 0;
+  }
+
+  /** A connection closed: its socket's bytes on the wire. */
+  recordWireBytes(group: StationGroup, written: number, read: number): void {
+    this.write(RecordKind.WireBytes, group.index, 0, Math.min(written, 0xffffffff), Math.min(read, 0xffffffff));
+  }
+
+  private flushBytes(): void {
+    this.bytes.forEach((cells, group) => {
+      for (let code = 0; code * 4 < cells.length; code++) {
+        const at = code * 4;
+        if (cells[at] !== 0 || cells[at + 1] !== 0) this.write(RecordKind.Bytes, group, code, cells[at] as number, cells[at + 1] as number);
+        if (cells[at + 2] !== 0 || cells[at + 3] !== 0) this.write(RecordKind.IncomingBytes, group, code, cells[at + 2] as number, cells[at + 3] as number);
+      }
+      cells.fill(0);
+    });
   }
 
   get recordsWritten(): number {

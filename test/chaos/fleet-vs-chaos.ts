@@ -74,7 +74,7 @@ function failures(a: ActionSummary): number {
   return a.callErrors + a.timeouts + a.invalid + a.aborted;
 }
 
-function sum(actions: Record<string, ActionSummary>, field: keyof Omit<ActionSummary, 'latencyMs' | 'serviceTimeMs' | 'dispatchDelayMs'>): number {
+function sum(actions: Record<string, ActionSummary>, field: keyof Omit<ActionSummary, 'latencyMs' | 'serviceTimeMs' | 'dispatchDelayMs' | 'bytes'>): number {
   return Object.values(actions).reduce((t, a) => t + (a[field] ?? 0), 0);
 }
 

@@ -226,6 +226,14 @@ describe('report.html of a real run in headless Chromium', () => {
     assert.match(headline ?? '', /^[\d.]+ (ms|s)$/);
     assert.match((await page.textContent('#settings')) ?? '', /call timeout \(ms\)\s*5,000/);
     assert.match((await page.textContent('#generator')) ?? '', /RSS per station \(KB\)/);
+    // Bytes: per day for the run and each group, then one row per exchange (the station's calls, the CSMS's).
+    const perDay = await page.locator('#bytes-per-day tbody tr td.name').allTextContents();
+    assert.deepEqual(perDay, ['all stations', ...Object.keys(summary.groups)]);
+    const exchanges = await page.locator('#bytes tbody tr').count();
+    assert.equal(exchanges, Object.keys(summary.actions).length + Object.keys(summary.incoming).length);
+    const heartbeat = await page.locator('#bytes tbody tr', { hasText: 'Heartbeat' }).locator('td').allTextContents();
+    assert.equal(heartbeat[2], String(summary.actions.Heartbeat?.sent));
+    assert.match(heartbeat[5] ?? '', /^2\d\.?\d* B$/, 'a Heartbeat CALL is some 22 bytes');
   });
 
   test('the time axis is the wall clock in UTC: the cursor on a chart reads the time of day, and the seconds since the start beside it', async () => {

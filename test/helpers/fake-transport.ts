@@ -12,6 +12,7 @@ import type { TargetList } from '../../src/station/targets';
 export class FakeSocket implements WireSocket {
   readyState = 0;
   protocol = '';
+  extensions = '';
   readonly sent: string[] = [];
   pings = 0;
   closedWith = -1;
@@ -142,6 +143,7 @@ export class FakeContext implements StationContext {
   }
   recordBootAccepted(): void {}
   recordTlsHandshake(): void {}
+  recordWireBytes(): void {}
   gauge(): void {}
   stationMilestone(): void {}
   recorderOf(): CallRecorder {

@@ -48,6 +48,7 @@ class LiveContext implements StationContext {
   }
   recordBootAccepted(): void {}
   recordTlsHandshake(): void {}
+  recordWireBytes(): void {}
   atEpochOffset(ms: number): number {
     return ms;
   }

@@ -19,6 +19,9 @@ function aggregatorWithCalls(): Aggregator {
   agg.ingest(packHeader(RecordKind.CallError, 0, hb), 3000, 3000, 10);
   agg.ingest(packHeader(RecordKind.CallTimeout, 1, hb), 30_000_000, 30_000_000, 10);
   agg.ingest(packHeader(RecordKind.Error, 1, errorKindCode('connectionLost')), 2, 0, 10);
+  agg.ingest(packHeader(RecordKind.Bytes, 0, hb), 2300, 5100, 10);
+  agg.ingest(packHeader(RecordKind.IncomingBytes, 1, actionCode('Reset')), 40, 65, 10);
+  agg.ingest(packHeader(RecordKind.WireBytes, 1, 0), 1900, 700, 10);
   // A heartbeat of group 1 that never went on the wire (reason 0: connectionClosed).
   agg.ingest(packHeader(RecordKind.CallNotSent, 1, hb), 0, 0, 10);
   return agg;
@@ -52,8 +55,13 @@ test('counters by outcome and error kind; no label names a charge point', async 
   assert.equal(sample(text, 'ocpp_fleet_errors_total', 'kind="connectionLost"'), 2);
   assert.equal(sample(text, 'ocpp_fleet_calls_total', 'action="Heartbeat",group="new",outcome="neverSent"'), 1);
   assert.equal(sample(text, 'ocpp_fleet_errors_total', 'kind="neverSent"'), 1);
+  // Frame bytes as the worker summed them, station-initiated per group, CSMS-initiated per action.
+  assert.equal(sample(text, 'ocpp_fleet_frame_bytes_total', 'action="Heartbeat",group="old",initiator="station",direction="sent"'), 2300);
+  assert.equal(sample(text, 'ocpp_fleet_frame_bytes_total', 'action="Heartbeat",group="old",initiator="station",direction="received"'), 5100);
+  assert.equal(sample(text, 'ocpp_fleet_frame_bytes_total', 'action="Reset",initiator="csms",direction="sent"'), 40);
+  assert.equal(sample(text, 'ocpp_fleet_wire_bytes_total', 'group="new",direction="received"'), 700);
   const labelNames = new Set([...text.matchAll(/[{,]([a-z_]+)="/g)].map((m) => m[1]));
-  assert.deepEqual([...labelNames].sort(), ['action', 'group', 'kind', 'le', 'outcome']);
+  assert.deepEqual([...labelNames].sort(), ['action', 'direction', 'group', 'initiator', 'kind', 'le', 'outcome']);
 });
 
 test('served over HTTP on /metrics, with station gauges per group', async () => {
@@ -116,6 +124,7 @@ test('deploy/grafana/ocpp-fleet.json queries only metrics and labels the fleet e
   const agg = aggregatorWithCalls();
   agg.ingest(packHeader(RecordKind.IncomingReceived, 0, actionCode('RemoteStartTransaction')), 0, 0, 10);
   agg.ingest(packHeader(RecordKind.Counter, 0, COUNTER_NAMES.indexOf('reconnects')), 1, 0, 10);
+  agg.ingest(packHeader(RecordKind.WireBytes, 0, 0), 2400, 800, 10);
   const registry = fleetRegistry(agg, () => gauges, ['old', 'new']);
   const metrics = exported(await registry.metrics());
   assert.ok(metrics.size >= 8, [...metrics.keys()].join(' '));

@@ -92,7 +92,7 @@ test('connect, boot, incoming, errors and counters', () => {
   assertNear(agg.connect.latency.getValueAtPercentile(50), 12_000, 12, 'connect p50 µs');
   assert.equal(agg.boot.accepted, 1);
   assertNear(agg.boot.timeToAccepted.getValueAtPercentile(50), 250_000, 250, 'boot µs');
-  assert.deepEqual([...agg.incomingByAction()], [['RemoteStartTransaction', { received: 2, answered: 1 }]]);
+  assert.deepEqual([...agg.incomingByAction()], [['RemoteStartTransaction', { received: 2, answered: 1, bytesSent: 0, bytesReceived: 0 }]]);
   assert.deepEqual(Object.fromEntries(agg.errors()), { ECONNREFUSED: 3, TIMEOUT: 5 });
   assert.deepEqual(Object.fromEntries(agg.counters()), { reconnects: 2, 'counter#99': 1 });
 });

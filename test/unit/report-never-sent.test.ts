@@ -12,7 +12,8 @@ import { COUNTER_NAMES, counterCode, type CounterName } from '../../src/station/
  * Every count true, from records to summary.json: a call that never went on the wire is counted
  * apart from `sent`, by reason, and under `errors`; the per-second series and the summary agree
  * (the issue saw 1,747 errors per second and `errors: {}`); each group keeps its own errors and
- * transactions; merge adds the new fields; compare counts a call never sent as a failed one.
+ * transactions; merge adds the new fields; compare counts a call never sent as a failed one; the
+ * bytes add up from the workers' sums to the run, its groups and a merge.
  */
 
 const GROUPS = ['old', 'new'];
@@ -91,7 +92,14 @@ test('each group keeps its own errors and transactions; a planned group that nev
   assert.deepEqual(s.groups.old?.transactions, { started: 7, stopped: 7, stopAcknowledged: 6, openAtEnd: 1 });
   assert.deepEqual(s.groups.new?.transactions, { started: 3, stopped: 3, stopAcknowledged: 3, openAtEnd: 0 });
   assert.deepEqual(s.transactions, { started: 10, stopped: 10, stopAcknowledged: 9, openAtEnd: 1 });
-  assert.deepEqual(s.groups.idle, { fleet: { planned: 5, connected: 0 }, actions: {}, errors: {}, transactions: { started: 0, stopped: 0, stopAcknowledged: 0, openAtEnd: 0 } });
+  const none = { sent: 0, received: 0 };
+  assert.deepEqual(s.groups.idle, {
+    fleet: { planned: 5, connected: 0 },
+    actions: {},
+    errors: {},
+    transactions: { started: 0, stopped: 0, stopAcknowledged: 0, openAtEnd: 0 },
+    bytes: { ...none, wire: none, perStationPerDay: { sent: 0, received: 0, wireSent: 0, wireReceived: 0 } },
+  });
 });
 
 test('merge adds neverSent (per action, by reason), transactions and each group\'s errors', () => {
@@ -125,4 +133,26 @@ test('compare takes a call never sent as a failed call in the error rate', () =>
   assert.ok(Math.abs((rows[0]?.baseline ?? 0) - (5 / 45) * 100) < 1e-9, `baseline ${rows[0]?.baseline}`);
   assert.ok(Math.abs((rows[0]?.candidate ?? 0) - (44 / 84) * 100) < 1e-9, `candidate ${rows[0]?.candidate}`);
   assert.equal(rows[0]?.verdict, 'regression');
+});
+
+test('bytes: per action and group as the workers summed them, the wire per group, per station per day; merge adds them up', () => {
+  const agg = new Aggregator(NAMES);
+  put(agg, RecordKind.CallOk, 0, SN, 2000, 100);
+  agg.ingest(packHeader(RecordKind.Bytes, 0, SN), 300, 120, 900);
+  agg.ingest(packHeader(RecordKind.Bytes, 1, STOP), 500, 80, 1900);
+  agg.ingest(packHeader(RecordKind.IncomingBytes, 1, actionCode('Reset')), 40, 60, 1900);
+  agg.ingest(packHeader(RecordKind.WireBytes, 0, 0), 2000, 900, 3000);
+  agg.ingest(packHeader(RecordKind.WireBytes, 1, 0), 1000, 300, 3000);
+  agg.finish();
+  const s = summaryOf(agg, { old: { planned: 1 }, new: { planned: 1 } });
+  assert.deepEqual(s.actions.StatusNotification?.bytes, { sent: 300, received: 120 });
+  assert.deepEqual(s.incoming.Reset?.bytes, { sent: 40, received: 60 });
+  // 4 s for 2 stations: a day is 21,600 times as long, per station half of it.
+  assert.deepEqual(s.bytes, { sent: 840, received: 260, wire: { sent: 3000, received: 1200 }, perStationPerDay: { sent: 9_072_000, received: 2_808_000, wireSent: 32_400_000, wireReceived: 12_960_000 } });
+  assert.deepEqual(s.groups.new?.bytes?.wire, { sent: 1000, received: 300 });
+  assert.equal(s.groups.new?.bytes?.sent, 540);
+  const m = mergeSummaries([{ dir: 'a', summary: structuredClone(s), startMs: 0 }, { dir: 'b', summary: structuredClone(s), startMs: 0 }], new Map());
+  assert.deepEqual([m.bytes?.sent, m.bytes?.wire.sent, m.actions.StatusNotification?.bytes?.sent, m.incoming.Reset?.bytes?.received, m.groups.old?.bytes?.wire.received], [1680, 6000, 600, 120, 1800]);
+  // Twice the bytes over twice the stations: the same per station per day.
+  assert.equal(m.bytes?.perStationPerDay.wireSent, s.bytes?.perStationPerDay.wireSent);
 });

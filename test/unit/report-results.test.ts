@@ -76,7 +76,7 @@ test('summary.json holds the contract fields with values in ms', async () => {
     assert.equal(s.actions.MeterValues.timeouts, 3);
     assert.equal(s.actions.MeterValues.sent, 1503);
     assert.ok(Math.abs(s.actions.MeterValues.latencyMs.p90 - 20) <= 0.02);
-    assert.deepEqual(s.incoming, { RemoteStartTransaction: { received: 1, answered: 1 } });
+    assert.deepEqual(s.incoming, { RemoteStartTransaction: { received: 1, answered: 1, bytes: { sent: 0, received: 0 } } });
     assert.deepEqual({ ...s.connect, latencyMs: undefined }, { attempts: 10, ok: 9, errors: 1, latencyMs: undefined });
     assert.ok(Math.abs(s.connect.latencyMs.p50 - 3) <= 0.003);
     assert.equal(s.boot.accepted, 1);

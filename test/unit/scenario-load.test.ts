@@ -52,6 +52,7 @@ test('a minimal scenario gets every default, named after its file', () => {
     pingIntervalMs: undefined,
     pingTimeoutMs: undefined,
     maxFrameBytes: undefined,
+    compression: 'none',
     reconnect: { minMs: 1000, maxMs: 30_000, jitter: 0.5 },
     sessions: DEFAULT_SESSIONS,
   });
@@ -127,6 +128,7 @@ groups:
     pingIntervalMs: 20_000,
     pingTimeoutMs: 5000,
     maxFrameBytes: 65_536,
+    compression: 'none',
     reconnect: { minMs: 500, maxMs: 60_000, jitter: 0 },
     sessions: {
       ...DEFAULT_SESSIONS,

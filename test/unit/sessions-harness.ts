@@ -55,6 +55,7 @@ export class VirtualWorker implements StationContext {
   recordConnect(): void {}
   recordBootAccepted(): void {}
   recordTlsHandshake(): void {}
+  recordWireBytes(): void {}
   gauge(): void {}
   stationMilestone(): void {}
   recorderOf(): CallRecorder {

@@ -15,6 +15,7 @@ import {
 import { csmsEntries, faultsTable, targetsTable } from './run-tables';
 import { healthTable, verdictBadges } from './health';
 import { errorsTable, groupsTable, versionsTable } from './breakdown';
+import { bytesSection, formatBytes } from './bytes';
 import { chartSection, figure, renderFrame, type ChartLibrary } from './shell';
 
 export type { ChartLibrary } from './shell';
@@ -43,6 +44,7 @@ function keyFigures(summary: Summary): string {
     figure('errors', formatCount(failures), failures > 0 ? 'bad' : ''),
     figure('timeouts', formatCount(timeouts), timeouts > 0 ? 'bad' : ''),
     figure('connect p99', `${formatMs(summary.connect.latencyMs.p99)} ms`),
+    ...(summary.bytes === undefined ? [] : [figure('on the wire per station per day', formatBytes(summary.bytes.perStationPerDay.wireSent + summary.bytes.perStationPerDay.wireReceived))]),
   ].join('\n');
 }
 
@@ -116,6 +118,8 @@ ${groupsTable(summary)}
 <h2>Errors by kind</h2>
 ${errorsTable(summary)}
 </section>
+
+${bytesSection(summary)}
 
 <h2>Over time</h2>
 <p class="note">Drag across a chart to zoom, double-click to zoom out; click a name in a legend to hide or show that line.</p>
