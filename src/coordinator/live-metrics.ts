@@ -111,8 +111,8 @@ export function fleetRegistry(aggregator: Aggregator, gauges: () => GaugeTotals 
     }),
     new ScrapeTimeMetric('ocpp_fleet_wire_bytes_total', 'Bytes on the wire (the upgrade, WebSocket framing, compression and TLS included) of the connections that have closed, per group and direction.', 'counter', () =>
       [...aggregator.wireBytes()].flatMap(([group, w]) => [
-        { labels: { group, direction: 'sent' }, value: w.written },
-        { labels: { group, direction: 'received' }, value: w.read },
+        { labels: { group, direction: 'sent' }, value: w.sent },
+        { labels: { group, direction: 'received' }, value: w.received },
       ]),
     ),
     new ScrapeTimeMetric('ocpp_fleet_events_total', 'Counted events that are not errors: reconnects, replayed messages, sessions...', 'counter', () =>

@@ -7,20 +7,17 @@
  * Names are looked up only on the read side, from tables the caller owns.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { CallStats, HistogramPool, type IncomingStats, newHistogram, record, type WireBytes } from './histograms';
+import { ByteTally } from './byte-tally';
+import { CallStats, HistogramPool, type ByteCounts, type IncomingStats, newHistogram, record } from './histograms';
 import { IntervalLog } from './intervals';
 import { RecordKind, recordCode, recordGroup, recordKind } from './record';
 import type { RecordSink } from './ring';
 import { SecondWindow } from './seconds';
 import type { AggregatorPart } from './aggregator-part';
 import type { FleetGauges, GaugeTotals } from './gauges';
+import { byGroupName, countsByName, nameOf, type NameTables } from './names';
 
-export interface NameTables {
-  readonly actionNames: readonly string[];
-  readonly groupNames: readonly string[];
-  readonly errorNames: readonly string[];
-  readonly counterNames: readonly string[];
-}
+export type { NameTables } from './names';
 
 export interface AggregatorOptions {
   /** Seconds kept open for late records before a second's interval histograms are closed. Default 5. */
@@ -68,9 +65,7 @@ export class Aggregator implements RecordSink {
   /** [group][action code]; created on the first record of that pair. */
   private readonly calls: (CallStats | undefined)[][] = [];
   private readonly incomingByCode: (IncomingStats | undefined)[] = [];
-  private readonly wireByGroup: (WireBytes | undefined)[] = [];
-  /** The CSMS's calls' bytes per group (sent: the answers), all actions together. */
-  private readonly incomingBytes: ({ sent: number; received: number } | undefined)[] = [];
+  private readonly bytes = new ByteTally();
   private readonly errorCounts: number[] = [];
   private readonly counterCounts: number[] = [];
   /** [group][error kind code] and [group][counter code]: each group's own, created on its first record. */
@@ -200,19 +195,12 @@ export class Aggregator implements RecordSink {
         const stats = this.incoming(code);
         stats.bytesSent += w1;
         stats.bytesReceived += w2;
-        const group = recordGroup(w0);
-        const byGroup = this.incomingBytes[group] ?? (this.incomingBytes[group] = { sent: 0, received: 0 });
-        byGroup.sent += w1;
-        byGroup.received += w2;
+        this.bytes.addIncoming(recordGroup(w0), w1, w2);
         return;
       }
-      case RecordKind.WireBytes: {
-        const group = recordGroup(w0);
-        const wire = this.wireByGroup[group] ?? (this.wireByGroup[group] = { written: 0, read: 0 });
-        wire.written += w1;
-        wire.read += w2;
+      case RecordKind.WireBytes:
+        this.bytes.addWire(recordGroup(w0), w1, w2);
         return;
-      }
       case RecordKind.Generator:
         // A live run's per-second saturation: its window ledger reads it (window-ledger.ts).
         return;
@@ -335,22 +323,14 @@ export class Aggregator implements RecordSink {
     return out;
   }
 
-  /** Bytes on the wire per group, of the connections that have closed. */
-  wireBytes(): Map<string, WireBytes> {
-    const out = new Map<string, WireBytes>();
-    this.wireByGroup.forEach((wire, group) => {
-      if (wire !== undefined) out.set(nameOf(this.names.groupNames, group, 'group'), { ...wire });
-    });
-    return out;
+  /** Bytes on the wire per group (sent: written), of the connections that have closed. */
+  wireBytes(): Map<string, ByteCounts> {
+    return this.bytes.wireByGroup((group) => nameOf(this.names.groupNames, group, 'group'));
   }
 
   /** The CSMS's calls' frame bytes per group (sent: the stations' answers). */
-  incomingBytesByGroup(): Map<string, { sent: number; received: number }> {
-    const out = new Map<string, { sent: number; received: number }>();
-    this.incomingBytes.forEach((bytes, group) => {
-      if (bytes !== undefined) out.set(nameOf(this.names.groupNames, group, 'group'), { ...bytes });
-    });
-    return out;
+  incomingBytesByGroup(): Map<string, ByteCounts> {
+    return this.bytes.incomingByGroup((group) => nameOf(this.names.groupNames, group, 'group'));
   }
 
   incomingByAction(): Map<string, IncomingStats> {
@@ -410,24 +390,4 @@ export class Aggregator implements RecordSink {
 
 function addAt(counts: number[], index: number, n: number): void {
   counts[index] = (counts[index] ?? 0) + n;
-}
-
-function nameOf(table: readonly string[], code: number, what: string): string {
-  return table[code] ?? `${what}#${code}`;
-}
-
-function byGroupName(counts: readonly (number[] | undefined)[], names: NameTables, table: readonly string[], what: string): Map<string, Map<string, number>> {
-  const out = new Map<string, Map<string, number>>();
-  counts.forEach((byCode, group) => {
-    if (byCode !== undefined) out.set(nameOf(names.groupNames, group, 'group'), countsByName(byCode, table, what));
-  });
-  return out;
-}
-
-function countsByName(counts: readonly (number | undefined)[], names: readonly string[], what: string): Map<string, number> {
-  const out = new Map<string, number>();
-  counts.forEach((n, code) => {
-    if (n !== undefined) out.set(nameOf(names, code, what), n);
-  });
-  return out;
 }

@@ -125,8 +125,8 @@ export interface IncomingStats {
   bytesReceived: number;
 }
 
-/** Bytes a group's connections wrote and read on the wire, counted as each closed. */
-export interface WireBytes {
-  written: number;
-  read: number;
+/** Bytes one way and the other (on the wire: sent is written, received is read). */
+export interface ByteCounts {
+  sent: number;
+  received: number;
 }

@@ -42,6 +42,15 @@ export interface CallRecorder {
   sample?(kind: ErrorKind, text: string): void;
 }
 
+/**
+ * Counts a frame written (`sent`) or read (`received`) under the exchanges of action `code`; -1: a
+ * frame whose action could not be read, whose bytes only the connection's count holds.
+ */
+export function countFrameBytes(recorder: CallRecorder, code: number, incoming: boolean, sent: string, received: string): void {
+  if (code < 0 || recorder.recordBytes === undefined) return;
+  recorder.recordBytes(code, incoming, sent === '' ? 0 : Buffer.byteLength(sent), received === '' ? 0 : Buffer.byteLength(received));
+}
+
 /** What `beforeSend` says of a CALL about to leave the queue: true sends it; a reason drops it. */
 export type SendVerdict = true | NeverSent;
 

@@ -1,12 +1,12 @@
 import { actionTable, type ActionInfo, type ActionTable } from './action-table';
 import { CallQueue, type QueuedCall } from './call-queue';
-import { errorCodeFor, type ErrorMeaning } from './error-codes';
-import { encodeCall, encodeCallError, encodeCallResult, MessageType, ParsedFrame, parseFrame, type JsonObject } from './frame';
+import { encodeCall, MessageType, ParsedFrame, parseFrame, type JsonObject } from './frame';
 import type { ErrorKind } from './error-kinds';
 import { NEVER_SENT_REASONS, NeverSent } from './never-sent';
 import { schemaProblem } from './schemas';
 import { clip, strayAnswerText, TimedOutIds } from './session-samples';
-import { CallOutcome, DEFERRED, type CallRecorder, type SessionHost, type SessionOptions } from './session-host';
+import { CallOutcome, countFrameBytes, type CallRecorder, type SessionHost, type SessionOptions } from './session-host';
+import { IncomingCalls, outgoingInvalid } from './session-incoming';
 import type { OcppVersion } from './version';
 
 export { CallOutcome, DEFERRED, type CallRecorder, type SendVerdict, type SessionHost, type SessionOptions } from './session-host';
@@ -22,14 +22,15 @@ const PARSED = new ParsedFrame();
  * The call/answer engine of one station's OCPP-J connection, with no I/O of its own: the host
  * writes frames, arms timers and receives results. It enforces one outstanding CALL per
  * direction (OCPP-J 1.6 §4.1.1, 2.0.1 Part 4 §4.1.1): later CALLs wait in order, and each is
- * timed from the moment it was due, so time spent queued behind a slow CSMS stays visible.
+ * timed from the moment it was due, so time spent queued behind a slow CSMS stays visible. The
+ * peer's CALLs are IncomingCalls' (session-incoming.ts).
  */
 export class OcppSession<Tag> {
   private readonly actions: ActionTable;
   private readonly queue = new CallQueue<QueuedCall<Tag>>();
   private nextId = 1;
-  /** The transport is open: answers to the peer's CALLs may be written. */
-  private linked = false;
+  /** The peer's CALLs: answered, refused, counted (answers only while the transport is open). */
+  private readonly incoming: IncomingCalls<Tag>;
   /** CALLs may go out (false from `hold` or a frame that could not be written, until `attach`). */
   private attached = false;
   private gateOpen = false;
@@ -51,6 +52,7 @@ export class OcppSession<Tag> {
     private readonly options: SessionOptions,
   ) {
     this.actions = actionTable(options.version, options.role ?? 'station');
+    this.incoming = new IncomingCalls(host, recorder, options, this.actions);
   }
 
   get version(): OcppVersion {
@@ -72,7 +74,7 @@ export class OcppSession<Tag> {
 
   /** The transport is open: calls may go out (only gate-bypassing ones until `openGate`). */
   attach(): void {
-    this.linked = true;
+    this.incoming.linked = true;
     this.attached = true;
     this.gateOpen = false;
     // Gate-bypassing CALLs queued while detached (a BootNotification asked for before the socket
@@ -93,7 +95,7 @@ export class OcppSession<Tag> {
    * A host without `keepOnClose` deals with the queue itself.
    */
   detach(reason: NeverSent = NeverSent.ConnectionClosed): void {
-    this.linked = false;
+    this.incoming.linked = false;
     this.attached = false;
     this.gateOpen = false;
     const keep = this.host.keepOnClose;
@@ -184,22 +186,22 @@ export class OcppSession<Tag> {
     if (!parseFrame(text, frame)) {
       this.recorder.recordError('malformedFrame');
       if (this.wants('malformedFrame')) this.recorder.sample?.('malformedFrame', `${frame.problem}: ${clip(text)}`);
-      if (frame.replyable) this.replyError(frame.id, frame.meaning, frame.problem);
+      if (frame.replyable) this.incoming.replyError(frame.id, frame.meaning, frame.problem);
       else if (frame.id === this.pendingId && this.pendingId !== '') this.completeInvalid();
       return;
     }
     switch (frame.type) {
       case MessageType.Call:
-        this.handleIncoming(frame.id, frame.action, frame.payload, text);
+        this.incoming.handle(frame.id, frame.action, frame.payload, text);
         return;
       case MessageType.CallResult:
         if (!this.isAnswerToPending(frame.id, '')) return;
-        this.countReceived((this.pendingInfo as ActionInfo).code, false, text);
+        countFrameBytes(this.recorder, (this.pendingInfo as ActionInfo).code, false, '', text);
         this.handleResult(frame.payload);
         return;
       case MessageType.CallError:
         if (!this.isAnswerToPending(frame.id, frame.errorCode)) return;
-        this.countReceived((this.pendingInfo as ActionInfo).code, false, text);
+        countFrameBytes(this.recorder, (this.pendingInfo as ActionInfo).code, false, '', text);
         this.recorder.recordError('callError');
         if (this.wants('callError')) this.recorder.sample?.('callError', `${this.pendingAction} answered ${frame.errorCode}: ${clip(frame.errorDescription)}`);
         this.finish(CallOutcome.CallError, frame.errorCode, frame.errorDescription);
@@ -241,78 +243,16 @@ export class OcppSession<Tag> {
     this.pump();
   }
 
-  private handleIncoming(id: string, action: string, payload: JsonObject, text: string): void {
-    const receivedAt = this.options.clock();
-    const info = this.actions.get(action);
-    const code = info.code;
-    this.recorder.recordIncoming(code, false, 0);
-    this.countReceived(code, true, text);
-    if (!info.incoming) {
-      this.refuse('notImplemented', id, 'NotImplemented', `${clip(action)} is not an action the ${this.options.role === 'csms' ? 'station' : 'CSMS'} sends in OCPP ${this.options.version}`, code);
-      this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
-      return;
-    }
-    const validate = info.request;
-    if (validate !== undefined && this.options.validateIncoming !== false && !validate(payload)) {
-      const problem = schemaProblem(validate);
-      this.refuse('invalidIncomingPayload', id, problem.meaning, `${action}: ${problem.message}`, code);
-      this.recorder.recordIncoming(code, true, this.options.clock() - receivedAt);
-      return;
-    }
-    const response = this.host.onIncoming(action, payload, id);
-    if (response === DEFERRED) return;
-    this.answer(id, action, response, receivedAt);
-  }
-
   /** Answer an incoming CALL for which `onIncoming` returned DEFERRED. */
   answerDeferred(id: string, action: string, response: JsonObject | undefined, receivedAt: number): void {
-    if (!this.linked) return;
-    this.answer(id, action, response, receivedAt);
+    this.incoming.answerDeferred(id, action, response, receivedAt);
   }
 
-  private answer(id: string, action: string, response: JsonObject | undefined, receivedAt: number): void {
-    const info = this.actions.get(action);
-    if (response === undefined) {
-      this.refuse('notImplemented', id, 'NotImplemented', `${action} is not implemented by this ${this.options.role === 'csms' ? 'CSMS' : 'station'}`, info.code);
-    } else if (this.outgoingInvalid(info.response, response)) {
-      this.replyError(id, 'InternalError', `${action}: the answer built here failed its schema`, info.code);
-      response = undefined;
-    } else {
-      this.send(encodeCallResult(id, response), info.code, true);
-    }
-    this.recorder.recordIncoming(info.code, true, this.options.clock() - receivedAt);
-    // Follow-ups (a session after a remote start, a reboot after Reset) only after a real answer.
-    if (response !== undefined) this.host.afterIncoming(action);
-  }
-
-  private outgoingInvalid(validate: ((data: unknown) => boolean) | undefined, payload: JsonObject): boolean {
-    if (this.options.validateOutgoing === false || !validate || validate(payload)) return false;
-    this.recorder.recordError('invalidOutgoingPayload');
-    return true;
-  }
-
-  /** A peer's CALL refused with a CALLERROR: counted as `kind`, and its description is the sample. */
-  private refuse(kind: ErrorKind, id: string, meaning: ErrorMeaning, description: string, code: number): void {
-    this.recorder.recordError(kind);
-    if (this.wants(kind)) this.recorder.sample?.(kind, description);
-    this.replyError(id, meaning, description, code);
-  }
-
-  /** `code`: the action of the CALL answered (-1: none could be read; its bytes are in the connection's alone). */
-  private replyError(id: string, meaning: ErrorMeaning, description: string, code = -1): void {
-    if (!this.linked) return;
-    this.send(encodeCallError(id, errorCodeFor(this.options.version, meaning), description), code, true);
-  }
-
-  /** Writes a frame, and counts its bytes under `code`'s exchanges once written. */
-  private send(text: string, code: number, incoming: boolean): boolean {
+  /** Writes a CALL, and counts its bytes under its action once written. */
+  private send(text: string, code: number): boolean {
     if (!this.host.sendFrame(text)) return false;
-    if (code >= 0 && this.recorder.recordBytes !== undefined) this.recorder.recordBytes(code, incoming, Buffer.byteLength(text), 0);
+    countFrameBytes(this.recorder, code, false, text, '');
     return true;
-  }
-
-  private countReceived(code: number, incoming: boolean, text: string): void {
-    if (code >= 0 && this.recorder.recordBytes !== undefined) this.recorder.recordBytes(code, incoming, 0, Buffer.byteLength(text));
   }
 
   /** Whether a CALL may go out now: attached, none outstanding, the gate (or its bypass), the rate limit. */
@@ -336,7 +276,7 @@ export class OcppSession<Tag> {
       this.notSent(info.code, verdict, action);
       return;
     }
-    if (!info.outgoing || this.outgoingInvalid(info.request, payload)) {
+    if (!info.outgoing || outgoingInvalid(this.options, this.recorder, info.request, payload)) {
       if (!info.outgoing) this.recorder.recordError('invalidOutgoingPayload');
       this.notSent(info.code, NeverSent.InvalidPayload, action);
       // The host must learn of it, or whatever waits for the answer would wait forever.
@@ -353,7 +293,7 @@ export class OcppSession<Tag> {
     this.pendingDueAt = dueAt;
     this.pendingSentAt = now;
     this.pendingDeadline = now + this.options.callTimeoutMs;
-    if (!this.send(encodeCall(id, action, payload), info.code, false)) {
+    if (!this.send(encodeCall(id, action, payload), info.code)) {
       this.unwritten(action, info, payload, tag, dueAt);
       return;
     }

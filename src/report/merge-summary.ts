@@ -8,7 +8,8 @@ import type { Histogram } from 'hdr-histogram-js';
 import { newHistogram } from '../metrics/histograms';
 import { mergeFaultSummaries, type FaultSummary } from './faults';
 import { delayMs, latencyMs } from './format';
-import { bytesSummary, type ActionSummary, type ByteCounts, type BytesSummary, type CsmsSummary, type GroupSummary, type IncomingSummary, type Summary, type TargetInfo, type TransactionCounts } from './summary';
+import { bytesSummary, type ByteCounts, type BytesSummary } from './bytes-summary';
+import type { ActionSummary, CsmsSummary, GroupSummary, IncomingSummary, Summary, TargetInfo, TransactionCounts } from './summary';
 import { groupTag } from './totals';
 
 export class MergeError extends Error {

@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Aggregator } from '../metrics/aggregator';
 import type { CallStats, IncomingStats } from '../metrics/histograms';
 import { NEVER_SENT_REASONS } from '../ocpp/never-sent';
+import { bytesSummary, type ByteCounts, type BytesSummary } from './bytes-summary';
 import type { FaultSummary } from './faults';
 import { delayMs, latencyMs, type DelayMs, type LatencyMs } from './format';
 import type { GeneratorCost } from '../coordinator/run-fleet';
@@ -156,22 +157,6 @@ export interface ActionSummary {
   bytes?: ByteCounts;
 }
 
-export interface ByteCounts {
-  sent: number;
-  received: number;
-}
-
-/**
- * A run's (or a group's) bytes: what OCPP carried (the frames' text, every exchange, both ways)
- * and what the connections' sockets counted on the wire (the upgrade, WebSocket framing,
- * compression and TLS included; counted as each connection closed), with both per planned
- * station per day at the run's rates (its boot and ramp included).
- */
-export interface BytesSummary extends ByteCounts {
-  wire: ByteCounts;
-  perStationPerDay: { sent: number; received: number; wireSent: number; wireReceived: number };
-}
-
 /** CSMS-initiated calls of one action: received, answered, and the bytes of their frames (sent: the answers). */
 export interface IncomingSummary {
   received: number;
@@ -255,28 +240,6 @@ function incomingSummary(stats: IncomingStats): IncomingSummary {
   return { received: stats.received, answered: stats.answered, bytes: { sent: stats.bytesSent, received: stats.bytesReceived } };
 }
 
-/** Bytes per planned station per day at the run's rates; 0 for an empty fleet or an instant run. */
-function perStationPerDay(bytes: number, stations: number, durationMs: number): number {
-  return stations > 0 && durationMs > 0 ? Math.round((bytes / stations) * (86_400_000 / durationMs)) : 0;
-}
-
-/** A run's or a group's bytes from its actions', its incoming calls' and its connections' counts. */
-export function bytesSummary(exchanges: readonly ByteCounts[], wire: ByteCounts, stations: number, durationMs: number): BytesSummary {
-  const sent = exchanges.reduce((n, b) => n + b.sent, 0);
-  const received = exchanges.reduce((n, b) => n + b.received, 0);
-  return {
-    sent,
-    received,
-    wire,
-    perStationPerDay: {
-      sent: perStationPerDay(sent, stations, durationMs),
-      received: perStationPerDay(received, stations, durationMs),
-      wireSent: perStationPerDay(wire.sent, stations, durationMs),
-      wireReceived: perStationPerDay(wire.received, stations, durationMs),
-    },
-  };
-}
-
 /** The transaction figures from the stations' counters (a run's, or one group's). */
 export function transactionCounts(counters: ReadonlyMap<string, number> | undefined): TransactionCounts {
   const started = counters?.get('transactionsStarted') ?? 0;
@@ -340,7 +303,7 @@ function groupSummaries(aggregator: Aggregator, run: RunInfo): Array<[string, Gr
       actions,
       errors: sortedRecord(errors.get(name) ?? []),
       transactions: transactionCounts(counters.get(name)),
-      bytes: bytesSummary(exchanges, { sent: groupWire?.written ?? 0, received: groupWire?.read ?? 0 }, run.groupFleet?.[name]?.planned ?? 0, durationMs),
+      bytes: bytesSummary(exchanges, groupWire ?? { sent: 0, received: 0 }, run.groupFleet?.[name]?.planned ?? 0, durationMs),
     };
     return [name, group];
   });
@@ -354,7 +317,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
   const boot = aggregator.boot;
   const actions = sortedRecord(mapValues(aggregator.actions(), actionSummary));
   const incoming = sortedRecord(mapValues(aggregator.incomingByAction(), incomingSummary));
-  const wire = [...aggregator.wireBytes().values()].reduce((t, w) => ({ sent: t.sent + w.written, received: t.received + w.read }), { sent: 0, received: 0 });
+  const wire = [...aggregator.wireBytes().values()].reduce((t, w) => ({ sent: t.sent + w.sent, received: t.received + w.received }), { sent: 0, received: 0 });
   const exchanges = [...Object.values(actions), ...Object.values(incoming)].map((a) => a.bytes ?? { sent: 0, received: 0 });
   const durationMs = run.endedAt.getTime() - run.startedAt.getTime();
   return {

@@ -42,7 +42,7 @@ export interface RunConfig {
   readonly out: string | undefined;
   readonly junit: string | undefined;
   readonly metrics: { readonly port: number; readonly host: string } | undefined;
-  /** `--dashboard`: the live dashboard's port on 127.0.0.1 (0: any free one). */
+  /** `--dashboard`: the live dashboard's port on 127.0.0.1 (0: the system picks a free one). */
   readonly dashboardPort: number | undefined;
   /** `--prometheus-remote-write`: where the live metrics are pushed, how often, with which labels. */
   readonly remoteWrite: RemoteWriteTarget | undefined;

@@ -58,7 +58,7 @@ export class Dashboard {
     });
   }
 
-  /** Listens on 127.0.0.1:port (0: any free port); a port taken is a usage error, before the run starts. */
+  /** Listens on 127.0.0.1:port (0: the system picks one); a port taken is a usage error, before the run starts. */
   static async listen(start: DashboardStart): Promise<Dashboard> {
     const server = createServer();
     try {

@@ -288,7 +288,10 @@ describe('every CSMS-initiated call is answered as the spec says', { timeout: 58
 
     // Every CSMS-initiated call was received and answered, action by action.
     const incoming = Object.entries(ledger.incoming.toRecord()).map(([a, n]) => [a, { received: n, answered: n }]);
-    assert.deepEqual(summary.incoming, Object.fromEntries(incoming));
+    const counts = Object.entries(summary.incoming).map(([a, i]) => [a, { received: i.received, answered: i.answered }]);
+    assert.deepEqual(Object.fromEntries(counts), Object.fromEntries(incoming));
+    // Each exchange's frames counted: the CALLs received, the answers sent (a CALLERROR is an answer too).
+    for (const [a, i] of Object.entries(summary.incoming)) assert.ok((i.bytes?.received ?? 0) > 0 && (i.bytes?.sent ?? 0) > 0, `${a}: ${JSON.stringify(i.bytes)}`);
     assert.deepEqual(summary.errors, ledger.errors.toRecord());
     // The transaction counters follow the sessions: each started one was stopped and its stop answered.
     const transactions = { transactionsStarted: expected.sessionsStarted, transactionsStopped: expected.sessionsCompleted, stopsAcknowledged: expected.sessionsCompleted };

@@ -4,7 +4,8 @@
  * included), and both per station per day at the run's rates, per group: what a cellular data
  * plan pays for. From summary.json alone; absent from summaries written before bytes were counted.
  */
-import type { ByteCounts, BytesSummary, Summary } from '../summary';
+import type { ByteCounts, BytesSummary } from '../bytes-summary';
+import type { Summary } from '../summary';
 import { cell, formatCount, table } from './tables';
 
 /** Bytes in the unit that keeps three significant figures or more: 812 B, 4.71 KB, 12.3 MB (1 KB = 1,000 B). */
