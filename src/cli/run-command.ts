@@ -20,7 +20,7 @@ import {
 } from './options';
 import { addSecurityOptions } from './security-options';
 import { terminalQuestion } from './staging-safety';
-import { StatusLine } from './status-line';
+import { StatusLine, terminalColumns } from './status-line';
 
 /** The flags as commander gives them: run()'s options, plus what only the command does. */
 interface RunFlags extends Omit<RunSettings, 'url' | 'thresholds' | 'health'> {
@@ -108,6 +108,11 @@ export function registerRunCommand(program: Command): void {
     });
 }
 
+/** A terminal's columns; none for a pipe or a file, which do not wrap. */
+function terminalWidth(stream: NodeJS.WriteStream): { width?: number } {
+  return stream.isTTY === true ? { width: terminalColumns(stream) } : {};
+}
+
 /**
  * `run`: the flags into run()'s options, then what only a terminal needs: the plan for --dry-run,
  * the status line, the notices and the end-of-run text, Ctrl-C as the run's stops, and the exit
@@ -153,7 +158,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const { summary, dir } = result;
   status?.finish(verdictLine(summary, result.thresholds));
   if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  if (!quiet) (json ? process.stderr : process.stdout).write(endOfRunText(summary, result.thresholds, dir, { stationsByVersion: stationsByVersion(config.plan) }));
+  const out = json ? process.stderr : process.stdout;
+  if (!quiet) out.write(endOfRunText(summary, result.thresholds, dir, { stationsByVersion: stationsByVersion(config.plan), ...terminalWidth(out) }));
   if (result.message !== undefined) process.stderr.write(`${result.message}\n`);
   if (result.history !== undefined && !quiet) {
     const removed = result.history.removed > 0 ? ` (${result.history.removed} older entr${result.history.removed === 1 ? 'y' : 'ies'} of its series removed)` : '';

@@ -83,6 +83,12 @@ const CONCESSIONS: ReadonlyArray<readonly [number, number]> = [
   [0, KEEP.errors],
 ];
 
+/** A terminal's width: as the terminal says, else $COLUMNS, else 80 (a pty nobody sized says 0). */
+export function terminalColumns(stream: { readonly columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.COLUMNS);
+  return (stream.columns ?? 0) > 0 ? (stream.columns as number) : fromEnv > 0 ? fromEnv : 80;
+}
+
 /**
  * The line for `p`, at most `width` characters as shown (colour codes aside): the first of
  * CONCESSIONS that fits, else the parts left given up from the least wanted (the time stays), and
@@ -126,11 +132,8 @@ export class StatusLine {
     this.colors = picocolors.createColors(this.tty && !(env.NO_COLOR !== undefined && env.NO_COLOR !== ''));
   }
 
-  /** The terminal's width: as the terminal says, else $COLUMNS, else 80 (a pty nobody sized says 0). */
   private width(): number {
-    const fromEnv = Number(this.env.COLUMNS);
-    const columns = (this.stream.columns ?? 0) > 0 ? (this.stream.columns as number) : fromEnv > 0 ? fromEnv : 80;
-    return Math.max(20, columns);
+    return Math.max(20, terminalColumns(this.stream, this.env));
   }
 
   update(p: RunProgress): void {

@@ -95,6 +95,8 @@ export function verdictLine(summary: Summary, thresholds: readonly ThresholdResu
 export interface RunHeader {
   /** Stations planned per OCPP version ("1.6" → 100), from the plan. */
   readonly stationsByVersion: ReadonlyMap<string, number>;
+  /** The terminal's columns, when printed to one: the table gives up columns rather than wrap. */
+  readonly width?: number;
 }
 
 function seconds(ms: number): string {
@@ -149,7 +151,7 @@ export function endOfRunText(summary: Summary, thresholds: readonly ThresholdRes
   if (verdicts) parts.push(verdicts);
   const errors = formatErrors(summary);
   if (errors) parts.push(errors);
-  parts.push(formatTable(summary));
+  parts.push(formatTable(summary, header?.width));
   const g = summary.generator;
   if (g) {
     const booted = g.timeToAllBootedMs === null ? 'not all booted' : `all booted after ${(g.timeToAllBootedMs / 1000).toFixed(1)} s`;

@@ -26,11 +26,22 @@ export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   );
 }
 
+/** The columns a narrow terminal gives up first, in this order: p50 and p99 stay. */
+const SHED = ['p99.9 ms', 'max ms', 'p90 ms', 'timeouts'];
+
+/** `rows` without the columns named, header row first. */
+function without(rows: readonly (readonly string[])[], dropped: readonly string[]): string[][] {
+  const keep = (rows[0] ?? []).map((h, c) => (dropped.includes(h) ? -1 : c)).filter((c) => c >= 0);
+  return rows.map((row) => keep.map((c) => row[c] ?? ''));
+}
+
 /**
  * One row per charge-point-initiated action (errors = CALLERROR + invalid + aborted), then
  * connect (count = attempts) and boot (count = accepted; times from the first connect attempt).
+ * `width`: a terminal's columns; a table wider gives up columns (SHED) rather than wrap, and
+ * says which, since a wrapped table cannot be read.
  */
-export function formatTable(summary: Summary): string {
+export function formatTable(summary: Summary, width = Infinity): string {
   const rows: string[][] = [HEADERS];
   for (const [name, a] of Object.entries(summary.actions)) {
     rows.push([
@@ -47,5 +58,14 @@ export function formatTable(summary: Summary): string {
   if (c.tlsHandshakeMs !== undefined) rows.push(['(tls)', String(c.ok), String(c.ok), '-', '-', ...latencyCells(c.tlsHandshakeMs)]);
   const b = summary.boot;
   rows.push(['(boot)', String(b.accepted), String(b.accepted), '-', '-', ...latencyCells(b.timeToAcceptedMs)]);
-  return `${alignColumns(rows).join('\n')}\n`;
+  const fits = (lines: readonly string[]): boolean => lines.every((line) => line.length <= width);
+  let lines = alignColumns(rows);
+  const dropped: string[] = [];
+  for (const column of SHED) {
+    if (fits(lines)) break;
+    dropped.push(column);
+    lines = alignColumns(without(rows, dropped));
+  }
+  const note = dropped.length === 0 ? '' : `(${dropped.map((c) => c.replace(' ms', '')).join(', ')}: not shown at this width; in summary.json)\n`;
+  return `${lines.join('\n')}\n${note}`;
 }
