@@ -118,24 +118,18 @@ export function chartsFrom(inputs: ChartInputs): ChartSpec[] {
   const groupSeries = p99Of([...groupTags].map(([key, g]) => ({ key, label: g.ocpp === undefined ? g.name : `${g.name} (${g.ocpp})` })));
   const versions = [...new Set([...groupTags.values()].flatMap((g) => (g.ocpp === undefined ? [] : [g.ocpp])))].sort();
   const versionSeries = p99Of(versions.map((v) => ({ key: versionKey(v), label: versionKey(v) })));
-  // A breakdown of one is the all-actions line again.
-  const breakdowns: ChartSpec[] = [];
-  if (groupSeries.length > 1) {
-    breakdowns.push({
-      id: 'p99-by-group',
-      title: 'Response time p99 per second, by group',
-      note: 'ms, from the moment each call was due; the p99 of every action of the group answered in that second.',
-      xKind: 'seconds', yUnit: 'ms', yLog: false, x, series: groupSeries,
-    });
-  }
-  if (versionSeries.length > 1) {
-    breakdowns.push({
-      id: 'p99-by-version',
-      title: 'Response time p99 per second, by OCPP version',
-      note: 'ms, from the moment each call was due; the p99 of every call of the stations speaking that version answered in that second (their groups\' histograms added, not their p99s averaged).',
-      xKind: 'seconds', yUnit: 'ms', yLog: false, x, series: versionSeries,
-    });
-  }
+  // A breakdown of one is the all-actions line again: drawn only for two or more.
+  const breakdown = (id: string, title: string, note: string, series: SeriesSpec[]): ChartSpec[] =>
+    series.length > 1 ? [{ id, title, note, xKind: 'seconds', yUnit: 'ms', yLog: false, x, series }] : [];
+  const breakdowns = [
+    ...breakdown('p99-by-group', 'Response time p99 per second, by group', 'ms, from the moment each call was due; the p99 of every action of the group answered in that second.', groupSeries),
+    ...breakdown(
+      'p99-by-version',
+      'Response time p99 per second, by OCPP version',
+      'ms, from the moment each call was due; the p99 of every call of the stations speaking that version answered in that second (their groups\' histograms added, not their p99s averaged).',
+      versionSeries,
+    ),
+  ];
 
   const distribution = percentileDistribution(merged);
   const distributionSeries = actions.map((action, i): SeriesSpec => ({
