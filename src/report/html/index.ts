@@ -81,11 +81,11 @@ export function parseSummary(text: string, where: string): Summary {
 
 /** The report of the results folder `dir`, as HTML text. */
 export async function buildHtmlReport(dir: string): Promise<string> {
-  const [summaryText, csv, hlog] = await Promise.all([
-    readResultsFile(dir, SUMMARY_FILE),
-    readResultsFile(dir, TIMESERIES_FILE),
-    readResultsFile(dir, HLOG_FILE),
-  ]);
+  // Read together; of several missing, the first in this order is named, whichever failed first.
+  const read = await Promise.allSettled([SUMMARY_FILE, TIMESERIES_FILE, HLOG_FILE].map((name) => readResultsFile(dir, name)));
+  const failed = read.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  const [summaryText, csv, hlog] = read.map((r) => (r as PromiseFulfilledResult<string>).value) as [string, string, string];
   const summary = parseSummary(summaryText, join(dir, SUMMARY_FILE));
   let timeseries;
   try {
