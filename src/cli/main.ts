@@ -31,7 +31,7 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command();
   program
     .name('ocpp-fleet')
-    .description('Load-test an OCPP central system (CSMS) with a fleet of virtual charge points (OCPP 1.6J and 2.0.1).')
+    .description('Load-test an OCPP central system (CSMS) with a fleet of virtual charge points (OCPP 1.6J, 2.0.1 and 2.1).')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     // commander repeats a rejected value in its message: never let it repeat a password.

@@ -40,7 +40,7 @@ const DEFAULT_IDENTITY = 'ocpp-fleet-probe';
 const DEFAULT_TIMEOUT_MS = 5000;
 
 function ocppVersion(value: string): string {
-  if (value !== '1.6' && value !== '2.0.1') throw new InvalidArgumentError(`--ocpp must be 1.6 or 2.0.1, got "${value}"`);
+  if (value !== '1.6' && value !== '2.0.1' && value !== '2.1') throw new InvalidArgumentError(`--ocpp must be 1.6, 2.0.1 or 2.1, got "${value}"`);
   return value;
 }
 
@@ -52,7 +52,7 @@ export function registerProbeCommand(program: Command): void {
     .option('--identity <id>', 'station identity the CSMS knows (use one set aside for probing: a second connection may push it off)', DEFAULT_IDENTITY)
     .option('--password-env <var>', "Basic auth password from this environment variable (never a flag's value: it would show in ps)")
     .option('--password-file <file>', 'Basic auth password from this file (one trailing line break is dropped)')
-    .option('--ocpp <version>', 'OCPP version to speak: 1.6 or 2.0.1', ocppVersion, '1.6')
+    .option('--ocpp <version>', 'OCPP version to speak: 1.6, 2.0.1 or 2.1', ocppVersion, '1.6')
     .option('--ca <file>', "PEM CA that signed the CSMS's certificate (trusted besides Node's root CAs)")
     .option('--insecure', "do not verify the CSMS's certificate (a warning is printed)")
     .option('--cert <file>', 'PEM client certificate (security profile 3; with --key)')

@@ -17,6 +17,15 @@ export interface MixEntry {
 const freeze = (action: string, payload: object): MixEntry =>
   Object.freeze({ action, payload: Object.freeze(payload) as JsonObject });
 
+const MIX_201: readonly MixEntry[] = [
+  freeze('GetVariables', {
+    getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }],
+  }),
+  freeze('TriggerMessage', { requestedMessage: 'Heartbeat' }),
+  freeze('DataTransfer', { vendorId: 'ocpp-fleet', messageId: 'ping', data: 'csms' }),
+  freeze('GetLocalListVersion', {}),
+];
+
 export const CALL_MIX: Readonly<Record<OcppVersion, readonly MixEntry[]>> = {
   '1.6': [
     freeze('GetConfiguration', { key: ['HeartbeatInterval'] }),
@@ -24,14 +33,8 @@ export const CALL_MIX: Readonly<Record<OcppVersion, readonly MixEntry[]>> = {
     freeze('DataTransfer', { vendorId: 'ocpp-fleet', messageId: 'ping', data: 'csms' }),
     freeze('GetLocalListVersion', {}),
   ],
-  '2.0.1': [
-    freeze('GetVariables', {
-      getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }],
-    }),
-    freeze('TriggerMessage', { requestedMessage: 'Heartbeat' }),
-    freeze('DataTransfer', { vendorId: 'ocpp-fleet', messageId: 'ping', data: 'csms' }),
-    freeze('GetLocalListVersion', {}),
-  ],
+  '2.0.1': MIX_201,
+  '2.1': MIX_201,
 };
 
 /** One tick every 20 ms keeps bursts small without a timer per call or per station. */

@@ -105,8 +105,8 @@ export class CsmsCounters {
   readonly authFailures = { missingCredentials: 0, badCredentials: 0, badCertificate: 0 };
   connectionsReplaced = 0;
   connectionsSecondRefused = 0;
-  readonly versionNow: Record<OcppVersion, number> = { '1.6': 0, '2.0.1': 0 };
-  readonly versionAccepted: Record<OcppVersion, number> = { '1.6': 0, '2.0.1': 0 };
+  readonly versionNow: Record<OcppVersion, number> = { '1.6': 0, '2.0.1': 0, '2.1': 0 };
+  readonly versionAccepted: Record<OcppVersion, number> = { '1.6': 0, '2.0.1': 0, '2.1': 0 };
 
   readonly inReceived = new Float64Array(SLOTS);
   readonly inAnswered = new Float64Array(SLOTS);
@@ -210,6 +210,7 @@ export class CsmsCounters {
         byVersion: {
           '1.6': { now: this.versionNow['1.6'], accepted: this.versionAccepted['1.6'] },
           '2.0.1': { now: this.versionNow['2.0.1'], accepted: this.versionAccepted['2.0.1'] },
+          '2.1': { now: this.versionNow['2.1'], accepted: this.versionAccepted['2.1'] },
         },
       },
       incoming,

@@ -66,10 +66,13 @@ export function actionCode(name: string): number {
 const SENT_BY_STATION: Readonly<Record<OcppVersion, ReadonlySet<string>>> = {
   '1.6': new Set(STATION_16),
   '2.0.1': new Set(STATION_201),
+  // 2.1 does all that 2.0.1 does; its new actions come with the behaviour they ask for.
+  '2.1': new Set(STATION_201),
 };
 const SENT_BY_CSMS: Readonly<Record<OcppVersion, ReadonlySet<string>>> = {
   '1.6': new Set(CSMS_16),
   '2.0.1': new Set(CSMS_201),
+  '2.1': new Set(CSMS_201),
 };
 
 export function isStationAction(version: OcppVersion, action: string): boolean {

@@ -81,7 +81,7 @@ function password(options: ProbeOptions, env: NodeJS.ProcessEnv): { value: strin
 export function resolveProbe(rawUrl: string, options: ProbeOptions, env: NodeJS.ProcessEnv = process.env): { config: ProbeConfig; material: ProbeMaterial } {
   const url = probeUrl(rawUrl);
   const tls = url.startsWith('wss:');
-  if (!isOcppVersion(options.ocpp)) throw new ProbeUsageError(`--ocpp must be 1.6 or 2.0.1, got "${options.ocpp}"`);
+  if (!isOcppVersion(options.ocpp)) throw new ProbeUsageError(`--ocpp must be 1.6, 2.0.1 or 2.1, got "${options.ocpp}"`);
   const identity = checkIdentity(options.identity);
   if ((options.cert === undefined) !== (options.key === undefined)) throw new ProbeUsageError('--cert and --key go together: give both or neither');
   if (!tls) {

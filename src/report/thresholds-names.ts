@@ -203,7 +203,7 @@ function unknownMetric(path: string, names: MetricNames): string {
     return `${first} is sent by the CSMS, not by charge points: the fleet times only the calls its stations send`;
   }
   const near = nearest(first, [...names.stationActions, 'calls', 'errors', 'timeouts', 'connect', 'boot', 'counters']);
-  const base = `unknown metric "${path}": not an action charge points send in OCPP 1.6 or 2.0.1, nor calls, errors, timeouts, connect, boot, errors.<kind> or counters.<name>`;
+  const base = `unknown metric "${path}": not an action charge points send in OCPP 1.6, 2.0.1 or 2.1, nor calls, errors, timeouts, connect, boot, errors.<kind> or counters.<name>`;
   return near ? `${base}; did you mean "${near}"?` : base;
 }
 

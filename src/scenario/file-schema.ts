@@ -100,7 +100,7 @@ export const SCENARIO_FILE_SCHEMA = {
           name: { ...NAME, maxLength: 64 },
           count: { type: 'integer', minimum: 0, maximum: 1000000 },
           // No `type`: an unquoted `ocpp: 1.6` (a YAML number) gets the enum's message, with a hint.
-          ocpp: { enum: ['1.6', '2.0.1'] },
+          ocpp: { enum: ['1.6', '2.0.1', '2.1'] },
           connectors: { type: 'integer', minimum: 1, maximum: 32 },
           // The pattern as written; the identities it gives are held to the OCPP rule (identities.ts).
           identity: { type: 'string', minLength: 1, maxLength: 64 },
@@ -194,7 +194,7 @@ export interface RawGroup {
   name: string;
   count?: number;
   identities?: string;
-  ocpp: '1.6' | '2.0.1';
+  ocpp: '1.6' | '2.0.1' | '2.1';
   connectors?: number;
   identity?: string;
   vendor?: string;

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { InputFileProblem, readInputText } from './input-file';
 import { ScenarioError, show } from './load-errors';
-import type { OcppVersionName } from './version-name';
+import { OCPP_VERSION_NAMES, type OcppVersionName } from './version-name';
 
 /**
  * A group's stations listed one a row in a CSV file (`identities: stations.csv`), for fleets whose
@@ -141,7 +141,7 @@ export function parseIdentities(text: string, file: string): readonly IdentityRo
     if (first !== undefined) throw new ScenarioError(file, line, 'identity', `expected an identity no other row uses, got ${show(identity)} (also line ${first})`);
     seen.set(identity, line);
     const ocpp = value('ocpp');
-    if (ocpp !== '' && ocpp !== '1.6' && ocpp !== '2.0.1') throw new ScenarioError(file, line, 'ocpp', `expected "1.6" or "2.0.1", got ${got(ocpp)}`);
+    if (ocpp !== '' && !(OCPP_VERSION_NAMES as readonly string[]).includes(ocpp)) throw new ScenarioError(file, line, 'ocpp', `expected "1.6" or "2.0.1" or "2.1", got ${got(ocpp)}`);
     const connectors = value('connectors');
     if (connectors !== '' && !(/^\d+$/.test(connectors) && Number(connectors) >= 1 && Number(connectors) <= MAX_CONNECTORS)) {
       throw new ScenarioError(file, line, 'connectors', `expected a whole number from 1 to ${MAX_CONNECTORS}, got ${got(connectors)}`);
@@ -150,7 +150,7 @@ export function parseIdentities(text: string, file: string): readonly IdentityRo
       Object.freeze({
         identity,
         password: password === '' ? undefined : password,
-        ocpp: ocpp === '' ? undefined : ocpp,
+        ocpp: ocpp === '' ? undefined : (ocpp as OcppVersionName),
         connectors: connectors === '' ? undefined : Number(connectors),
         line,
       }),

@@ -7,6 +7,10 @@ import { INLINE_SCRIPT, type ScriptSpec } from './script';
 import { checkSendPayloads, resolveSteps, type PayloadCheck } from './script-load';
 import type { GroupSpec, RampSpec, SessionSpec } from './types';
 import { formatDuration, parseDuration, parseRate } from './units';
+import type { OcppVersionName } from './version-name';
+
+/** The model a group's BootNotification names when the scenario gives none. */
+const MODELS: Readonly<Record<OcppVersionName, string>> = { '1.6': 'VirtualCP-16', '2.0.1': 'VirtualCS-201', '2.1': 'VirtualCS-21' };
 
 function ms(value: string | number | undefined, fallback: number): number {
   return value === undefined ? fallback : (parseDuration(value) as number);
@@ -76,7 +80,7 @@ export function resolveGroup(g: RawGroup, path: FieldPath, at: Locator, context:
     identity,
     ...(identities === undefined ? { identityLine: at.line([...path, g.identity === undefined ? 'name' : 'identity']) } : {}),
     vendor: g.vendor ?? 'ocpp-fleet',
-    model: g.model ?? (g.ocpp === '1.6' ? 'VirtualCP-16' : 'VirtualCS-201'),
+    model: g.model ?? MODELS[g.ocpp],
     firmware: g.firmware ?? '0.1.0',
     startAtMs: ms(g.startAt, 0),
     ramp,
@@ -134,7 +138,7 @@ function withScript(
     script = Object.freeze({ name: INLINE_SCRIPT, steps: resolveSteps(raw, field, at, context.timeScale) });
   }
   if (context.checkPayload !== undefined) {
-    const versions = new Set<'1.6' | '2.0.1'>([g.ocpp]);
+    const versions = new Set<OcppVersionName>([g.ocpp]);
     for (const r of identities?.rows.slice(0, count) ?? []) if (r.ocpp !== undefined) versions.add(r.ocpp);
     checkSendPayloads(script.steps, stepsPath, versions, context.checkPayload, at);
   }

@@ -2,6 +2,7 @@ import { show, type FieldPath, type Locator } from './load-errors';
 import type { ScriptSpec, ScriptStep } from './script';
 import type { RawStep } from './script-schema';
 import { formatDuration, parseDuration } from './units';
+import type { OcppVersionName } from './version-name';
 
 /**
  * What a `send` step's payload is checked with when the scenario loads: the official schemas live
@@ -9,7 +10,7 @@ import { formatDuration, parseDuration } from './units';
  * in. It returns what is wrong (naming the schema field), or undefined.
  */
 export type PayloadCheck = (
-  version: '1.6' | '2.0.1',
+  version: OcppVersionName,
   action: string,
   payload: unknown,
 ) => { readonly field: 'action' | 'payload'; readonly detail: string } | undefined;
@@ -136,7 +137,7 @@ function checkOrder(steps: readonly ScriptStep[], path: FieldPath, at: Locator):
 export function checkSendPayloads(
   steps: readonly ScriptStep[],
   path: FieldPath,
-  versions: ReadonlySet<'1.6' | '2.0.1'>,
+  versions: ReadonlySet<OcppVersionName>,
   check: PayloadCheck,
   at: Locator,
 ): void {

@@ -1,4 +1,5 @@
 import type { ScriptStep } from './script';
+import type { OcppVersionName } from './version-name';
 
 /**
  * The calls one session makes by action, read from its script as the stations in `src/station/`
@@ -7,7 +8,7 @@ import type { ScriptStep } from './script';
  * A refused session stops at its authorize step and leaves.
  */
 export function scriptCalls(
-  ocpp: '1.6' | '2.0.1',
+  ocpp: OcppVersionName,
   steps: readonly ScriptStep[],
   refused: boolean,
   untilEndPerSession: (intervalMs: number | undefined) => number,

@@ -29,7 +29,7 @@ thresholds:
 groups:
   - name: cp16
     count: 10                        # stations in this group (--cps scales every group)
-    ocpp: "1.6"                      # "1.6" or "2.0.1" (quoted: 1.6 unquoted is a number)
+    ocpp: "1.6"                      # "1.6", "2.0.1" or "2.1" (quoted: 1.6 unquoted is a number)
     connectors: 2
     identity: "CP16-{index:04}"      # the station's id in the URL: CP16-0001, CP16-0002, …
     ramp: 10/s                       # how fast they connect: 10/s, 600/m, or all

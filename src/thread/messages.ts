@@ -11,7 +11,7 @@ import type { SessionConfig } from '../scenario/session-config';
 export interface GroupConfig {
   readonly index: number;
   readonly name: string;
-  readonly version: '1.6' | '2.0.1';
+  readonly version: '1.6' | '2.0.1' | '2.1';
   readonly connectors: number;
   readonly vendor: string;
   readonly model: string;
@@ -63,7 +63,7 @@ export interface StationAssignment {
    * Its own version and connectors (a row of the group's identities file), when they differ from
    * the group's: the worker builds that version's station, still counted under its group.
    */
-  readonly ocpp?: '1.6' | '2.0.1';
+  readonly ocpp?: '1.6' | '2.0.1' | '2.1';
   readonly connectors?: number;
 }
 

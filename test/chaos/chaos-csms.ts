@@ -10,7 +10,6 @@ import {
   ParsedFrame,
   parseFrame,
   type JsonObject,
-  type OcppVersion,
   validatorsFor,
 } from '../../src/ocpp';
 import { healthyAnswer } from './answers';
@@ -82,8 +81,11 @@ function hugeFrameText(): Buffer {
 export interface GarbageFrame {
   readonly text: string;
   /** The id the CALLERROR must carry, and its code per version. */
-  readonly reply?: { readonly id: string; readonly code: Readonly<Record<OcppVersion, string>> };
+  readonly reply?: { readonly id: string; readonly code: Readonly<Record<ChaosVersion, string>> };
 }
+
+/** The versions this chaos CSMS speaks. */
+export type ChaosVersion = '1.6' | '2.0.1';
 
 const RPC_FRAMEWORK = { '1.6': 'FormationViolation', '2.0.1': 'RpcFrameworkError' } as const;
 const FORMAT = { '1.6': 'FormationViolation', '2.0.1': 'FormatViolation' } as const;
@@ -109,9 +111,9 @@ export const GARBAGE: readonly GarbageFrame[] = [
 /** The schema-invalid CALLs `invalidPayloads` sends after the boot, with the CALLERROR code due per version. */
 export interface InvalidCall {
   readonly id: string;
-  readonly action: Readonly<Record<OcppVersion, string>>;
-  readonly payload: Readonly<Record<OcppVersion, JsonObject>>;
-  readonly code: Readonly<Record<OcppVersion, string>>;
+  readonly action: Readonly<Record<ChaosVersion, string>>;
+  readonly payload: Readonly<Record<ChaosVersion, JsonObject>>;
+  readonly code: Readonly<Record<ChaosVersion, string>>;
 }
 
 export const INVALID_CALLS: readonly InvalidCall[] = [
@@ -197,7 +199,7 @@ export interface ChaosOptions {
   bootIntervalS?: number;
 }
 
-const PROTOCOLS: Readonly<Record<string, OcppVersion>> = { 'ocpp1.6': '1.6', 'ocpp2.0.1': '2.0.1' };
+const PROTOCOLS: Readonly<Record<string, ChaosVersion>> = { 'ocpp1.6': '1.6', 'ocpp2.0.1': '2.0.1' };
 const REFUSALS: Partial<Record<Behaviour, string>> = {
   reject401: '401 Unauthorized',
   reject404: '404 Not Found',
@@ -331,7 +333,7 @@ class ChaosConnection {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly version: OcppVersion,
+    private readonly version: ChaosVersion,
     private readonly log: StationLog,
     /** Whether this is the station's first connection (the "first connection" behaviours). */
     private readonly first: boolean,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { MessageType, type OcppVersion } from '../../src/ocpp';
+import { MessageType } from '../../src/ocpp';
 import type { Summary } from '../../src/report/summary';
-import { DUPLICATED, GARBAGE, INVALID_CALLS, UNKNOWN_CALLS, type StationLog } from '../chaos/chaos-csms';
+import { DUPLICATED, GARBAGE, INVALID_CALLS, UNKNOWN_CALLS, type ChaosVersion, type StationLog } from '../chaos/chaos-csms';
 import { assertBooksBalance, assertErrors, assertHealthyUntouched, groupSum, runAgainstChaos, type ChaosGroup, assertFailedVerdict } from '../chaos/fleet-vs-chaos';
 
 /**
@@ -27,7 +27,7 @@ const CHAOS = ['chaos16', 'chaos201'] as const;
 /** The summary of the invalid-payloads run, for the check below that is known to fail yet. */
 let invalidRun: Summary | undefined;
 
-function versionOf(log: StationLog): OcppVersion {
+function versionOf(log: StationLog): ChaosVersion {
   return log.identity.includes('201-') ? '2.0.1' : '1.6';
 }
 

@@ -44,7 +44,8 @@ describe('embedded CSMS: handshake and identities', { timeout: 20_000 }, () => {
   });
 
   it("picks the client's first supported subprotocol", async () => {
-    assert.deepEqual(await upgradeStatus(`${csms.url}/CP-P1`, ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6']), { status: 101, protocol: 'ocpp2.0.1' });
+    assert.deepEqual(await upgradeStatus(`${csms.url}/CP-P1`, ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6']), { status: 101, protocol: 'ocpp2.1' });
+    assert.deepEqual(await upgradeStatus(`${csms.url}/CP-P3`, ['ocpp2.2', 'ocpp2.0.1', 'ocpp1.6']), { status: 101, protocol: 'ocpp2.0.1' });
     assert.deepEqual(await upgradeStatus(`${csms.url}/CP-P2`, ['ocpp1.6', 'ocpp2.0.1']), { status: 101, protocol: 'ocpp1.6' });
   });
 

@@ -184,7 +184,7 @@ describe('ocpp-fleet probe', () => {
       [['probe', 'ws://127.0.0.1:1', '--password-env', 'PROBE_UNSET_VAR'], /PROBE_UNSET_VAR .*not set or empty/],
       [['probe', 'ws://127.0.0.1:1', '--password-env', 'A', '--password-file', 'f'], /not both/],
       [['probe', 'wss://127.0.0.1:1', '--cert', 'c.pem'], /--cert and --key go together/],
-      [['probe', 'ws://127.0.0.1:1', '--ocpp', '2.1'], /--ocpp must be 1\.6 or 2\.0\.1/],
+      [['probe', 'ws://127.0.0.1:1', '--ocpp', '2.2'], /--ocpp must be 1\.6, 2\.0\.1 or 2\.1, got "2\.2"/],
       [['probe', 'ws://127.0.0.1:1', '--out', join(dir, 'report.txt')], /--out must name a \.json or \.md file/],
       [['probe', 'ws://user:pw@127.0.0.1:1'], /must not carry credentials/],
     ];

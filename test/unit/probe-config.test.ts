@@ -44,7 +44,7 @@ describe('probe options', () => {
     usage(() => resolveProbe('ws://h', { ...BASE, tryPlain: true }, {}), /--try-plain needs a wss:\/\/ URL/);
     usage(() => resolveProbe('wss://h', { ...BASE, cert: 'c.pem' }, {}), /--cert and --key go together/);
     usage(() => resolveProbe('ws://h', { ...BASE, identity: 'a:b' }, {}), /--identity/);
-    usage(() => resolveProbe('ws://h', { ...BASE, ocpp: '2.1' }, {}), /--ocpp must be 1.6 or 2.0.1/);
+    usage(() => resolveProbe('ws://h', { ...BASE, ocpp: '2.2' }, {}), /--ocpp must be 1\.6, 2\.0\.1 or 2\.1/);
   });
 });
 

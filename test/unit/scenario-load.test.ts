@@ -152,8 +152,8 @@ test('loadScenarioFile reads a file and names the scenario after it', () => {
 
 /** Each broken fixture, the line it fails on, and the rest of the message after `file:line: `. */
 const BROKEN: readonly [file: string, line: number, message: string][] = [
-  ['bad-ocpp-version.yaml', 7, 'groups[0].ocpp: expected "1.6" or "2.0.1", got "2.0"'],
-  ['bad-ocpp-unquoted.yaml', 5, 'groups[0].ocpp: expected "1.6" or "2.0.1", got 1.6 (a number: write it in quotes)'],
+  ['bad-ocpp-version.yaml', 7, 'groups[0].ocpp: expected "1.6" or "2.0.1" or "2.1", got "2.0"'],
+  ['bad-ocpp-unquoted.yaml', 5, 'groups[0].ocpp: expected "1.6" or "2.0.1" or "2.1", got 1.6 (a number: write it in quotes)'],
   ['bad-unknown-field.yaml', 7, 'groups[0].conectors: is not a known field; did you mean "connectors"?'],
   [
     'bad-unknown-top-field.yaml',
@@ -218,7 +218,7 @@ for (const [name, line, message] of BROKEN) {
 
 /** Broken identities files: the error names the CSV file and its line, never the line's text. */
 const BROKEN_CSV: readonly [yaml: string, csv: string, line: number, message: string][] = [
-  ['bad-identities-ocpp.yaml', 'bad-identities-ocpp.csv', 7, 'ocpp: expected "1.6" or "2.0.1", got "2.0"'],
+  ['bad-identities-ocpp.yaml', 'bad-identities-ocpp.csv', 7, 'ocpp: expected "1.6" or "2.0.1" or "2.1", got "2.0"'],
   ['bad-identities-duplicate.yaml', 'bad-identities-duplicate.csv', 4, 'identity: expected an identity no other row uses, got "ACME-1" (also line 2)'],
   [
     'bad-identities-header.yaml',
@@ -232,7 +232,7 @@ const BROKEN_CSV: readonly [yaml: string, csv: string, line: number, message: st
     3,
     'expected 4 fields (identity,password,ocpp,connectors), got 5; a value with a comma goes in double quotes (the line is not shown: it may hold a password)',
   ],
-  ['bad-identities-shifted.yaml', 'bad-identities-shifted.csv', 2, 'ocpp: expected "1.6" or "2.0.1", got something else (not shown: the line holds a password)'],
+  ['bad-identities-shifted.yaml', 'bad-identities-shifted.csv', 2, 'ocpp: expected "1.6" or "2.0.1" or "2.1", got something else (not shown: the line holds a password)'],
 ];
 
 for (const [yaml, csv, line, message] of BROKEN_CSV) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { groupConfigs } from '../../src/coordinator/groups';
-import { validatorsFor } from '../../src/ocpp';
+import { validatorsFor, type OcppVersion } from '../../src/ocpp';
 import { parseScenario } from '../../src/scenario/load';
 import { planFleet } from '../../src/scenario/plan';
 import { STOP_REASONS } from '../../src/scenario/types';
@@ -10,7 +10,7 @@ import { Recorder, recordingStation, type Sent } from '../helpers/recording-vers
 import { VirtualWorker } from './sessions-harness';
 
 /** Run a one-station scenario on a virtual clock for `horizonMs` and return what it queued. */
-function run(yaml: string, horizonMs: number): { sent: Sent[]; version: '1.6' | '2.0.1'; worker: VirtualWorker } {
+function run(yaml: string, horizonMs: number): { sent: Sent[]; version: OcppVersion; worker: VirtualWorker } {
   const s = parseScenario(yaml, 'payloads.yaml');
   const plan = planFleet(s, s.seed);
   const group = groupConfigs(s, plan.groups)[0] as GroupConfig;
@@ -28,7 +28,7 @@ function run(yaml: string, horizonMs: number): { sent: Sent[]; version: '1.6' | 
   return { sent: rec.of('queue'), version: group.version, worker };
 }
 
-function assertValid(version: '1.6' | '2.0.1', sent: readonly Sent[]): void {
+function assertValid(version: OcppVersion, sent: readonly Sent[]): void {
   const v = validatorsFor(version);
   for (const m of sent) {
     const validate = v.request(m.action);

@@ -92,7 +92,7 @@ test('abortOnFail and its grace period, in the text or from the scenario mapping
 test('an unknown or CSMS-sent action is refused with a hint', () => {
   assert.match(error('BootNotificaton.p99 < 800ms'), /unknown metric "BootNotificaton".*did you mean "BootNotification"\?/);
   assert.match(error('RemoteStartTransaction.p99 < 1s'), /RemoteStartTransaction is sent by the CSMS/);
-  assert.match(error('Frobnicate.p99 < 1s'), /unknown metric "Frobnicate": not an action charge points send in OCPP 1\.6 or 2\.0\.1/);
+  assert.match(error('Frobnicate.p99 < 1s'), /unknown metric "Frobnicate": not an action charge points send in OCPP 1\.6, 2\.0\.1 or 2\.1/);
   assert.match(error('Heartbeat.latency.p99 < 1'), /unknown metric "Heartbeat\.latency"/);
 });
 
