@@ -32,22 +32,25 @@ describe('shipped scenarios validate', () => {
 });
 
 describe('shipped scenarios run in a short form', { concurrency: false }, () => {
-  test('merger-cutover: the acquired 1.6 fleet boots at once beside the charging 2.0.1 fleet', async () => {
+  test('merger-cutover: the acquired 1.6 fleet boots at once beside the charging 2.0.1 and 2.1 fleets', async () => {
     const { summary, code, out } = await runShort('merger-cutover', { duration: '8s', startAtDiv: 10, timeScaleMul: 20 }, 60);
     assert.equal(code, 0, out);
     const existing = groupFleet(summary, 'existing');
+    const newest = groupFleet(summary, 'newest');
     const acquired = groupFleet(summary, 'acquired');
-    assert.equal(existing.planned, 36);
-    assert.equal(acquired.planned, 24);
-    assert.equal(acquired.booted, 24);
+    assert.deepEqual([existing.planned, newest.planned, acquired.planned], [30, 10, 20]);
+    assert.deepEqual([summary.groups.existing?.ocpp, summary.groups.newest?.ocpp, summary.groups.acquired?.ocpp], ['2.0.1', '2.1', '1.6']);
+    assert.equal(newest.booted, 10);
+    assert.equal(acquired.booted, 20);
     // The cut-over figure: counted from the group's own start (3 s into the 8 s), so under the 5 s
-    // left of the run once all 24 booted; counted from the run's start it could be up to 8 s.
+    // left of the run once all 20 booted; counted from the run's start it could be up to 8 s.
     assert.equal(typeof acquired.timeToAllBootedMs, 'number');
     assert.ok((acquired.timeToAllBootedMs as number) < 8000 - 3000, `acquired all booted after ${acquired.timeToAllBootedMs} ms`);
-    assert.ok(sent(summary, 'acquired', 'BootNotification') >= 24);
-    assert.equal(sent(summary, 'existing', 'BootNotification') >= 36, true);
+    assert.ok(sent(summary, 'acquired', 'BootNotification') >= 20);
+    assert.equal(sent(summary, 'existing', 'BootNotification') >= 30, true);
     assert.ok(sent(summary, 'existing', 'TransactionEvent') > 0, 'the existing fleet charged');
-    assert.equal(summary.thresholds.length, 3);
+    assert.ok(sent(summary, 'newest', 'TransactionEvent') > 0, 'the 2.1 fleet charged');
+    assert.equal(summary.thresholds.length, 4);
     assert.equal(summary.passed, true);
   });
 
