@@ -109,7 +109,7 @@ export function fleetRegistry(aggregator: Aggregator, gauges: () => GaugeTotals 
       }
       return out;
     }),
-    new ScrapeTimeMetric('ocpp_fleet_wire_bytes_total', 'Bytes on the wire (the upgrade, WebSocket framing, compression and TLS included) of the connections that have closed, per group and direction.', 'counter', () =>
+    new ScrapeTimeMetric('ocpp_fleet_wire_bytes_total', 'Bytes on the wire (the upgrade, WebSocket framing and compression included; over wss:// not the bytes of TLS itself) of the connections that have closed, per group and direction.', 'counter', () =>
       [...aggregator.wireBytes()].flatMap(([group, w]) => [
         { labels: { group, direction: 'sent' }, value: w.sent },
         { labels: { group, direction: 'received' }, value: w.received },

@@ -62,7 +62,8 @@ export const enum RecordKind {
   IncomingBytes = 17,
   /**
    * A connection's bytes on the wire once it closed, as its TCP (or TLS) socket counted them:
-   * the upgrade, WebSocket framing, compression and TLS included. w1 written, w2 read.
+   * the upgrade, WebSocket framing and compression included (over wss://, Node's TLS socket counts the
+   * bytes under TLS, not TLS's records and handshake). w1 written, w2 read.
    */
   WireBytes = 18,
 }

@@ -10,7 +10,7 @@ export interface ByteCounts {
 /**
  * A run's (or a group's) bytes: what OCPP carried (the frames' text, every exchange, both ways)
  * and what the connections' sockets counted on the wire (the upgrade, WebSocket framing,
- * compression and TLS included; counted as each connection closed), with both per planned
+ * compression included, over wss:// not TLS's own bytes; counted as each connection closed), with both per planned
  * station per day at the run's rates (its boot and ramp included).
  */
 export interface BytesSummary extends ByteCounts {

@@ -175,8 +175,8 @@ export function sendText(ws: WireSocket, text: string): void {
 }
 
 /**
- * The bytes the socket under the WebSocket wrote and read (the upgrade, framing, compression and
- * TLS included); undefined when it never got as far as an upgrade.
+ * The bytes the socket under the WebSocket wrote and read (the upgrade, framing and compression
+ * included; a TLS socket counts what goes under TLS, not its records and handshake); undefined when it never got as far as an upgrade.
  */
 export function wireBytes(ws: WireSocket): { readonly written: number; readonly read: number } | undefined {
   const wire = (ws as OwnedSocket)[WIRE];

@@ -1,7 +1,7 @@
 /**
  * report.html's bytes: what each exchange carried (its frames' UTF-8 text, both ways, per call),
- * what the connections put on the wire (the upgrade, WebSocket framing, compression and TLS
- * included), and both per station per day at the run's rates, per group: what a cellular data
+ * what the connections put on the wire (the upgrade, WebSocket framing and compression included;
+ * over wss:// not TLS's own bytes), and both per station per day at the run's rates, per group: what a cellular data
  * plan pays for. From summary.json alone; absent from summaries written before bytes were counted.
  */
 import type { ByteCounts, BytesSummary } from '../bytes-summary';
@@ -65,7 +65,7 @@ export function bytesSection(summary: Summary): string {
   if (summary.bytes === undefined) return '';
   return `<section id="bytes-section">
 <h2>Bytes</h2>
-<p class="note">Frames: the OCPP messages' text (UTF-8), before WebSocket framing and compression. Wire: what the connections' sockets counted, the upgrade, framing, compression and TLS included (counted as each connection closed). Per station per day: at this run's rates, its boot and ramp included, so a short run overstates a steady day.</p>
+<p class="note">Frames: the OCPP messages' text (UTF-8), before WebSocket framing and compression. Wire: what the connections' sockets counted, the upgrade, framing and compression included, over wss:// not TLS's own records and handshake (counted as each connection closed). Per station per day: at this run's rates, its boot and ramp included, so a short run overstates a steady day.</p>
 ${bytesPerDayTable(summary)}
 ${bytesTable(summary)}
 </section>`;
