@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { runCliInProcess } from '../helpers/cli-in-process';
 import { runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
 
 /**
- * `ocpp-fleet capacity` refusing bad usage through the real CLI: each exits 2 with one line naming
- * the flag (or the file and line), before any run starts: no results folder, no CSMS, no worker.
+ * `ocpp-fleet capacity` refusing bad usage through the real command line: each exits 2 with one
+ * line naming the flag (or the file and line), before any run starts: no results folder, no CSMS,
+ * no worker. The cases run the command line in this process (runCliInProcess); the first is also
+ * run as a process of its own, for the exit status and stderr a shell sees.
  */
 const SCENARIO = `
 name: capacity-cli
@@ -60,9 +63,17 @@ describe('capacity: bad usage exits 2 before any run starts', () => {
     ['a missing scenario file', () => ['no-such-scenario.yaml', ...SLO], /^error: no-such-scenario\.yaml/m],
   ];
 
+  test('a refusal as a shell sees it: exit status 2 and one line on stderr, nothing on stdout', async () => {
+    const r = await runCli(['capacity', scenario, '--out', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr, 'error: capacity needs at least one --slo, e.g. --slo "TransactionEvent.p99 < 500ms"\n');
+    assert.equal(r.stdout, '');
+    assert.equal(existsSync(out), false);
+  });
+
   for (const [name, args, message] of CASES) {
     test(name, async () => {
-      const r = await runCli(['capacity', ...args(scenario), '--out', out]);
+      const r = await runCliInProcess(['capacity', ...args(scenario), '--out', out]);
       assert.equal(r.code, 2, `exit ${r.code}\n${r.stderr}`);
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
@@ -72,19 +83,19 @@ describe('capacity: bad usage exits 2 before any run starts', () => {
 
   test('a scenario whose identities would be too long at --max: the file and field named, exit 2', async () => {
     const long = writeScenario(dir, 'long-ids', SCENARIO.replace('"CAPC-AC-{index:05}"', `"${'L'.repeat(44)}{index}"`));
-    const r = await runCli(['capacity', long, ...SLO, '--out', out]);
+    const r = await runCliInProcess(['capacity', long, ...SLO, '--out', out]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /long-ids\.yaml.*49 characters/);
     assert.equal(existsSync(out), false);
   });
 
   test('capacity --help lists the command\'s flags, and the top help lists the command', async () => {
-    const r = await runCli(['capacity', '--help']);
+    const r = await runCliInProcess(['capacity', '--help']);
     assert.equal(r.code, 0, r.stderr);
     for (const flag of ['--url', '--slo', '--min', '--max', '--hold', '--warmup', '--settle', '--ramp', '--precision', '--growth', '--generator-limit', '--out', '--seed', '--health', '--password-env']) {
       assert.match(r.stdout, new RegExp(`${flag} `), `capacity --help lacks ${flag}`);
     }
-    const top = await runCli(['--help']);
+    const top = await runCliInProcess(['--help']);
     assert.match(top.stdout, /capacity \[options\] <scenario>/);
     assert.match(top.stdout, /capacity: 0 capacity found, 1 even the smallest size failed, 2 bad usage, 3 generator-bound/);
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { readSummary, REPO_ROOT, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { runCliInProcess } from '../helpers/cli-in-process';
 import { closedPort } from '../helpers/closed-port';
 
 const TINY = `
@@ -17,13 +18,19 @@ groups:
     reconnect: { min: 200ms, max: 400ms }
 `;
 
+/**
+ * Help and the refusals run the command line in this process (runCliInProcess: the same
+ * commander program, checks and exit codes, without a process start each); what a shell sees of
+ * a refusal (the exit status, nothing but the error on stderr, no password) is checked on a
+ * process of its own below.
+ */
 describe('command line', () => {
   test('--help names every command, and run --help every flag', async () => {
-    const top = await runCli(['--help']);
+    const top = await runCliInProcess(['--help']);
     assert.equal(top.code, 0);
     for (const cmd of ['run', 'validate', 'csms']) assert.match(top.stdout, new RegExp(`^\\s+${cmd}\\b`, 'm'));
     assert.match(top.stdout, /Exit codes: 0 passed, 1 a health check or threshold failed, 2 bad usage or configuration, 3 target unreachable or run aborted/);
-    const run = await runCli(['run', '--help']);
+    const run = await runCliInProcess(['run', '--help']);
     assert.equal(run.code, 0);
     for (const flag of ['--url', '--cps', '--duration', '--workers', '--seed', '--out', '--json', '--quiet']) {
       assert.ok(run.stdout.includes(flag), flag);
@@ -31,22 +38,22 @@ describe('command line', () => {
   });
 
   test('a bad flag value exits 2 and names the flag and the value', async () => {
-    const r = await runCli(['run', '--cps', '0']);
+    const r = await runCliInProcess(['run', '--cps', '0']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--cps must be a whole number from 1 to 1000000, got "0"/);
-    const d = await runCli(['run', '--duration', 'soon']);
+    const d = await runCliInProcess(['run', '--duration', 'soon']);
     assert.equal(d.code, 2);
     assert.match(d.stderr, /--duration must be a duration such as "30s"/);
-    const u = await runCli(['run', '--url', 'http://example.invalid']);
+    const u = await runCliInProcess(['run', '--url', 'http://example.invalid']);
     assert.equal(u.code, 2);
     assert.match(u.stderr, /--url must start with ws:\/\/ or wss:\/\//);
-    const a = await runCli(['run', '--local-address', '127.0.0.2,nope']);
+    const a = await runCliInProcess(['run', '--local-address', '127.0.0.2,nope']);
     assert.equal(a.code, 2);
     assert.match(a.stderr, /--local-address takes IP addresses separated by commas, got "nope"/);
   });
 
   test('an unknown option exits 2', async () => {
-    const r = await runCli(['run', '--cpz', '10']);
+    const r = await runCliInProcess(['run', '--cpz', '10']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option '--cpz'/);
   });
@@ -61,7 +68,7 @@ describe('command line', () => {
   test('a broken scenario exits 2 with file, line and field, and no stack trace', async () => {
     const dir = tempDir('bad');
     const file = writeScenario(dir, 'bad', 'name: bad\ngroups:\n  - name: g\n    count: 2\n    ocpp: "2.0"\n');
-    const r = await runCli(['run', file]);
+    const r = await runCliInProcess(['run', file]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5: groups\\[0\\]\\.ocpp: expected "1\\.6" or "2\\.0\\.1" or "2\\.1", got "2\\.0"`));
     assert.doesNotMatch(r.stderr, /\n\s+at /);

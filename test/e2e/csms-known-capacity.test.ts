@@ -3,9 +3,10 @@ import { after, before, describe, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
 import type { CsmsStats } from '../../src/csms/stats';
 import type { Summary } from '../../src/report/summary';
+import { runCliInProcess } from '../helpers/cli-in-process';
 import { BareStation } from '../helpers/csms-client';
 import { SAMPLES_16 } from '../helpers/csms-samples';
-import { runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
+import { tempDir, writeScenario } from '../helpers/fleet-cli';
 import { runFleet } from '../helpers/run-fleet';
 
 /**
@@ -112,7 +113,7 @@ describe('ocpp-fleet csms --service-time-ms T --servers S', { timeout: 60_000 },
   ];
   for (const [flags, line] of usage) {
     test(`exits 2 on ${flags.join(' ')}, naming both flags`, async () => {
-      const r = await runCli(['csms', '--port', '0', ...flags], 20_000);
+      const r = await runCliInProcess(['csms', '--port', '0', ...flags]);
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stderr.split('\n')[0], line);
     });
@@ -125,7 +126,7 @@ describe('ocpp-fleet csms --service-time-ms T --servers S', { timeout: 60_000 },
     [['--service-time-ms', '4', '--servers', '1.5'], /--servers must be an integer from 1 to 10000, got "1.5"/],
   ] as const) {
     test(`exits 2 on ${flags.join(' ')}, naming the flag and the value`, async () => {
-      const r = await runCli(['csms', '--port', '0', ...flags], 20_000);
+      const r = await runCliInProcess(['csms', '--port', '0', ...flags]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, pattern);
     });

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { startCsmsServer, type CsmsServer } from '../../src/csms/server';
 import type { ProbeReport } from '../../src/probe/types';
 import { makeTestPki, type TestPki } from '../helpers/certs';
+import { runCliInProcess } from '../helpers/cli-in-process';
 import { runCli, tempDir } from '../helpers/fleet-cli';
 
 /**
@@ -189,7 +190,7 @@ describe('ocpp-fleet probe', () => {
       [['probe', 'ws://user:pw@127.0.0.1:1'], /must not carry credentials/],
     ];
     for (const [args, message] of usages) {
-      const run = await runCli(args, 30_000, { PROBE_UNSET_VAR: '' });
+      const run = await runCliInProcess(args);
       assert.equal(run.code, 2, `${args.join(' ')}\n${run.stderr}`);
       assert.match(run.stderr, message);
       assert.ok(!run.stderr.includes('user:pw'), 'credentials of a URL are never repeated');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ERROR_KINDS } from '../../src/ocpp';
 import type { Summary } from '../../src/report/summary';
+import { runCliInProcess } from '../helpers/cli-in-process';
 import { closedPort } from '../helpers/closed-port';
 import { readSummary, runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
 import { startPrometheus, type PrometheusServer } from '../helpers/prometheus-server';
@@ -114,13 +115,13 @@ describe('Prometheus remote write, against a real Prometheus', () => {
   });
 
   test('bad usage exits 2 before anything starts, naming the flag', async () => {
-    const scheme = await runCli(['run', scenario, '--prometheus-remote-write', 'ws://127.0.0.1:9/write'], 30_000);
+    const scheme = await runCliInProcess(['run', scenario, '--prometheus-remote-write', 'ws://127.0.0.1:9/write']);
     assert.equal(scheme.code, 2);
     assert.match(scheme.stderr, /--prometheus-remote-write must be an http:\/\/ or https:\/\/ URL, got "ws:\/\/127\.0\.0\.1:9\/write"/);
-    const alone = await runCli(['run', scenario, '--prometheus-remote-write-interval', '5s'], 30_000);
+    const alone = await runCliInProcess(['run', scenario, '--prometheus-remote-write-interval', '5s']);
     assert.equal(alone.code, 2);
     assert.match(alone.stderr, /^error: --prometheus-remote-write-interval and --prometheus-remote-write-label need --prometheus-remote-write URL$/m);
-    const label = await runCli(['run', scenario, '--prometheus-remote-write', 'http://127.0.0.1:9/w', '--prometheus-remote-write-label', 'group=x'], 30_000);
+    const label = await runCliInProcess(['run', scenario, '--prometheus-remote-write', 'http://127.0.0.1:9/w', '--prometheus-remote-write-label', 'group=x']);
     assert.equal(label.code, 2);
     assert.match(label.stderr, /--prometheus-remote-write-label cannot set "group": the run sets/);
   });

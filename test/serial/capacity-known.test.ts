@@ -35,7 +35,7 @@ test(`a CSMS of ${SERVERS} × ${SERVICE_MS} ms (${CAPACITY} calls/s): found with
   const startedAt = Date.now();
   const r = await runCli(
     [
-      'capacity', scenario, '--slo', SLO, '--min', '100', '--max', '1000', '--hold', '2s', '--warmup', '2s', '--settle', '20s', '--precision', '0.1',
+      'capacity', scenario, '--slo', SLO, '--min', '100', '--max', '1000', '--hold', '2s', '--warmup', '1s', '--settle', '20s', '--precision', '0.1',
       '--workers', '1', '--generator-limit', 'eventLoopDelayP99Ms=200', '--generator-limit', 'schedulerLagP99Ms=200', '--out', out,
     ],
     140_000,
