@@ -144,7 +144,7 @@ async function runCsms(flags: Flags): Promise<void> {
   const nodes = server.urls.length > 1 ? `; ${server.urls.length} nodes sharing one state` : '';
   const queue = server.stats().serviceQueue;
   const capacity = queue === undefined ? '' : `; ${queue.servers} × ${queue.serviceTimeMs} ms servers: capacity ${Number(queue.capacityPerSecond.toFixed(1))} calls/s`;
-  process.stderr.write(`CSMS listening on ${server.urls.join(', ')} (OCPP 1.6, 2.0.1${nodes}${capacity})\n`);
+  process.stderr.write(`CSMS listening on ${server.urls.join(', ')} (OCPP 1.6, 2.0.1, 2.1${nodes}${capacity})\n`);
   if (process.send !== undefined) {
     const message: CsmsListeningMessage = { type: 'listening', port: server.port, ports: server.nodes().map((n) => n.port) };
     process.send(message);

@@ -26,6 +26,19 @@ const MIX_201: readonly MixEntry[] = [
   freeze('GetLocalListVersion', {}),
 ];
 
+/**
+ * 2.1 adds the reads a CSMS makes of its 2.1 stations (their tariffs, DER controls, periodic
+ * streams) and the grid signal it sends them most often: nothing a station does after them
+ * changes, but a GetDERControl makes it send the ReportDERControl it asks for.
+ */
+const MIX_21: readonly MixEntry[] = [
+  ...MIX_201,
+  freeze('GetTariffs', { evseId: 0 }),
+  freeze('GetPeriodicEventStream', {}),
+  freeze('AFRRSignal', { timestamp: '2026-01-01T00:00:00Z', signal: 0 }),
+  freeze('GetDERControl', { requestId: 1 }),
+];
+
 export const CALL_MIX: Readonly<Record<OcppVersion, readonly MixEntry[]>> = {
   '1.6': [
     freeze('GetConfiguration', { key: ['HeartbeatInterval'] }),
@@ -34,7 +47,7 @@ export const CALL_MIX: Readonly<Record<OcppVersion, readonly MixEntry[]>> = {
     freeze('GetLocalListVersion', {}),
   ],
   '2.0.1': MIX_201,
-  '2.1': MIX_201,
+  '2.1': MIX_21,
 };
 
 /** One tick every 20 ms keeps bursts small without a timer per call or per station. */

@@ -4,6 +4,7 @@ import {
   CallOutcome,
   DEFERRED,
   OcppSession,
+  SendOutcome,
   type CallRecorder,
   type ErrorKind,
   type JsonObject,
@@ -43,6 +44,7 @@ export interface CsmsCore {
 const CHAR_CALL = 0x32; // '2' in "[2,"
 const CHAR_RESULT = 0x33;
 const CHAR_ERROR = 0x34;
+const CHAR_RESULT_ERROR = 0x35; // 2.1's CALLRESULTERROR
 
 /** Close code for a connection superseded by a newer one of the same identity (4000-4999: ours). */
 export const CLOSE_REPLACED = 4000;
@@ -132,6 +134,7 @@ export class CsmsConnection implements SessionHost<OutgoingCall>, CallRecorder, 
     const type = text.charCodeAt(1);
     if (type === CHAR_ERROR) this.countCallError();
     else if (type === CHAR_CALL) this.stats.outSent[this.currentSlot]++;
+    else if (type === CHAR_RESULT_ERROR) this.stats.callResultErrorsSent++;
     this.lastSent = type;
     return true;
   }
@@ -215,9 +218,15 @@ export class CsmsConnection implements SessionHost<OutgoingCall>, CallRecorder, 
     this.lastSent = 0;
   }
 
+  recordSend(action: number, outcome: SendOutcome): void {
+    if (outcome === SendOutcome.Received) this.stats.sendsReceived[this.stats.slot(action)]++;
+  }
+
   recordError(kind: ErrorKind): void {
     this.lastErrorKind = kind;
     if (kind === 'malformedFrame') this.stats.malformedFrames++;
+    else if (kind === 'invalidSend') this.stats.sendsInvalid++;
+    else if (kind === 'callResultError') this.stats.callResultErrorsReceived++;
     else if (kind === 'unknownMessageId') this.stats.unknownMessageId++;
     else if (kind === 'lateResponse') this.stats.lateResponse++;
   }

@@ -9,6 +9,7 @@ import { CsmsRequestError, type CsmsCallResult } from './calls';
 import { answerLater, clock, CsmsConnection, type CsmsCore } from './connection';
 import { HANDLERS_16 } from './handlers-16';
 import { HANDLERS_201 } from './handlers-201';
+import { HANDLERS_21 } from './handlers-21';
 import { CsmsNode, type NodeInfo } from './nodes';
 import { actionList, csmsOptionProblem, resolveCsmsOptions, type CsmsOptions, type ResolvedCsmsOptions } from './options';
 import { StationAuth, tlsMaterial } from './security';
@@ -197,7 +198,7 @@ class OcppCsms implements CsmsServer, CsmsCore {
     stats.connectionsNow++;
     stats.versionAccepted[version]++;
     stats.versionNow[version]++;
-    const connection = new CsmsConnection(this, ws, identity, version, record, version === '1.6' ? HANDLERS_16 : HANDLERS_201);
+    const connection = new CsmsConnection(this, ws, identity, version, record, version === '1.6' ? HANDLERS_16 : version === '2.1' ? HANDLERS_21 : HANDLERS_201);
     connection.node = node;
     this.connections.set(identity, connection);
     connection.index = this.live.length;

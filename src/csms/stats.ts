@@ -86,6 +86,13 @@ export interface CsmsStats {
   signedMeterValues: { verified: number; failed: number; badSignature: number; malformed: number; unknownKey: number };
   /** With `serviceTimeMs`: the servers every station CALL passes through, and what they did. */
   serviceQueue?: ServiceQueueStats;
+  /**
+   * OCPP 2.1's SENDs from the stations (never answered): valid ones by action, and those that
+   * failed their schema or were no SEND of the version (`invalid`, dropped unanswered).
+   */
+  sends: { received: Record<string, number>; receivedTotal: number; invalid: number };
+  /** OCPP 2.1's CALLRESULTERRORs: sent about stations' answers that failed their schema, and received about the CSMS's. */
+  callResultErrors: { sent: number; received: number };
 }
 
 /** Slot of names that are not OCPP actions (action code -1). */
@@ -119,6 +126,11 @@ export class CsmsCounters {
   readonly outInvalid = new Float64Array(SLOTS);
   readonly outAborted = new Float64Array(SLOTS);
   outgoingSkipped = 0;
+
+  readonly sendsReceived = new Float64Array(SLOTS);
+  sendsInvalid = 0;
+  callResultErrorsSent = 0;
+  callResultErrorsReceived = 0;
 
   errMalformed = 0;
   errInvalidPayload = 0;
@@ -178,8 +190,14 @@ export class CsmsCounters {
     const incomingTotal: IncomingCounts = { received: 0, answered: 0, callErrors: 0 };
     const outgoing: Record<string, OutgoingCounts> = {};
     const outgoingTotal: OutgoingCounts = { sent: 0, answered: 0, callErrors: 0, timeouts: 0, invalidResponses: 0, aborted: 0 };
+    const sends: Record<string, number> = {};
+    let sendsTotal = 0;
     for (let i = 0; i < SLOTS; i++) {
       const name = i === UNKNOWN ? '(unknown)' : (ACTION_NAMES[i] as string);
+      if (this.sendsReceived[i] !== 0) {
+        sends[name] = this.sendsReceived[i] as number;
+        sendsTotal += this.sendsReceived[i] as number;
+      }
       if (this.inReceived[i] !== 0) {
         const counts = { received: this.inReceived[i], answered: this.inAnswered[i], callErrors: this.inCallErrors[i] };
         incoming[name] = counts;
@@ -248,6 +266,8 @@ export class CsmsCounters {
         malformed: this.signedMalformed,
         unknownKey: this.signedUnknownKey,
       },
+      sends: { received: sends, receivedTotal: sendsTotal, invalid: this.sendsInvalid },
+      callResultErrors: { sent: this.callResultErrorsSent, received: this.callResultErrorsReceived },
     };
   }
 }
@@ -262,7 +282,7 @@ export function formatStats(stats: CsmsStats): string {
   const c = stats.connections;
   const lines = [
     `CSMS stats after ${stats.uptimeS.toFixed(1)} s`,
-    `  connections: ${c.accepted} accepted (1.6: ${c.byVersion['1.6'].accepted}, 2.0.1: ${c.byVersion['2.0.1'].accepted}), ` +
+    `  connections: ${c.accepted} accepted (1.6: ${c.byVersion['1.6'].accepted}, 2.0.1: ${c.byVersion['2.0.1'].accepted}, 2.1: ${c.byVersion['2.1'].accepted}), ` +
       `${c.refused} refused, ${c.replaced} replaced, ${c.now} open`,
     `  boots: ${stats.boots.accepted} accepted, ${stats.boots.pending} pending, ${stats.boots.rejected} rejected`,
   ];
@@ -272,6 +292,10 @@ export function formatStats(stats: CsmsStats): string {
   for (const [action, n] of Object.entries(stats.incoming)) {
     lines.push(`  <- ${action}: ${n.received} received, ${n.answered} answered, ${n.callErrors} CALLERROR`);
   }
+  for (const [action, n] of Object.entries(stats.sends.received)) lines.push(`  <- ${action}: ${n} SENDs received`);
+  if (stats.sends.invalid > 0) lines.push(`  invalid SENDs: ${stats.sends.invalid} (dropped unanswered)`);
+  const r = stats.callResultErrors;
+  if (r.sent + r.received > 0) lines.push(`  CALLRESULTERRORs: ${r.sent} sent, ${r.received} received`);
   const t = stats.transactions;
   lines.push(
     `  transactions: ${t.started} started, ${t.stopped} stopped, ${t.active} active, ` +

@@ -13,6 +13,7 @@ import { IntervalLog } from './intervals';
 import { RecordKind, recordCode, recordGroup, recordKind } from './record';
 import type { RecordSink } from './ring';
 import { SecondWindow } from './seconds';
+import { SendTally } from './send-tally';
 import type { AggregatorPart } from './aggregator-part';
 import type { FleetGauges, GaugeTotals } from './gauges';
 import { byGroupName, countsByName, nameOf, type NameTables } from './names';
@@ -66,6 +67,8 @@ export class Aggregator implements RecordSink {
   private readonly calls: (CallStats | undefined)[][] = [];
   private readonly incomingByCode: (IncomingStats | undefined)[] = [];
   private readonly bytes = new ByteTally();
+  /** OCPP 2.1's SENDs, by group and action code (read with actionName and the group names). */
+  readonly sends = new SendTally();
   private readonly errorCounts: number[] = [];
   private readonly counterCounts: number[] = [];
   /** [group][error kind code] and [group][counter code]: each group's own, created on its first record. */
@@ -200,6 +203,9 @@ export class Aggregator implements RecordSink {
       }
       case RecordKind.WireBytes:
         this.bytes.addWire(recordGroup(w0), w1, w2);
+        return;
+      case RecordKind.Send:
+        this.sends.add(recordGroup(w0), code, w1, w2);
         return;
       case RecordKind.Generator:
         // A live run's per-second saturation: its window ledger reads it (window-ledger.ts).

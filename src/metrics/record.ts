@@ -66,6 +66,11 @@ export const enum RecordKind {
    * bytes under TLS, not TLS's records and handshake). w1 written, w2 read.
    */
   WireBytes = 18,
+  /**
+   * An OCPP 2.1 SEND (a message never answered) of one action (code): w1 = what became of it
+   * (SendOutcome: 1 sent, 2 dropped, 3 received from the peer), w2 = its frame's bytes.
+   */
+  Send = 19,
 }
 
 /**

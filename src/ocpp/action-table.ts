@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
-import { actionCode, isCsmsAction, isStationAction } from './actions';
+import { actionCode, isCsmsAction, isStationAction, isStationSend } from './actions';
 import { validatorsFor } from './schemas';
 import type { OcppVersion } from './version';
 
@@ -16,6 +16,9 @@ export interface ActionInfo {
   readonly outgoing: boolean;
   /** Whether this side accepts CALLs of the action from the peer. */
   readonly incoming: boolean;
+  /** OCPP 2.1: whether this side sends the action as a SEND (never a CALL), and whether the peer does. */
+  readonly sendOut: boolean;
+  readonly sendIn: boolean;
   readonly request: ValidateFunction | undefined;
   readonly response: ValidateFunction | undefined;
 }
@@ -39,16 +42,19 @@ export class ActionTable {
     const validators = validatorsFor(this.version);
     const station = isStationAction(this.version, name);
     const csms = isCsmsAction(this.version, name);
+    const stationSend = isStationSend(this.version, name);
     const info: ActionInfo = {
       name,
       code: actionCode(name),
       outgoing: this.role === 'csms' ? csms : station,
       incoming: this.role === 'csms' ? station : csms,
+      sendOut: this.role === 'station' && stationSend,
+      sendIn: this.role === 'csms' && stationSend,
       request: validators.request(name),
       response: validators.response(name),
     };
     // Names a peer makes up are not kept: a CSMS sending random actions must not grow the table.
-    if (station || csms) this.byName.set(name, info);
+    if (station || csms || stationSend) this.byName.set(name, info);
     return info;
   }
 }

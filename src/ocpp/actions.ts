@@ -1,7 +1,7 @@
 import type { OcppVersion } from './version';
 
 /**
- * Every OCPP action of 1.6 (with the security extension) and 2.0.1, and who sends it. The index
+ * Every OCPP action of 1.6 (with the security extension), 2.0.1 and 2.1, and who sends it. The index
  * of an action in ACTION_NAMES is its code in measurement records: stable within a build, and
  * only ever resolved to a name by the side that reads the records.
  */
@@ -45,14 +45,39 @@ const CSMS_201 = [
   'UnlockConnector', 'UnpublishFirmware', 'UpdateFirmware',
 ] as const;
 
+/**
+ * OCPP 2.1 is 2.0.1 and 26 new request/response pairs, no action changing direction (checked
+ * against the OCA's 2.1 schemas as ocpp-rpc ships them, and libocpp's and ocpp-go's 2.1 tables,
+ * as the sources one reads for "who sends it" disagree on ClosePeriodicEventStream and
+ * NotifyWebPaymentStarted: the station closes its streams, the CSMS tells of a web payment).
+ */
+const STATION_21_NEW = [
+  'BatterySwap', 'ClosePeriodicEventStream', 'GetCertificateChainStatus', 'NotifyDERAlarm',
+  'NotifyDERStartStop', 'NotifyPriorityCharging', 'NotifySettlement', 'OpenPeriodicEventStream',
+  'PullDynamicScheduleUpdate', 'ReportDERControl', 'VatNumberValidation',
+] as const;
+
+const CSMS_21_NEW = [
+  'AFRRSignal', 'AdjustPeriodicEventStream', 'ChangeTransactionTariff', 'ClearDERControl',
+  'ClearTariffs', 'GetDERControl', 'GetPeriodicEventStream', 'GetTariffs',
+  'NotifyAllowedEnergyTransfer', 'NotifyWebPaymentStarted', 'RequestBatterySwap', 'SetDERControl',
+  'SetDefaultTariff', 'UpdateDynamicSchedule', 'UsePriorityCharging',
+] as const;
+
+/** 2.1's unconfirmed messages (SEND, message type 6): the station's, never answered. */
+const STATION_21_SENDS = ['NotifyPeriodicEventStream'] as const;
+
 export type StationAction16 = (typeof STATION_16)[number];
 export type CsmsAction16 = (typeof CSMS_16)[number];
 export type StationAction201 = (typeof STATION_201)[number];
 export type CsmsAction201 = (typeof CSMS_201)[number];
-export type ActionName = StationAction16 | CsmsAction16 | StationAction201 | CsmsAction201;
+export type StationAction21 = StationAction201 | (typeof STATION_21_NEW)[number];
+export type CsmsAction21 = CsmsAction201 | (typeof CSMS_21_NEW)[number];
+export type SendAction21 = (typeof STATION_21_SENDS)[number];
+export type ActionName = StationAction16 | CsmsAction16 | StationAction21 | CsmsAction21 | SendAction21;
 
 export const ACTION_NAMES: readonly ActionName[] = [
-  ...new Set<ActionName>([...STATION_16, ...CSMS_16, ...STATION_201, ...CSMS_201]),
+  ...new Set<ActionName>([...STATION_16, ...CSMS_16, ...STATION_201, ...CSMS_201, ...STATION_21_NEW, ...CSMS_21_NEW, ...STATION_21_SENDS]),
 ].sort();
 
 const CODES = new Map<string, number>(ACTION_NAMES.map((name, i) => [name, i]));
@@ -66,17 +91,26 @@ export function actionCode(name: string): number {
 const SENT_BY_STATION: Readonly<Record<OcppVersion, ReadonlySet<string>>> = {
   '1.6': new Set(STATION_16),
   '2.0.1': new Set(STATION_201),
-  // 2.1 does all that 2.0.1 does; its new actions come with the behaviour they ask for.
-  '2.1': new Set(STATION_201),
+  '2.1': new Set([...STATION_201, ...STATION_21_NEW]),
 };
 const SENT_BY_CSMS: Readonly<Record<OcppVersion, ReadonlySet<string>>> = {
   '1.6': new Set(CSMS_16),
   '2.0.1': new Set(CSMS_201),
-  '2.1': new Set(CSMS_201),
+  '2.1': new Set([...CSMS_201, ...CSMS_21_NEW]),
+};
+const SENT_AS_SEND: Readonly<Record<OcppVersion, ReadonlySet<string>>> = {
+  '1.6': new Set(),
+  '2.0.1': new Set(),
+  '2.1': new Set(STATION_21_SENDS),
 };
 
 export function isStationAction(version: OcppVersion, action: string): boolean {
   return SENT_BY_STATION[version].has(action);
+}
+
+/** Whether the station sends `action` as a SEND (2.1's message type 6: no answer), never as a CALL. */
+export function isStationSend(version: OcppVersion, action: string): boolean {
+  return SENT_AS_SEND[version].has(action);
 }
 
 export function isCsmsAction(version: OcppVersion, action: string): boolean {

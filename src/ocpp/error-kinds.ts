@@ -58,6 +58,13 @@ export const ERROR_KINDS = [
   'binaryFrame',
   /** A station's CALL that never went on the wire; its reason is under `neverSent` in summary.json. */
   'neverSent',
+  /**
+   * OCPP 2.1: a SEND from the CSMS that is no SEND of its version or fails its schema. A SEND is
+   * never answered, even when wrong: it is counted, and dropped.
+   */
+  'invalidSend',
+  /** OCPP 2.1: a CALLRESULTERROR from the CSMS: it could not process one of the station's answers to its CALLs. */
+  'callResultError',
 ] as const;
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];

@@ -4,14 +4,18 @@ import { MAX_FRAME_DEPTH, nestsDeeperThan } from './json-depth';
 
 /**
  * OCPP-J framing (OCPP-J 1.6 §4, OCPP 2.0.1 Part 4 §4): CALL [2,id,action,payload],
- * CALLRESULT [3,id,payload], CALLERROR [4,id,code,description,details]. Pure functions over
- * strings: no sockets, no timers, so that the codec is tested with literal frames.
+ * CALLRESULT [3,id,payload], CALLERROR [4,id,code,description,details]; OCPP 2.1 (Part 4 §4)
+ * adds CALLRESULTERROR [5,id,code,description,details], the answer to a CALLRESULT that could
+ * not be processed, and SEND [6,id,action,payload], a message that is never answered. Pure
+ * functions over strings: no sockets, no timers, so that the codec is tested with literal frames.
  */
 export const enum MessageType {
   Invalid = 0,
   Call = 2,
   CallResult = 3,
   CallError = 4,
+  CallResultError = 5,
+  Send = 6,
 }
 
 /** Longest message id the specification allows (1.6 and 2.0.1 alike). */
@@ -36,6 +40,8 @@ export class ParsedFrame {
   meaning: ErrorMeaning = 'RpcFrameworkError';
   /** Whether the broken frame deserves a CALLERROR (only CALLs, and frames whose type is unknown). */
   replyable = false;
+  /** Whether the broken frame was a CALLRESULT or CALLERROR: the answer to a CALL of ours, if its id is one. */
+  brokenAnswer = false;
 }
 
 /** The empty payload (Heartbeat, and most answers without fields): frozen, shared, encoded without JSON.stringify. */
@@ -61,8 +67,13 @@ function fail(
   return false;
 }
 
-/** Parse `text` into `out`. Returns true for a well-formed frame; on false, `out` says why. */
-export function parseFrame(text: string, out: ParsedFrame): boolean {
+/**
+ * Parse `text` into `out`. Returns true for a well-formed frame; on false, `out` says why.
+ * `with21Types`: the connection speaks 2.1, whose types 5 and 6 are frames; to 1.6 and 2.0.1
+ * they are unknown types, answered MessageTypeNotSupported as those versions prescribe.
+ */
+export function parseFrame(text: string, out: ParsedFrame, with21Types = false): boolean {
+  out.brokenAnswer = false;
   let value: unknown;
   if (nestsDeeperThan(text, MAX_FRAME_DEPTH)) {
     return fail(out, 'RpcFrameworkError', `frame nests deeper than ${MAX_FRAME_DEPTH} levels`, UNREADABLE_MESSAGE_ID, true);
@@ -79,9 +90,10 @@ export function parseFrame(text: string, out: ParsedFrame): boolean {
   const rawId: unknown = value[1];
   const idReadable = typeof rawId === 'string' && rawId.length > 0 && rawId.length <= MAX_MESSAGE_ID_LENGTH;
   const id = idReadable ? (rawId as string) : UNREADABLE_MESSAGE_ID;
-  if (type !== MessageType.Call && type !== MessageType.CallResult && type !== MessageType.CallError) {
+  if (!knownType(type, with21Types)) {
     return fail(out, 'MessageTypeNotSupported', `unknown message type id ${JSON.stringify(type)}`, id, true);
   }
+  out.brokenAnswer = type === MessageType.CallResult || type === MessageType.CallError;
   if (!idReadable) {
     const problem =
       typeof rawId === 'string'
@@ -89,24 +101,41 @@ export function parseFrame(text: string, out: ParsedFrame): boolean {
         : `message id must be a string, got ${rawId === null ? 'null' : typeof rawId}`;
     return fail(out, 'RpcFrameworkError', problem, UNREADABLE_MESSAGE_ID, type === MessageType.Call);
   }
-  if (type === MessageType.Call) return parseCall(value, id, out);
-  if (type === MessageType.CallResult) return parseCallResult(value, id, out);
-  return parseCallError(value, id, out);
+  switch (type) {
+    case MessageType.Call:
+      return parseCall(value, id, out, MessageType.Call);
+    case MessageType.Send:
+      return parseCall(value, id, out, MessageType.Send);
+    case MessageType.CallResult:
+      return parseCallResult(value, id, out);
+    case MessageType.CallError:
+      return parseCallError(value, id, out, MessageType.CallError);
+    default:
+      return parseCallError(value, id, out, MessageType.CallResultError);
+  }
 }
 
-function parseCall(value: unknown[], id: string, out: ParsedFrame): boolean {
+function knownType(type: unknown, with21Types: boolean): type is MessageType {
+  if (type === MessageType.Call || type === MessageType.CallResult || type === MessageType.CallError) return true;
+  return with21Types && (type === MessageType.Send || type === MessageType.CallResultError);
+}
+
+/** A CALL, or a SEND (same shape): a broken SEND is never answered, a broken CALL is. */
+function parseCall(value: unknown[], id: string, out: ParsedFrame, type: MessageType.Call | MessageType.Send): boolean {
+  const name = type === MessageType.Call ? 'CALL' : 'SEND';
+  const replyable = type === MessageType.Call;
   if (value.length !== 4) {
-    return fail(out, 'RpcFrameworkError', `CALL must have 4 elements, got ${value.length}`, id, true);
+    return fail(out, 'RpcFrameworkError', `${name} must have 4 elements, got ${value.length}`, id, replyable);
   }
   const action = value[2];
   if (typeof action !== 'string' || action.length === 0) {
-    return fail(out, 'RpcFrameworkError', 'CALL action must be a non-empty string', id, true);
+    return fail(out, 'RpcFrameworkError', `${name} action must be a non-empty string`, id, replyable);
   }
   const payload = value[3];
   if (!isJsonObject(payload)) {
-    return fail(out, 'FormatViolation', `CALL ${action} payload must be a JSON object`, id, true);
+    return fail(out, 'FormatViolation', `${name} ${action} payload must be a JSON object`, id, replyable);
   }
-  out.type = MessageType.Call;
+  out.type = type;
   out.id = id;
   out.action = action;
   out.payload = payload;
@@ -127,21 +156,17 @@ function parseCallResult(value: unknown[], id: string, out: ParsedFrame): boolea
   return true;
 }
 
-function parseCallError(value: unknown[], id: string, out: ParsedFrame): boolean {
+/** A CALLERROR, or a CALLRESULTERROR (same shape); neither is ever answered. */
+function parseCallError(value: unknown[], id: string, out: ParsedFrame, type: MessageType.CallError | MessageType.CallResultError): boolean {
+  const name = type === MessageType.CallError ? 'CALLERROR' : 'CALLRESULTERROR';
   if (value.length !== 5) {
-    return fail(out, 'RpcFrameworkError', `CALLERROR must have 5 elements, got ${value.length}`, id, false);
+    return fail(out, 'RpcFrameworkError', `${name} must have 5 elements, got ${value.length}`, id, false);
   }
   const [, , code, description, details] = value;
   if (typeof code !== 'string' || typeof description !== 'string' || !isJsonObject(details)) {
-    return fail(
-      out,
-      'FormatViolation',
-      'CALLERROR needs a string code, a string description and an object of details',
-      id,
-      false,
-    );
+    return fail(out, 'FormatViolation', `${name} needs a string code, a string description and an object of details`, id, false);
   }
-  out.type = MessageType.CallError;
+  out.type = type;
   out.id = id;
   out.errorCode = code;
   out.errorDescription = description;
@@ -157,6 +182,11 @@ export function encodeCall(id: string, action: string, payload: object): string 
   return '[2,"' + id + '","' + action + '",' + (payload === EMPTY ? '{}' : JSON.stringify(payload)) + ']';
 }
 
+/** A SEND (2.1): `id` and `action` are ours, as for a CALL. */
+export function encodeSend(id: string, action: string, payload: object): string {
+  return '[6,"' + id + '","' + action + '",' + (payload === EMPTY ? '{}' : JSON.stringify(payload)) + ']';
+}
+
 export function encodeCallResult(id: string, payload: object): string {
   return '[3,' + JSON.stringify(id) + ',' + JSON.stringify(payload) + ']';
 }
@@ -165,13 +195,20 @@ export function encodeCallResult(id: string, payload: object): string {
 export const MAX_ERROR_DESCRIPTION = 255;
 
 export function encodeCallError(id: string, code: string, description: string, details: object = EMPTY): string {
+  return encodeErrorFrame(MessageType.CallError, id, code, description, details);
+}
+
+/** 2.1's answer to a CALLRESULT that could not be processed (its id is the CALLRESULT's). */
+export function encodeCallResultError(id: string, code: string, description: string, details: object = EMPTY): string {
+  return encodeErrorFrame(MessageType.CallResultError, id, code, description, details);
+}
+
+function encodeErrorFrame(type: MessageType, id: string, code: string, description: string, details: object): string {
   let text = description;
   if (text.length > MAX_ERROR_DESCRIPTION) {
     // Cut before, not inside, a surrogate pair: half a pair is not a character.
     const high = text.charCodeAt(MAX_ERROR_DESCRIPTION - 1);
     text = text.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_ERROR_DESCRIPTION - 1 : MAX_ERROR_DESCRIPTION);
   }
-  return (
-    '[4,' + JSON.stringify(id) + ',' + JSON.stringify(code) + ',' + JSON.stringify(text) + ',' + JSON.stringify(details) + ']'
-  );
+  return '[' + type + ',' + JSON.stringify(id) + ',' + JSON.stringify(code) + ',' + JSON.stringify(text) + ',' + JSON.stringify(details) + ']';
 }

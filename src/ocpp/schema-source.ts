@@ -58,6 +58,8 @@ function readSchemas21(): VersionSchemas {
     delete schema.$id;
     if (id.endsWith('Response')) responses.set(id.slice(0, -'Response'.length), schema);
     else if (id.endsWith('Request')) requests.set(id.slice(0, -'Request'.length), schema);
+    // A SEND's schema (NotifyPeriodicEventStream) is named after its action alone: it has no answer.
+    else if (id !== '') requests.set(id, schema);
   }
   return { requests, responses };
 }

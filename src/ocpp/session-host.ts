@@ -17,6 +17,16 @@ export const enum CallOutcome {
   NotSent = 6,
 }
 
+/** What became of a SEND (OCPP 2.1's unconfirmed message), ours or the peer's. */
+export const enum SendOutcome {
+  /** Ours, written to the connection. */
+  Sent = 1,
+  /** Ours, not written: no open, booted connection (a SEND is never queued), or its payload failed its schema. */
+  Dropped = 2,
+  /** The peer's, valid. */
+  Received = 3,
+}
+
 /** Where the session reports timings; the host binds it to a group and the metrics pump. */
 export interface CallRecorder {
   /** `atMs`: the session's clock when the call ended (recorders that time-stamp records use it). */
@@ -34,6 +44,8 @@ export interface CallRecorder {
    * counts only frames that were written. Undefined: not counted (the embedded CSMS's side).
    */
   recordNotSent?(action: number, reason: NeverSent): void;
+  /** A SEND of `action` (2.1), and the bytes of its frame (0 when it was not written). Undefined: not counted. */
+  recordSend?(action: number, outcome: SendOutcome, bytes: number): void;
   /**
    * Error samples (summary.json `errorSamples`): true while the host still wants a message for
    * `kind`. The session builds the text only then, so a run with a million timeouts builds one.
@@ -69,6 +81,8 @@ export interface SessionHost<Tag> {
    * DEFERRED and call `answerDeferred` later.
    */
   onIncoming(action: string, payload: JsonObject, id: string): JsonObject | undefined | typeof DEFERRED;
+  /** OCPP 2.1: a valid SEND from the peer (never answered). Undefined: counted, and nothing more. */
+  onSend?(action: string, payload: JsonObject): void;
   /** Runs once the answer to an incoming CALL is on the wire: follow-up CALLs go here. */
   afterIncoming(action: string): void;
   /** Last look at a queued CALL as it leaves the queue: true sends it; a reason drops it (recorded as never sent). */

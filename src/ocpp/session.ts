@@ -7,9 +7,10 @@ import { schemaProblem } from './schemas';
 import { clip, strayAnswerText, TimedOutIds } from './session-samples';
 import { CallOutcome, countFrameBytes, type CallRecorder, type SessionHost, type SessionOptions } from './session-host';
 import { IncomingCalls, outgoingInvalid } from './session-incoming';
+import { UnconfirmedFrames } from './session-unconfirmed';
 import type { OcppVersion } from './version';
 
-export { CallOutcome, DEFERRED, type CallRecorder, type SendVerdict, type SessionHost, type SessionOptions } from './session-host';
+export { CallOutcome, DEFERRED, SendOutcome, type CallRecorder, type SendVerdict, type SessionHost, type SessionOptions } from './session-host';
 
 /**
  * One parsed frame per thread, shared by every session (an object less per station). `receive`
@@ -31,6 +32,8 @@ export class OcppSession<Tag> {
   private nextId = 1;
   /** The peer's CALLs: answered, refused, counted (answers only while the transport is open). */
   private readonly incoming: IncomingCalls<Tag>;
+  /** OCPP 2.1's SEND and CALLRESULTERROR; undefined on 1.6 and 2.0.1, to which those types are unknown. */
+  private readonly unconfirmed: UnconfirmedFrames<Tag> | undefined;
   /** CALLs may go out (false from `hold` or a frame that could not be written, until `attach`). */
   private attached = false;
   private gateOpen = false;
@@ -53,6 +56,7 @@ export class OcppSession<Tag> {
   ) {
     this.actions = actionTable(options.version, options.role ?? 'station');
     this.incoming = new IncomingCalls(host, recorder, options, this.actions);
+    this.unconfirmed = options.version === '2.1' ? new UnconfirmedFrames(host, recorder, options, this.actions) : undefined;
   }
 
   get version(): OcppVersion {
@@ -165,6 +169,14 @@ export class OcppSession<Tag> {
     this.pump();
   }
 
+  /**
+   * OCPP 2.1: send `action` as a SEND, at once, whatever CALL is outstanding or queued; dropped
+   * (and counted so) unless the connection is open and booted, or on another version. True when written.
+   */
+  sendUnconfirmed(action: string, payload: JsonObject): boolean {
+    return this.unconfirmed?.send(action, payload, this.attached && this.gateOpen) === true;
+  }
+
   /** The host may call again (a rate limit let it): send what waits. */
   resume(): void {
     this.pump();
@@ -183,11 +195,11 @@ export class OcppSession<Tag> {
   /** Handle one text frame from the peer. */
   receive(text: string): void {
     const frame = PARSED;
-    if (!parseFrame(text, frame)) {
+    if (!parseFrame(text, frame, this.unconfirmed !== undefined)) {
       this.recorder.recordError('malformedFrame');
       if (this.wants('malformedFrame')) this.recorder.sample?.('malformedFrame', `${frame.problem}: ${clip(text)}`);
       if (frame.replyable) this.incoming.replyError(frame.id, frame.meaning, frame.problem);
-      else if (frame.id === this.pendingId && this.pendingId !== '') this.completeInvalid();
+      else if (frame.brokenAnswer && frame.id === this.pendingId && this.pendingId !== '') this.completeInvalid();
       return;
     }
     switch (frame.type) {
@@ -207,6 +219,12 @@ export class OcppSession<Tag> {
         this.finish(CallOutcome.CallError, frame.errorCode, frame.errorDescription);
         this.pump();
         return;
+      case MessageType.Send:
+        this.unconfirmed?.receive(frame.action, frame.payload, text);
+        return;
+      case MessageType.CallResultError:
+        this.unconfirmed?.resultRefused(frame.id, frame.errorCode, frame.errorDescription);
+        return;
       default:
         return;
     }
@@ -225,7 +243,10 @@ export class OcppSession<Tag> {
   private handleResult(payload: JsonObject): void {
     const validate = (this.pendingInfo as ActionInfo).response;
     if (validate !== undefined && this.options.validateIncoming !== false && !validate(payload)) {
-      if (this.wants('invalidResponse')) this.recorder.sample?.('invalidResponse', `${this.pendingAction} answer: ${schemaProblem(validate).message}`);
+      const problem = schemaProblem(validate);
+      if (this.wants('invalidResponse')) this.recorder.sample?.('invalidResponse', `${this.pendingAction} answer: ${problem.message}`);
+      // 2.1 tells the peer so; earlier versions have no frame for it.
+      this.unconfirmed?.refuseResult(this.pendingId, (this.pendingInfo as ActionInfo).code, problem.meaning, `${this.pendingAction} answer: ${problem.message}`);
       this.completeInvalid();
       return;
     }

@@ -12,6 +12,7 @@ import type { CallStats, IncomingStats } from '../metrics/histograms';
 import { NEVER_SENT_REASONS } from '../ocpp/never-sent';
 import { bytesSummary, type ByteCounts, type BytesSummary } from './bytes-summary';
 import type { FaultSummary } from './faults';
+import { sendExchanges, sendsSummaries, type SendSummary, type SendsSummaries } from './sends-summary';
 import { delayMs, latencyMs, type DelayMs, type LatencyMs } from './format';
 import type { GeneratorCost } from '../coordinator/run-fleet';
 
@@ -173,6 +174,8 @@ export interface GroupSummary {
   errors?: Record<string, number>;
   transactions?: TransactionCounts;
   bytes?: BytesSummary;
+  /** OCPP 2.1's SENDs per action (absent when the group sent none). */
+  sends?: Record<string, SendSummary>;
 }
 
 export interface Summary {
@@ -188,6 +191,8 @@ export interface Summary {
   fleet: FleetInfo;
   actions: Record<string, ActionSummary>;
   incoming: Record<string, IncomingSummary>;
+  /** OCPP 2.1's SENDs per action: never answered, so counts, a rate and bytes, no latency (absent when none). */
+  sends?: Record<string, SendSummary>;
   /** What OCPP carried and what went on the wire, both ways (absent from summaries written before it was counted). */
   bytes?: BytesSummary;
   /**
@@ -282,7 +287,7 @@ function statusCounts(counts: ReadonlyMap<number, number>): Record<string, numbe
  * One entry per group that made a call, counted an error or an event, or was planned (a group that
  * never connected is listed too, with its fleet figures and the errors that say why).
  */
-function groupSummaries(aggregator: Aggregator, run: RunInfo): Array<[string, GroupSummary]> {
+function groupSummaries(aggregator: Aggregator, run: RunInfo, sends: SendsSummaries): Array<[string, GroupSummary]> {
   const groupGauges = aggregator.groupGauges();
   const calls = aggregator.groups();
   const errors = aggregator.groupErrors();
@@ -295,7 +300,8 @@ function groupSummaries(aggregator: Aggregator, run: RunInfo): Array<[string, Gr
     const fleet = run.groupFleet?.[name] ?? groupGauges.get(name);
     const version = run.groupVersions?.[name];
     const actions = sortedRecord(mapValues(calls.get(name) ?? new Map<string, CallStats>(), actionSummary));
-    const exchanges = [...Object.values(actions).map((a) => a.bytes ?? { sent: 0, received: 0 }), incomingBytes.get(name) ?? { sent: 0, received: 0 }];
+    const groupSends = sends.groups.get(name);
+    const exchanges = [...Object.values(actions).map((a) => a.bytes ?? { sent: 0, received: 0 }), incomingBytes.get(name) ?? { sent: 0, received: 0 }, ...sendExchanges(groupSends)];
     const groupWire = wire.get(name);
     const group: GroupSummary = {
       ...(version === undefined ? {} : { ocpp: version }),
@@ -304,6 +310,7 @@ function groupSummaries(aggregator: Aggregator, run: RunInfo): Array<[string, Gr
       errors: sortedRecord(errors.get(name) ?? []),
       transactions: transactionCounts(counters.get(name)),
       bytes: bytesSummary(exchanges, groupWire ?? { sent: 0, received: 0 }, run.groupFleet?.[name]?.planned ?? 0, durationMs),
+      ...(groupSends === undefined ? {} : { sends: groupSends }),
     };
     return [name, group];
   });
@@ -311,14 +318,15 @@ function groupSummaries(aggregator: Aggregator, run: RunInfo): Array<[string, Gr
 
 /** Call after the last drain; reads the aggregator, changes nothing in it. */
 export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
-  const groups = groupSummaries(aggregator, run);
+  const sends = sendsSummaries(aggregator, run.endedAt.getTime() - run.startedAt.getTime());
+  const groups = groupSummaries(aggregator, run, sends);
   const counters = aggregator.counters();
   const connect = aggregator.connect;
   const boot = aggregator.boot;
   const actions = sortedRecord(mapValues(aggregator.actions(), actionSummary));
   const incoming = sortedRecord(mapValues(aggregator.incomingByAction(), incomingSummary));
   const wire = [...aggregator.wireBytes().values()].reduce((t, w) => ({ sent: t.sent + w.sent, received: t.received + w.received }), { sent: 0, received: 0 });
-  const exchanges = [...Object.values(actions), ...Object.values(incoming)].map((a) => a.bytes ?? { sent: 0, received: 0 });
+  const exchanges = [...[...Object.values(actions), ...Object.values(incoming)].map((a) => a.bytes ?? { sent: 0, received: 0 }), ...sendExchanges(sends.run)];
   const durationMs = run.endedAt.getTime() - run.startedAt.getTime();
   return {
     tool: 'ocpp-fleet',
@@ -333,6 +341,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     fleet: { ...run.fleet },
     actions,
     incoming,
+    ...(sends.run === undefined ? {} : { sends: sends.run }),
     bytes: bytesSummary(exchanges, wire, run.fleet.planned, durationMs),
     connect: {
       attempts: connect.attempts,

@@ -1,4 +1,4 @@
-import { isStationAction, schemaProblem, validatorsFor } from '../ocpp';
+import { isStationAction, isStationSend, schemaProblem, validatorsFor } from '../ocpp';
 import { stringify } from 'yaml';
 import { existsSync } from 'node:fs';
 import { loadScenarioFile, parseScenario, ScenarioError, type PayloadCheck } from '../scenario/load';
@@ -8,11 +8,11 @@ import { RunOptionError } from './exit-codes';
 
 /**
  * A script's `send` payload checked against the official schema of the version that will send
- * it, as the scenario loads: a bad payload is a located error before anything runs, not a
+ * it (a CALL, or a 2.1 SEND such as NotifyPeriodicEventStream), as the scenario loads: a bad payload is a located error before anything runs, not a
  * CALLERROR per session later. Compiles a version's schemas only when a script sends something.
  */
 export const checkSendPayload: PayloadCheck = (version, action, payload) => {
-  if (!isStationAction(version, action)) {
+  if (!isStationAction(version, action) && !isStationSend(version, action)) {
     return { field: 'action', detail: `expected an action a charging station sends in OCPP ${version}, got ${JSON.stringify(action)}` };
   }
   const validate = validatorsFor(version).request(action);

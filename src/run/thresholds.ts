@@ -8,16 +8,15 @@ import { UsageError } from './exit-codes';
 
 /**
  * The scenario's thresholds, then --threshold's, parsed against the names that exist: OCPP
- * actions of either version, error kinds, counters and this run's groups. A bad one is reported
+ * actions of any version, error kinds, counters and this run's groups. A bad one is reported
  * where it was written (file:line, or the flag).
  */
 export function parseRunThresholds(scenario: Scenario, flagTexts: readonly string[], groupNames: readonly string[]): Threshold[] {
-  const v16 = actionsOf('1.6');
-  const v201 = actionsOf('2.0.1');
-  const stationActions = [...new Set([...v16.station, ...v201.station])];
+  const versions = [actionsOf('1.6'), actionsOf('2.0.1'), actionsOf('2.1')];
+  const stationActions = [...new Set(versions.flatMap((v) => v.station))];
   const names: MetricNames = {
     stationActions,
-    csmsActions: [...new Set([...v16.csms, ...v201.csms])].filter((a) => !stationActions.includes(a)),
+    csmsActions: [...new Set(versions.flatMap((v) => v.csms))].filter((a) => !stationActions.includes(a)),
     errorKinds: ERROR_KINDS,
     counters: COUNTER_NAMES,
     groups: groupNames,

@@ -69,8 +69,18 @@ function resolveStep(s: RawStep, path: FieldPath, at: Locator, timeScale: number
   if (s.suspend !== undefined) return { kind: 'suspend', by: s.suspend.by };
   if (s.stop !== undefined) return { kind: 'stop', reason: s.stop.reason };
   if (s.send !== undefined) return { kind: 'send', action: s.send.action, payload: Object.freeze(s.send.payload ?? {}) };
+  if (s.stream !== undefined) return streamStep(s.stream, [...path, 'stream'], at);
   const frame = s.raw as string;
   return { kind: 'raw', frame, id: callIdOf(frame) };
+}
+
+/** OCPP gives a stream's interval in whole seconds: a scenario that asks for less, or a fraction, is told so. */
+function streamStep(raw: { interval: string | number; values?: number }, path: FieldPath, at: Locator): ScriptStep {
+  const intervalMs = parseDuration(raw.interval) as number;
+  if (intervalMs < 1000 || intervalMs % 1000 !== 0) {
+    throw at.error([...path, 'interval'], `expected a whole number of seconds, at least 1s (OCPP's PeriodicEventStreamParams.interval), got ${show(raw.interval)}`);
+  }
+  return { kind: 'stream', intervalMs, values: raw.values ?? 1 };
 }
 
 /** The message id of a raw frame that reads as a CALL, so that the CSMS's answer to it is recognised. */
@@ -111,6 +121,7 @@ function checkOrder(steps: readonly ScriptStep[], path: FieldPath, at: Locator):
       case 'suspend':
       case 'resume':
       case 'stop':
+      case 'stream':
         if (!charging) throw fail('expected a running transaction here; add start before it');
         if (s.kind === 'suspend' && suspended) throw fail('expected charging here; it is already suspended');
         if (s.kind === 'resume' && !suspended) throw fail('expected a suspended transaction here; add suspend before it');
@@ -133,7 +144,7 @@ function checkOrder(steps: readonly ScriptStep[], path: FieldPath, at: Locator):
   });
 }
 
-/** Check the payload of every `send` step against the schemas of the versions that will run it. */
+/** Check the payload of every `send` step against the schemas of the versions that will run it, and that a `stream` step runs on 2.1 only. */
 export function checkSendPayloads(
   steps: readonly ScriptStep[],
   path: FieldPath,
@@ -142,6 +153,11 @@ export function checkSendPayloads(
   at: Locator,
 ): void {
   steps.forEach((s, i) => {
+    if (s.kind === 'stream') {
+      const older = [...versions].filter((v) => v !== '2.1').sort();
+      if (older.length > 0) throw at.error([...path, i, 'stream'], `periodic event streams are OCPP 2.1's; this script runs on OCPP ${older.join(' and ')}`);
+      return;
+    }
     if (s.kind !== 'send') return;
     for (const version of [...versions].sort()) {
       const problem = check(version, s.action, s.payload);

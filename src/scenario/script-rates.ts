@@ -22,8 +22,12 @@ export function scriptCalls(
   let plugged = false;
   let charging = false;
   let finishing = false;
+  let streaming = false;
   const stop = (): void => {
     transactionMessage('StopTransaction');
+    // 2.1: the session's periodic event stream closes with it (its SENDs are no calls).
+    if (streaming) add('ClosePeriodicEventStream');
+    streaming = false;
     if (v16) add('StatusNotification'); // Finishing
     charging = false;
     finishing = true;
@@ -70,6 +74,10 @@ export function scriptCalls(
         break;
       case 'send':
         add(step.action);
+        break;
+      case 'stream':
+        add('OpenPeriodicEventStream');
+        streaming = true;
         break;
       default:
         break;

@@ -30,6 +30,12 @@ const STEP_MAPPING = {
       properties: { action: { type: 'string', minLength: 1, maxLength: 64 }, payload: { type: 'object' } },
     },
     raw: { type: 'string', minLength: 1, maxLength: 65_536 },
+    stream: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['interval'],
+      properties: { interval: DURATION, values: { type: 'integer', minimum: 1, maximum: 100 } },
+    },
   },
 } as const;
 
@@ -61,4 +67,5 @@ export type RawStep =
       stop?: { reason: (typeof STOP_REASONS)[number] };
       send?: { action: string; payload?: Record<string, unknown> };
       raw?: string;
+      stream?: { interval: string | number; values?: number };
     };

@@ -35,7 +35,13 @@ export type ScriptStep =
   /** Close the socket and connect again at once (a new BootNotification). */
   | { readonly kind: 'reconnect' }
   /** Reboot as after a Reset: every transaction of the station stops (Reboot), then it boots again. */
-  | { readonly kind: 'reboot' };
+  | { readonly kind: 'reboot' }
+  /**
+   * OCPP 2.1: open a periodic event stream of the connector's power (OpenPeriodicEventStream),
+   * then, once accepted, a NotifyPeriodicEventStream SEND every `intervalMs` carrying `values`
+   * readings, until the session's transaction ends (ClosePeriodicEventStream).
+   */
+  | { readonly kind: 'stream'; readonly intervalMs: number; readonly values: number };
 
 export type ScriptStepKind = ScriptStep['kind'];
 
@@ -79,6 +85,7 @@ export function scaleScript(steps: readonly ScriptStep[], timeScale: number): re
   return steps.map((s): ScriptStep => {
     if (s.kind === 'wait') return { kind: 'wait', ms: s.ms / timeScale };
     if (s.kind === 'meterValues' && s.intervalMs !== undefined) return { ...s, intervalMs: s.intervalMs / timeScale };
+    if (s.kind === 'stream') return { ...s, intervalMs: s.intervalMs / timeScale };
     return s;
   });
 }

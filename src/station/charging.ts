@@ -1,4 +1,4 @@
-import type { JsonObject } from '../ocpp';
+import { isStationSend, type JsonObject } from '../ocpp';
 import { SessionCursor } from '../scenario/sessions';
 import { DEFAULT_SCRIPT, REMOTE_SCRIPT, type ScriptStep } from '../scenario/script';
 import { typicalValue } from '../scenario/session-config';
@@ -25,6 +25,8 @@ export interface ChargingHost {
   readonly state: StationState;
   /** A script's `raw` step. */
   sendRaw(frame: string, id: string | undefined): void;
+  /** A script's `send` of a 2.1 SEND action. */
+  sendUnconfirmed(action: string, payload: JsonObject): void;
   /** A script's `disconnect` (back after the backoff) and `reconnect` (at once). */
   closeSocket(after: AfterClose.Reconnect | AfterClose.ReconnectNow): void;
   /** A script's `reboot`: the station stops its sessions, closes, connects and boots again. */
@@ -217,7 +219,14 @@ export class Charging implements StepHost {
   }
 
   scriptSend(action: string, payload: JsonObject, due: number): void {
-    this.host.version.outlet.call(action, payload, null, due);
+    // 2.1's SENDs (NotifyPeriodicEventStream) go out as SENDs: unanswered, never queued.
+    if (isStationSend(this.host.group.version, action)) this.host.sendUnconfirmed(action, payload);
+    else this.host.version.outlet.call(action, payload, null, due);
+  }
+
+  scriptStream(c: Connector, intervalMs: number, values: number, due: number): void {
+    // OCPP gives a stream's interval in whole seconds.
+    this.host.version.openStream?.(c, { intervalS: Math.max(1, Math.round(intervalMs / 1000)), values }, due);
   }
 
   sendRaw(frame: string, id: string | undefined): void {

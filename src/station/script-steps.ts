@@ -21,6 +21,8 @@ export interface StepHost {
   scriptStop(c: Connector, reason: string | undefined, due: number): void;
   scriptUnplug(c: Connector, due: number): void;
   scriptSend(action: string, payload: JsonObject, due: number): void;
+  /** OCPP 2.1: open a periodic event stream of the connector's power. */
+  scriptStream(c: Connector, intervalMs: number, values: number, due: number): void;
   /** A frame as written; the answer to `id`, if it is a CALL, is matched and counted. */
   sendRaw(frame: string, id: string | undefined): void;
   /** disconnect (back after the backoff) and reconnect (at once). */
@@ -70,6 +72,9 @@ export function runStep(host: StepHost, c: Connector, step: ScriptStep, at: numb
       return true;
     case 'raw':
       host.sendRaw(step.frame, step.id);
+      return true;
+    case 'stream':
+      host.scriptStream(c, step.intervalMs, step.values, at);
       return true;
     case 'disconnect':
     case 'reconnect':

@@ -23,7 +23,9 @@ export const enum TimerKind {
   FaultResume = 9,
   /** Faults timeline: the oldest bad frame's answer is due. */
   FaultMalformed = 10,
-  ConnectorBase = 11,
+  /** OCPP 2.1: the next reading of the station's periodic event streams (streams-21.ts). */
+  Stream = 11,
+  ConnectorBase = 12,
 }
 export const TIMER_SLOTS = 64;
 

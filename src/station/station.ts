@@ -228,6 +228,10 @@ export class Station implements LinkHost, ChargingHost, MalformedOwner {
     this.link.sendRaw(frame, id);
   }
 
+  sendUnconfirmed(action: string, payload: JsonObject): void {
+    this.link.session.sendUnconfirmed(action, payload);
+  }
+
   closeSocket(after: AfterClose.Reconnect | AfterClose.ReconnectNow): void {
     this.link.closeSocket(after);
   }

@@ -21,6 +21,7 @@ export const TIMER_TABLE: readonly TimerAction[] = [
   /* FaultFlap */ (s, at, kind) => s.link.transport.faults?.onTimer(kind, at),
   /* FaultResume */ (s, at, kind) => s.link.transport.faults?.onTimer(kind, at),
   /* FaultMalformed */ (s, at, kind) => s.link.transport.faults?.onTimer(kind, at),
+  /* Stream: OCPP 2.1's periodic event streams */ (s, at) => s.version.onStreamTimer?.(at),
 ];
 
 /** A connector's slot: a vehicle arrives, or the step of its running script resumes. */

@@ -6,9 +6,11 @@ import { handleIncoming201 } from './incoming-201';
 import { isoNow } from './iso-now';
 import { energySample, meterSamples } from './meter-sample';
 import { OCMF_SIGNING_METHOD, type OcmfTx } from './ocmf';
+import { Ocpp21 } from './ocpp21';
 import type { CallTag, Outlet } from './outlet';
 import type { Station } from './station';
 import { StationState } from './station-timers';
+import type { StreamParams } from './streams-21';
 import type { RebootCause, StationVersion } from './version';
 
 /** 2.0.1 connector status (OCPP 2.0.1 ConnectorStatusEnumType) of a connector's phase. */
@@ -71,12 +73,24 @@ export class Version201 implements StationVersion {
    * after a cold reboot, LocalReset after the station's own reset, RemoteReset after the CSMS's.
    */
   private bootReason: 'PowerUp' | 'RemoteReset' | 'LocalReset' | 'Watchdog' = 'PowerUp';
+  /** OCPP 2.1's additions (ocpp21.ts): a 2.1 station is a 2.0.1 one with this part. */
+  readonly v21: Ocpp21 | undefined;
 
   constructor(
     readonly station: Station,
     /** Where every CALL it makes leaves (`call`, `queue`, `callIfOnline`): the station's link, or a test's recorder. */
     readonly outlet: Outlet,
-  ) {}
+  ) {
+    this.v21 = station.group.version === '2.1' ? new Ocpp21(station, outlet) : undefined;
+  }
+
+  openStream(c: Connector, params: StreamParams, due: number): void {
+    this.v21?.openStream(c, params, due);
+  }
+
+  onStreamTimer(at: number): void {
+    this.v21?.streams.onTimer(at);
+  }
 
   // ---- what the station says -----------------------------------------------------------------
   bootPayload(): JsonObject {
@@ -92,6 +106,8 @@ export class Version201 implements StationVersion {
   }
 
   nextBootAfter(cause: RebootCause): void {
+    // A reboot ends every stream: the station opens new ones as its sessions ask.
+    this.v21?.streams.clear();
     this.bootReason = cause === 'PowerLoss' ? 'PowerUp' : cause === 'Reboot' ? 'Watchdog' : cause;
   }
 
@@ -194,6 +210,8 @@ export class Version201 implements StationVersion {
     const payload = this.event('Ended', trigger, c, tx, { chargingState: 'Idle', stoppedReason });
     payload.meterValue = this.meterValue(c, 'Transaction.End', due);
     this.outlet.queue('TransactionEvent', payload, tx, due);
+    // What the connector's stream monitored has ended with the session.
+    this.v21?.streams.close(c.id, due);
   }
 
   afterRelease(c: Connector, now: number, _reportedFinishing: boolean): void {
@@ -221,6 +239,7 @@ export class Version201 implements StationVersion {
   }
 
   onTransactionResult(action: string, payload: JsonObject, tag: CallTag): void {
+    if (this.v21 !== undefined && action !== 'TransactionEvent') this.v21.onResult(action, payload, tag);
     if (action !== 'TransactionEvent' || !isTransaction(tag)) return;
     if (this.endedOut) {
       this.endedOut = false;
@@ -234,7 +253,7 @@ export class Version201 implements StationVersion {
   onIncoming(action: string, payload: JsonObject): JsonObject | undefined {
     // A follow-up belongs to the answer being built; one left by an answer that never went out is dropped.
     this.followUp = undefined;
-    return handleIncoming201(this, action, payload);
+    return this.v21?.onIncoming(action, payload) ?? handleIncoming201(this, action, payload);
   }
 
   /** Accept a RequestStartTransaction on `evseId` (or the first free EVSE); undefined when refused. */
@@ -275,7 +294,10 @@ export class Version201 implements StationVersion {
 
   afterIncoming(_action: string): void {
     const f = this.followUp;
-    if (f === undefined) return;
+    if (f === undefined) {
+      this.v21?.afterIncoming(this.station.now());
+      return;
+    }
     this.followUp = undefined;
     const s = this.station;
     const now = s.now();

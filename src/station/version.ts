@@ -2,6 +2,7 @@ import type { JsonObject, SendVerdict } from '../ocpp';
 import type { Connector, Transaction } from './connector';
 import type { CallTag, Outlet } from './outlet';
 import type { Station } from './station';
+import type { StreamParams } from './streams-21';
 import { Version16 } from './version-16';
 import { Version201 } from './version-201';
 
@@ -48,6 +49,10 @@ export interface StationVersion {
   nextBootAfter(cause: RebootCause): void;
   /** Where its CALLs leave: the station's link, or what a test put around it. */
   readonly outlet: Outlet;
+  /** OCPP 2.1: a script's `stream` step opens a periodic event stream of the connector's power. */
+  openStream?(c: Connector, params: StreamParams, due: number): void;
+  /** OCPP 2.1: the station's stream timer fired. */
+  onStreamTimer?(at: number): void;
 }
 
 /** Makes a station's version object (tests pass one that records what the station says). */

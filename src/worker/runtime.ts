@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ACTION_NAMES, errorKindCode, type CallOutcome, type CallRecorder, type ErrorKind, type NeverSent } from '../ocpp';
+import { ACTION_NAMES, errorKindCode, type CallOutcome, type CallRecorder, type ErrorKind, type NeverSent, type SendOutcome } from '../ocpp';
 import { Gauge, GaugeWriter } from '../metrics/gauges';
 import { packHeader, RecordKind, toMicros } from '../metrics/record';
 import { RingWriter } from '../metrics/ring';
@@ -189,6 +189,10 @@ export class WorkerRuntime implements StationContext {
         cells[at + 1] = (cells[at + 1] as number) + received;
       },
       recordNotSent: (action: number, reason: NeverSent) => this.write(RecordKind.CallNotSent, group, action, reason, 0),
+      // One record per SEND, time-stamped as the calls are: a periodic stream's rate is read per second.
+      recordSend: (action: number, outcome: SendOutcome, bytes: number) => {
+        if (action >= 0) this.write(RecordKind.Send, group, action, outcome, bytes);
+      },
       wantsSample: (kind: ErrorKind) => this.wantsErrorSample(kind),
       sample: (kind: ErrorKind, text: string) => this.errorSample(kind, redact(text)),
     };

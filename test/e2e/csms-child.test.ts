@@ -43,7 +43,7 @@ describe('embedded CSMS in a child process', { timeout: 30_000 }, () => {
     const exit = await csms.exited;
     assert.deepEqual([exit.signal, exit.requested], [null, true], JSON.stringify(exit));
     assert.equal(await closed, 1001, 'the CSMS closes its stations with 1001 going away');
-    assert.match(csms.stderr(), /CSMS listening on ws:\/\/127\.0\.0\.1:\d+ \(OCPP 1\.6, 2\.0\.1\)/);
+    assert.match(csms.stderr(), /CSMS listening on ws:\/\/127\.0\.0\.1:\d+ \(OCPP 1\.6, 2\.0\.1, 2\.1\)/);
     assert.match(csms.stderr(), /<- Heartbeat: 2 received, 2 answered/);
     await csms.stop(); // a second stop is harmless
   });

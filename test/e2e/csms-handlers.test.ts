@@ -58,6 +58,18 @@ for (const [version, handlers, samples] of TABLES) {
   });
 }
 
+// 2.1's answers are checked in test/unit/csms-handlers-21.test.ts; its call mix here, as the others'.
+describe('the call rate’s mix, OCPP 2.1', () => {
+  it('sends only calls valid against the 2.1 schemas, 2.1’s own among them', () => {
+    const validators = validatorsFor('2.1');
+    for (const { action, payload } of CALL_MIX['2.1']) {
+      const validate = validators.request(action);
+      assert.ok(validate?.(payload), `${action} ${JSON.stringify(payload)}: ${JSON.stringify(validate?.errors)}`);
+    }
+    assert.ok(CALL_MIX['2.1'].some((e) => !actionsOf('2.0.1').csms.includes(e.action)));
+  });
+});
+
 describe('CSMS tag verdicts', () => {
   it('are deterministic per tag and follow the share within a few percent', () => {
     let invalid = 0;

@@ -135,7 +135,7 @@ describe('ocpp-fleet csms --service-time-ms T --servers S', { timeout: 60_000 },
   test('says its capacity when it starts, counts its queue in /stats and prints it when it stops', async () => {
     const csms = await startEmbeddedCsms({ serviceTimeMs: 4, servers: 2 });
     try {
-      assert.match(csms.stderr(), /CSMS listening on ws:\/\/127\.0\.0\.1:\d+ \(OCPP 1\.6, 2\.0\.1; 2 × 4 ms servers: capacity 500 calls\/s\)/);
+      assert.match(csms.stderr(), /CSMS listening on ws:\/\/127\.0\.0\.1:\d+ \(OCPP 1\.6, 2\.0\.1, 2\.1; 2 × 4 ms servers: capacity 500 calls\/s\)/);
       const station = await BareStation.connect(csms.url, 'CP-Q', 'ocpp1.6');
       await station.result('BootNotification', SAMPLES_16.BootNotification);
       await station.result('Heartbeat', {});

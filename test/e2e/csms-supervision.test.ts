@@ -66,7 +66,7 @@ test('kill -9 of the embedded CSMS 5 s into a run: exit 3 at once, the signal na
   const atMs = s.csms?.exit?.atMs ?? -1;
   // Killed after the status line of second 5, and within the run.
   assert.ok(atMs >= 4500 && atMs <= s.durationMs, `died at ${atMs} ms of ${s.durationMs}`);
-  assert.match(s.csms?.exit?.lastLines[0] ?? '', /^CSMS listening on ws:\/\/127\.0\.0\.1:\d+ \(OCPP 1\.6, 2\.0\.1\)$/);
+  assert.match(s.csms?.exit?.lastLines[0] ?? '', /^CSMS listening on ws:\/\/127\.0\.0\.1:\d+ \(OCPP 1\.6, 2\.0\.1, 2\.1\)$/);
   assert.ok((s.csms?.exit?.lastLines.length ?? 99) <= 20);
   assert.equal('signedMeterValues' in (s.csms ?? {}), false, 'a dead CSMS is not asked for its counts');
   assert.equal(s.fleet.connected, 80, 'the fleet was connected when the CSMS died');

@@ -10,7 +10,8 @@ import type { StrictCsmsCounts } from '../helpers/strict-csms';
 
 /**
  * A fleet run (run() in-process) against an independent strict CSMS (ocpp-rpc in strict mode, its
- * own process) that resets stations, changes their availability, stops their transactions
+ * own process, taking ocpp1.6, ocpp2.0.1 and ocpp2.1 and validating each against its version's
+ * schemas: a mixed fleet of the three) that resets stations, changes their availability, stops their transactions
  * remotely and triggers messages during sessions. Nothing may be lost or miscounted: what the
  * fleet says it sent, per action, is what the CSMS received; every transaction the stations
  * started is closed at the CSMS after the graceful stop; the per-second series adds up to the
@@ -37,7 +38,7 @@ duration: 20s
 seed: 5
 callTimeout: 10s
 gracefulStop: 20s
-groups:${GROUP('v16', '1.6', 'ST16', 25)}${GROUP('v201', '2.0.1', 'ST201', 25)}${GROUP('reboot16', '1.6', 'SR16', 5, ', script: [plugIn, authorize, start, meterValues: {count: 2}, reboot]')}${GROUP('reboot201', '2.0.1', 'SR201', 5, ', script: [plugIn, authorize, start, meterValues: {count: 2}, reboot]')}
+groups:${GROUP('v16', '1.6', 'ST16', 20)}${GROUP('v201', '2.0.1', 'ST201', 20)}${GROUP('v21', '2.1', 'ST21', 10)}${GROUP('reboot16', '1.6', 'SR16', 5, ', script: [plugIn, authorize, start, meterValues: {count: 2}, reboot]')}${GROUP('reboot201', '2.0.1', 'SR201', 5, ', script: [plugIn, authorize, start, meterValues: {count: 2}, reboot]')}
 `;
 
 /** Cold boots (restart faults): connections cut with no close, stops queued through the outage. */
@@ -108,6 +109,10 @@ function assertSeriesAgree(dir: string, summary: Summary): void {
 test('against a strict CSMS that resets, stops and triggers during sessions: counts equal, nothing open after the stop', async (tc) => {
   const { summary, csms, dir } = await runAgainstStrictCsms('strict-resets', RESETS, 8);
   assertCountsEqual(tc, summary, csms);
+  // The 2.1 stations too: booted, charging, their payloads held to 2.1's schemas by ocpp-rpc.
+  const v21 = summary.groups.v21;
+  assert.deepEqual([v21?.ocpp, v21?.fleet?.booted], ['2.1', 10]);
+  assert.ok((v21?.transactions?.started ?? 0) > 10 && (v21?.actions.TransactionEvent?.ok ?? 0) > 40, JSON.stringify(v21?.transactions));
   const calls = csms.calls;
   assert.ok((calls.Reset?.ok ?? 0) >= 20, `resets answered: ${JSON.stringify(calls)}`);
   assert.ok((calls.RemoteStopTransaction?.ok ?? 0) > 5 && (calls.RequestStopTransaction?.ok ?? 0) > 5, JSON.stringify(calls));

@@ -6,6 +6,7 @@ import {
   type CallOutcome,
   type CallRecorder,
   type DEFERRED,
+  type SendOutcome,
   type SendVerdict,
   type SessionHost,
   type SessionOptions,
@@ -44,6 +45,9 @@ export class Harness {
   readonly callEnds: number[] = [];
   readonly incoming: IncomingRecord[] = [];
   readonly errors: ErrorKind[] = [];
+  /** 2.1's SENDs as recorded (action code, SendOutcome, bytes), and those the host was handed. */
+  readonly sends: { action: number; outcome: SendOutcome; bytes: number }[] = [];
+  readonly sendsIn: { action: string; payload: JsonObject }[] = [];
   /** CALLs recorded as never sent: action code and reason, in order. */
   readonly notSent: { action: number; reason: NeverSent }[] = [];
   /** Error samples, the first of each kind (as a worker keeps them). */
@@ -85,6 +89,10 @@ export class Harness {
       afterIncoming: (action) => {
         this.events.push(`after ${action}`);
       },
+      onSend: (action, payload) => {
+        this.events.push(`send-in ${action}`);
+        this.sendsIn.push({ action, payload });
+      },
       beforeSend: (action, _payload, tag) => this.beforeSend(action, tag),
       // A getter: a test may give or take the host's keepOnClose at any time.
       get keepOnClose() {
@@ -107,6 +115,9 @@ export class Harness {
       },
       recordNotSent: (action, reason) => {
         this.notSent.push({ action, reason });
+      },
+      recordSend: (action, outcome, bytes) => {
+        this.sends.push({ action, outcome, bytes });
       },
       wantsSample: (kind) => !this.samples.has(kind),
       sample: (kind, text) => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RPCServer, createRPCError } from 'ocpp-rpc';
+import { readFileSync } from 'node:fs';
+import { RPCServer, createRPCError, createValidator } from 'ocpp-rpc';
 import type RpcServerClient from 'ocpp-rpc/lib/server-client';
 import { CsmsCalls, type CallCounts } from './strict-csms-calls';
 
@@ -21,7 +22,7 @@ type Handler = (station: StationEntry, params: Params) => Record<string, unknown
 export interface StationEntry {
   readonly identity: string;
   readonly client: RpcServerClient;
-  readonly version: '1.6' | '2.0.1';
+  readonly version: '1.6' | '2.0.1' | '2.1';
   /** Its open transactions: 1.6 the CSMS's integer ids, 2.0.1 the station's string ids. */
   readonly open: Set<number | string>;
 }
@@ -67,6 +68,18 @@ export interface StrictCsmsOptions {
 
 const now = (): string => new Date().toISOString();
 
+/**
+ * ocpp-rpc 2.2.1 ships the OCA's 2.1 schemas under their own ids (`urn:BootNotificationRequest`)
+ * but looks schemas up as `urn:BootNotification.req` / `.conf`, as in its 1.6 and 2.0.1 files: its
+ * strict mode answers every 2.1 call ProtocolError ("Schema 'urn:BootNotification.req' is missing
+ * from subprotocol schema 'ocpp2.1'"). The same schemas, under the names it looks for.
+ */
+function ocpp21Validator(): ReturnType<typeof createValidator> {
+  const schemas = JSON.parse(readFileSync(require.resolve('ocpp-rpc/lib/schemas/ocpp2_1.json'), 'utf8')) as { $id: string }[];
+  const renamed = schemas.map((s) => ({ ...s, $id: s.$id.replace(/Request$/, '.req').replace(/Response$/, '.conf') }));
+  return createValidator('ocpp2.1', renamed);
+}
+
 export class StrictCsms {
   private readonly rpc: RPCServer;
   private readonly http: Server;
@@ -83,7 +96,7 @@ export class StrictCsms {
   readonly calls: CsmsCalls;
 
   constructor(private readonly options: StrictCsmsOptions) {
-    this.rpc = new RPCServer({ protocols: ['ocpp1.6', 'ocpp2.0.1'], strictMode: true, callTimeoutMs: 10_000 });
+    this.rpc = new RPCServer({ protocols: ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'], strictMode: true, strictModeValidators: [ocpp21Validator()], callTimeoutMs: 10_000 });
     this.rpc.on('client', (client: RpcServerClient) => this.onClient(client));
     this.http = createServer((req, res) => this.onRequest(req, res));
     this.http.on('upgrade', this.rpc.handleUpgrade);
@@ -141,7 +154,7 @@ export class StrictCsms {
 
   private onClient(client: RpcServerClient): void {
     const identity = client.identity ?? '';
-    const version = client.protocol === 'ocpp2.0.1' ? '2.0.1' : '1.6';
+    const version = client.protocol === 'ocpp2.1' ? '2.1' : client.protocol === 'ocpp2.0.1' ? '2.0.1' : '1.6';
     // A station's transactions outlive its connections: its entry (and open ones) stay, the client changes.
     const open = this.stations.get(identity)?.open ?? new Set<number | string>();
     const entry: StationEntry = { identity, client, version, open };
@@ -160,7 +173,7 @@ export class StrictCsms {
       if (this.failures.samples.length < 10) this.failures.samples.push(`${identity} ${e.method}: ${e.error.message}`);
     });
     client.on('badMessage', () => this.badMessages++);
-    const table = version === '1.6' ? this.handlers16 : this.handlers201;
+    const table = version === '1.6' ? this.handlers16 : version === '2.0.1' ? this.handlers201 : this.handlers21;
     client.handle(async ({ method, params }) => {
       const handler = method === undefined ? undefined : table[method];
       if (handler === undefined) throw createRPCError('NotImplemented', `${method ?? '?'} is not handled here`);
@@ -220,6 +233,13 @@ export class StrictCsms {
     FirmwareStatusNotification: () => ({}),
     LogStatusNotification: () => ({}),
     DataTransfer: () => ({ status: 'Accepted' }),
+  };
+
+  /** 2.1 answers what 2.0.1 does (ocpp-rpc validates it against 2.1's schemas), and its streams' calls. */
+  private readonly handlers21: Record<string, Handler> = {
+    ...this.handlers201,
+    OpenPeriodicEventStream: () => ({ status: 'Accepted' }),
+    ClosePeriodicEventStream: () => ({}),
   };
 }
 

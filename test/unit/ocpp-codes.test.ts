@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { ACTION_NAMES, actionCode, actionsOf, isCsmsAction, isStationAction } from '../../src/ocpp/actions';
+import { ACTION_NAMES, actionCode, actionsOf, isCsmsAction, isStationAction, isStationSend } from '../../src/ocpp/actions';
 import { errorCodeFor, isKnownErrorCode, UNREADABLE_MESSAGE_ID, type ErrorMeaning } from '../../src/ocpp/error-codes';
 import { ERROR_KINDS, errorKindCode } from '../../src/ocpp/error-kinds';
 
@@ -78,17 +78,18 @@ describe('isKnownErrorCode', () => {
 });
 
 describe('actionCode', () => {
-  it('numbers the 75 distinct actions of 1.6 (with security extension) and 2.0.1 in sorted order', () => {
-    assert.equal(ACTION_NAMES.length, 75);
+  it('numbers the 102 distinct actions of 1.6 (with security extension), 2.0.1 and 2.1 in sorted order', () => {
+    // 75 of 1.6 and 2.0.1, 2.1's 26 new pairs and its one SEND (NotifyPeriodicEventStream).
+    assert.equal(ACTION_NAMES.length, 102);
     assert.deepEqual([...ACTION_NAMES], [...ACTION_NAMES].sort());
-    assert.equal(new Set(ACTION_NAMES).size, 75);
+    assert.equal(new Set(ACTION_NAMES).size, 102);
     ACTION_NAMES.forEach((name, i) => assert.equal(actionCode(name), i, name));
   });
 
   it('gives fixed codes to known names', () => {
-    assert.equal(actionCode('Authorize'), 0);
-    assert.equal(actionCode('BootNotification'), 1);
-    assert.equal(actionCode('UpdateFirmware'), 74);
+    assert.equal(actionCode('AFRRSignal'), 0);
+    assert.equal(actionCode('Authorize'), 2);
+    assert.equal(actionCode('VatNumberValidation'), 101);
     assert.equal(actionCode('Heartbeat'), ACTION_NAMES.indexOf('Heartbeat'));
     assert.equal(actionCode('Heartbeat'), actionCode('Heartbeat'));
   });
@@ -103,6 +104,21 @@ describe('actionCode', () => {
 });
 
 describe('isStationAction / isCsmsAction', () => {
+  it('2.1: the 26 new pairs go one way each, 2.0.1 has none of them, and NotifyPeriodicEventStream is a SEND, never a CALL', () => {
+    const v21 = actionsOf('2.1');
+    const v201 = actionsOf('2.0.1');
+    const newStation = v21.station.filter((a) => !v201.station.includes(a));
+    const newCsms = v21.csms.filter((a) => !v201.csms.includes(a));
+    assert.equal(newStation.length, 11);
+    assert.equal(newCsms.length, 15);
+    for (const a of ['OpenPeriodicEventStream', 'ClosePeriodicEventStream', 'BatterySwap', 'GetCertificateChainStatus']) assert.ok(newStation.includes(a), a);
+    for (const a of ['AdjustPeriodicEventStream', 'GetPeriodicEventStream', 'RequestBatterySwap', 'NotifyWebPaymentStarted', 'SetDefaultTariff']) assert.ok(newCsms.includes(a), a);
+    for (const a of [...newStation, ...newCsms]) assert.equal(isStationAction('2.0.1', a) || isCsmsAction('2.0.1', a), false, a);
+    assert.equal(isStationSend('2.1', 'NotifyPeriodicEventStream'), true);
+    assert.equal(isStationSend('2.0.1', 'NotifyPeriodicEventStream'), false);
+    assert.equal(isStationAction('2.1', 'NotifyPeriodicEventStream'), false);
+  });
+
   it('1.6: StartTransaction is sent by the station, RemoteStartTransaction by the CSMS', () => {
     assert.equal(isStationAction('1.6', 'StartTransaction'), true);
     assert.equal(isCsmsAction('1.6', 'StartTransaction'), false);

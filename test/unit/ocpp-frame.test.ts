@@ -6,6 +6,8 @@ import {
   encodeCall,
   encodeCallError,
   encodeCallResult,
+  encodeCallResultError,
+  encodeSend,
   MAX_ERROR_DESCRIPTION,
   MAX_MESSAGE_ID_LENGTH,
   MessageType,
@@ -235,3 +237,64 @@ describe('encoders', () => {
     );
   });
 });
+
+describe('OCPP 2.1 framing: SEND (6) and CALLRESULTERROR (5)', () => {
+  function parsed21(text: string): { ok: boolean; frame: ParsedFrame } {
+    const frame = new ParsedFrame();
+    return { ok: parseFrame(text, frame, true), frame };
+  }
+
+  it('reads a SEND back: the shape of a CALL, its own type', () => {
+    const { ok, frame } = parsed21('[6,"s1","NotifyPeriodicEventStream",{"id":3,"pending":0,"basetime":"2026-12-07T10:00:00Z","data":[{"t":0,"v":"11"}]}]');
+    assert.equal(ok, true);
+    assert.equal(frame.type, MessageType.Send);
+    assert.deepEqual([frame.id, frame.action, frame.payload.id], ['s1', 'NotifyPeriodicEventStream', 3]);
+  });
+
+  it('reads a CALLRESULTERROR back: the shape of a CALLERROR, its own type', () => {
+    const { ok, frame } = parsed21('[5,"19223201","FormatViolation","bad answer",{"field":"status"}]');
+    assert.equal(ok, true);
+    assert.equal(frame.type, MessageType.CallResultError);
+    assert.deepEqual([frame.id, frame.errorCode, frame.errorDescription, frame.errorDetails], ['19223201', 'FormatViolation', 'bad answer', { field: 'status' }]);
+  });
+
+  for (const [text, problem] of [
+    ['[6,"s1","NotifyPeriodicEventStream"]', 'SEND must have 4 elements, got 3'],
+    ['[6,"s1","",{}]', 'SEND action must be a non-empty string'],
+    ['[6,"s1","NotifyPeriodicEventStream",[]]', 'SEND NotifyPeriodicEventStream payload must be a JSON object'],
+    ['[5,"c1","FormatViolation","x"]', 'CALLRESULTERROR must have 5 elements, got 4'],
+    ['[5,"c1",7,"x",{}]', 'CALLRESULTERROR needs a string code, a string description and an object of details'],
+  ] as const) {
+    it(`a broken one is never to be answered: ${text}`, () => {
+      const { ok, frame } = parsed21(text);
+      assert.equal(ok, false);
+      assert.equal(frame.problem, problem);
+      assert.equal(frame.replyable, false);
+      assert.equal(frame.brokenAnswer, false, 'not an answer to a CALL of ours');
+    });
+  }
+
+  it('without 2.1, types 5 and 6 are unknown: MessageTypeNotSupported, answered', () => {
+    for (const text of ['[6,"s1","NotifyPeriodicEventStream",{}]', '[5,"c1","FormatViolation","x",{}]']) {
+      const { ok, frame } = parsed(text);
+      assert.equal(ok, false);
+      assert.equal(frame.meaning, 'MessageTypeNotSupported');
+      assert.equal(frame.replyable, true);
+    }
+  });
+
+  it('a broken CALLRESULT is marked as an answer, so the session may end its CALL; a broken CALL is not', () => {
+    assert.equal(parsed21('[3,"1"]').frame.brokenAnswer, true);
+    assert.equal(parsed21('[4,"1","X"]').frame.brokenAnswer, true);
+    assert.equal(parsed21('[2,"1","Heartbeat"]').frame.brokenAnswer, false);
+  });
+
+  it('writes both, the error description capped as a CALLERROR\'s', () => {
+    assert.equal(encodeSend('s2', 'NotifyPeriodicEventStream', EMPTY_PAYLOAD), '[6,"s2","NotifyPeriodicEventStream",{}]');
+    assert.equal(encodeCallResultError('7', 'FormatViolation', 'bad'), '[5,"7","FormatViolation","bad",{}]');
+    const long = JSON.parse(encodeCallResultError('7', 'FormatViolation', 'x'.repeat(300))) as unknown[];
+    assert.equal((long[3] as string).length, MAX_ERROR_DESCRIPTION);
+    assert.equal(long[0], 5);
+  });
+});
+
