@@ -12,7 +12,7 @@ import { gcNow, memoryDelta } from './lib/memory';
 
 const now = (): number => performance.now();
 
-function open(url: string, n: number, onOpen?: (ws: WebSocket, i: number) => void): Promise<{ sockets: WebSocket[]; ms: number; failed: number }> {
+function open(url: string, n: number, onOpen?: (ws: WebSocket, i: number) => void, subprotocol = 'ocpp1.6'): Promise<{ sockets: WebSocket[]; ms: number; failed: number }> {
   const start = now();
   const sockets: WebSocket[] = [];
   let settled = 0;
@@ -22,7 +22,7 @@ function open(url: string, n: number, onOpen?: (ws: WebSocket, i: number) => voi
       if (++settled === n) resolve({ sockets, ms: now() - start, failed });
     };
     for (let i = 0; i < n; i++) {
-      const ws = new WebSocket(`${url}/BARE-${i}`, 'ocpp1.6', { perMessageDeflate: false, handshakeTimeout: 30_000 });
+      const ws = new WebSocket(`${url}/BARE-${i}`, subprotocol, { perMessageDeflate: false, handshakeTimeout: 30_000 });
       sockets.push(ws);
       let counted = false;
       ws.once('open', () => {
@@ -212,6 +212,40 @@ async function openLoop(spec: Extract<BareSpec, { mode: 'open' }>, io: ChildIo):
   };
 }
 
+/**
+ * SENDs on every connection at its interval: the frame a station's stream writes (its reading
+ * and the time it was taken, serialised for each one), with nothing to wait for. A timer per
+ * connection, as a plain client would have, re-armed from the due time.
+ */
+async function sends(spec: Extract<BareSpec, { mode: 'send' }>, io: ChildIo): Promise<BareClosedResult> {
+  const { sockets, ms } = await open(spec.url, spec.connections, undefined, 'ocpp2.1');
+  const t0 = now();
+  const epoch = Date.now() - t0;
+  let sent = 0;
+  let stopped = false;
+  const timers: NodeJS.Timeout[] = [];
+  sockets.forEach((ws, i) => {
+    let next = 1;
+    let due = t0 + (spec.intervalMs * i) / spec.connections;
+    const tick = (): void => {
+      if (stopped) return;
+      const payload = { id: 1, pending: 0, basetime: new Date(epoch + due).toISOString(), data: [{ t: 0, v: String(7360 + (next % 40)) }] };
+      ws.send(`[6,"s${next++}","NotifyPeriodicEventStream",${JSON.stringify(payload)}]`);
+      sent++;
+      due += spec.intervalMs;
+      timers[i] = setTimeout(tick, Math.max(0, due - now()));
+    };
+    timers[i] = setTimeout(tick, Math.max(0, due - now()));
+  });
+  io.onSample(() => sent);
+  io.ready({ connections: sockets.length });
+  await io.finishRequested();
+  stopped = true;
+  for (const t of timers) clearTimeout(t);
+  for (const ws of sockets) ws.terminate();
+  return { connectMs: ms, roundTrips: sent };
+}
+
 serveChild<BareSpec, BareClosedResult | MemoryResult | ConnectResult | LatencyResult>(async (spec, io) => {
   switch (spec.mode) {
     case 'closed':
@@ -222,5 +256,7 @@ serveChild<BareSpec, BareClosedResult | MemoryResult | ConnectResult | LatencyRe
       return connect(spec);
     case 'open':
       return openLoop(spec, io);
+    case 'send':
+      return sends(spec, io);
   }
 });

@@ -47,9 +47,7 @@ export function benchPlan(spec: FleetSpec): { plan: FleetPlan; groups: GroupConf
     `    connectors: ${spec.connectors}`,
     `    identity: "${spec.identity}-{index:05}"`,
     `    ramp: ${spec.rampPerSec > 0 ? `${spec.rampPerSec}/s` : 'all'}`,
-    spec.meterMs === undefined
-      ? '    sessions: { idle: 500h, duration: 1m, meterInterval: 1m, powerKw: 11 }'
-      : '    sessions: { idle: 100ms, duration: 500h, meterInterval: 1m, powerKw: 11 }',
+    sessionsLine(spec),
     ...(spec.signed ? ['    signedMeterValues: ocmf'] : []),
     '',
   ].join('\n');
@@ -64,6 +62,16 @@ export function benchPlan(spec: FleetSpec): { plan: FleetPlan; groups: GroupConf
   return { plan, groups: groupConfigs(scenario, groups) };
 }
 
+/** The group's sessions: none during a bench, or one long session charging (meter values), or streaming. */
+function sessionsLine(spec: FleetSpec): string {
+  if (spec.streamS !== undefined) {
+    return `    sessions: { idle: 100ms, duration: 500h, meterInterval: 1h, powerKw: 11, script: [plugIn, start, {stream: {interval: ${spec.streamS}s}}, {wait: 400h}] }`;
+  }
+  return spec.meterMs === undefined
+    ? '    sessions: { idle: 500h, duration: 1m, meterInterval: 1m, powerKw: 11 }'
+    : '    sessions: { idle: 100ms, duration: 500h, meterInterval: 1m, powerKw: 11 }';
+}
+
 interface Window {
   calls: number;
   ms: number;
@@ -76,8 +84,8 @@ interface Window {
  * the others warm up, then read memory, or count calls and CPU over their window.
  */
 async function measureWindow(spec: FleetSpec, agg: BenchAggregator, memoryBefore: MemorySnapshot | null, io: ChildIo): Promise<Window> {
-  if (spec.measure === 'throughput') {
-    io.onSample(() => agg.callsOk);
+  if (spec.measure === 'throughput' || spec.measure === 'sends') {
+    io.onSample(spec.measure === 'sends' ? () => agg.sendsSent : () => agg.callsOk);
     io.ready({ timeToAllBootedMs: agg.lastBootAtMs });
     await io.finishRequested();
     return { calls: 0, ms: 0, cpuUs: 0, memory: null };

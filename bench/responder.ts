@@ -62,6 +62,8 @@ const PAYLOADS: Readonly<Record<string, string>> = {
   BootNotification: `{"status":"Accepted","currentTime":${CURRENT_TIME},"interval":300}`,
   Heartbeat: `{"currentTime":${CURRENT_TIME}}`,
   Authorize: '{"idTagInfo":{"status":"Accepted"}}',
+  // 2.1 streams (case 11); the SENDs that follow are no CALLs and get nothing.
+  OpenPeriodicEventStream: '{"status":"Accepted"}',
 };
 const EMPTY = '{}';
 

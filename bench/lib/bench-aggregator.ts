@@ -19,6 +19,8 @@ export class BenchAggregator extends Aggregator {
   windowCalls = 0;
   /** Every call answered by a valid CALLRESULT so far (the throughput counter). */
   callsOk = 0;
+  /** Every OCPP 2.1 SEND written so far (the streams' counter; w1 = 1 is SendOutcome.Sent). */
+  sendsSent = 0;
   private inWindow = false;
   private readonly heartbeat = actionCode('Heartbeat');
   readonly windowResponse: Histogram = newHistogram();
@@ -51,6 +53,7 @@ export class BenchAggregator extends Aggregator {
   override ingest(w0: number, w1: number, w2: number, w3: number): void {
     const kind = recordKind(w0);
     if (kind === RecordKind.CallOk) this.callsOk++;
+    else if (kind === RecordKind.Send && w1 === 1) this.sendsSent++;
     if (kind === RecordKind.CallOk && this.inWindow) {
       this.windowCalls++;
       if (recordCode(w0) === this.heartbeat) {

@@ -23,7 +23,14 @@ export type BareSpec =
    * timed from when it was due. Interactive: ready once connected; the first sample opens the
    * measurement window, the second closes it.
    */
-  | { readonly mode: 'open'; readonly url: string; readonly connections: number; readonly intervalMs: number };
+  | { readonly mode: 'open'; readonly url: string; readonly connections: number; readonly intervalMs: number }
+  /**
+   * OCPP 2.1 periodic event streams: each connection (subprotocol ocpp2.1) sends a
+   * NotifyPeriodicEventStream SEND every `intervalMs` (phases spread), built as a station builds
+   * it (a reading, its time, JSON.stringify), never answered. Interactive: ready once connected;
+   * samples count the SENDs written.
+   */
+  | { readonly mode: 'send'; readonly url: string; readonly connections: number; readonly intervalMs: number };
 
 export interface BareClosedResult {
   readonly connectMs: number;
@@ -67,16 +74,17 @@ export interface LatencyResult {
 /**
  * throughput: interactive (ready once booted, sampled by the parent, finish on request);
  * latency: interactive, the first sample opens the window of Heartbeat latencies, the second closes it;
- * memory: memory after warm-up; ramp: time to all booted.
+ * memory: memory after warm-up; ramp: time to all booted;
+ * sends: interactive as throughput, its samples counting the SENDs written (OCPP 2.1 streams).
  */
-export type FleetMeasure = 'throughput' | 'memory' | 'ramp' | 'latency';
+export type FleetMeasure = 'throughput' | 'memory' | 'ramp' | 'latency' | 'sends';
 
 export interface FleetSpec {
   readonly url: string;
   /** Identities are `<identity>-00001`…; the responder serves by this prefix in interleaved cases. */
   readonly identity: string;
   readonly stations: number;
-  readonly version: '1.6' | '2.0.1';
+  readonly version: '1.6' | '2.0.1' | '2.1';
   readonly connectors: number;
   readonly workers: number;
   /** Heartbeat interval forced on every station (ms; fractions allowed), or undefined to follow the CSMS. */
@@ -103,6 +111,11 @@ export interface FleetSpec {
    */
   readonly meterMs?: number;
   readonly signed?: boolean;
+  /**
+   * Periodic event streams (case 11, version 2.1): each station starts one long session at once and
+   * opens a stream of one NotifyPeriodicEventStream SEND every this many seconds.
+   */
+  readonly streamS?: number;
 }
 
 export interface FleetResult {

@@ -70,6 +70,7 @@ function resolveStep(s: RawStep, path: FieldPath, at: Locator, timeScale: number
   if (s.stop !== undefined) return { kind: 'stop', reason: s.stop.reason };
   if (s.send !== undefined) return { kind: 'send', action: s.send.action, payload: Object.freeze(s.send.payload ?? {}) };
   if (s.stream !== undefined) return streamStep(s.stream, [...path, 'stream'], at);
+  if (s.discharge !== undefined) return { kind: 'discharge', powerW: s.discharge.powerKw * 1000 };
   const frame = s.raw as string;
   return { kind: 'raw', frame, id: callIdOf(frame) };
 }
@@ -103,6 +104,7 @@ function checkOrder(steps: readonly ScriptStep[], path: FieldPath, at: Locator):
   let plugged = false;
   let charging = false;
   let suspended = false;
+  let discharging = false;
   steps.forEach((s, i) => {
     const fail = (detail: string): Error => at.error([...path, i], `${s.kind}: ${detail}`);
     if (i > 0 && steps[i - 1]?.kind === 'reboot') throw at.error([...path, i], `${s.kind}: expected nothing after reboot (a reboot ends every session of the station)`);
@@ -122,21 +124,27 @@ function checkOrder(steps: readonly ScriptStep[], path: FieldPath, at: Locator):
       case 'resume':
       case 'stop':
       case 'stream':
+      case 'discharge':
         if (!charging) throw fail('expected a running transaction here; add start before it');
         if (s.kind === 'suspend' && suspended) throw fail('expected charging here; it is already suspended');
-        if (s.kind === 'resume' && !suspended) throw fail('expected a suspended transaction here; add suspend before it');
-        if (s.kind === 'suspend') suspended = true;
-        if (s.kind === 'resume') suspended = false;
-        if (s.kind === 'stop') {
-          charging = false;
-          suspended = false;
+        if (s.kind === 'discharge' && discharging) throw fail('expected charging here; it is already discharging');
+        if (s.kind === 'resume' && !suspended && !discharging) throw fail('expected a suspended or discharging transaction here; add suspend or discharge before it');
+        if (s.kind === 'suspend' || s.kind === 'discharge') {
+          suspended = s.kind === 'suspend';
+          discharging = s.kind === 'discharge';
         }
+        if (s.kind === 'resume' || s.kind === 'stop') {
+          suspended = false;
+          discharging = false;
+        }
+        if (s.kind === 'stop') charging = false;
         return;
       case 'unplug':
         if (!plugged) throw fail('expected a plugged-in vehicle here; add plugIn before it');
         plugged = false;
         charging = false;
         suspended = false;
+        discharging = false;
         return;
       default:
         return;
@@ -153,9 +161,10 @@ export function checkSendPayloads(
   at: Locator,
 ): void {
   steps.forEach((s, i) => {
-    if (s.kind === 'stream') {
+    if (s.kind === 'stream' || s.kind === 'discharge') {
       const older = [...versions].filter((v) => v !== '2.1').sort();
-      if (older.length > 0) throw at.error([...path, i, 'stream'], `periodic event streams are OCPP 2.1's; this script runs on OCPP ${older.join(' and ')}`);
+      const what = s.kind === 'stream' ? 'periodic event streams are' : 'discharging (V2X) is';
+      if (older.length > 0) throw at.error([...path, i, s.kind], `${what} OCPP 2.1's; this script runs on OCPP ${older.join(' and ')}`);
       return;
     }
     if (s.kind !== 'send') return;

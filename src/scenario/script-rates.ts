@@ -79,6 +79,10 @@ export function scriptCalls(
         add('OpenPeriodicEventStream');
         streaming = true;
         break;
+      case 'discharge':
+        // 2.1: TransactionEvent Updated, trigger OperationModeChanged.
+        add('TransactionEvent');
+        break;
       default:
         break;
     }

@@ -30,6 +30,12 @@ const STEP_MAPPING = {
       properties: { action: { type: 'string', minLength: 1, maxLength: 64 }, payload: { type: 'object' } },
     },
     raw: { type: 'string', minLength: 1, maxLength: 65_536 },
+    discharge: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['powerKw'],
+      properties: { powerKw: { type: 'number', exclusiveMinimum: 0, maximum: 1000 } },
+    },
     stream: {
       type: 'object',
       additionalProperties: false,
@@ -68,4 +74,5 @@ export type RawStep =
       send?: { action: string; payload?: Record<string, unknown> };
       raw?: string;
       stream?: { interval: string | number; values?: number };
+      discharge?: { powerKw: number };
     };

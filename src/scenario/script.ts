@@ -41,7 +41,12 @@ export type ScriptStep =
    * then, once accepted, a NotifyPeriodicEventStream SEND every `intervalMs` carrying `values`
    * readings, until the session's transaction ends (ClosePeriodicEventStream).
    */
-  | { readonly kind: 'stream'; readonly intervalMs: number; readonly values: number };
+  | { readonly kind: 'stream'; readonly intervalMs: number; readonly values: number }
+  /**
+   * OCPP 2.1 V2X: the EV gives `powerW` back to the grid (the CSMS's central setpoint) until
+   * `resume` or the stop: the export register rises, the import register stands still.
+   */
+  | { readonly kind: 'discharge'; readonly powerW: number };
 
 export type ScriptStepKind = ScriptStep['kind'];
 

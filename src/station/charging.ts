@@ -205,9 +205,22 @@ export class Charging implements StepHost {
 
   scriptSuspend(c: Connector, tx: Transaction, by: Connector['suspended'], due: number): void {
     c.advance(due);
+    const discharging = c.dischargeW > 0;
     c.suspended = by;
+    c.dischargeW = 0;
     c.powerW = by === '' ? this.chargingPowerW(c) : 0;
-    this.host.version.reportChargingState(c, tx, due);
+    // Back from discharging, the operation mode changes, not the charging state.
+    if (discharging && by === '') this.host.version.reportDischarge?.(c, tx, due);
+    else this.host.version.reportChargingState(c, tx, due);
+  }
+
+  /** OCPP 2.1 V2X: the EV gives `powerW` back until `resume` or the stop; the export register rises. */
+  scriptDischarge(c: Connector, tx: Transaction, powerW: number, due: number): void {
+    c.advance(due);
+    c.suspended = '';
+    c.powerW = 0;
+    c.dischargeW = powerW;
+    this.host.version.reportDischarge?.(c, tx, due);
   }
 
   scriptStop(c: Connector, reason: string | undefined, due: number): void {
@@ -287,6 +300,7 @@ export class Charging implements StepHost {
     c.powerW = this.chargingPowerW(c);
     const planned = c.planned;
     c.sessionFromWh = c.energyWh;
+    c.sessionExportFromWh = c.exportWh;
     c.startSoc = sessions.ev === undefined ? undefined : (planned?.startSocPercent ?? typicalValue(sessions.ev.startSocPercent));
     c.sessionsStarted++;
     this.ctx.count(this.group, 'sessionsStarted');
@@ -324,6 +338,7 @@ export class Charging implements StepHost {
     c.advance(due);
     tx.ended = true;
     c.powerW = 0;
+    c.dischargeW = 0;
     c.suspended = '';
     c.phase = Phase.Finishing;
     this.ctx.gauge(this.group, 'charging', -1);

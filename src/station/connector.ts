@@ -85,6 +85,11 @@ export class Connector {
   /** State of charge of the EV on arrival (%), and the register then; undefined when the EV is not modelled. */
   startSoc: number | undefined = undefined;
   sessionFromWh = 0;
+  /** OCPP 2.1 V2X: the energy the EV gave back, Wh (Energy.Active.Export.Register), and the power it gives now, W (0: not discharging). */
+  exportWh = 0;
+  dischargeW = 0;
+  /** The export register when the running session began (the EV's state of charge falls by what it gave back since). */
+  sessionExportFromWh = 0;
   /** The script of the session on this connector (read-only, shared by the group's stations). */
   script: readonly ScriptStep[] = NO_STEPS;
   /** Index of the step running in `script`; -1: no session (the connector waits for its next vehicle). */
@@ -121,12 +126,14 @@ export class Connector {
       const wattMs = ((this.powerAt(from) + this.powerAt(mid)) / 2) * (mid - from) + this.powerW * (now - mid);
       this.energyWh += (wattMs * this.energyScale) / 3_600_000;
     }
+    if (this.dischargeW > 0 && now > from) this.exportWh += (this.dischargeW * (now - from) * this.energyScale) / 3_600_000;
     this.energyAt = now;
   }
 
   /** State of charge now (%), from the energy delivered since arrival; undefined when the EV is not modelled. */
   socPercent(capacityWh: number): number | undefined {
     if (this.startSoc === undefined || !(capacityWh > 0)) return undefined;
-    return Math.min(100, this.startSoc + (100 * (this.energyWh - this.sessionFromWh)) / capacityWh);
+    const netWh = this.energyWh - this.sessionFromWh - (this.exportWh - this.sessionExportFromWh);
+    return Math.max(0, Math.min(100, this.startSoc + (100 * netWh) / capacityWh));
   }
 }

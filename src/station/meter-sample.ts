@@ -5,7 +5,8 @@ import type { StationGroup } from './group';
 
 /** One sampled value, before each version puts it in its own shape. */
 export interface MeterSample {
-  readonly measurand: Measurand;
+  /** A group's measurand, or the export pair a discharging (V2X) session adds. */
+  readonly measurand: Measurand | 'Energy.Active.Export.Register' | 'Power.Active.Export';
   readonly value: number;
   readonly unit: string;
   /** Where it is measured, when not at the outlet (the state of charge is the EV's). */
@@ -48,6 +49,11 @@ export function meterSamples(c: Connector, group: StationGroup, now: number): Me
     }
   }
   if (out.length === 0) out.push({ measurand: 'Energy.Active.Import.Register', value: Math.floor(c.energyWh), unit: 'Wh', location: undefined });
+  // A connector that has given energy back (2.1 V2X) reports its export register, and the power it gives while it does.
+  if (c.exportWh > 0 || c.dischargeW > 0) {
+    out.push({ measurand: 'Energy.Active.Export.Register', value: Math.floor(c.exportWh), unit: 'Wh', location: undefined });
+    out.push({ measurand: 'Power.Active.Export', value: Math.round(c.dischargeW), unit: 'W', location: undefined });
+  }
   return out;
 }
 

@@ -18,6 +18,8 @@ export interface StepHost {
   readonly meterIntervalMs: number;
   scriptMeterValues(c: Connector, tx: Transaction, due: number): void;
   scriptSuspend(c: Connector, tx: Transaction, by: Connector['suspended'], due: number): void;
+  /** OCPP 2.1 V2X: energy flows back from the EV at `powerW` until `resume` or the stop. */
+  scriptDischarge(c: Connector, tx: Transaction, powerW: number, due: number): void;
   scriptStop(c: Connector, reason: string | undefined, due: number): void;
   scriptUnplug(c: Connector, due: number): void;
   scriptSend(action: string, payload: JsonObject, due: number): void;
@@ -76,6 +78,11 @@ export function runStep(host: StepHost, c: Connector, step: ScriptStep, at: numb
     case 'stream':
       host.scriptStream(c, step.intervalMs, step.values, at);
       return true;
+    case 'discharge': {
+      const tx = running(c);
+      if (tx !== null) host.scriptDischarge(c, tx, step.powerW, at);
+      return true;
+    }
     case 'disconnect':
     case 'reconnect':
       host.closeSocket(step.kind === 'reconnect' ? AfterClose.ReconnectNow : AfterClose.Reconnect);

@@ -132,6 +132,18 @@ export class Version201 implements StationVersion {
     this.outlet.queue('TransactionEvent', this.event('Updated', 'ChargingStateChanged', c, tx, { chargingState: chargingState(c) }), tx, due);
   }
 
+  /**
+   * 2.1 V2X: discharging is an operation mode, set by the CSMS's setpoint (CentralSetpoint), not a
+   * charging state: a TransactionEvent Updated, trigger OperationModeChanged, with the meter values
+   * whose export register now rises (and ChargingOnly when the EV charges again).
+   */
+  reportDischarge(c: Connector, tx: Transaction, due: number): void {
+    const operationMode = c.dischargeW > 0 ? 'CentralSetpoint' : 'ChargingOnly';
+    const payload = this.event('Updated', 'OperationModeChanged', c, tx, { chargingState: chargingState(c), operationMode });
+    payload.meterValue = this.meterValue(c, 'Sample.Periodic', due);
+    this.outlet.queue('TransactionEvent', payload, tx, due);
+  }
+
   private newTransactionId(): string {
     const identity = this.station.identity;
     const base = identity.length <= 28 ? identity : hashString(identity).toString(16);

@@ -53,6 +53,8 @@ export interface StationVersion {
   openStream?(c: Connector, params: StreamParams, due: number): void;
   /** OCPP 2.1: the station's stream timer fired. */
   onStreamTimer?(at: number): void;
+  /** OCPP 2.1 V2X: the connector started (`c.dischargeW` > 0) or stopped giving energy back. */
+  reportDischarge?(c: Connector, tx: Transaction, due: number): void;
 }
 
 /** Makes a station's version object (tests pass one that records what the station says). */

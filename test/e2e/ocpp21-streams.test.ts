@@ -10,7 +10,8 @@ import { runFleet } from '../helpers/run-fleet';
 /**
  * OCPP 2.1 stations through whole sessions against the embedded CSMS in its own process: each
  * session opens a periodic event stream (a script's `stream` step) whose NotifyPeriodicEventStream
- * SENDs the CSMS counts, and while the fleet runs the CSMS sends a station every call 2.1 adds,
+ * SENDs the CSMS counts, and discharges for a while (V2X: OperationModeChanged, the export
+ * register in the meter values, every TransactionEvent held to the 2.1 schema by the CSMS), and while the fleet runs the CSMS sends a station every call 2.1 adds,
  * each answered as the spec says and checked by the CSMS against the 2.1 response schema (an
  * answer that failed would come back as `invalidResponse`, never a result).
  */
@@ -32,7 +33,8 @@ const SCENARIO = {
       sessions: {
         idle: '200ms',
         duration: '6s',
-        script: ['plugIn', 'authorize', 'start', { stream: { interval: '1s', values: 2 } }, { wait: '4s' }, 'stop', 'unplug'],
+        // V2X halfway: the EV gives 7 kW back for 2 s, then charges again.
+        script: ['plugIn', 'authorize', 'start', { stream: { interval: '1s', values: 2 } }, { wait: '2s' }, { discharge: { powerKw: 7 } }, { wait: '2s' }, 'resume', 'stop', 'unplug'],
       },
     },
   ],
@@ -98,6 +100,10 @@ describe('OCPP 2.1 stations against the embedded CSMS', () => {
       assert.equal(stats.incoming[action]?.answered, a.sent, action);
     }
     assert.deepEqual(summary.errors, {});
+    // Started, discharging, charging again, Ended: four TransactionEvents a session at least, each valid at the CSMS.
+    const events = summary.actions.TransactionEvent;
+    assert.ok(events !== undefined && events.ok >= 4 * STATIONS && events.callErrors === 0, JSON.stringify(events));
+    assert.deepEqual([stats.incoming.TransactionEvent?.received, stats.incoming.TransactionEvent?.callErrors], [events.sent, 0]);
   });
 
   test('the CSMS\'s 2.1 calls are answered as the spec says, valid against the 2.1 schemas', () => {

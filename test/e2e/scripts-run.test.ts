@@ -139,14 +139,14 @@ describe('session scripts against the embedded CSMS', () => {
     assert.ok((s.counters.replayed ?? 0) >= 10, JSON.stringify(s.counters));
   });
 
-  test('the shipped scripted-sessions scenario runs, both scripts, every payload valid both ways', async () => {
+  test('the shipped scripted-sessions scenario runs, its three scripts, every payload valid both ways', async () => {
     const out = join(dir, 'shipped');
     const file = join(REPO_ROOT, 'scenarios', 'scripted-sessions.yaml');
     const r = await runFleet({ scenario: file, url: csms.url, duration: '12s', workers: 2, out });
     assert.equal(r.exitCode, 0, r.result.reason);
     const s = readSummary(out);
     assert.deepEqual(s.errors, {});
-    assert.equal(s.fleet.booted, 40);
+    assert.equal(s.fleet.booted, 50);
     // The default script: every session authorized, started and metered every 2 s until its end.
     const plain = s.groups.plain?.actions;
     assert.ok((plain?.StartTransaction?.ok ?? 0) >= 15, JSON.stringify(plain));
@@ -156,5 +156,11 @@ describe('session scripts against the embedded CSMS', () => {
     const fumbling = s.groups.fumbling?.actions;
     assert.ok((fumbling?.TransactionEvent?.ok ?? 0) >= 4 * (fumbling?.Authorize?.ok ?? 0) * 0.5, JSON.stringify(fumbling));
     assert.ok((fumbling?.Authorize?.ok ?? 0) >= 10, JSON.stringify(fumbling));
+    // v2x-session (2.1): each session streams a SEND a second and discharges, its events valid at the CSMS.
+    const bidirectional = s.groups.bidirectional;
+    assert.equal(bidirectional?.ocpp, '2.1');
+    assert.ok((bidirectional?.actions.OpenPeriodicEventStream?.ok ?? 0) >= 10, JSON.stringify(bidirectional?.actions));
+    assert.ok((bidirectional?.sends?.NotifyPeriodicEventStream?.sent ?? 0) >= 30, JSON.stringify(bidirectional?.sends));
+    assert.equal(bidirectional?.sends?.NotifyPeriodicEventStream?.dropped, 0);
   });
 });

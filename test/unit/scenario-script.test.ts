@@ -158,3 +158,33 @@ for (const ocpp of ['1.6', '2.0.1'] as const) {
     else assert.equal(stop.payload.reason, 'EmergencyStop');
   });
 }
+
+test('2.1 steps: stream and discharge load as steps, in scenario time, and are refused where they cannot run', () => {
+  const yaml = (ocpp: string, script: string): string =>
+    `timeScale: 2\ngroups:\n  - name: g\n    count: 1\n    ocpp: "${ocpp}"\n    sessions:\n      script: ${script}\n`;
+  const good = parseScenario(yaml('2.1', '[plugIn, start, {stream: {interval: 4s, values: 2}}, {discharge: {powerKw: 7.5}}, wait: 2s, resume, stop, unplug]'), 'x.yaml');
+  const g = good.groups[0];
+  assert.ok(g);
+  assert.deepEqual(sessionConfig(g.sessions, 2).script?.slice(2, 6), [
+    { kind: 'stream', intervalMs: 2000, values: 2 },
+    { kind: 'discharge', powerW: 7500 },
+    { kind: 'wait', ms: 1000 },
+    { kind: 'resume' },
+  ]);
+  const refused = (ocpp: string, script: string, message: string): void => {
+    assert.throws(
+      () => parseScenario(yaml(ocpp, script), 'x.yaml', { checkPayload: checkSendPayload }),
+      (err: Error) => err instanceof ScenarioError && err.message.endsWith(message),
+      message,
+    );
+  };
+  refused('2.0.1', '[plugIn, start, {stream: {interval: 1s}}]', "groups[0].sessions.script[2].stream: periodic event streams are OCPP 2.1's; this script runs on OCPP 2.0.1");
+  refused('1.6', '[plugIn, start, {discharge: {powerKw: 7}}]', "groups[0].sessions.script[2].discharge: discharging (V2X) is OCPP 2.1's; this script runs on OCPP 1.6");
+  refused('2.1', '[plugIn, start, {stream: {interval: 1500ms}}]', 'groups[0].sessions.script[2].stream.interval: expected a whole number of seconds, at least 1s (OCPP\'s PeriodicEventStreamParams.interval), got "1500ms"');
+  refused('2.1', '[plugIn, {discharge: {powerKw: 7}}]', 'groups[0].sessions.script[1]: discharge: expected a running transaction here; add start before it');
+  refused('2.1', '[plugIn, start, resume]', 'groups[0].sessions.script[2]: resume: expected a suspended or discharging transaction here; add suspend or discharge before it');
+  refused('2.1', '[plugIn, start, {discharge: {powerKw: 7}}, {discharge: {powerKw: 3}}]', 'groups[0].sessions.script[3]: discharge: expected charging here; it is already discharging');
+  // A 2.1 SEND in a send step is checked against its schema as a CALL's payload is.
+  refused('2.1', '[{send: {action: NotifyPeriodicEventStream, payload: {id: 1}}}]', "groups[0].sessions.script[0].send.payload: OCPP 2.1: not a valid NotifyPeriodicEventStream request: payload must have required property 'pending'");
+  refused('2.0.1', '[{send: {action: NotifyPeriodicEventStream, payload: {id: 1}}}]', 'groups[0].sessions.script[0].send.action: OCPP 2.0.1: expected an action a charging station sends in OCPP 2.0.1, got "NotifyPeriodicEventStream"');
+});
