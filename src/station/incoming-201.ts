@@ -58,6 +58,9 @@ export function handleIncoming201(v: Version201, action: string, p: JsonObject):
       return unlockConnector(s, asRequest<Ocpp20Types.UnlockConnectorRequest>(p));
     case 'DataTransfer':
       return answer<Ocpp20Types.DataTransferResponse>({ status: 'UnknownVendorId' });
+    case 'CostUpdated':
+      // I04: the running cost goes to the station's display; its answer carries nothing.
+      return answer<Ocpp20Types.CostUpdatedResponse>({});
     case 'SetChargingProfile':
       return setChargingProfile(s, asRequest<Ocpp20Types.SetChargingProfileRequest>(p));
     case 'ClearChargingProfile':

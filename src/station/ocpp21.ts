@@ -4,18 +4,27 @@ import { Connector } from './connector';
 import type { CallTag, Outlet } from './outlet';
 import type { Station } from './station';
 import { TimerKind } from './station-timers';
+import { clearMonitoring, Monitors, type StreamToOpen } from './monitors-21';
 import { PeriodicStreams, type StreamHost, type StreamParams } from './streams-21';
 
 /**
  * What an OCPP 2.1 station does beyond its 2.0.1 behaviour, held by its Version201 object as one
  * part: the answers to the calls 2.1 adds (answers-21.ts), its periodic event streams
- * (streams-21.ts) and the CALLs some answers ask for once on the wire (a BatterySwap after a
- * RequestBatterySwap, the ReportDERControl a GetDERControl asks for).
+ * (streams-21.ts), opened by its sessions' scripts or by the CSMS's Periodic monitors
+ * (monitors-21.ts: SetVariableMonitoring, ClearVariableMonitoring), and the CALLs some answers
+ * ask for once on the wire (a BatterySwap after a RequestBatterySwap, the ReportDERControl a
+ * GetDERControl asks for, a stream opened or closed).
  */
 export class Ocpp21 implements StreamHost {
   private readonly state = new Station21State();
   readonly streams: PeriodicStreams;
-  private followUp: { kind: 'batterySwap'; requestId: number; idToken: IdToken21 } | { kind: 'derReport'; request: JsonObject } | undefined = undefined;
+  private readonly monitors = new Monitors();
+  private followUp:
+    | { kind: 'batterySwap'; requestId: number; idToken: IdToken21 }
+    | { kind: 'derReport'; request: JsonObject }
+    | { kind: 'openStreams'; streams: readonly StreamToOpen[] }
+    | { kind: 'closeStreams'; monitorIds: readonly number[] }
+    | undefined = undefined;
 
   constructor(
     private readonly station: Station,
@@ -32,6 +41,16 @@ export class Ocpp21 implements StreamHost {
         return this.streams.adjust(payload.id as number, (payload.params ?? {}) as { interval?: number; values?: number }, this.station.now());
       case 'GetPeriodicEventStream':
         return this.streams.list();
+      case 'SetVariableMonitoring': {
+        const answer = this.monitors.set(payload, this.station.charging.connectors.length, (c) => this.streams.has(c));
+        if (this.monitors.toOpen.length > 0) this.followUp = { kind: 'openStreams', streams: this.monitors.toOpen };
+        return answer;
+      }
+      case 'ClearVariableMonitoring': {
+        const { answer, cleared } = clearMonitoring(payload, (id) => this.streams.hasMonitor(id));
+        if (cleared.length > 0) this.followUp = { kind: 'closeStreams', monitorIds: cleared };
+        return answer;
+      }
       default:
         break;
     }
@@ -50,11 +69,20 @@ export class Ocpp21 implements StreamHost {
     const f = this.followUp;
     if (f === undefined) return false;
     this.followUp = undefined;
-    if (f.kind === 'batterySwap') {
-      this.outlet.call('BatterySwap', batterySwapRequest(f.requestId, f.idToken, 'BatteryOut'), null, now);
-      this.outlet.call('BatterySwap', batterySwapRequest(f.requestId, f.idToken, 'BatteryIn'), null, now);
-    } else {
-      this.outlet.call('ReportDERControl', derControlReport(this.state, f.request), null, now);
+    switch (f.kind) {
+      case 'batterySwap':
+        this.outlet.call('BatterySwap', batterySwapRequest(f.requestId, f.idToken, 'BatteryOut'), null, now);
+        this.outlet.call('BatterySwap', batterySwapRequest(f.requestId, f.idToken, 'BatteryIn'), null, now);
+        break;
+      case 'derReport':
+        this.outlet.call('ReportDERControl', derControlReport(this.state, f.request), null, now);
+        break;
+      case 'openStreams':
+        for (const s of f.streams) this.streams.open(s.connector, s.params, now, s.monitorId);
+        break;
+      case 'closeStreams':
+        for (const id of f.monitorIds) this.streams.monitorCleared(id, now);
+        break;
     }
     return true;
   }

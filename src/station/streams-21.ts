@@ -37,6 +37,8 @@ const enum StreamState {
 interface Stream {
   readonly id: number;
   readonly variableMonitoringId: number;
+  /** Opened by a session's script (closed with its transaction), else by a CSMS's monitor (kept until cleared). */
+  readonly ofSession: boolean;
   state: StreamState;
   intervalS: number;
   values: number;
@@ -63,12 +65,18 @@ export class PeriodicStreams {
     private readonly wallClockAt: (now: number) => number,
   ) {}
 
-  /** A script's `stream` step on `connector`: ask the CSMS to open a stream at `params`' rate. */
-  open(connector: number, params: StreamParams, due: number): void {
-    if (this.streams[connector] !== undefined) return;
+  /**
+   * Ask the CSMS to open a stream of `connector`'s power at `params`' rate: for a script's `stream`
+   * step (`monitorId` undefined: the stream closes with the session), or for a Periodic monitor the
+   * CSMS set with SetVariableMonitoring (its id; the stream stays until the monitor is cleared).
+   * False when the connector streams already.
+   */
+  open(connector: number, params: StreamParams, due: number, monitorId?: number): boolean {
+    if (this.streams[connector] !== undefined) return false;
     const stream: Stream = {
       id: this.nextId++,
-      variableMonitoringId: MONITOR_BASE + connector,
+      variableMonitoringId: monitorId ?? MONITOR_BASE + connector,
+      ofSession: monitorId === undefined,
       state: StreamState.Opening,
       intervalS: params.intervalS,
       values: params.values,
@@ -78,6 +86,7 @@ export class PeriodicStreams {
     };
     this.streams[connector] = stream;
     this.host.callFor(connector, 'OpenPeriodicEventStream', { constantStreamData: constantData(stream) }, due);
+    return true;
   }
 
   /** The CSMS's answer to `connector`'s OpenPeriodicEventStream: accepted streams start now. */
@@ -94,7 +103,28 @@ export class PeriodicStreams {
     this.rearm();
   }
 
-  /** What monitored `connector` has ended (its session): close its stream, telling the CSMS if it was open. */
+  /** `connector`'s session has ended: its session's stream closes, telling the CSMS if it was open. */
+  sessionEnded(connector: number, due: number): void {
+    if (this.streams[connector]?.ofSession === true) this.close(connector, due);
+  }
+
+  /** Whether `connector` has a stream, opening or open. */
+  has(connector: number): boolean {
+    return this.streams[connector] !== undefined;
+  }
+
+  /** Whether a stream reports the CSMS's monitor `monitorId`. */
+  hasMonitor(monitorId: number): boolean {
+    return this.streams.some((s) => s !== undefined && !s.ofSession && s.variableMonitoringId === monitorId);
+  }
+
+  /** The monitor `monitorId` was cleared (ClearVariableMonitoring): its stream closes. */
+  monitorCleared(monitorId: number, due: number): void {
+    const connector = this.streams.findIndex((s) => s !== undefined && !s.ofSession && s.variableMonitoringId === monitorId);
+    if (connector >= 0) this.close(connector, due);
+  }
+
+  /** Close `connector`'s stream, telling the CSMS if it was open. */
   close(connector: number, due: number): void {
     const stream = this.streams[connector];
     if (stream === undefined) return;

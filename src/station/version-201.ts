@@ -223,7 +223,7 @@ export class Version201 implements StationVersion {
     payload.meterValue = this.meterValue(c, 'Transaction.End', due);
     this.outlet.queue('TransactionEvent', payload, tx, due);
     // What the connector's stream monitored has ended with the session.
-    this.v21?.streams.close(c.id, due);
+    this.v21?.streams.sessionEnded(c.id, due);
   }
 
   afterRelease(c: Connector, now: number, _reportedFinishing: boolean): void {

@@ -37,8 +37,12 @@ const SCENARIO = {
         script: ['plugIn', 'authorize', 'start', { stream: { interval: '1s', values: 2 } }, { wait: '2s' }, { discharge: { powerKw: 7 } }, { wait: '2s' }, 'resume', 'stop', 'unplug'],
       },
     },
+    // No sessions: their streams are the CSMS's to open (a Periodic monitor) and to close.
+    { name: 'monitored', count: 2, ocpp: '2.1', identity: 'MON21-{index}', ramp: 'all', heartbeatInterval: '30s', sessions: { idle: '1h' } },
   ],
 };
+
+const MONITOR = { type: 'Periodic', value: 1, severity: 8, periodicEventStream: { interval: 1, values: 1 }, component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'Power' } };
 
 const T = '2026-12-07T10:00:00.000Z';
 const TOKEN = { idToken: 'TAG-21', type: 'ISO14443' };
@@ -53,7 +57,11 @@ describe('OCPP 2.1 stations against the embedded CSMS', () => {
     csms = await startEmbeddedCsms({});
     const run = runFleet({ scenario: SCENARIO, url: csms.url, workers: 1, out: join(tempDir('ocpp21-streams'), 'out') });
     // While the fleet charges: the CSMS's 2.1 calls to one station.
-    const identity = await waitFor('a booted 2.1 station', async () => (await csms.stations()).find((s) => s.version === '2.1')?.identity);
+    const identity = await waitFor('a booted 2.1 station', async () => (await csms.stations()).find((s) => s.identity.startsWith('STR21'))?.identity);
+    const monitored = await waitFor('a monitored station', async () => (await csms.stations()).find((s) => s.identity.startsWith('MON21'))?.identity);
+    // The CSMS opens a stream by setting a Periodic monitor (an EVSE's power), and closes it by clearing it.
+    answers.set('SetVariableMonitoring', await csms.call(monitored, 'SetVariableMonitoring', { setMonitoringData: [MONITOR, { ...MONITOR, variable: { name: 'Voltage' } }] }));
+    await waitFor('the monitored stream\'s SENDs', async () => ((await csms.stats()).sends.received.NotifyPeriodicEventStream ?? 0) > 0 || undefined);
     const ask = async (action: string, payload: object): Promise<void> => {
       answers.set(action, await csms.call(identity, action, payload));
     };
@@ -72,6 +80,7 @@ describe('OCPP 2.1 stations against the embedded CSMS', () => {
     await ask('GetPeriodicEventStream', {});
     const streams = (answers.get('GetPeriodicEventStream') as { result?: { constantStreamData?: { id: number }[] } }).result?.constantStreamData;
     await ask('AdjustPeriodicEventStream', { id: streams?.[0]?.id ?? 999, params: { interval: 1, values: 1 } });
+    answers.set('ClearVariableMonitoring', await csms.call(monitored, 'ClearVariableMonitoring', { id: [1, 99] }));
     const result = await run;
     assert.equal(result.exitCode, 0, `${result.result.reason}: ${JSON.stringify(result.summary.health?.filter((h) => !h.passed))}`);
     summary = result.summary;
@@ -86,17 +95,18 @@ describe('OCPP 2.1 stations against the embedded CSMS', () => {
     const sends = summary.sends?.NotifyPeriodicEventStream;
     assert.ok(sends !== undefined, JSON.stringify(summary.sends));
     // Six stations, a session each at least, about four seconds of one SEND a second each.
-    assert.ok(sends.sent >= STATIONS * 3, `${sends.sent} SENDs`);
+    assert.ok((summary.groups.v2x?.sends?.NotifyPeriodicEventStream?.sent ?? 0) >= STATIONS * 3, `${sends.sent} SENDs`);
     assert.equal(sends.dropped, 0);
     assert.equal(stats.sends.received.NotifyPeriodicEventStream, sends.sent);
+    assert.equal(sends.sent, (summary.groups.v2x?.sends?.NotifyPeriodicEventStream?.sent ?? 0) + (summary.groups.monitored?.sends?.NotifyPeriodicEventStream?.sent ?? 0));
     assert.equal(stats.sends.invalid, 0);
     assert.deepEqual(stats.callResultErrors, { sent: 0, received: 0 });
     assert.ok(sends.bytes.sent > sends.sent * 100, `${sends.bytes.sent} bytes`);
-    assert.deepEqual(summary.groups.v2x?.sends?.NotifyPeriodicEventStream?.sent, sends.sent);
     // The streams opened and closed as calls, each answered; the CSMS saw as many.
     for (const action of ['OpenPeriodicEventStream', 'ClosePeriodicEventStream']) {
       const a = summary.actions[action];
       assert.ok(a !== undefined && a.ok > 0 && a.ok === a.sent, `${action}: ${JSON.stringify(a)}`);
+      // The fleet's calls of the action are the CSMS's received ones, the monitored station's included.
       assert.equal(stats.incoming[action]?.answered, a.sent, action);
     }
     assert.deepEqual(summary.errors, {});
@@ -122,6 +132,16 @@ describe('OCPP 2.1 stations against the embedded CSMS', () => {
     assert.equal(status('RequestBatterySwap'), 'Accepted');
     assert.equal(status('AdjustPeriodicEventStream'), 'Accepted', 'a stream was open when asked');
     assert.deepEqual((answers.get('NotifyWebPaymentStarted') as { result: unknown }).result, {});
+  });
+
+  test('a Periodic monitor the CSMS sets opens a stream of that EVSE\'s power, and clearing it closes the stream', () => {
+    const set = (answers.get('SetVariableMonitoring') as { result: { setMonitoringResult: { id?: number; status: string }[] } }).result.setMonitoringResult;
+    assert.deepEqual(set.map((r) => [r.id, r.status]), [[1, 'Accepted'], [undefined, 'UnknownVariable']]);
+    const cleared = (answers.get('ClearVariableMonitoring') as { result: { clearMonitoringResult: { id: number; status: string }[] } }).result.clearMonitoringResult;
+    assert.deepEqual(cleared.map((r) => [r.id, r.status]), [[1, 'Accepted'], [99, 'NotFound']]);
+    const monitored = summary.groups.monitored;
+    assert.deepEqual([monitored?.actions.OpenPeriodicEventStream?.ok, monitored?.actions.ClosePeriodicEventStream?.ok], [1, 1]);
+    assert.ok((monitored?.sends?.NotifyPeriodicEventStream?.sent ?? 0) >= 1, JSON.stringify(monitored?.sends));
   });
 
   test('what some answers ask for follows: the swap reported out and in, the DER report sent', () => {

@@ -258,6 +258,12 @@ describe('OCPP 2.0.1 answers to CSMS-initiated calls', () => {
     assert.equal(ask(s, 'GetTransactionStatus', { transactionId: 'unknown' }).ongoingIndicator, false);
   });
 
+  it('CostUpdated (I04): the running cost is taken, with the empty answer its schema defines', () => {
+    const { s } = bootedStation();
+    const c = charging(s, 1);
+    assert.deepEqual(ask(s, 'CostUpdated', { totalCost: 4.2, transactionId: txId(c) }), {});
+  });
+
   it('anything else is NotImplemented, and leaves no follow-up behind', () => {
     const { s } = bootedStation();
     assert.equal(handleIncoming201(s, 'GetLog', { logType: 'DiagnosticsLog', requestId: 1, log: { remoteLocation: 'ftp://x' } }), undefined);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonObject } from '../../src/ocpp/frame';
 import { validatorsFor } from '../../src/ocpp/schemas';
+import { clearMonitoring, Monitors } from '../../src/station/monitors-21';
 import { PeriodicStreams, type StreamHost } from '../../src/station/streams-21';
 
 /**
@@ -135,5 +136,65 @@ describe('periodic event streams of a 2.1 station', () => {
     assert.equal(streams.openCount, 0);
     streams.onTimer(5000);
     assert.deepEqual(host.sends, []);
+  });
+});
+
+describe('the CSMS\'s Periodic monitors (SetVariableMonitoring, ClearVariableMonitoring)', () => {
+  const monitor = (evse: number, extra: object = {}): JsonObject => ({
+    type: 'Periodic',
+    value: 1,
+    severity: 8,
+    periodicEventStream: { interval: 2, values: 4 },
+    component: { name: 'EVSE', evse: { id: evse } },
+    variable: { name: 'Power' },
+    ...extra,
+  });
+
+  it('takes an EVSE\'s power as a stream to open, says why it takes nothing else, each answer valid against 2.1', () => {
+    const monitors = new Monitors();
+    const request = {
+      setMonitoringData: [
+        monitor(1),
+        monitor(2, { id: 40 }),
+        monitor(2),
+        monitor(3),
+        monitor(1, { variable: { name: 'Voltage' } }),
+        monitor(1, { type: 'UpperThreshold', periodicEventStream: undefined }),
+        monitor(1, { component: { name: 'Connector' } }),
+      ],
+    };
+    valid('request', 'SetVariableMonitoring', request as JsonObject);
+    const answer = monitors.set(request as JsonObject, 2, (c) => c === 9);
+    valid('response', 'SetVariableMonitoring', answer);
+    const results = answer.setMonitoringResult as { id?: number; status: string }[];
+    assert.deepEqual(results.map((r) => [r.id, r.status]), [
+      [1, 'Accepted'],
+      [40, 'Accepted'],
+      [undefined, 'Rejected'],
+      [undefined, 'UnknownComponent'],
+      [undefined, 'UnknownVariable'],
+      [undefined, 'UnsupportedMonitorType'],
+      [undefined, 'UnknownComponent'],
+    ]);
+    assert.deepEqual(monitors.toOpen, [
+      { connector: 1, monitorId: 1, params: { intervalS: 2, values: 4 } },
+      { connector: 2, monitorId: 40, params: { intervalS: 2, values: 4 } },
+    ]);
+  });
+
+  it('a monitor\'s stream stays when a session ends, and closes when the monitor is cleared', () => {
+    const host = new Host();
+    const streams = new PeriodicStreams(host, (t) => EPOCH + t);
+    assert.equal(streams.open(1, { intervalS: 1, values: 1 }, 0, 40), true);
+    assert.equal(host.calls[0]?.payload.constantStreamData && (host.calls[0].payload.constantStreamData as { variableMonitoringId: number }).variableMonitoringId, 40);
+    streams.opened(1, true, 0);
+    streams.sessionEnded(1, 500);
+    assert.equal(streams.openCount, 1);
+    const cleared = clearMonitoring({ id: [40, 41] }, (id) => streams.hasMonitor(id));
+    valid('response', 'ClearVariableMonitoring', cleared.answer);
+    assert.deepEqual(cleared.cleared, [40]);
+    streams.monitorCleared(40, 600);
+    assert.deepEqual(host.calls.at(-1), { connector: 1, action: 'ClosePeriodicEventStream', payload: { id: 1 } });
+    assert.equal(streams.openCount, 0);
   });
 });
