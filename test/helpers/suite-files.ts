@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './fleet-cli';
 
 /**
- * The files of `npm test`'s concurrent phase, printed in the order they should start: the longest
- * end-to-end files first, then the unit files (all in one process: unit-suite.ts), then the other
- * end-to-end files. Eight at a time on two cores, a long file started last is the phase's tail
+ * The files of `npm test`'s concurrent phase, printed in the order they should start: the unit
+ * files' lanes (unit-suite.ts) beside the longest end-to-end files, then the other long ones, then
+ * the other end-to-end files. Eight at a time on two cores, a long file started last is the phase's tail
  * (trend, 50 s, started last by name, ended the phase alone); started first, the short files fill
  * the gaps around it. Longest first is the classic remedy for scheduling jobs of known length on
  * a few machines.
@@ -43,10 +43,12 @@ function testFiles(folder: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort().map((f) => join('dist', 'test', folder, f)) : [];
 }
 
-/** The unit files, all in one process (unit-suite.ts): some 12 s of one core, started with the long files. */
-const UNIT_SUITE = join('dist', 'test', 'helpers', 'unit-suite.js');
+/** The unit files, in-process in a few lanes (unit-suite.ts), each started beside a long end-to-end file. */
+const UNIT_LANES = Array.from({ length: 4 }, (_, i) => join('dist', 'test', 'helpers', `unit-lane-${i}.js`));
 
 const e2e = testFiles('e2e');
 const first = LONGEST_FIRST.map((name) => join('dist', 'test', 'e2e', `${name}.test.js`)).filter((f) => e2e.includes(f));
-const files = [...first, UNIT_SUITE, ...e2e.filter((f) => !first.includes(f))];
+// Lanes and the longest end-to-end files alternate: the first eight to start are four of each.
+const head = first.slice(0, UNIT_LANES.length).flatMap((f, i) => [UNIT_LANES[i] as string, f]);
+const files = [...head, ...first.slice(UNIT_LANES.length), ...e2e.filter((f) => !first.includes(f))];
 process.stdout.write(`${files.join('\n')}\n`);
