@@ -115,6 +115,16 @@ export function fleetRegistry(aggregator: Aggregator, gauges: () => GaugeTotals 
         { labels: { group, direction: 'received' }, value: w.received },
       ]),
     ),
+    new ScrapeTimeMetric('ocpp_fleet_sends_total', 'OCPP 2.1 SENDs (unanswered messages: NotifyPeriodicEventStream), by action, group and outcome: sent (written), dropped (not written: offline, or its payload failed its schema), received (from the CSMS).', 'counter', () => {
+      const out: Sample[] = [];
+      const group = (index: number): string => groupNames[index] ?? `#${index}`;
+      for (const [g, actions] of aggregator.sends.byGroup(group, (code) => aggregator.actionName(code))) {
+        for (const [action, s] of actions) {
+          for (const [outcome, value] of [['sent', s.sent], ['dropped', s.dropped], ['received', s.received]] as const) out.push({ labels: { action, group: g, outcome }, value });
+        }
+      }
+      return out;
+    }),
     new ScrapeTimeMetric('ocpp_fleet_events_total', 'Counted events that are not errors: reconnects, replayed messages, sessions...', 'counter', () =>
       [...aggregator.counters()].map(([name, value]) => ({ labels: { name }, value })),
     ),

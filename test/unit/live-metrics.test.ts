@@ -24,6 +24,10 @@ function aggregatorWithCalls(): Aggregator {
   agg.ingest(packHeader(RecordKind.WireBytes, 1, 0), 1900, 700, 10);
   // A heartbeat of group 1 that never went on the wire (reason 0: connectionClosed).
   agg.ingest(packHeader(RecordKind.CallNotSent, 1, hb), 0, 0, 10);
+  // OCPP 2.1 SENDs of group 1: three written (146 bytes each), one dropped offline.
+  const stream = actionCode('NotifyPeriodicEventStream');
+  for (let i = 0; i < 3; i++) agg.ingest(packHeader(RecordKind.Send, 1, stream), 1, 146, 10);
+  agg.ingest(packHeader(RecordKind.Send, 1, stream), 2, 0, 10);
   return agg;
 }
 
@@ -60,6 +64,9 @@ test('counters by outcome and error kind; no label names a charge point', async 
   assert.equal(sample(text, 'ocpp_fleet_frame_bytes_total', 'action="Heartbeat",group="old",initiator="station",direction="received"'), 5100);
   assert.equal(sample(text, 'ocpp_fleet_frame_bytes_total', 'action="Reset",initiator="csms",direction="sent"'), 40);
   assert.equal(sample(text, 'ocpp_fleet_wire_bytes_total', 'group="new",direction="received"'), 700);
+  assert.equal(sample(text, 'ocpp_fleet_sends_total', 'action="NotifyPeriodicEventStream",group="new",outcome="sent"'), 3);
+  assert.equal(sample(text, 'ocpp_fleet_sends_total', 'action="NotifyPeriodicEventStream",group="new",outcome="dropped"'), 1);
+  assert.equal(sample(text, 'ocpp_fleet_sends_total', 'action="NotifyPeriodicEventStream",group="new",outcome="received"'), 0);
   const labelNames = new Set([...text.matchAll(/[{,]([a-z_]+)="/g)].map((m) => m[1]));
   assert.deepEqual([...labelNames].sort(), ['action', 'direction', 'group', 'initiator', 'kind', 'le', 'outcome']);
 });
