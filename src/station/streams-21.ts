@@ -140,13 +140,15 @@ export class PeriodicStreams {
 
   /** The stream timer fired: a reading and, when due, a SEND for every stream whose time came. */
   onTimer(now: number): void {
-    this.streams.forEach((stream, connector) => {
-      if (stream === undefined || stream.state !== StreamState.Open || stream.nextAt > now) return;
+    // A loop, not forEach: this runs for every stream of every station each interval (no closure per tick).
+    for (let connector = 0; connector < this.streams.length; connector++) {
+      const stream = this.streams[connector];
+      if (stream === undefined || stream.state !== StreamState.Open || stream.nextAt > now) continue;
       this.collect(stream, connector, now);
       stream.nextAt += intervalMs(stream);
       // A timer far behind (a stalled loop) sends once, not a burst of catch-up SENDs.
       if (stream.nextAt <= now) stream.nextAt = now + intervalMs(stream);
-    });
+    }
     this.rearm();
   }
 
