@@ -212,6 +212,11 @@ const ANSWERS: ReadonlyMap<string, Answerer> = new Map<string, Answerer>([
   ['UsePriorityCharging', usePriorityCharging],
 ]);
 
+/** Whether `action` is one of the 2.1 calls answered here (the caller builds its context only then). */
+export function answers21(action: string): boolean {
+  return ANSWERS.has(action);
+}
+
 /** The answer of a 2.1 station to `action`, or undefined when it is not one of the 2.1 calls handled here. */
 export function answer21(state: Station21State, action: string, payload: JsonObject, ctx: Answer21Context): JsonObject | undefined {
   return ANSWERS.get(action)?.(state, payload, ctx);

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../ocpp';
-import { answer21, batterySwapRequest, derControlReport, Station21State, type IdToken21 } from './answers-21';
+import { answer21, answers21, batterySwapRequest, derControlReport, Station21State, type IdToken21 } from './answers-21';
 import { Connector } from './connector';
 import type { CallTag, Outlet } from './outlet';
 import type { Station } from './station';
@@ -54,6 +54,8 @@ export class Ocpp21 implements StreamHost {
       default:
         break;
     }
+    // 2.0.1's calls (most of what a CSMS sends) go on to the 2.0.1 answers without building a context.
+    if (!answers21(action)) return undefined;
     const answer = answer21(this.state, action, payload, this.context());
     if (answer === undefined) return undefined;
     if (action === 'RequestBatterySwap' && answer.status === 'Accepted') {
