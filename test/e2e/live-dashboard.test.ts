@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { run } from '../../src/index';
 import { UsageError } from '../../src/run/exit-codes';
-import { openInChromium, type OpenedPage } from '../helpers/chromium-page';
+import { launchChromium, openPage, type OpenedPage } from '../helpers/chromium-page';
 import { runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
 import { duringRun, runFleet } from '../helpers/run-fleet';
 
@@ -39,6 +39,9 @@ test('the live dashboard in Chromium: charts growing while the run goes, then th
   let address: string | undefined;
   let opened: OpenedPage | undefined;
   const dataOf = (html: string): string => /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html)?.[1] ?? 'none';
+  // The browser first: on a loaded machine its launch alone has outlasted the 8 s run (the page
+  // then found the dashboard closed, as it should be once the run ends with nobody watching).
+  const browser = await launchChromium();
   const done = runFleet({
     scenario: writeScenario(dir, 'dashboard', SCENARIO),
     workers: 1,
@@ -66,8 +69,14 @@ test('the live dashboard in Chromium: charts growing while the run goes, then th
       }
     },
   });
-  const url = await duringRun(done, 'the dashboard notice', () => address);
-  opened = await openInChromium(url, 'body[data-live-seconds]');
+  let url: string;
+  try {
+    url = await duringRun(done, 'the dashboard notice', () => address);
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+  opened = await openPage(browser, url, 'body[data-live-seconds]');
   const { page } = opened;
   const seconds = async (): Promise<number> => Number(await page.getAttribute('body', 'data-live-seconds'));
   // Live: closed seconds arrive and the charts take them, while the run still goes.

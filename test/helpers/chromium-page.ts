@@ -21,20 +21,38 @@ export interface OpenedPage {
   readonly requests: string[];
 }
 
-/** Opens `file` (or an http:// URL) at 1400 × 900 and waits for `ready` (a selector the page sets once drawn). */
-export async function openInChromium(file: string, ready: string): Promise<OpenedPage> {
+/** Debian's Chromium, headless. Launch it before a page it must catch while it lives (a live run's dashboard): under load the launch alone can take seconds. */
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium (apt-get install -y --no-install-recommends chromium; .ci/run installs it)`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
-  const errors: string[] = [];
-  const requests: string[] = [];
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('request', (req) => requests.push(req.url()));
-  const url = /^https?:\/\//.test(file) ? file : pathToFileURL(file).href;
-  await page.goto(url);
-  await page.waitForSelector(ready, { timeout: 15_000 });
-  return { browser, page, url, errors, requests };
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+}
+
+/**
+ * Opens `file` (or an http:// URL) at 1400 × 900 in `browser` and waits for `ready` (a selector the
+ * page sets once drawn). When that fails the browser is closed: a browser left open keeps the test
+ * file's process alive after its tests end, and the suite would wait for it forever.
+ */
+export async function openPage(browser: Browser, file: string, ready: string): Promise<OpenedPage> {
+  try {
+    const errors: string[] = [];
+    const requests: string[] = [];
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    page.on('request', (req) => requests.push(req.url()));
+    const url = /^https?:\/\//.test(file) ? file : pathToFileURL(file).href;
+    await page.goto(url);
+    await page.waitForSelector(ready, { timeout: 15_000 });
+    return { browser, page, url, errors, requests };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+/** A browser of its own, then `file` in it: see openPage. */
+export async function openInChromium(file: string, ready: string): Promise<OpenedPage> {
+  return openPage(await launchChromium(), file, ready);
 }
