@@ -7,6 +7,7 @@ import { MAX_CPS, MAX_SEED, MAX_WORKERS, type RunSettings } from '../run/options
 import { UsageError } from '../run/exit-codes';
 import { DEFAULT_DASHBOARD_PORT } from '../run/dashboard';
 import { REMOTE_WRITE_PASSWORD_ENV } from '../run/remote-write-option';
+import { MAX_PROCESSES } from '../run/processes/count';
 import { runResolved } from '../run/run';
 import { DEFAULT_CONFIRM_ABOVE } from '../run/staging-safety';
 import { MAX_SHARDS, parseShard, stationsByVersion, type Shard } from '../scenario/plan';
@@ -43,6 +44,14 @@ function addressList(value: string): string[] {
 }
 
 /** `I/N`, or `index/N` on Kubernetes, where an Indexed Job sets JOB_COMPLETION_INDEX (from 0). */
+/** --processes: a whole number, or auto (as many as the open-file limit needs). */
+function processesOption(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PROCESSES) throw new InvalidArgumentError(`--processes must be a whole number from 1 to ${MAX_PROCESSES}, or auto, got "${value}"`);
+  return n;
+}
+
 function shardOption(value: string): Shard {
   let text = value;
   if (/^\s*index\s*\//.test(value)) {
@@ -85,6 +94,7 @@ export function registerRunCommand(program: Command): void {
     .option('--junit <file>', 'also write a JUnit XML report: one test case per threshold, per health check, and one for protocol errors')
     .option('--health <check=limit>', 'change a health check\'s limit or turn it off (check=off), repeatable; "off" turns every check off', collectHealthText, [] as string[])
     .option('--shard <I/N>', 'run the I-th of N disjoint slices of the fleet (I from 1; "index/N" takes I from JOB_COMPLETION_INDEX + 1); merge the results with `ocpp-fleet merge`', shardOption)
+    .option('--processes <n>', 'spread the fleet over N processes on this machine, each a shard with its own source addresses, judged live as one fleet; "auto": as many as the open-file limit needs (--workers is then per process, default 1)', processesOption)
     .option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics during the run (0 picks a port)', portOption('--metrics-port'))
     .option('--metrics-host <host>', 'address of the metrics server', hostOption('--metrics-host'), '127.0.0.1')
     .option('--dashboard [port]', `serve a live dashboard on http://127.0.0.1:<port>/ while the run goes (default port ${DEFAULT_DASHBOARD_PORT}, 0 picks one): the report's charts updating each second, then the final report`, portOption('--dashboard'))
@@ -124,6 +134,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (settings.historyKeep !== undefined && settings.history === undefined) throw new UsageError('--history-keep needs --history DIR: the history whose entries it keeps');
   if (settings.prometheusRemoteWrite === undefined && (settings.prometheusRemoteWriteInterval !== undefined || settings.prometheusRemoteWriteLabel !== undefined)) {
     throw new UsageError('--prometheus-remote-write-interval and --prometheus-remote-write-label need --prometheus-remote-write URL');
+  }
+  if (settings.processes !== undefined && settings.processes !== 1 && settings.shard !== undefined) {
+    throw new UsageError('--processes runs every shard of the fleet itself: it cannot take --shard (give one or the other)');
   }
   const config = resolveRunConfig(file, { ...settings, ...(url === undefined ? {} : { url }), thresholds: threshold, health });
   if (dryRun) {

@@ -48,6 +48,16 @@ export interface FleetRunOptions {
   /** Called once the workers were told to start, with the run's epoch (wall-clock ms). */
   readonly onStart?: (epochWallMs: number) => void;
   /**
+   * The epoch decided elsewhere: called once the workers are ready, the run starts when it
+   * resolves, on the epoch it gives (a process of a fleet spread over several: every process on
+   * one start, so that their records share one clock). Without it the run starts at once.
+   */
+  readonly startAt?: () => Promise<number>;
+  /** Every record drained also goes here (a process of a fleet over several forwards them). */
+  readonly tee?: RecordSink;
+  /** Called at every gauge tick (5 a second) with the gauges summed over workers. */
+  readonly onSample?: (elapsedMs: number, gauges: GaugeTotals) => void;
+  /**
    * A live run (src/run/live-run.ts): no stations start until `resize`, no duration (it lasts
    * until `end` or `stop`), and the pump's records also go to the sink each worker's ring is given
    * here (its window ledger); `onSample` gets the gauges at every tick (5 a second).
@@ -182,7 +192,8 @@ export class FleetRun {
       this.rings.push(ring);
       this.readers.push(new RingReader(ring));
       const more = this.options.live?.sinkOf(w);
-      this.sinks.push(more === undefined ? aggregator : both(aggregator, more));
+      const first = this.options.tee === undefined ? aggregator : both(aggregator, this.options.tee);
+      this.sinks.push(more === undefined ? first : both(first, more));
       this.gauges.push(gauges);
       this.ports.push(port1);
       ready.push(new Promise((resolve) => port1.once('message', (m: WorkerMessage) => m.type === 'ready' && resolve())));
@@ -219,8 +230,16 @@ export class FleetRun {
     const planned = plan.groups.map(() => 0);
     for (const s of plan.stations) planned[s.group] = (planned[s.group] ?? 0) + 1;
     const boots = new BootClock(planned, plan.groups.map((g) => g.startAtMs));
-    const startedAt = new Date();
-    const epoch = startedAt.getTime();
+    let epoch = Date.now();
+    if (this.options.startAt !== undefined) {
+      try {
+        epoch = await this.options.startAt();
+      } catch (err) {
+        await pool.destroy();
+        throw err;
+      }
+    }
+    const startedAt = new Date(epoch);
     for (const p of this.ports) p.postMessage({ type: 'start', epochWallMs: epoch });
     this.options.onStart?.(epoch);
     const drain = setInterval(() => this.drain(), DRAIN_EVERY_MS);
@@ -231,6 +250,7 @@ export class FleetRun {
       const totals = sumGauges(this.gauges, plan.groups.length);
       aggregator.sampleGauges(second, totals);
       this.options.live?.onSample(Date.now() - epoch, totals);
+      this.options.onSample?.(Date.now() - epoch, totals);
       rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
       boots.sample(Date.now() - epoch, totals.groups, totals.total);
       if (second === lastSecond) return;

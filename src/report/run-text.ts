@@ -76,6 +76,7 @@ function plural(n: number, word: string): string {
 export function verdictLine(summary: Summary, thresholds: readonly ThresholdResult[]): string {
   const health = summary.health ?? [];
   const failures = [
+    ...(summary.processes?.died === undefined ? [] : [summary.processes.died]),
     ...health.filter((h) => !h.passed).map((h) => h.detail),
     ...thresholds.filter((t) => t.verdict !== 'pass').map((t) => `${describeResult(t)}${t.abortedRun ? ' (aborted the run)' : ''}`),
   ];

@@ -64,11 +64,24 @@ export interface RunInfo {
   targets?: TargetInfo[];
   /** What the embedded CSMS counted, when it was the target. */
   csms?: CsmsSummary;
+  /** A run over several processes: how many, their own folders, and the first that died. */
+  processes?: ProcessesSummary;
   /** One redacted sample message per error kind (the workers' first, lowest worker index first). */
   errorSamples?: Record<string, string>;
   /** The scenario's faults timeline and what each fault did (only when the scenario has one). */
   faults?: FaultSummary[];
   outputs?: RunOutputs;
+}
+
+/**
+ * summary.json's `processes`, for a run spread over several (`--processes`): `count` of them,
+ * `folders` their own results folders (relative to this one, in shard order), `died` what the
+ * first one that died or failed said (absent when none did).
+ */
+export interface ProcessesSummary {
+  count: number;
+  folders: string[];
+  died?: string;
 }
 
 /** summary.json's `outputs.prometheusRemoteWrite`: what the pushes to a remote-write endpoint did. */
@@ -219,6 +232,7 @@ export interface Summary {
   /** With several targets: stations per target at the end (`target` lists them all). */
   targets?: TargetInfo[];
   csms?: CsmsSummary;
+  processes?: ProcessesSummary;
   /** One entry per fault of the scenario's timeline (absent without one). */
   faults?: FaultSummary[];
   /** Where the figures went besides this folder (absent when nowhere). */
@@ -365,6 +379,7 @@ export function buildSummary(aggregator: Aggregator, run: RunInfo): Summary {
     ...(run.generator ? { generator: run.generator } : {}),
     ...(run.targets ? { targets: run.targets } : {}),
     ...(run.csms ? { csms: run.csms } : {}),
+    ...(run.processes ? { processes: run.processes } : {}),
     ...(run.faults ? { faults: run.faults } : {}),
     ...(run.outputs ? { outputs: run.outputs } : {}),
   };

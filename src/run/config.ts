@@ -16,6 +16,7 @@ import type { RemoteWriteTarget } from './remote-write';
 import { resolveRemoteWrite } from './remote-write-option';
 import { DEFAULT_CONFIRM_ABOVE } from './staging-safety';
 import { remoteTargets } from './targets';
+import { autoProcesses, MAX_PROCESSES } from './processes/count';
 import { parseRunThresholds } from './thresholds';
 
 /** Everything a run needs, resolved once from the scenario and the options; frozen, never re-checked. */
@@ -50,6 +51,10 @@ export interface RunConfig {
   readonly confirmAbove: number;
   /** `--history DIR`: the folder the run is appended to, and how many entries of its series are kept. */
   readonly history: { readonly dir: string; readonly keep: number } | undefined;
+  /** `--processes`: how many processes run the fleet (1: this one alone); `workers` is then each one's. */
+  readonly processes: number;
+  /** The scenario and the settings as given: what each process of a run over several resolves again for its shard. */
+  readonly source: { readonly scenario: string | ScenarioObject; readonly settings: RunSettings };
 }
 
 /**
@@ -100,6 +105,10 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
   const history = o.history === undefined ? undefined : text('history', o.history);
   const historyKeep = o.historyKeep === undefined ? undefined : wholeNumber('historyKeep', o.historyKeep, 1, MAX_HISTORY_KEEP);
   if (historyKeep !== undefined && history === undefined) throw new UsageError('options.historyKeep needs options.history: the folder whose entries it keeps');
+  const processesOption = o.processes === undefined || o.processes === 'auto' ? o.processes : wholeNumber('processes', o.processes, 1, MAX_PROCESSES);
+  if (processesOption !== undefined && processesOption !== 1 && shard !== undefined) {
+    throw new UsageError('options.processes runs every shard of the fleet itself: it cannot take options.shard (give one or the other)');
+  }
   const flags = securityFlags(o);
   const healthOverrides = healthTexts.map((t) => parseHealthOption(t, 'options.health'));
 
@@ -116,6 +125,10 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
   const thresholds = parseRunThresholds(scenario, thresholdTexts, groups.map((g) => g.name));
   // Credentials and TLS material are read before anything starts: a missing file is bad usage.
   const security = withIdentityPasswords(resolveSecurity(flags, remote?.[0]), groups);
+  const processes = processesOption === 'auto' ? autoProcesses(plan.stations.length) : (processesOption ?? 1);
+  if (processes > plan.stations.length) {
+    throw new UsageError(`processes: ${processes} for a fleet of ${plan.stations.length} station${plan.stations.length === 1 ? '' : 's'}: at most one process per station`);
+  }
   const lossProblem = nodeLossProblem(scenario.faults ?? [], remote?.length ?? scenario.csms?.nodes ?? 1);
   if (lossProblem !== undefined) throw new UsageError(`${scenarioFile}:${lossProblem}`);
   return Object.freeze({
@@ -125,7 +138,8 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
     seed,
     plan,
     remoteTargets: remote === undefined ? undefined : Object.freeze([...remote]),
-    workers: workersOption ?? defaultWorkers(remote === undefined),
+    // Over several processes, one worker each unless told: the processes are there for the open-file limit, not for cores.
+    workers: workersOption ?? (processes > 1 ? 1 : defaultWorkers(remote === undefined)),
     durationMs: durationOption ?? scenario.durationMs,
     thresholds: Object.freeze(thresholds),
     health: resolveHealth(scenario.health, ...healthOverrides),
@@ -141,5 +155,7 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
     yes,
     confirmAbove,
     history: history === undefined ? undefined : { dir: history, keep: historyKeep ?? DEFAULT_HISTORY_KEEP },
+    processes,
+    source: Object.freeze({ scenario: scenarioOption, settings: options }),
   });
 }

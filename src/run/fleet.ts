@@ -1,10 +1,10 @@
 import { CoordinatorFaults } from '../coordinator/coordinator-faults';
-import { groupConfigs } from '../coordinator/groups';
 import { NodeLoss } from '../coordinator/node-loss';
 import { FleetRun, type FleetRunOptions, type FleetRunResult } from '../coordinator/run-fleet';
 import type { Registry } from 'prom-client';
 import type { EmbeddedCsms } from '../csms/child';
 import { Aggregator } from '../metrics/aggregator';
+import type { LiveView } from '../metrics/aggregator';
 import type { GaugeTotals } from '../metrics/gauges';
 import { ACTION_NAMES, ERROR_KINDS } from '../ocpp';
 import type { CsmsSummary, RemoteWriteSummary } from '../report/summary';
@@ -15,11 +15,14 @@ import { groupVersions } from '../scenario/plan';
 import { COUNTER_NAMES } from '../station/counters';
 import type { FaultOutcome } from '../thread/messages';
 import type { RunConfig } from './config';
-import { CsmsSupervision, startRunCsms } from './csms-supervision';
+import { CsmsSupervision, startRunCsms, type StoppableRun } from './csms-supervision';
 import { Dashboard } from './dashboard';
+import { stationOptions } from './fleet-options';
 import { UnreachableWatch } from './fail-fast';
 import type { RunHooks, RunNotice } from './options';
 import type { RemoteWriter, RemoteWriteTarget } from './remote-write';
+import { ProcessFleet } from './processes/process-fleet';
+import { processTasks } from './processes/tasks';
 import { describeTargets } from './targets';
 
 /** What the fleet's run leaves for the results and the verdict. */
@@ -43,6 +46,8 @@ export interface FleetOutcome {
   readonly remoteWrite: RemoteWriteSummary | undefined;
   /** With `--dashboard`: still serving, for the final report (run.ts finishes it once the results are written). */
   readonly dashboard: Dashboard | undefined;
+  /** Over several processes: the first one that died or failed while the run went, as said. */
+  readonly processDied?: string;
 }
 
 /**
@@ -52,7 +57,7 @@ export interface FleetOutcome {
  */
 class AbortLink {
   private issued = 0;
-  private run: FleetRun | undefined;
+  private run: StoppableRun | undefined;
   private readonly graceful = (): void => this.ensure(this.hooks.hardStop === true ? 2 : 1);
   private readonly hard = (): void => this.ensure(2);
 
@@ -61,7 +66,7 @@ class AbortLink {
     if (hooks.hardStop instanceof AbortSignal) hooks.hardStop.addEventListener('abort', this.hard);
   }
 
-  attach(run: FleetRun): void {
+  attach(run: StoppableRun): void {
     this.run = run;
     if (this.hooks.hardStop instanceof AbortSignal && this.hooks.hardStop.aborted) this.hard();
     else if (this.hooks.signal?.aborted === true) this.graceful();
@@ -100,6 +105,8 @@ type Started = Omit<StartedFleet, 'outcome'>;
 
 /** The fleet's run under its watches, to its end (see startFleet). */
 export async function runFleet(config: RunConfig, hooks: RunHooks): Promise<FleetOutcome> {
+  // Over several processes nothing drives the fleet from outside: only its outcome is awaited.
+  if (config.processes > 1) return fleetOutcome(config, hooks, undefined, () => undefined);
   return (await startFleet(config, hooks)).outcome;
 }
 
@@ -172,31 +179,19 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
     // The last station due to connect: until then the fleet is still ramping up.
     const rampEndMs = plan.stations.reduce((m, st) => Math.max(m, st.connectAtMs), 0);
     let epoch = 0;
-    const run = new FleetRun({
+    const fleetHooks = {
       plan,
-      groups: groupConfigs(scenario, config.groups),
-      baseUrl: targets[0] as string,
-      ...(targets.length > 1 ? { targetUrls: targets } : {}),
-      security: config.security.security,
-      passwordOf: config.security.passwordOf,
-      ...(config.maxRatePerSec === undefined ? {} : { maxCallsPerSec: config.maxRatePerSec / (config.shard?.count ?? 1) }),
-      ...(config.localAddresses === undefined ? {} : { localAddresses: config.localAddresses }),
-      workers: config.workers,
-      durationMs: config.durationMs,
-      gracefulStopMs: scenario.gracefulStopMs,
-      ...(scenario.faults === undefined ? {} : { faults: scenario.faults }),
-      ...(live === undefined ? {} : { live }),
       aggregator,
-      onStart: (epochWallMs) => {
+      onStart: (epochWallMs: number) => {
         epoch = epochWallMs;
         coordinatorFaults.start(epochWallMs);
         if (live === undefined) unreachable.start(epochWallMs);
         supervision?.start(epochWallMs);
         remoteWriter?.start();
         dashboard?.attach(aggregator, new Date(epochWallMs));
-        onStarted({ run, aggregator, epochWallMs, targets, supervision, armFailFast: (ms) => unreachable.start(epoch, ms) });
+        if (run instanceof FleetRun) onStarted({ run, aggregator, epochWallMs, targets, supervision, armFailFast: (ms) => unreachable.start(epoch, ms) });
       },
-      onTick: (second, liveView, gauges) => {
+      onTick: (second: number, liveView: LiveView, gauges: GaugeTotals) => {
         lastGauges = gauges;
         if (hooks.onProgress !== undefined || dashboard !== undefined) {
           const ms = second * 1000;
@@ -212,7 +207,15 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
         notice({ kind: 'abortOnFail', message: `threshold failed, aborting the run (abortOnFail): ${describeResult(aborted.result)}` });
         run.stop();
       },
-    });
+    };
+    const run: FleetRun | ProcessFleet =
+      config.processes > 1
+        ? new ProcessFleet({
+            ...fleetHooks,
+            tasks: processTasks(config, targets, config.out ?? '.'),
+            onProcessDied: (message) => notice({ kind: 'processDied', message: `error: ${message}; stopping the run` }),
+          })
+        : new FleetRun({ ...fleetHooks, ...stationOptions(config, targets), ...(live === undefined ? {} : { live }) });
     const supervision = csms === undefined ? undefined : new CsmsSupervision(csms, run, (message) => notice({ kind: 'csmsDied', message }));
     const coordinatorFaults = new CoordinatorFaults(scenario.faults ?? [], new NodeLoss(run, targets.length, csms));
     abort.attach(run);
@@ -239,6 +242,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
         coordinatorFaults: coordinatorFaults.parts(),
         remoteWrite,
         dashboard,
+        ...(run instanceof ProcessFleet && run.death !== undefined ? { processDied: run.death } : {}),
       };
     } finally {
       coordinatorFaults.dispose();

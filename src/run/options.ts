@@ -47,6 +47,11 @@ export interface RunSettings extends SecurityFlags, RemoteWriteSettings {
   /** Confirms a run above `confirmAbove` stations against a target that is not this machine. */
   readonly yes?: boolean;
   readonly confirmAbove?: number;
+  /**
+   * Spread the fleet over this many processes on this machine ("auto": as many as the open-file
+   * limit needs), each a shard with its own source addresses, judged as one fleet while it runs.
+   */
+  readonly processes?: number | 'auto';
   /** Append the run to the history in this folder (`ocpp-fleet trend` reads it). */
   readonly history?: string;
   /** Entries kept per series in the history (default 100); older ones are removed. Needs `history`. */
@@ -72,7 +77,7 @@ export interface RunProgress {
 
 /** A line the CLI prints on stderr when it happens: `run()` itself never writes to a stream. */
 export interface RunNotice {
-  readonly kind: 'metrics' | 'dashboard' | 'unreachable' | 'abortOnFail' | 'csmsDied' | 'remoteWrite';
+  readonly kind: 'metrics' | 'dashboard' | 'unreachable' | 'abortOnFail' | 'csmsDied' | 'remoteWrite' | 'processDied';
   readonly message: string;
 }
 
@@ -101,7 +106,7 @@ const SETTINGS: readonly (keyof RunOptions)[] = [
   'scenario', 'url', 'cps', 'duration', 'workers', 'seed', 'out', 'thresholds', 'junit', 'health', 'shard', 'metricsPort', 'metricsHost',
   'maxRate', 'localAddress', 'yes', 'confirmAbove', 'ca', 'insecure', 'passwordEnv', 'passwordFile', 'passwordTemplate', 'secretEnv',
   'secretFile', 'clientCert', 'clientKey', 'clientCerts', 'onProgress', 'onNotice', 'confirm', 'signal', 'hardStop', 'history', 'historyKeep',
-  'prometheusRemoteWrite', 'prometheusRemoteWriteInterval', 'prometheusRemoteWriteLabel', 'dashboardPort',
+  'prometheusRemoteWrite', 'prometheusRemoteWriteInterval', 'prometheusRemoteWriteLabel', 'dashboardPort', 'processes',
 ];
 
 function fail(name: string, what: string): never {

@@ -3,7 +3,7 @@ import { faultsSummary } from '../report/faults';
 import { evaluateHealth, withHealth } from '../report/health';
 import { writeRunJunit } from '../report/junit';
 import { resultsDirName, writeResults } from '../report/results-dir';
-import type { FleetInfo, Summary, TargetInfo } from '../report/summary';
+import type { FleetInfo, ProcessesSummary, Summary, TargetInfo } from '../report/summary';
 import type { ThresholdResult } from '../report/thresholds';
 import { evaluateThresholds } from '../report/thresholds-eval';
 import { describeHealthSettings } from '../scenario/health';
@@ -19,13 +19,15 @@ import { groupVersions } from '../scenario/plan';
 /**
  * Why a run ended as it did, the first that applies in this order (README, "Exit codes"):
  * - `csmsDied` (3): the embedded CSMS died during the run;
+ * - `processDied` (3): over several processes (`processes`), one of them died or failed: the
+ *   stations it held stopped being measured, and the others were stopped;
  * - `abortOnFail` (1): a threshold with abortOnFail stopped it: a failed verdict, not an interruption;
  * - `unreachable` (3): fail fast, nothing connected within `unreachableAfter` of the first attempt;
  * - `interrupted` (3): stopped by the caller (`signal`, Ctrl-C): partial results;
  * - `noConnection` (3): the run went its length and no station ever connected;
  * - `failed` (1): a health check or a threshold failed; `passed` (0): none did.
  */
-export type RunReason = 'passed' | 'failed' | 'abortOnFail' | 'csmsDied' | 'unreachable' | 'interrupted' | 'noConnection';
+export type RunReason = 'passed' | 'failed' | 'abortOnFail' | 'csmsDied' | 'processDied' | 'unreachable' | 'interrupted' | 'noConnection';
 
 export interface RunResult {
   readonly summary: Summary;
@@ -49,6 +51,7 @@ const EXIT_CODES: Readonly<Record<RunReason, ExitCode>> = {
   failed: ExitCode.ThresholdsFailed,
   abortOnFail: ExitCode.ThresholdsFailed,
   csmsDied: ExitCode.Aborted,
+  processDied: ExitCode.Aborted,
   unreachable: ExitCode.Unreachable,
   interrupted: ExitCode.Aborted,
   noConnection: ExitCode.Unreachable,
@@ -61,6 +64,7 @@ export function exitCodeOf(reason: RunReason): ExitCode {
 
 function judge(fleet: FleetOutcome, connected: number, summary: Summary): { reason: RunReason; message?: string } {
   if (fleet.csmsDied) return { reason: 'csmsDied' };
+  if (fleet.processDied !== undefined) return { reason: 'processDied' };
   if (fleet.aborted !== undefined) return { reason: 'abortOnFail' };
   if (fleet.unreachable !== undefined) return { reason: 'unreachable' };
   if (fleet.outcome.partial) return { reason: 'interrupted' };
@@ -100,7 +104,7 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, li
   aggregator.finish();
   const thresholds = evaluateThresholds(config.thresholds, { aggregator, elapsedMs: outcome.endedAt.getTime() - outcome.startedAt.getTime() });
   if (fleet.aborted !== undefined) thresholds[fleet.aborted.index] = fleet.aborted.result;
-  const passed = fleet.aborted === undefined && !fleet.csmsDied && thresholds.every((r) => r.verdict === 'pass');
+  const passed = fleet.aborted === undefined && !fleet.csmsDied && fleet.processDied === undefined && thresholds.every((r) => r.verdict === 'pass');
   const shardSuffix = shard === undefined ? '' : `-shard-${shard.index}-of-${shard.count}`;
   const dir = resolve(config.out ?? resultsDirName(outcome.startedAt, scenario.name + shardSuffix));
   const summary = await writeResults(dir, aggregator, {
@@ -122,6 +126,7 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, li
       cps: plan.stations.length,
       timeScale: scenario.timeScale ?? 1,
       ...(shard === undefined ? {} : { shard: `${shard.index}/${shard.count}` }),
+      ...(config.processes > 1 ? { processes: config.processes } : {}),
       ...(Object.keys(security.describe).length === 0 ? {} : { security: security.describe }),
       ...(config.maxRatePerSec === undefined ? {} : { maxRatePerSec: config.maxRatePerSec }),
       ...(config.localAddresses === undefined ? {} : { localAddresses: config.localAddresses }),
@@ -134,6 +139,7 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, li
     errorSamples: outcome.errorSamples,
     generator: outcome.generator,
     ...(fleet.csms === undefined ? {} : { csms: fleet.csms }),
+    ...(config.processes > 1 ? { processes: processesInfo(config.processes, fleet.processDied) } : {}),
     ...(faults.length === 0 ? {} : { faults: faultsSummary(faults, [...outcome.faults, fleet.coordinatorFaults]) }),
     ...(fleet.remoteWrite === undefined ? {} : { outputs: { prometheusRemoteWrite: fleet.remoteWrite } }),
     groupVersions: groupVersions(plan),
@@ -153,6 +159,11 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, li
   const exitCode = exitCodeOf(verdict.reason);
   const history = await appendRunHistory(config, summary, aggregator, { reason: verdict.reason, exitCode, dir });
   return { summary, exitCode, ...verdict, dir, thresholds, ...(history === undefined ? {} : { history }) };
+}
+
+/** summary.json's `processes`: the folders are where tasks.ts puts them, relative to the run's. */
+function processesInfo(count: number, died: string | undefined): ProcessesSummary {
+  return { count, folders: Array.from({ length: count }, (_v, i) => `processes/${i + 1}`), ...(died === undefined ? {} : { died }) };
 }
 
 /** summary.json's `settings.live`: its sizes, and the stations it started and retired (summed over groups). */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { HistoryError, prepareHistory } from '../report/history-store';
 import { REPORT_FILE } from '../report/html';
+import { resultsDirName } from '../report/results-dir';
 import { resolveRunConfig, type RunConfig } from './config';
 import { UsageError } from './exit-codes';
 import { runFleet } from './fleet';
@@ -24,8 +25,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
 }
 
 /** A run of a config already resolved (the CLI resolves once, for --dry-run and its warnings). */
-export async function runResolved(config: RunConfig, hooks: RunHooks): Promise<RunResult> {
+export async function runResolved(given: RunConfig, hooks: RunHooks): Promise<RunResult> {
   checkHooks(hooks);
+  // Over several processes the folder is named before the start: each process writes its own inside it.
+  const config = given.processes > 1 && given.out === undefined ? { ...given, out: resultsDirName(new Date(), given.scenario.name) } : given;
   const remote = config.remoteTargets;
   if (remote !== undefined) await confirmTargets(remote, config.plan.stations.length, config.confirmAbove, config.yes, hooks.confirm);
   if (config.history !== undefined) await usableHistory(config.history.dir);

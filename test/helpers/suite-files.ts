@@ -27,6 +27,7 @@ const LONGEST_FIRST = [
   'scripts-run',
   'live-run',
   'capacity-cli',
+  'processes',
   'shipped-fault-scenarios',
   'probe-cli',
   'csms-known-capacity',

@@ -85,7 +85,7 @@ test('the config is resolved once and frozen: flags over the scenario, in their 
 });
 
 test('the exit code is a function of the reason: the CLI\'s table, for a library user too', () => {
-  const table: Record<RunReason, number> = { passed: 0, failed: 1, abortOnFail: 1, csmsDied: 3, unreachable: 3, interrupted: 3, noConnection: 3 };
+  const table: Record<RunReason, number> = { passed: 0, failed: 1, abortOnFail: 1, csmsDied: 3, processDied: 3, unreachable: 3, interrupted: 3, noConnection: 3 };
   for (const [reason, code] of Object.entries(table)) assert.equal(exitCodeOf(reason as RunReason), code, reason);
   assert.deepEqual([ExitCode.Ok, ExitCode.ThresholdsFailed, ExitCode.Usage, ExitCode.Aborted], [0, 1, 2, 3]);
 });

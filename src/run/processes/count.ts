@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+
+/** At most this many processes: one loopback source address each fits in 127.0.0.1–127.0.0.254, with room to spare. */
+export const MAX_PROCESSES = 64;
+
+/** The open-file limit assumed when the system does not say (this machine's: ../shared/FACTS.md). */
+const DEFAULT_OPEN_FILES = 20_000;
+/** Files a process holds besides its stations' sockets: its modules, pipes, workers, the results. */
+const FILES_RESERVED = 1_000;
+/** Stations per process as a share of what its files allow: room for reconnects, whose old socket may linger. */
+const FILE_SHARE = 0.9;
+
+/** The soft open-file limit of this process (Linux: /proc/self/limits); undefined elsewhere. */
+export function openFileLimit(limits = '/proc/self/limits'): number | undefined {
+  try {
+    const line = readFileSync(limits, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    const n = soft === undefined ? NaN : Number(soft);
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many stations one process may hold under an open-file limit. */
+export function stationsPerProcess(fileLimit = openFileLimit() ?? DEFAULT_OPEN_FILES): number {
+  return Math.max(1, Math.floor((fileLimit - FILES_RESERVED) * FILE_SHARE));
+}
+
+/** `processes: 'auto'`: as many processes as the open-file limit needs for `stations` (one for a fleet that fits in one). */
+export function autoProcesses(stations: number, perProcess = stationsPerProcess()): number {
+  return Math.min(MAX_PROCESSES, Math.max(1, Math.ceil(stations / perProcess)));
+}
+
+/**
+ * The source addresses of process `index` of `count`: its share of the addresses given (every
+ * count-th; one shared round-robin when there are fewer than processes); without any, against a
+ * CSMS on loopback, 127.0.0.(index + 1): each address has its own ~28,000 ephemeral ports. Against
+ * another host without addresses given: none (the system's choice, one address for all).
+ */
+export function processAddresses(index: number, count: number, given: readonly string[] | undefined, loopbackTarget: boolean): readonly string[] | undefined {
+  if (given !== undefined && given.length > 0) {
+    const own = given.filter((_a, k) => k % count === index);
+    return own.length > 0 ? own : [given[index % given.length] as string];
+  }
+  return loopbackTarget ? [`127.0.0.${index + 1}`] : undefined;
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { resolveRunConfig, RunOptionError, UsageError } from '../../src/index';
+import type { RecordSink } from '../../src/metrics/ring';
+import { autoProcesses, MAX_PROCESSES, openFileLimit, processAddresses, stationsPerProcess } from '../../src/run/processes/count';
+import { ingestBatch, RecordBatch } from '../../src/run/processes/record-batch';
+import { processTasks } from '../../src/run/processes/tasks';
+
+/** Run over several processes: how many, which source addresses, what each is given, and the records' way to the parent. */
+const SCENARIO = {
+  name: 'procs',
+  duration: '5s',
+  groups: [
+    { name: 'a', count: 5, ocpp: '1.6', identity: 'UA-{index}' },
+    { name: 'b', count: 4, ocpp: '2.0.1', identity: 'UB-{index}' },
+  ],
+};
+
+const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
+Max cpu time              unlimited            unlimited            seconds
+Max open files            20000                20000                files
+Max locked memory         8388608              8388608              bytes
+`;
+
+test('the open-file limit read from /proc/self/limits decides how many stations a process holds', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'limits-'));
+  const file = join(dir, 'limits');
+  writeFileSync(file, LIMITS);
+  assert.equal(openFileLimit(file), 20_000);
+  writeFileSync(file, LIMITS.replace('20000                20000', 'unlimited            unlimited'));
+  assert.equal(openFileLimit(file), undefined);
+  assert.equal(openFileLimit(join(dir, 'none')), undefined);
+  assert.equal(stationsPerProcess(20_000), 17_100);
+  assert.equal(stationsPerProcess(500), 1);
+  // This machine's own limit reads as a number.
+  assert.ok((openFileLimit() ?? 0) > 0);
+});
+
+test('auto: as many processes as the open-file limit needs, one for a fleet that fits in one, at most the bound', () => {
+  assert.equal(autoProcesses(1, 17_100), 1);
+  assert.equal(autoProcesses(17_100, 17_100), 1);
+  assert.equal(autoProcesses(17_101, 17_100), 2);
+  assert.equal(autoProcesses(100_000, 17_100), 6);
+  assert.equal(autoProcesses(10_000_000, 17_100), MAX_PROCESSES);
+});
+
+test('source addresses: a loopback address each, or a share of those given, or none', () => {
+  assert.deepEqual([0, 1, 2].map((i) => processAddresses(i, 3, undefined, true)), [['127.0.0.1'], ['127.0.0.2'], ['127.0.0.3']]);
+  assert.deepEqual([0, 1].map((i) => processAddresses(i, 2, ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'], false)), [['10.0.0.1', '10.0.0.3', '10.0.0.5'], ['10.0.0.2', '10.0.0.4']]);
+  // Fewer addresses than processes: shared round-robin.
+  assert.deepEqual([0, 1, 2].map((i) => processAddresses(i, 3, ['10.0.0.1', '10.0.0.2'], false)), [['10.0.0.1'], ['10.0.0.2'], ['10.0.0.1']]);
+  assert.equal(processAddresses(0, 3, undefined, false), undefined);
+});
+
+test('options.processes: checked up front, each refusal naming it', () => {
+  for (const bad of [0, 1.5, -1, MAX_PROCESSES + 1, 'many']) {
+    assert.throws(() => resolveRunConfig(SCENARIO, { processes: bad as number }), (e: unknown) => e instanceof RunOptionError && /^options\.processes must be a whole number from 1 to 64/.test(e.message), String(bad));
+  }
+  assert.throws(() => resolveRunConfig(SCENARIO, { processes: 2, shard: '1/2' }), (e: unknown) => e instanceof UsageError && /cannot take options\.shard/.test(e.message));
+  assert.throws(() => resolveRunConfig(SCENARIO, { processes: 10 }), (e: unknown) => e instanceof UsageError && e.message === 'processes: 10 for a fleet of 9 stations: at most one process per station');
+  assert.equal(resolveRunConfig(SCENARIO, { processes: 'auto' }).processes, 1);
+  const config = resolveRunConfig(SCENARIO, { processes: 3 });
+  assert.equal(config.processes, 3);
+  assert.equal(config.workers, 1, 'one worker per process unless told');
+  assert.equal(config.plan.stations.length, 9, 'the parent plans the whole fleet');
+  assert.equal(resolveRunConfig(SCENARIO, { processes: 3, workers: 2 }).workers, 2);
+});
+
+test('each process is given its shard, the targets, its address and folder; what only the parent does stays with it', () => {
+  const config = resolveRunConfig(SCENARIO, {
+    processes: 3, seed: 7, metricsPort: 0, dashboardPort: 0, junit: 'j.xml', history: 'h', thresholds: ['errors.count == 0'], maxRate: '90/s',
+  });
+  const tasks = processTasks(config, ['ws://127.0.0.1:9000'], '/tmp/run-out');
+  assert.equal(tasks.length, 3);
+  tasks.forEach((task, i) => {
+    assert.equal(task.type, 'run');
+    assert.deepEqual(task.scenario, SCENARIO);
+    const s = task.settings;
+    assert.deepEqual(s.shard, { index: i + 1, count: 3 });
+    assert.deepEqual(s.url, ['ws://127.0.0.1:9000']);
+    assert.deepEqual(s.localAddress, [`127.0.0.${i + 1}`]);
+    assert.equal(s.out, `/tmp/run-out/processes/${i + 1}`);
+    assert.deepEqual([s.seed, s.workers, s.yes, s.maxRate], [7, 1, true, '90/s']);
+    for (const gone of ['metricsPort', 'dashboardPort', 'junit', 'history', 'processes'] as const) assert.equal(s[gone], undefined, gone);
+    // Each resolves to its own shard of the same plan.
+    const own = resolveRunConfig(task.scenario, s);
+    assert.equal(own.plan.stations.length, 3);
+    assert.equal(own.processes, 1);
+  });
+});
+
+test('records go to the parent in batches, in order, none lost, none allocated per record', () => {
+  const batches: Uint32Array[] = [];
+  const batch = new RecordBatch((words) => batches.push(words));
+  const n = 4096 * 2 + 5;
+  for (let i = 0; i < n; i++) batch.ingest(i, i + 1, i + 2, 0xffffffff - i);
+  assert.equal(batches.length, 2, 'two full batches went by themselves');
+  batch.flush();
+  batch.flush();
+  assert.equal(batches.length, 3, 'the rest on flush, and an empty flush sends nothing');
+  const got: number[][] = [];
+  const sink: RecordSink = { ingest: (w0, w1, w2, w3) => void got.push([w0, w1, w2, w3]) };
+  for (const words of batches) ingestBatch(words, sink);
+  assert.equal(got.length, n);
+  got.forEach((r, i) => assert.deepEqual(r, [i, i + 1, i + 2, 0xffffffff - i]));
+  // A batch sent is a copy: the next records do not overwrite it.
+  assert.equal(batches[0]?.[0], 0);
+});
