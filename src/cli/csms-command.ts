@@ -7,9 +7,11 @@ import {
   csmsOptionProblem,
   type CsmsOptions,
   resolveCsmsOptions,
+  type ResolvedCsmsOptions,
   SECOND_CONNECTION_POLICIES,
   type SecondConnection,
 } from '../csms/options';
+import { startCsmsCluster } from '../csms/cluster-primary';
 import { startCsmsServer, type CsmsServer } from '../csms/server';
 import { formatStats } from '../csms/stats';
 import { UsageError } from '../run/exit-codes';
@@ -46,6 +48,7 @@ interface Flags {
   nodes: number;
   serviceTimeMs: number;
   servers: number;
+  processes: number;
 }
 
 function optionsOf(flags: Flags): CsmsOptions {
@@ -72,6 +75,7 @@ function optionsOf(flags: Flags): CsmsOptions {
     nodes: flags.nodes,
     serviceTimeMs: flags.serviceTimeMs,
     servers: flags.servers,
+    processes: flags.processes,
   };
 }
 
@@ -119,6 +123,7 @@ export function registerCsmsCommand(program: Command): void {
     .option(`${CSMS_FLAGS.nodes} <n>`, 'nodes sharing one state: listeners on port, port+1, … (each a free port with --port 0); POST /nodes/stop and /nodes/start stop and restart one', numberFlag('nodes'), d.nodes)
     .option(`${CSMS_FLAGS.serviceTimeMs} <ms>`, 'a CSMS of known capacity: every station CALL is answered through --servers servers taking exactly this long each, first come first served (capacity servers × 1000 / ms calls/s); 0: off; not with --delay-ms or --jitter-ms', numberFlag('serviceTimeMs'), d.serviceTimeMs)
     .option(`${CSMS_FLAGS.servers} <n>`, 'servers of --service-time-ms', numberFlag('servers'), d.servers)
+    .option(`${CSMS_FLAGS.processes} <n>`, 'processes sharing the port, each holding the stations whose identity hashes to it (for more connections than one process\'s open-file limit); not with --nodes, TLS or --service-time-ms', numberFlag('processes'), d.processes)
     .action(async (flags: Flags) => {
       await runCsms(flags);
     });
@@ -133,7 +138,8 @@ async function runCsms(flags: Flags): Promise<void> {
   let server: CsmsServer;
   try {
     // Each flag was checked by its parser; this finds flags that do not go together, named as flags.
-    resolveCsmsOptions(optionsOf(flags), (key) => CSMS_FLAGS[key]);
+    const resolved = resolveCsmsOptions(optionsOf(flags), (key) => CSMS_FLAGS[key]);
+    if (resolved.processes > 1) return await runCluster(resolved);
     server = await startCsmsServer(optionsOf(flags));
   } catch (err) {
     // An option that slipped past the flag parsers is still a usage error; anything else
@@ -161,6 +167,28 @@ async function runCsms(flags: Flags): Promise<void> {
   process.stderr.write(`${formatStats(server.stats())}\n`);
   process.exitCode = 0;
   // The IPC channel would keep the process alive after everything else closed.
+  if (process.connected) process.disconnect();
+}
+
+/** The CSMS over several processes (cluster-primary.ts): the same lines, the same end, for the whole. */
+async function runCluster(options: ResolvedCsmsOptions): Promise<void> {
+  const cluster = await startCsmsCluster(options, (message) => {
+    // A process gone takes its stations' state with it: this CSMS is no longer the one asked for.
+    process.stderr.write(`error: ${message}; the CSMS stops\n`);
+    setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref();
+    void cluster.close().finally(() => process.exit(1));
+  });
+  process.stderr.write(`CSMS listening on ${cluster.url} (OCPP 1.6, 2.0.1, 2.1; ${cluster.processes} processes sharing the port)\n`);
+  if (process.send !== undefined) {
+    const message: CsmsListeningMessage = { type: 'listening', port: cluster.port, ports: [cluster.port] };
+    process.send(message);
+  }
+  const reason = await stopRequested();
+  if (reason === 'parent gone') setTimeout(() => process.exit(0), ORPHAN_EXIT_MS).unref();
+  const stats = await cluster.close();
+  if (reason === 'parent gone') process.exit(0);
+  process.stderr.write(`${formatStats(stats)}\n`);
+  process.exitCode = 0;
   if (process.connected) process.disconnect();
 }
 

@@ -10,11 +10,11 @@ import type { CsmsStats } from './stats';
  * over the cap.
  */
 export interface AdminApi {
-  stats(): CsmsStats;
-  stations(): { identity: string; version: string }[];
+  stats(): CsmsStats | Promise<CsmsStats>;
+  stations(): { identity: string; version: string }[] | Promise<{ identity: string; version: string }[]>;
   sendCall(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<CsmsCallResult>;
   sendRaw(identity: string, frame: string, timeoutMs?: number): Promise<string | undefined>;
-  nodes(): NodeInfo[];
+  nodes(): NodeInfo[] | Promise<NodeInfo[]>;
   stopNode(index: number): Promise<NodeInfo>;
   startNode(index: number): Promise<NodeInfo>;
 }
@@ -40,6 +40,11 @@ const ROUTES: Readonly<Record<string, string>> = {
   '/nodes/stop': 'POST',
   '/nodes/start': 'POST',
 };
+
+/** Whether `path` is one of the admin API's (a station at such a path would be served by it instead). */
+export function isAdminPath(path: string): boolean {
+  return Object.hasOwn(ROUTES, path.split('?', 1)[0] as string);
+}
 
 export function handleAdminRequest(api: AdminApi, req: IncomingMessage, res: ServerResponse): void {
   route(api, req).then(

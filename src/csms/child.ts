@@ -49,7 +49,7 @@ export interface EmbeddedCsms {
   readonly urls: readonly string[];
   readonly pid: number;
   stats(): Promise<CsmsStats>;
-  stations(): Promise<{ identity: string; version: OcppVersion; node?: number }[]>;
+  stations(): Promise<{ identity: string; version: OcppVersion; node?: number; process?: number }[]>;
   nodes(): Promise<NodeInfo[]>;
   /** Close node `index`'s listener and cut its connections (admin POST /nodes/stop). */
   stopNode(index: number): Promise<NodeInfo>;

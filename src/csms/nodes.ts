@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * One node of the embedded CSMS: a listener on its own port. The nodes of a CSMS share one state
@@ -49,6 +49,13 @@ export class CsmsNode {
         resolve();
       });
     });
+  }
+
+  /** Serve a connection accepted elsewhere (the first process of a CSMS over several): false when not listening. */
+  adopt(socket: Socket): boolean {
+    if (this.server === undefined) return false;
+    this.server.emit('connection', socket);
+    return true;
   }
 
   /**

@@ -75,6 +75,11 @@ export interface CsmsOptions {
   serviceTimeMs?: number;
   /** Servers of the service queue (default 1); more than 1 needs serviceTimeMs. */
   servers?: number;
+  /**
+   * Processes sharing the port (default 1): each holds the stations whose identity hashes to it
+   * (cluster-primary.ts), for more connections than one process's open-file limit allows.
+   */
+  processes?: number;
 }
 
 export type ResolvedCsmsOptions = Readonly<Required<CsmsOptions>>;
@@ -99,10 +104,14 @@ export const CSMS_DEFAULTS: Readonly<Omit<ResolvedCsmsOptions, 'port'>> = Object
   nodes: 1,
   serviceTimeMs: 0,
   servers: 1,
+  processes: 1,
 });
 
 /** Most nodes one CSMS process listens with: a cluster to fail over in, not a port range to fill. */
 export const MAX_NODES = 16;
+
+/** Most processes of one CSMS. */
+export const MAX_CSMS_PROCESSES = 64;
 
 /** Most servers of the service queue: a model of a CSMS's workers, not of its connections. */
 export const MAX_SERVERS = 10_000;
@@ -178,6 +187,7 @@ const RULES: Readonly<Record<keyof CsmsOptions, Rule>> = {
   // 0 is off; any positive time is a capacity (one server at 0.5 ms: 2,000 calls/s).
   serviceTimeMs: numberIn(0, MAX_TIMER_MS),
   servers: integerIn(1, MAX_SERVERS),
+  processes: integerIn(1, MAX_CSMS_PROCESSES),
 };
 
 /** What is wrong with `value` for option `name`, or undefined when it is acceptable. */
@@ -229,6 +239,12 @@ function combinationProblem(o: Required<CsmsOptions>, name: OptionName): string 
     }
   }
   if (o.servers > 1 && o.serviceTimeMs === 0) return `${name('servers')} needs ${name('serviceTimeMs')}: servers with no service time have nothing to model`;
+  if (o.processes > 1) {
+    // The first process reads each connection's request line to pick its process: TLS hides it.
+    if (o.tlsCert !== '') return `${name('processes')} above 1 cannot serve TLS yet: the station's process is chosen from the request's path, which TLS hides (give one or the other)`;
+    if (o.nodes > 1) return `${name('processes')} and ${name('nodes')} cannot be combined: nodes share one process's state (give one or the other)`;
+    if (o.serviceTimeMs > 0) return `${name('processes')} and ${name('serviceTimeMs')} cannot be combined: a known capacity is one queue's (give one or the other)`;
+  }
   return undefined;
 }
 
@@ -260,4 +276,5 @@ export const CSMS_FLAGS: Readonly<Record<keyof CsmsOptions, string>> = {
   nodes: '--nodes',
   serviceTimeMs: '--service-time-ms',
   servers: '--servers',
+  processes: '--processes',
 };

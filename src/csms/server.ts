@@ -1,5 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { OCPP_VERSIONS, subprotocolOf, versionOfSubprotocol, type JsonObject, type OcppVersion } from '../ocpp';
@@ -27,6 +28,7 @@ export interface CsmsServer extends AdminApi {
   stats(): CsmsStats;
   /** Identities connected now, with the OCPP version each negotiated and (with several nodes) the node it is on. */
   stations(): { identity: string; version: OcppVersion; node?: number }[];
+  nodes(): NodeInfo[];
   /**
    * Send a CSMS-initiated CALL to a connected station. Resolves with its outcome; rejects with a
    * CsmsRequestError when the station is not connected ('unknownStation') or the action or
@@ -35,6 +37,11 @@ export interface CsmsServer extends AdminApi {
   sendCall(identity: string, action: string, payload: unknown, timeoutMs?: number): Promise<CsmsCallResult>;
   /** Write `frame` as is; resolves with the station's next frame, or undefined after `timeoutMs` (default 5 s). */
   sendRaw(identity: string, frame: string, timeoutMs?: number): Promise<string | undefined>;
+  /**
+   * Serve a connection another process accepted and handed over, with the bytes it already read
+   * (`head`, put back before anything reads the socket). False when the CSMS is closing.
+   */
+  adopt(socket: Socket, head: Buffer): boolean;
   close(): Promise<void>;
 }
 
@@ -287,6 +294,12 @@ class OcppCsms implements CsmsServer, CsmsCore {
     const connection = this.connections.get(identity);
     if (connection === undefined) throw new CsmsRequestError('unknownStation', `no station ${JSON.stringify(identity)} is connected`);
     return connection;
+  }
+
+  adopt(socket: Socket, head: Buffer): boolean {
+    if (this.closing !== undefined) return false;
+    if (head.length > 0) socket.unshift(head);
+    return (this.nodeList[0] as CsmsNode).adopt(socket);
   }
 
   close(): Promise<void> {

@@ -116,5 +116,6 @@ export function embeddedCsmsOptions(scenario: Scenario): EmbeddedCsmsOptions {
   // As written, never divided by timeScale: the capacity is the CSMS's, not the scenario's clock.
   if (c.serviceTimeMs !== undefined) out.serviceTimeMs = c.serviceTimeMs;
   if (c.servers !== undefined) out.servers = c.servers;
+  if (c.processes !== undefined) out.processes = c.processes;
   return out;
 }

@@ -141,6 +141,7 @@ export const SCENARIO_FILE_SCHEMA = {
         invalidTagShare: SHARE,
         serviceTime: DURATION,
         servers: { type: 'integer', minimum: 1, maximum: 10_000 },
+        processes: { type: 'integer', minimum: 1, maximum: 64 },
       },
     },
     health: HEALTH_BLOCK,
@@ -161,6 +162,7 @@ export interface RawCsmsSettings {
   invalidTagShare?: number;
   serviceTime?: Duration;
   servers?: number;
+  processes?: number;
 }
 
 export type RawRamp = Rate | { linear?: { from: Rate; to: Rate; over: Duration }; steps?: { at: Duration; rate: Rate }[] };

@@ -185,11 +185,16 @@ function resolveCsmsSettings(raw: RawCsmsSettings, at: Locator): CsmsSettings {
     ...opt('invalidTagShare', raw.invalidTagShare),
     ...opt('serviceTimeMs', duration(raw.serviceTime)),
     ...opt('servers', raw.servers),
+    ...opt('processes', raw.processes),
   });
 }
 
 /** The same rules as the embedded CSMS's options (src/csms/options.ts), located in the file. */
 function checkServiceQueue(raw: RawCsmsSettings, at: Locator): void {
+  if ((raw.processes ?? 1) > 1) {
+    if ((raw.nodes ?? 1) > 1) throw at.error(['csms', 'processes'], 'cannot be combined with csms.nodes: nodes share one process\'s state (give one or the other)');
+    if (raw.serviceTime !== undefined) throw at.error(['csms', 'processes'], 'cannot be combined with csms.serviceTime: a known capacity is one queue\'s (give one or the other)');
+  }
   if (raw.serviceTime === undefined) {
     if (raw.servers !== undefined) throw at.error(['csms', 'servers'], 'needs csms.serviceTime: servers with no service time have nothing to model');
     return;

@@ -78,6 +78,7 @@ function redacted(url: string): string {
 
 function csmsSettings(c: CsmsSettings): string {
   const parts = c.nodes > 1 ? [`${c.nodes} nodes`] : [];
+  if ((c.processes ?? 1) > 1) parts.push(`${c.processes} processes sharing the port`);
   const pending = c.pendingBoots ?? 0;
   if (pending > 0) parts.push(pending === 1 ? 'first boot Pending' : `first ${pending} boots Pending`);
   if (pending > 0 || c.bootRetryIntervalMs !== undefined) parts.push(`retry after ${time(c.bootRetryIntervalMs ?? 10_000)}`);

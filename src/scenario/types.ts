@@ -204,4 +204,6 @@ export interface CsmsSettings {
    */
   readonly serviceTimeMs?: number;
   readonly servers?: number;
+  /** Processes sharing the port, each holding the stations whose identity hashes to it (for more connections than one process holds). */
+  readonly processes?: number;
 }

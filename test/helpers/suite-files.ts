@@ -28,6 +28,7 @@ const LONGEST_FIRST = [
   'live-run',
   'capacity-cli',
   'processes',
+  'csms-processes',
   'shipped-fault-scenarios',
   'probe-cli',
   'csms-known-capacity',
