@@ -8,6 +8,7 @@ import { UsageError } from '../run/exit-codes';
 import { DEFAULT_DASHBOARD_PORT } from '../run/dashboard';
 import { REMOTE_WRITE_PASSWORD_ENV } from '../run/remote-write-option';
 import { MAX_PROCESSES } from '../run/processes/count';
+import { embeddedCsmsOptions } from '../run/csms-supervision';
 import { runResolved } from '../run/run';
 import { DEFAULT_CONFIRM_ABOVE } from '../run/staging-safety';
 import { MAX_SHARDS, parseShard, stationsByVersion, type Shard } from '../scenario/plan';
@@ -141,7 +142,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const config = resolveRunConfig(file, { ...settings, ...(url === undefined ? {} : { url }), thresholds: threshold, health });
   if (dryRun) {
     const targets = url === undefined ? {} : { targets: url };
-    process.stdout.write(planText(config.plan, { workers: config.workers, durationMs: config.durationMs, ...targets }));
+    const csmsProcesses = embeddedCsmsOptions(config.scenario, config.plan.stations.length).processes ?? 1;
+    process.stdout.write(planText(config.plan, { workers: config.workers, durationMs: config.durationMs, ...targets, processes: config.processes, csmsProcesses }));
     return 0;
   }
   if (flags.insecure) process.stderr.write('warning: --insecure: the CSMS\'s TLS certificate is not verified\n');

@@ -125,7 +125,8 @@ export function resolveRunConfig(scenarioOption: string | ScenarioObject, option
   const thresholds = parseRunThresholds(scenario, thresholdTexts, groups.map((g) => g.name));
   // Credentials and TLS material are read before anything starts: a missing file is bad usage.
   const security = withIdentityPasswords(resolveSecurity(flags, remote?.[0]), groups);
-  const processes = processesOption === 'auto' ? autoProcesses(plan.stations.length) : (processesOption ?? 1);
+  // Without the option, as many as the fleet needs (one for any fleet one process holds); a shard is one process.
+  const processes = processesOption === 'auto' || (processesOption === undefined && shard === undefined) ? autoProcesses(plan.stations.length) : (processesOption ?? 1);
   if (processes > plan.stations.length) {
     throw new UsageError(`processes: ${processes} for a fleet of ${plan.stations.length} station${plan.stations.length === 1 ? '' : 's'}: at most one process per station`);
   }

@@ -1,6 +1,7 @@
 import { startEmbeddedCsms, type CsmsExit, type EmbeddedCsms, type EmbeddedCsmsOptions } from '../csms/child';
 import type { CsmsExitSummary, CsmsSummary } from '../report/summary';
 import type { Scenario } from '../scenario/types';
+import { autoProcesses } from './processes/count';
 
 /** What the supervision needs of the run: FleetRun's stop (a first call winds down, a second cuts). */
 export interface StoppableRun {
@@ -94,14 +95,20 @@ export function deathMessage(exit: CsmsExit, epoch: number | undefined): string 
  * The embedded CSMS of a run without a target: a child process of its own (src/csms/child.ts)
  * started with the scenario's `csms:` settings; csms-supervision.ts watches it through the run.
  */
-export function startRunCsms(scenario: Scenario): Promise<EmbeddedCsms> {
-  return startEmbeddedCsms(embeddedCsmsOptions(scenario));
+export function startRunCsms(scenario: Scenario, stations = 0): Promise<EmbeddedCsms> {
+  return startEmbeddedCsms(embeddedCsmsOptions(scenario, stations));
 }
 
-/** The scenario's `csms:` settings as the embedded CSMS's options (its seconds where it counts in s). */
-export function embeddedCsmsOptions(scenario: Scenario): EmbeddedCsmsOptions {
+/**
+ * The scenario's `csms:` settings as the embedded CSMS's options (its seconds where it counts in
+ * s). Without `csms.processes`, a fleet of `stations` that one process cannot hold gets as many
+ * CSMS processes as the open-file limit needs (as `run --processes auto` does for the fleet),
+ * unless nodes or a known capacity keep it in one.
+ */
+export function embeddedCsmsOptions(scenario: Scenario, stations = 0): EmbeddedCsmsOptions {
   const c = scenario.csms;
-  if (c === undefined) return {};
+  const auto = autoProcesses(stations);
+  if (c === undefined) return auto > 1 ? { processes: auto } : {};
   const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.max(1, Math.round(ms / 1000)));
   const out: EmbeddedCsmsOptions = { nodes: c.nodes };
   const heartbeat = seconds(c.heartbeatIntervalMs);
@@ -117,5 +124,6 @@ export function embeddedCsmsOptions(scenario: Scenario): EmbeddedCsmsOptions {
   if (c.serviceTimeMs !== undefined) out.serviceTimeMs = c.serviceTimeMs;
   if (c.servers !== undefined) out.servers = c.servers;
   if (c.processes !== undefined) out.processes = c.processes;
+  else if (auto > 1 && c.nodes === 1 && c.serviceTimeMs === undefined) out.processes = auto;
   return out;
 }

@@ -147,7 +147,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
       });
       notice({ kind: 'dashboard', message: `dashboard: ${dashboard.url} (the final report replaces it when the run ends)` });
     }
-    csms = config.remoteTargets === undefined ? await startRunCsms(scenario) : undefined;
+    csms = config.remoteTargets === undefined ? await startRunCsms(scenario, plan.stations.length) : undefined;
     const targets: readonly string[] = config.remoteTargets ?? (csms as EmbeddedCsms).urls;
     const names = { actionNames: ACTION_NAMES, groupNames: config.groups.map((g) => g.name), errorNames: ERROR_KINDS, counterNames: COUNTER_NAMES };
     const aggregator = new Aggregator(names);
@@ -209,7 +209,8 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
       },
     };
     const run: FleetRun | ProcessFleet =
-      config.processes > 1
+      // A live run (a capacity search) drives its workers itself: it stays in this process.
+      config.processes > 1 && live === undefined
         ? new ProcessFleet({
             ...fleetHooks,
             tasks: processTasks(config, targets, config.out ?? '.'),

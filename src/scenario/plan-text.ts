@@ -1,6 +1,6 @@
 import { describeFault } from './faults';
 import { ASSUMED_CSMS_HEARTBEAT_MS, expectedRates, type GroupRates } from './plan-rates';
-import { stationConnectors, stationsOfWorker, stationVersion, type FleetPlan } from './plan';
+import { shardPlan, stationConnectors, stationsOfWorker, stationVersion, type FleetPlan } from './plan';
 import { describeRamp, rampDurationMs } from './ramp';
 import { INLINE_SCRIPT } from './script';
 import type { ArrivalSpec, CsmsSettings, Distribution, GroupSpec, Scenario, SessionSpec } from './types';
@@ -12,6 +12,10 @@ export interface PlanTextOptions {
   readonly durationMs: number;
   /** The run's `--url`s, which replace the scenario's targets (run --dry-run). */
   readonly targets?: readonly string[];
+  /** Processes the fleet is spread over (`--processes`); `workers` is then each one's. */
+  readonly processes?: number;
+  /** Processes the embedded CSMS starts with when the scenario does not say (as many as the fleet needs). */
+  readonly csmsProcesses?: number;
 }
 
 function seconds(ms: number): string {
@@ -96,10 +100,11 @@ function csmsSettings(c: CsmsSettings): string {
 }
 
 /** Where the stations connect: the targets (the run's --url first), or the embedded CSMS and its settings. */
-function targetLines(scenario: Scenario, flagTargets: readonly string[] | undefined): string[] {
+function targetLines(scenario: Scenario, flagTargets: readonly string[] | undefined, csmsProcesses = 1): string[] {
   const targets = flagTargets ?? scenario.targets;
   if (targets === undefined || targets.length === 0) {
-    const settings = scenario.csms === undefined ? 'its default settings' : csmsSettings(scenario.csms);
+    const csms = csmsProcesses > 1 && scenario.csms?.processes === undefined ? { ...scenario.csms, nodes: scenario.csms?.nodes ?? 1, processes: csmsProcesses } : scenario.csms;
+    const settings = csms === undefined ? 'its default settings' : csmsSettings(csms);
     return [`target: the embedded CSMS (only without --url): ${settings}`];
   }
   const from = flagTargets === undefined ? 'the scenario' : '--url';
@@ -194,12 +199,15 @@ export function planText(plan: FleetPlan, options: PlanTextOptions): string {
     }
   });
   lines.push(`ramp: the whole fleet has started connecting ${seconds(fleetRampMs)} after the start`);
-  lines.push(...targetLines(scenario, options.targets));
+  lines.push(...targetLines(scenario, options.targets, options.csmsProcesses));
 
+  const processes = options.processes ?? 1;
   const workers = Math.max(1, Math.min(options.workers, plan.stations.length));
-  const shares = Array.from({ length: workers }, (_v, w) => stationsOfWorker(plan, w, workers));
-  lines.push(`workers: ${workers}`);
-  const header = ['', ...shares.map((_s, w) => `worker ${w + 1}`)];
+  // Over several processes, the table is of processes (each a shard: every N-th station of each group).
+  const parts = processes > 1 ? processes : workers;
+  const shares = Array.from({ length: parts }, (_v, w) => (processes > 1 ? shardPlan(plan, { index: w + 1, count: processes }).stations : stationsOfWorker(plan, w, workers)));
+  lines.push(processes > 1 ? `processes: ${processes}, each a shard on its own source address, ${workers} worker${workers === 1 ? '' : 's'} each` : `workers: ${workers}`);
+  const header = ['', ...shares.map((_s, w) => `${processes > 1 ? 'process' : 'worker'} ${w + 1}`)];
   const byGroup = groups.map((g, i) => [g.name, ...shares.map((s) => String(s.filter((st) => st.group === i).length))]);
   lines.push(...table([header, ...byGroup, ['total', ...shares.map((s) => String(s.length))]]));
 

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { resolveRunConfig, RunOptionError, UsageError } from '../../src/index';
+import { resolveRunConfig, RunOptionError, UsageError, validateScenario } from '../../src/index';
+import { embeddedCsmsOptions } from '../../src/run/csms-supervision';
 import type { RecordSink } from '../../src/metrics/ring';
 import { autoProcesses, MAX_PROCESSES, openFileLimit, processAddresses, stationsPerProcess } from '../../src/run/processes/count';
 import { ingestBatch, RecordBatch } from '../../src/run/processes/record-batch';
@@ -67,6 +68,23 @@ test('options.processes: checked up front, each refusal naming it', () => {
   assert.equal(config.workers, 1, 'one worker per process unless told');
   assert.equal(config.plan.stations.length, 9, 'the parent plans the whole fleet');
   assert.equal(resolveRunConfig(SCENARIO, { processes: 3, workers: 2 }).workers, 2);
+  // Without the option: as many as the fleet needs; a shard is one process.
+  assert.equal(resolveRunConfig(SCENARIO, { cps: 40_000 }).processes, Math.ceil(40_000 / stationsPerProcess()));
+  assert.equal(resolveRunConfig(SCENARIO, { cps: 40_000, shard: '1/2' }).processes, 1);
+  assert.equal(resolveRunConfig(SCENARIO).processes, 1);
+});
+
+test('the embedded CSMS of a fleet one process cannot hold starts with as many processes, unless told or kept in one', () => {
+  const base = validateScenario(SCENARIO);
+  const big = Math.ceil(40_000 / stationsPerProcess());
+  assert.deepEqual(embeddedCsmsOptions(base, 100), {});
+  assert.deepEqual(embeddedCsmsOptions(base, 40_000), { processes: big });
+  const told = validateScenario({ ...SCENARIO, csms: { processes: 2 } });
+  assert.equal(embeddedCsmsOptions(told, 40_000).processes, 2);
+  const nodes = validateScenario({ ...SCENARIO, csms: { nodes: 2 } });
+  assert.equal(embeddedCsmsOptions(nodes, 40_000).processes, undefined, 'nodes share one process');
+  const known = validateScenario({ ...SCENARIO, csms: { serviceTime: '2ms' } });
+  assert.equal(embeddedCsmsOptions(known, 40_000).processes, undefined, 'a known capacity is one queue');
 });
 
 test('each process is given its shard, the targets, its address and folder; what only the parent does stays with it', () => {
