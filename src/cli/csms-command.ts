@@ -24,6 +24,8 @@ export interface CsmsListeningMessage {
   port: number;
   /** Every node's port, node 0 first. */
   ports: number[];
+  /** With --processes: each process's own port, in order (a station's process: its identity's hash). */
+  processPorts?: number[];
 }
 
 /** As commander names them: `--heartbeat-interval` becomes `heartbeatInterval`. */
@@ -178,9 +180,10 @@ async function runCluster(options: ResolvedCsmsOptions): Promise<void> {
     setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref();
     void cluster.close().finally(() => process.exit(1));
   });
-  process.stderr.write(`CSMS listening on ${cluster.url} (OCPP 1.6, 2.0.1, 2.1; ${cluster.processes} processes sharing the port)\n`);
+  process.stderr.write(`CSMS listening on ${cluster.url} (OCPP 1.6, 2.0.1, 2.1; ${cluster.processes} processes sharing the port; each also on its own: ${cluster.processUrls.join(', ')})\n`);
   if (process.send !== undefined) {
-    const message: CsmsListeningMessage = { type: 'listening', port: cluster.port, ports: [cluster.port] };
+    const processPorts = cluster.processUrls.map((u) => Number(new URL(u).port));
+    const message: CsmsListeningMessage = { type: 'listening', port: cluster.port, ports: [cluster.port], processPorts };
     process.send(message);
   }
   const reason = await stopRequested();

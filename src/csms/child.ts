@@ -47,6 +47,11 @@ export interface EmbeddedCsms {
   /** Every node's port and URL, node 0 first (one unless started with `nodes`). */
   readonly ports: readonly number[];
   readonly urls: readonly string[];
+  /**
+   * With `processes`: each process's own URL, in order. A fleet connecting each station to the
+   * one its identity hashes to (a fleet's home target among these URLs) skips the hand-over.
+   */
+  readonly processUrls?: readonly string[];
   readonly pid: number;
   stats(): Promise<CsmsStats>;
   stations(): Promise<{ identity: string; version: OcppVersion; node?: number; process?: number }[]>;
@@ -106,7 +111,7 @@ export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Prom
       resolve({ code, signal, atWallMs: Date.now(), lastLines: lines.last(), requested: stopRequested });
     });
   });
-  const ports = await listeningPorts(child, startTimeoutMs, () => stderr);
+  const { ports, processPorts } = await listeningPorts(child, startTimeoutMs, () => stderr);
   const port = ports[0] as number;
   // Neither the channel nor the child should keep the parent alive; if the parent exits without
   // stop(), the child sees the channel close and stops by itself.
@@ -133,6 +138,7 @@ export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Prom
     url: urls[0] as string,
     ports,
     urls,
+    ...(processPorts.length === 0 ? {} : { processUrls: processPorts.map((p) => `${tls ? 'wss' : 'ws'}://${hostInUrl}:${p}`) }),
     pid: child.pid ?? -1,
     stats: () => admin('GET', '/stats') as Promise<CsmsStats>,
     stations: () => admin('GET', '/stations') as Promise<{ identity: string; version: OcppVersion; node?: number }[]>,
@@ -155,7 +161,7 @@ export async function startEmbeddedCsms(options: EmbeddedCsmsOptions = {}): Prom
   };
 }
 
-function listeningPorts(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number[]> {
+function listeningPorts(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<{ ports: number[]; processPorts: number[] }> {
   return new Promise((resolve, reject) => {
     const cleanup = (): void => {
       clearTimeout(timer);
@@ -164,11 +170,12 @@ function listeningPorts(child: ChildProcess, timeoutMs: number, stderr: () => st
       child.off('error', onError);
     };
     const onMessage = (message: unknown): void => {
-      const m = message as { type?: unknown; port?: unknown; ports?: unknown } | null;
+      const m = message as { type?: unknown; port?: unknown; ports?: unknown; processPorts?: unknown } | null;
       if (m === null || m.type !== 'listening' || typeof m.port !== 'number') return;
       cleanup();
-      const ports = Array.isArray(m.ports) && m.ports.every((p) => typeof p === 'number') ? (m.ports as number[]) : [];
-      resolve(ports.length > 0 ? ports : [m.port]);
+      const numbers = (x: unknown): number[] => (Array.isArray(x) && x.every((p) => typeof p === 'number') ? (x as number[]) : []);
+      const ports = numbers(m.ports);
+      resolve({ ports: ports.length > 0 ? ports : [m.port], processPorts: numbers(m.processPorts) });
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       cleanup();

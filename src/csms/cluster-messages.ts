@@ -9,7 +9,8 @@ import type { OcppVersion } from '../ocpp';
  * handle with its `conn` message.
  */
 export type PrimaryMessage =
-  | { readonly type: 'start'; readonly options: ResolvedCsmsOptions }
+  /** `index` from 0: the process's own port is `options.port` + 1 + index (any free port when `options.port` is 0). */
+  | { readonly type: 'start'; readonly options: ResolvedCsmsOptions; readonly index: number }
   /** The socket comes with the message; `head`: the bytes the primary read from it. */
   | { readonly type: 'conn'; readonly head: Uint8Array }
   | { readonly type: 'stats'; readonly id: number }
@@ -27,6 +28,6 @@ export interface RemoteError {
 export type WorkerReply = CsmsStats | { identity: string; version: OcppVersion }[] | CsmsCallResult | { reply: string | null } | null;
 
 export type WorkerMessage =
-  | { readonly type: 'listening' }
+  | { readonly type: 'listening'; readonly port: number }
   | { readonly type: 'reply'; readonly id: number; readonly value?: WorkerReply; readonly error?: RemoteError }
   | { readonly type: 'failed'; readonly message: string };

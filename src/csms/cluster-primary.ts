@@ -28,6 +28,11 @@ export interface CsmsCluster extends AdminApi {
   readonly url: string;
   readonly urls: readonly string[];
   readonly processes: number;
+  /**
+   * Each process's own URL, in order: a station of identity `id` belongs to the process
+   * `processOf(id, processes)` (the same hash as a fleet's home target among several URLs).
+   */
+  readonly processUrls: readonly string[];
   /** Every process closed (connections cut after their grace); resolves with the final counts, added. */
   close(): Promise<CsmsStats>;
 }
@@ -53,6 +58,7 @@ export async function startCsmsCluster(options: ResolvedCsmsOptions, onDeath: (m
 
 class Cluster implements CsmsCluster {
   private readonly workers: ChildProcess[] = [];
+  private readonly workerPorts: number[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closing = false;
@@ -79,11 +85,19 @@ class Cluster implements CsmsCluster {
   }
 
   get url(): string {
-    return `ws://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    return this.urlAt(this.port);
   }
 
   get urls(): readonly string[] {
     return [this.url];
+  }
+
+  get processUrls(): readonly string[] {
+    return this.workerPorts.map((p) => this.urlAt(p));
+  }
+
+  private urlAt(port: number): string {
+    return `ws://${this.host.includes(':') ? `[${this.host}]` : this.host}:${port}`;
   }
 
   async start(): Promise<void> {
@@ -116,6 +130,7 @@ class Cluster implements CsmsCluster {
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'listening') {
           started = true;
+          this.workerPorts[index] = m.port;
           resolve();
         } else if (m.type === 'failed') reject(new Error(`CSMS process ${index + 1}: ${m.message}`));
         else if (m.type === 'reply') this.settle(m.id, m.value, m.error === undefined ? undefined : m.error.code === 'internal' ? new Error(m.error.message) : new CsmsRequestError(m.error.code, m.error.message));
@@ -126,7 +141,7 @@ class Cluster implements CsmsCluster {
         if (!started) reject(new Error(`CSMS process ${index + 1} exited (${how}) before it started`));
         else if (!this.closing) this.onDeath(`CSMS process ${index + 1} of ${this.options.processes} exited with ${how}`);
       });
-      worker.send({ type: 'start', options } satisfies PrimaryMessage);
+      worker.send({ type: 'start', options, index } satisfies PrimaryMessage);
     });
   }
 

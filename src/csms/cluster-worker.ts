@@ -7,8 +7,10 @@ import { startCsmsServer, type CsmsServer } from './server';
  * One process of a CSMS over several: a CSMS of its own (the same server as alone) serving the
  * connections the first process hands it (cluster-primary.ts), all of the stations whose identity
  * hashes to it, and answering the first process's questions (stats, stations, calls to its
- * stations). It listens on a port of its own on 127.0.0.1 that nobody is told, so the server is
- * the very one that runs alone. It goes when the first process goes.
+ * stations). It also listens on a port of its own, the same server as alone: a fleet that knows
+ * the processes' URLs (the run's, against the embedded CSMS) connects to each station's process
+ * directly, with no hand-over on the way; its admin API there answers for this process alone.
+ * It goes when the first process goes.
  */
 function send(message: WorkerMessage): void {
   if (process.connected) process.send?.(message);
@@ -32,10 +34,10 @@ let server: CsmsServer | undefined;
 
 function onMessage(m: PrimaryMessage, socket?: Socket): void {
   if (m.type === 'start') {
-    startCsmsServer({ ...m.options, host: '127.0.0.1', port: 0, processes: 1 }).then(
+    startCsmsServer({ ...m.options, port: m.options.port === 0 ? 0 : m.options.port + 1 + m.index, processes: 1 }).then(
       (s) => {
         server = s;
-        send({ type: 'listening' });
+        send({ type: 'listening', port: s.port });
       },
       (err: unknown) => {
         send({ type: 'failed', message: err instanceof Error ? err.message : String(err) });

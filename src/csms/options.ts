@@ -240,6 +240,7 @@ function combinationProblem(o: Required<CsmsOptions>, name: OptionName): string 
   }
   if (o.servers > 1 && o.serviceTimeMs === 0) return `${name('servers')} needs ${name('serviceTimeMs')}: servers with no service time have nothing to model`;
   if (o.processes > 1) {
+    if (o.port > 0 && o.port + o.processes > 65535) return `${name('port')} ${o.port} leaves no room for ${o.processes} processes' own ports after it`;
     // The first process reads each connection's request line to pick its process: TLS hides it.
     if (o.tlsCert !== '') return `${name('processes')} above 1 cannot serve TLS yet: the station's process is chosen from the request's path, which TLS hides (give one or the other)`;
     if (o.nodes > 1) return `${name('processes')} and ${name('nodes')} cannot be combined: nodes share one process's state (give one or the other)`;

@@ -148,7 +148,8 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
       notice({ kind: 'dashboard', message: `dashboard: ${dashboard.url} (the final report replaces it when the run ends)` });
     }
     csms = config.remoteTargets === undefined ? await startRunCsms(scenario, plan.stations.length) : undefined;
-    const targets: readonly string[] = config.remoteTargets ?? (csms as EmbeddedCsms).urls;
+    // A CSMS over several processes: each station straight to its own process (no hand-over on the way).
+    const targets: readonly string[] = config.remoteTargets ?? (csms as EmbeddedCsms).processUrls ?? (csms as EmbeddedCsms).urls;
     const names = { actionNames: ACTION_NAMES, groupNames: config.groups.map((g) => g.name), errorNames: ERROR_KINDS, counterNames: COUNTER_NAMES };
     const aggregator = new Aggregator(names);
     let lastGauges: GaugeTotals | undefined;

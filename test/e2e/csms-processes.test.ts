@@ -52,7 +52,8 @@ test('a fleet through a CSMS of 3 processes: every station booted, /stats the su
   const csms = await startEmbeddedCsms({ processes: 3 });
   const dir = tempDir('csms-processes');
   try {
-    assert.match(csms.stderr(), /CSMS listening on ws:\/\/127\.0\.0\.1:\d+ \(OCPP 1\.6, 2\.0\.1, 2\.1; 3 processes sharing the port\)/);
+    assert.match(csms.stderr(), /CSMS listening on ws:\/\/127\.0\.0\.1:\d+ \(OCPP 1\.6, 2\.0\.1, 2\.1; 3 processes sharing the port; each also on its own: ws:\/\/127\.0\.0\.1:\d+, ws:\/\/127\.0\.0\.1:\d+, ws:\/\/127\.0\.0\.1:\d+\)/);
+    assert.equal(csms.processUrls?.length, 3);
     assert.equal(childrenRunning(csms.pid, 'cluster-worker.js').length, 3);
     const scenario = writeScenario(dir, 'fleet', FLEET.replace('duration: 5s', 'duration: 8s'));
     const done = runFleet({ scenario, url: csms.url, out: join(dir, 'out') });
@@ -117,6 +118,7 @@ test('a CSMS process killed during a run is the CSMS\'s death: csmsDied, exit 3,
   process.kill(worker as number, 'SIGKILL');
   const { summary, exitCode, result } = await done;
   assert.equal(result.reason, 'csmsDied');
+  assert.equal(summary.targets?.length, 2, 'the run connected each station straight to its CSMS process');
   assert.equal(exitCode, 3);
   assert.equal(summary.csms?.alive, false);
   assert.ok(summary.csms?.exit?.lastLines.some((l) => /^error: CSMS process 2 of 2 exited with SIGKILL; the CSMS stops$/.test(l)), JSON.stringify(summary.csms?.exit));

@@ -62,6 +62,8 @@ test('3 processes: one fleet on three source addresses, measured as the union of
       scenario: writeScenario(dir, 'fleet', FLEET),
       url: csms.url,
       processes: 3,
+      // One each: a fleet this small needs none (the system picks), but the spread is what is tested.
+      localAddress: ['127.0.0.1', '127.0.0.2', '127.0.0.3'],
       metricsPort: 0,
       out,
       onNotice: (n) => {

@@ -4,6 +4,7 @@ import { sumStats } from '../../src/csms/cluster-stats';
 import { resolveCsmsOptions } from '../../src/csms/options';
 import type { CsmsStats } from '../../src/csms/stats';
 import { MAX_REQUEST_LINE, processOf, requestTarget } from '../../src/csms/sticky';
+import { homeTarget } from '../../src/station/targets';
 
 /** The embedded CSMS over several processes: which process a connection goes to, how its counts add up, which options go together. */
 
@@ -24,6 +25,8 @@ test('an identity always hashes to the same process, and identities spread over 
   for (const n of counts) assert.ok(n > 2_200 && n < 2_800, `spread ${counts.join(', ')}`);
   // FNV-1a of "a" (0xe40c292c), pinned so that a station keeps its process across versions.
   assert.equal(processOf('a', 1_000_000), 0xe40c292c % 1_000_000);
+  // The fleet's home target among several URLs is the same hash: given the processes' own URLs, a station connects straight to its process.
+  for (const id of ['CP-1', 'FLEET16-000042', 'Ünïcødé', '']) for (const n of [2, 3, 6]) assert.equal(processOf(id, n), homeTarget(id, n), `${id} of ${n}`);
 });
 
 function stats(now: number, heartbeats: number, uptimeS: number): CsmsStats {

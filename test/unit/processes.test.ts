@@ -99,7 +99,7 @@ test('each process is given its shard, the targets, its address and folder; what
     const s = task.settings;
     assert.deepEqual(s.shard, { index: i + 1, count: 3 });
     assert.deepEqual(s.url, ['ws://127.0.0.1:9000']);
-    assert.deepEqual(s.localAddress, [`127.0.0.${i + 1}`]);
+    assert.equal(s.localAddress, undefined, 'a fleet with ports enough: the system picks the source address');
     assert.equal(s.out, `/tmp/run-out/processes/${i + 1}`);
     assert.deepEqual([s.seed, s.workers, s.yes, s.maxRate], [7, 1, true, '90/s']);
     for (const gone of ['metricsPort', 'dashboardPort', 'junit', 'history', 'processes'] as const) assert.equal(s[gone], undefined, gone);
@@ -108,6 +108,13 @@ test('each process is given its shard, the targets, its address and folder; what
     assert.equal(own.plan.stations.length, 3);
     assert.equal(own.processes, 1);
   });
+  // More stations on one loopback target than one address has ports for: an address each.
+  const big = resolveRunConfig(SCENARIO, { processes: 2, cps: 30_000 });
+  assert.deepEqual(processTasks(big, ['ws://127.0.0.1:9000'], '/tmp/o').map((t) => t.settings.localAddress), [['127.0.0.1'], ['127.0.0.2']]);
+  assert.deepEqual(processTasks(big, ['ws://127.0.0.1:9000', 'ws://127.0.0.1:9001'], '/tmp/o').map((t) => t.settings.localAddress), [undefined, undefined], 'two targets: ports enough');
+  assert.deepEqual(processTasks(big, ['ws://10.1.2.3:9000'], '/tmp/o').map((t) => t.settings.localAddress), [undefined, undefined], 'not loopback: the system\'s choice');
+  const given = resolveRunConfig(SCENARIO, { processes: 3, localAddress: ['10.0.0.1', '10.0.0.2', '10.0.0.3'] });
+  assert.deepEqual(processTasks(given, ['ws://10.1.2.3:9000'], '/tmp/o').map((t) => t.settings.localAddress), [['10.0.0.1'], ['10.0.0.2'], ['10.0.0.3']]);
 });
 
 test('records go to the parent in batches, in order, none lost, none allocated per record', () => {

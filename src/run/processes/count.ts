@@ -35,15 +35,22 @@ export function autoProcesses(stations: number, perProcess = stationsPerProcess(
 }
 
 /**
- * The source addresses of process `index` of `count`: its share of the addresses given (every
- * count-th; one shared round-robin when there are fewer than processes); without any, against a
- * CSMS on loopback, 127.0.0.(index + 1): each address has its own ~28,000 ephemeral ports. Against
- * another host without addresses given: none (the system's choice, one address for all).
+ * Connections one source address may open to one CSMS address and port: the ephemeral range
+ * (32768–60999 here, ~28,000) with room left for the ports of sockets closing.
  */
-export function processAddresses(index: number, count: number, given: readonly string[] | undefined, loopbackTarget: boolean): readonly string[] | undefined {
+export const PORTS_PER_TARGET = 25_000;
+
+/**
+ * The source addresses of process `index` of `count`: its share of the addresses given (every
+ * count-th; one shared round-robin when there are fewer than processes); without any, when more
+ * stations share one loopback target than one source address has ports for, 127.0.0.(index + 1).
+ * Otherwise none: the system picks, which costs the kernel far less than a bound address (whose
+ * port it must search for, in system time that grows with the sockets open).
+ */
+export function processAddresses(index: number, count: number, given: readonly string[] | undefined, loopbackShortOfPorts: boolean): readonly string[] | undefined {
   if (given !== undefined && given.length > 0) {
     const own = given.filter((_a, k) => k % count === index);
     return own.length > 0 ? own : [given[index % given.length] as string];
   }
-  return loopbackTarget ? [`127.0.0.${index + 1}`] : undefined;
+  return loopbackShortOfPorts ? [`127.0.0.${index + 1}`] : undefined;
 }
