@@ -12,7 +12,9 @@ export type PrimaryMessage =
   /** `index` from 0: the process's own port is `options.port` + 1 + index (any free port when `options.port` is 0). */
   | { readonly type: 'start'; readonly options: ResolvedCsmsOptions; readonly index: number }
   /** The socket comes with the message; `head`: the bytes the primary read from it. */
-  | { readonly type: 'conn'; readonly head: Uint8Array }
+  | { readonly type: 'conn'; readonly id: number; readonly head: Uint8Array }
+  /** Connection `id`'s handle is closed in the primary: serve it (see cluster-primary.ts, route). */
+  | { readonly type: 'serve'; readonly id: number }
   | { readonly type: 'stats'; readonly id: number }
   | { readonly type: 'stations'; readonly id: number }
   | { readonly type: 'call'; readonly id: number; readonly identity: string; readonly action: string; readonly payload: unknown; readonly timeoutMs?: number }
@@ -29,5 +31,7 @@ export type WorkerReply = CsmsStats | { identity: string; version: OcppVersion }
 
 export type WorkerMessage =
   | { readonly type: 'listening'; readonly port: number }
+  /** Connection `id` arrived; it waits for 'serve'. */
+  | { readonly type: 'received'; readonly id: number }
   | { readonly type: 'reply'; readonly id: number; readonly value?: WorkerReply; readonly error?: RemoteError }
   | { readonly type: 'failed'; readonly message: string };

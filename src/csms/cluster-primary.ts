@@ -133,6 +133,8 @@ class Cluster implements CsmsCluster {
           this.workerPorts[index] = m.port;
           resolve();
         } else if (m.type === 'failed') reject(new Error(`CSMS process ${index + 1}: ${m.message}`));
+        // Its acknowledgement of the handle came first on this channel, and closed our copy of it.
+        else if (m.type === 'received') worker.send({ type: 'serve', id: m.id } satisfies PrimaryMessage);
         else if (m.type === 'reply') this.settle(m.id, m.value, m.error === undefined ? undefined : m.error.code === 'internal' ? new Error(m.error.message) : new CsmsRequestError(m.error.code, m.error.message));
       });
       worker.once('exit', (code, signal) => {
@@ -145,7 +147,14 @@ class Cluster implements CsmsCluster {
     });
   }
 
-  /** Reads a connection's headers, then serves it here (the admin API) or hands it to its station's process. */
+  /**
+   * Reads a connection's headers, then serves it here (the admin API) or hands it to its station's
+   * process. Node keeps our copy of a handle sent open, still reading and dropping what it reads,
+   * until the process acknowledges it; a station whose 101 came before that would see its first
+   * frame (its BootNotification) read here and lost. So the process serves the connection (and
+   * answers the upgrade) only after a round trip: its 'received' follows its acknowledgement on
+   * the channel, which closed our copy, and our 'serve' answers it.
+   */
   private route(socket: Socket): void {
     let head: Buffer = Buffer.alloc(0);
     socket.setTimeout(HEAD_TIMEOUT_MS, () => socket.destroy());
@@ -175,7 +184,8 @@ class Cluster implements CsmsCluster {
         socket.destroy();
         return;
       }
-      worker.send({ type: 'conn', head } satisfies PrimaryMessage, socket, (err) => {
+      // Served once the process says it received it (route's comment): our copy must be closed first.
+      worker.send({ type: 'conn', id: this.nextId++, head } satisfies PrimaryMessage, socket, (err) => {
         if (err) socket.destroy();
       });
     };

@@ -31,6 +31,8 @@ function answer(id: number, work: () => Promise<WorkerReply> | WorkerReply): voi
 }
 
 let server: CsmsServer | undefined;
+/** Connections received, not served until the first process has let go of them (its 'serve'). */
+const waiting = new Map<number, { socket: Socket; head: Buffer }>();
 
 function onMessage(m: PrimaryMessage, socket?: Socket): void {
   if (m.type === 'start') {
@@ -49,7 +51,14 @@ function onMessage(m: PrimaryMessage, socket?: Socket): void {
   }
   if (m.type === 'conn') {
     if (socket === undefined) return;
-    if (server?.adopt(socket, Buffer.from(m.head)) !== true) socket.destroy();
+    waiting.set(m.id, { socket, head: Buffer.from(m.head) });
+    send({ type: 'received', id: m.id });
+    return;
+  }
+  if (m.type === 'serve') {
+    const conn = waiting.get(m.id);
+    waiting.delete(m.id);
+    if (conn !== undefined && server?.adopt(conn.socket, conn.head) !== true) conn.socket.destroy();
     return;
   }
   const csms = server;
