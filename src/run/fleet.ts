@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { CoordinatorFaults } from '../coordinator/coordinator-faults';
 import { NodeLoss } from '../coordinator/node-loss';
 import { FleetRun, type FleetRunOptions, type FleetRunResult } from '../coordinator/run-fleet';
@@ -21,6 +22,7 @@ import { stationOptions } from './fleet-options';
 import { UnreachableWatch } from './fail-fast';
 import type { RunHooks, RunNotice } from './options';
 import type { RemoteWriter, RemoteWriteTarget } from './remote-write';
+import { forkLinks } from './processes/links';
 import { ProcessFleet } from './processes/process-fleet';
 import { processTasks } from './processes/tasks';
 import { describeTargets } from './targets';
@@ -214,7 +216,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
       config.processes > 1 && live === undefined
         ? new ProcessFleet({
             ...fleetHooks,
-            tasks: processTasks(config, targets, config.out ?? '.'),
+            links: forkLinks(processTasks(config, targets, config.out ?? '.'), join(__dirname, 'processes', 'child-main.js')),
             onProcessDied: (message) => notice({ kind: 'processDied', message: `error: ${message}; stopping the run` }),
           })
         : new FleetRun({ ...fleetHooks, ...stationOptions(config, targets), ...(live === undefined ? {} : { live }) });

@@ -1,5 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { BootClock } from '../../coordinator/boot-clock';
 import type { FleetRunResult, GeneratorCost } from '../../coordinator/run-fleet';
 import type { DelayFigures } from '../../coordinator/saturation';
@@ -7,38 +5,34 @@ import type { Aggregator, LiveView } from '../../metrics/aggregator';
 import type { FleetGauges, GaugeTotals } from '../../metrics/gauges';
 import type { FleetPlan } from '../../scenario/plan';
 import type { GroupOutcome, TargetCount } from '../../thread/messages';
-import type { ParentMessage, ProcessMessage, ProcessTask } from './messages';
+import type { ParentMessage, ProcessMessage } from './messages';
+import type { ShardLink, ShardLinks } from './links';
 import { ingestBatch } from './record-batch';
 
 export interface ProcessFleetOptions {
-  /** The whole fleet's plan (each process runs its shard of it). */
+  /** The whole fleet's plan (each shard runs its part of it). */
   readonly plan: FleetPlan;
-  /** Gets every record of every process: the whole fleet's measurements, live. */
+  /** Gets every record of every shard: the whole fleet's measurements, live. */
   readonly aggregator: Aggregator;
-  /** One task per process, in shard order. */
-  readonly tasks: readonly ProcessTask[];
+  /** The shards: child processes (forkLinks), or pods over WebSockets (ws-links.ts). */
+  readonly links: ShardLinks;
   readonly onStart?: (epochWallMs: number) => void;
   /** Once a second, with the whole fleet's live view and gauges. */
   readonly onTick?: (second: number, live: LiveView, gauges: GaugeTotals) => void;
-  /** A process died or failed while the run went: what it said. The run stops; what the others measured is kept. */
+  /** A shard died or failed while the run went: what it said. The run stops; what the others measured is kept. */
   readonly onProcessDied?: (message: string) => void;
-  /** The process entry (tests may give another). */
-  readonly entry?: string;
 }
 
-/** One child process and what it has reported. */
+/** One shard and what it has reported. */
 interface Child {
   readonly index: number;
-  readonly process: ChildProcess;
+  readonly link: ShardLink;
   gauges: GaugeTotals | undefined;
   ready: boolean;
   result: { outcome: FleetRunResult; dir: string } | undefined;
   failure: string | undefined;
-  stderr: string;
   exited: Promise<void>;
 }
-
-const STDERR_KEPT = 4000;
 
 /**
  * A fleet over several processes, as FleetRun is a fleet over several workers: the same stop,
@@ -75,9 +69,9 @@ export class ProcessFleet {
   async run(): Promise<FleetRunResult> {
     const { plan, aggregator } = this.options;
     const groups = plan.groups.length;
-    const entry = this.options.entry ?? join(__dirname, 'child-main.js');
-    for (const task of this.options.tasks) this.children.push(this.spawn(entry, task));
     try {
+      const links = await this.options.links.open();
+      links.forEach((link, index) => this.children.push(this.attach(link, index)));
       await this.allReady();
     } catch (err) {
       this.stop();
@@ -117,27 +111,13 @@ export class ProcessFleet {
     return this.died;
   }
 
-  private spawn(entry: string, task: ProcessTask): Child {
-    const index = this.children.length;
-    // detached: a session of its own, out of the terminal's process group (its Ctrl-C is ours to
-    // relay); execArgv not inherited (a test runner's or a profiler's flags are not the child's).
-    const proc = fork(entry, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [], detached: true, serialization: 'advanced' });
-    const child: Child = { index, process: proc, gauges: undefined, ready: false, result: undefined, failure: undefined, stderr: '', exited: Promise.resolve() };
-    proc.stderr?.setEncoding('utf8');
-    proc.stderr?.on('data', (text: string) => {
-      child.stderr = (child.stderr + text).slice(-STDERR_KEPT);
+  private attach(link: ShardLink, index: number): Child {
+    const child: Child = { index, link, gauges: undefined, ready: false, result: undefined, failure: undefined, exited: Promise.resolve() };
+    link.onMessage((m) => this.onMessage(child, m));
+    const { noun, count } = this.options.links;
+    child.exited = link.ended.then((how) => {
+      if (child.result === undefined) this.fail(`${noun} ${index + 1} of ${count} ${child.failure === undefined ? how : `failed: ${child.failure}`}`);
     });
-    proc.on('message', (m: ProcessMessage) => this.onMessage(child, m));
-    child.exited = new Promise((resolve) => {
-      proc.once('exit', (code, signal) => {
-        if (child.result === undefined) {
-          const why = child.failure ?? `exited with ${signal === null ? `code ${code}` : signal}${lastLine(child.stderr)}`;
-          this.fail(`process ${index + 1} of ${this.options.tasks.length} ${child.failure === undefined ? '' : 'failed: '}${why}`);
-        }
-        resolve();
-      });
-    });
-    proc.send(task satisfies ParentMessage);
     return child;
   }
 
@@ -190,7 +170,7 @@ export class ProcessFleet {
   }
 
   private tell(message: ParentMessage): void {
-    for (const c of this.children) if (c.process.connected) c.process.send(message);
+    for (const c of this.children) c.link.send(message);
   }
 
   private gauges(groups: number): GaugeTotals {
@@ -303,10 +283,4 @@ function generatorCost(results: readonly FleetRunResult[], timeToAllBootedMs: nu
     cpuSystemS: sum((g) => g.cpuSystemS),
     ...(sat === undefined ? {} : { eventLoopDelayMs: { p99: sat.eventLoopDelayMs.p99, max: sat.eventLoopDelayMs.max }, schedulerLagMs: { p99: sat.schedulerLagMs.p99, max: sat.schedulerLagMs.max } }),
   };
-}
-
-/** The last line a process wrote on stderr, to say why it went. */
-function lastLine(stderr: string): string {
-  const line = stderr.trim().split('\n').at(-1);
-  return line === undefined || line === '' ? '' : `: ${line}`;
 }
