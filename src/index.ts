@@ -6,6 +6,7 @@
  * defining file.
  */
 export { run } from './run/run';
+export { aggregate, type AggregateOptions } from './run/aggregate';
 export { startLiveRun, type LiveEnd, type LiveRun, type LiveRunOptions, type StepWindow } from './run/live-run';
 export { capacity, type CapacityResult } from './capacity/capacity';
 export type { CapacityHooks, CapacityOptions, CapacitySettings } from './capacity/options';

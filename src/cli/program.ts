@@ -34,6 +34,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['csms', async () => (await import('./csms-command')).registerCsmsCommand],
   ['compare', async () => (await import('./compare-command')).registerCompareCommand],
   ['merge', async () => (await import('./merge-command')).registerMergeCommand],
+  ['aggregate', async () => (await import('./aggregate-command')).registerAggregateCommand],
   ['report', async () => (await import('./report-command')).registerReportCommand],
   ['trend', async () => (await import('./trend-command')).registerTrendCommand],
   ['probe', async () => (await import('./probe-command')).registerProbeCommand],

@@ -9,7 +9,10 @@ import { DEFAULT_DASHBOARD_PORT } from '../run/dashboard';
 import { REMOTE_WRITE_PASSWORD_ENV } from '../run/remote-write-option';
 import { MAX_PROCESSES } from '../run/processes/count';
 import { embeddedCsmsOptions } from '../run/csms-supervision';
+import { runShardTask } from '../run/processes/shard-task';
+import { connectToAggregator } from '../run/processes/ws-channel';
 import { runResolved } from '../run/run';
+import { redactUrl } from '../run/targets';
 import { DEFAULT_CONFIRM_ABOVE } from '../run/staging-safety';
 import { MAX_SHARDS, parseShard, stationsByVersion, type Shard } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
@@ -35,6 +38,8 @@ interface RunFlags extends Omit<RunSettings, 'url' | 'thresholds' | 'health'> {
   quiet?: boolean;
   /** Print the plan (charge points per worker and group, expected calls per second) and exit without connecting. */
   dryRun?: boolean;
+  /** `--aggregator URL`: this shard is judged there, with the others (`ocpp-fleet aggregate`). */
+  aggregator?: string;
 }
 
 function addressList(value: string): string[] {
@@ -95,6 +100,7 @@ export function registerRunCommand(program: Command): void {
     .option('--junit <file>', 'also write a JUnit XML report: one test case per threshold, per health check, and one for protocol errors')
     .option('--health <check=limit>', 'change a health check\'s limit or turn it off (check=off), repeatable; "off" turns every check off', collectHealthText, [] as string[])
     .option('--shard <I/N>', 'run the I-th of N disjoint slices of the fleet (I from 1; "index/N" takes I from JOB_COMPLETION_INDEX + 1); merge the results with `ocpp-fleet merge`', shardOption)
+    .option('--aggregator <url>', 'with --shard: be judged live with the other shards by `ocpp-fleet aggregate` at this ws:// URL (start on its epoch, send it every record, stop when it says); this shard\'s own folder is written as ever', targetUrl)
     .option('--processes <n>', 'spread the fleet over N processes on this machine, each a shard with its own source addresses, judged live as one fleet; "auto": as many as the open-file limit needs (--workers is then per process, default 1)', processesOption)
     .option('--metrics-port <port>', 'serve Prometheus metrics on http://<metrics-host>:<port>/metrics during the run (0 picks a port)', portOption('--metrics-port'))
     .option('--metrics-host <host>', 'address of the metrics server', hostOption('--metrics-host'), '127.0.0.1')
@@ -130,7 +136,7 @@ function terminalWidth(stream: NodeJS.WriteStream): { width?: number } {
  * code the run's result carries.
  */
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  const { url, threshold, health, json, quiet, dryRun, dashboard, ...rest } = flags;
+  const { url, threshold, health, json, quiet, dryRun, dashboard, aggregator, ...rest } = flags;
   const settings: RunSettings = { ...rest, ...(dashboard === undefined ? {} : { dashboardPort: dashboard === true ? DEFAULT_DASHBOARD_PORT : dashboard }) };
   if (settings.historyKeep !== undefined && settings.history === undefined) throw new UsageError('--history-keep needs --history DIR: the history whose entries it keeps');
   if (settings.prometheusRemoteWrite === undefined && (settings.prometheusRemoteWriteInterval !== undefined || settings.prometheusRemoteWriteLabel !== undefined)) {
@@ -138,6 +144,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   }
   if (settings.processes !== undefined && settings.processes !== 1 && settings.shard !== undefined) {
     throw new UsageError('--processes runs every shard of the fleet itself: it cannot take --shard (give one or the other)');
+  }
+  if (aggregator !== undefined) {
+    if (settings.shard === undefined) throw new UsageError('--aggregator needs --shard I/N: the aggregator judges the shards of one fleet');
+    for (const [flag, given] of [['--processes', settings.processes], ['--dashboard', settings.dashboardPort], ['--metrics-port', settings.metricsPort], ['--prometheus-remote-write', settings.prometheusRemoteWrite], ['--history', settings.history]] as const) {
+      if (given !== undefined) throw new UsageError(`${flag} does not go with --aggregator: the aggregator does it for the whole fleet`);
+    }
   }
   const config = resolveRunConfig(file, { ...settings, ...(url === undefined ? {} : { url }), thresholds: threshold, health });
   if (dryRun) {
@@ -147,6 +159,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     return 0;
   }
   if (flags.insecure) process.stderr.write('warning: --insecure: the CSMS\'s TLS certificate is not verified\n');
+  if (aggregator !== undefined) return runJudgedShard(file, { ...settings, ...(url === undefined ? {} : { url }), thresholds: threshold, health }, aggregator, config.shard as Shard, quiet === true);
   // Listening from before the CSMS and the workers start: a Ctrl-C then still ends in a partial result.
   const interrupts = new Interrupts();
   const status = quiet ? undefined : new StatusLine();
@@ -181,4 +194,26 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     process.stderr.write(`history: ${result.history.file}${removed}\n`);
   }
   return result.exitCode;
+}
+
+/**
+ * `run --shard I/N --aggregator URL`: the shard's stations, judged by the aggregator with the
+ * others (src/run/processes/shard-task.ts): no thresholds here (the aggregator's are over the
+ * whole fleet), this shard's own folder and health as ever. Exit: this shard's own verdict (3
+ * when the aggregator stopped it: the run's verdict, abortOnFail's included, is the aggregator's).
+ */
+async function runJudgedShard(file: string, settings: RunSettings, aggregator: string, shard: Shard, quiet: boolean): Promise<number> {
+  const channel = await connectToAggregator(aggregator, shard).catch((err: unknown) => {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  });
+  process.stderr.write(`shard ${shard.index}/${shard.count}: judged by the aggregator at ${redactUrl(aggregator)}\n`);
+  const interrupts = new Interrupts();
+  try {
+    const result = await runShardTask({ type: 'run', scenario: file, settings }, channel, interrupts.signal);
+    if (!quiet) process.stdout.write(endOfRunText(result.summary, result.thresholds, result.dir));
+    return result.exitCode;
+  } finally {
+    interrupts.dispose();
+    channel.close();
+  }
 }

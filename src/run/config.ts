@@ -53,6 +53,11 @@ export interface RunConfig {
   readonly history: { readonly dir: string; readonly keep: number } | undefined;
   /** `--processes`: how many processes run the fleet (1: this one alone); `workers` is then each one's. */
   readonly processes: number;
+  /**
+   * `ocpp-fleet aggregate`: no fleet of its own; `shards` pods (`run --shard I/N --aggregator`)
+   * connect to host:port and are judged here as one fleet (src/run/aggregate.ts sets it).
+   */
+  readonly aggregate?: { readonly host: string; readonly port: number; readonly shards: number; readonly waitMs: number };
   /** The scenario and the settings as given: what each process of a run over several resolves again for its shard. */
   readonly source: { readonly scenario: string | ScenarioObject; readonly settings: RunSettings };
 }

@@ -24,6 +24,7 @@ import type { RunHooks, RunNotice } from './options';
 import type { RemoteWriter, RemoteWriteTarget } from './remote-write';
 import { forkLinks } from './processes/links';
 import { ProcessFleet } from './processes/process-fleet';
+import { listenForShards, type ShardServer } from './processes/ws-links';
 import { processTasks } from './processes/tasks';
 import { describeTargets } from './targets';
 
@@ -50,6 +51,8 @@ export interface FleetOutcome {
   readonly dashboard: Dashboard | undefined;
   /** Over several processes: the first one that died or failed while the run went, as said. */
   readonly processDied?: string;
+  /** Over several processes or shards: how many, and each one's results folder (undefined: it wrote none). */
+  readonly shards?: { readonly count: number; readonly dirs: readonly (string | undefined)[] };
 }
 
 /**
@@ -108,7 +111,7 @@ type Started = Omit<StartedFleet, 'outcome'>;
 /** The fleet's run under its watches, to its end (see startFleet). */
 export async function runFleet(config: RunConfig, hooks: RunHooks): Promise<FleetOutcome> {
   // Over several processes nothing drives the fleet from outside: only its outcome is awaited.
-  if (config.processes > 1) return fleetOutcome(config, hooks, undefined, () => undefined);
+  if (config.processes > 1 || config.aggregate !== undefined) return fleetOutcome(config, hooks, undefined, () => undefined);
   return (await startFleet(config, hooks)).outcome;
 }
 
@@ -136,6 +139,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
   let csms: EmbeddedCsms | undefined;
   let metrics: { port: number; close(): Promise<void> } | undefined;
   let dashboard: Dashboard | undefined;
+  let shardServer: ShardServer | undefined;
   let handedOver = false;
   try {
     // First: a port taken refuses the run before anything starts.
@@ -149,9 +153,12 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
       });
       notice({ kind: 'dashboard', message: `dashboard: ${dashboard.url} (the final report replaces it when the run ends)` });
     }
-    csms = config.remoteTargets === undefined ? await startRunCsms(scenario, plan.stations.length) : undefined;
+    // An aggregator's shards have their own targets: it starts no CSMS.
+    shardServer = config.aggregate === undefined ? undefined : await listenForShards(config.aggregate.host, config.aggregate.port, config.aggregate.shards, config.aggregate.waitMs);
+    if (shardServer !== undefined) notice({ kind: 'aggregator', message: `aggregator: waiting for ${config.aggregate?.shards} shards on ws://${config.aggregate?.host}:${shardServer.port}/shard/I` });
+    csms = config.remoteTargets === undefined && shardServer === undefined ? await startRunCsms(scenario, plan.stations.length) : undefined;
     // A CSMS over several processes: each station straight to its own process (no hand-over on the way).
-    const targets: readonly string[] = config.remoteTargets ?? (csms as EmbeddedCsms).processUrls ?? (csms as EmbeddedCsms).urls;
+    const targets: readonly string[] = config.remoteTargets ?? csms?.processUrls ?? csms?.urls ?? [];
     const names = { actionNames: ACTION_NAMES, groupNames: config.groups.map((g) => g.name), errorNames: ERROR_KINDS, counterNames: COUNTER_NAMES };
     const aggregator = new Aggregator(names);
     let lastGauges: GaugeTotals | undefined;
@@ -172,7 +179,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
     const firstAttemptMs = plan.stations.reduce((m, st) => Math.min(m, st.connectAtMs), Infinity);
     const after = config.health.unreachableAfterMs;
     const failFastMs = after !== null && (live !== undefined || firstAttemptMs + after < config.durationMs) ? after : null;
-    const target = describeTargets(targets, csms !== undefined);
+    const target = shardServer !== undefined && targets.length === 0 ? 'the shards\' targets' : describeTargets(targets, csms !== undefined);
     const unreachable = new UnreachableWatch(aggregator, { afterMs: failFastMs, firstAttemptMs, connectTimeoutMs: scenario.callTimeoutMs, target }, (why) => {
       notice({ kind: 'unreachable', message: `error: ${why}; stopping the run` });
       // Twice: nothing connected, so there is nothing to wind down gracefully.
@@ -211,12 +218,13 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
         run.stop();
       },
     };
+    // A live run (a capacity search) drives its workers itself: it stays in this process.
+    const shards = shardServer ?? (config.processes > 1 && live === undefined ? forkLinks(processTasks(config, targets, config.out ?? '.'), join(__dirname, 'processes', 'child-main.js')) : undefined);
     const run: FleetRun | ProcessFleet =
-      // A live run (a capacity search) drives its workers itself: it stays in this process.
-      config.processes > 1 && live === undefined
+      shards !== undefined
         ? new ProcessFleet({
             ...fleetHooks,
-            links: forkLinks(processTasks(config, targets, config.out ?? '.'), join(__dirname, 'processes', 'child-main.js')),
+            links: shards,
             onProcessDied: (message) => notice({ kind: 'processDied', message: `error: ${message}; stopping the run` }),
           })
         : new FleetRun({ ...fleetHooks, ...stationOptions(config, targets), ...(live === undefined ? {} : { live }) });
@@ -246,6 +254,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
         coordinatorFaults: coordinatorFaults.parts(),
         remoteWrite,
         dashboard,
+        ...(run instanceof ProcessFleet ? { shards: { count: shards?.count ?? 0, dirs: run.dirs, ...(run.death === undefined ? {} : { died: run.death }) } } : {}),
         ...(run instanceof ProcessFleet && run.death !== undefined ? { processDied: run.death } : {}),
       };
     } finally {
@@ -255,6 +264,7 @@ async function fleetOutcome(config: RunConfig, hooks: RunHooks, live: FleetRunOp
   } finally {
     abort.dispose();
     await csms?.stop();
+    await shardServer?.close();
     await metrics?.close();
     if (!handedOver) await dashboard?.close();
   }

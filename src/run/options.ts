@@ -77,7 +77,7 @@ export interface RunProgress {
 
 /** A line the CLI prints on stderr when it happens: `run()` itself never writes to a stream. */
 export interface RunNotice {
-  readonly kind: 'metrics' | 'dashboard' | 'unreachable' | 'abortOnFail' | 'csmsDied' | 'remoteWrite' | 'processDied';
+  readonly kind: 'metrics' | 'dashboard' | 'unreachable' | 'abortOnFail' | 'csmsDied' | 'remoteWrite' | 'processDied' | 'aggregator';
   readonly message: string;
 }
 

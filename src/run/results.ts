@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { faultsSummary } from '../report/faults';
 import { evaluateHealth, withHealth } from '../report/health';
 import { writeRunJunit } from '../report/junit';
@@ -139,7 +139,7 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, li
     errorSamples: outcome.errorSamples,
     generator: outcome.generator,
     ...(fleet.csms === undefined ? {} : { csms: fleet.csms }),
-    ...(config.processes > 1 ? { processes: processesInfo(config.processes, fleet.processDied) } : {}),
+    ...(fleet.shards === undefined ? {} : { processes: processesInfo(fleet.shards, dir) }),
     ...(faults.length === 0 ? {} : { faults: faultsSummary(faults, [...outcome.faults, fleet.coordinatorFaults]) }),
     ...(fleet.remoteWrite === undefined ? {} : { outputs: { prometheusRemoteWrite: fleet.remoteWrite } }),
     groupVersions: groupVersions(plan),
@@ -161,9 +161,10 @@ export async function writeRunResults(config: RunConfig, fleet: FleetOutcome, li
   return { summary, exitCode, ...verdict, dir, thresholds, ...(history === undefined ? {} : { history }) };
 }
 
-/** summary.json's `processes`: the folders are where tasks.ts puts them, relative to the run's. */
-function processesInfo(count: number, died: string | undefined): ProcessesSummary {
-  return { count, folders: Array.from({ length: count }, (_v, i) => `processes/${i + 1}`), ...(died === undefined ? {} : { died }) };
+/** summary.json's `processes`: each shard's folder as it said, relative to the run's when inside it ('' for one that wrote none). */
+function processesInfo(shards: NonNullable<FleetOutcome['shards']> & { died?: string }, dir: string): ProcessesSummary {
+  const folders = shards.dirs.map((d) => (d === undefined ? '' : d.startsWith(`${dir}${sep}`) ? relative(dir, d).split(sep).join('/') : d));
+  return { count: shards.count, folders, ...(shards.died === undefined ? {} : { died: shards.died }) };
 }
 
 /** summary.json's `settings.live`: its sizes, and the stations it started and retired (summed over groups). */

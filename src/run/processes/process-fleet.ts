@@ -106,6 +106,11 @@ export class ProcessFleet {
     return this.merged(new Date(epoch), new Date(endedAt), boots);
   }
 
+  /** Each shard's results folder as it reported it, in order (undefined: it wrote none). */
+  get dirs(): (string | undefined)[] {
+    return this.children.map((c) => c.result?.dir);
+  }
+
   /** The first process that failed or died, said as the run's notice would. */
   get death(): string | undefined {
     return this.died;

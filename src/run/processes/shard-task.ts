@@ -28,7 +28,7 @@ const FLUSH_EVERY_MS = 100;
  * record (its own health judged; no thresholds, no fail fast: the other end judges the whole
  * fleet and stops it). It stops at once when the other end goes.
  */
-export async function runShardTask(task: ProcessTask, channel: ShardChannel): Promise<RunResult> {
+export async function runShardTask(task: ProcessTask, channel: ShardChannel, stop?: AbortSignal): Promise<RunResult> {
   const resolved = resolveRunConfig(task.scenario, task.settings);
   const config: RunConfig = { ...resolved, thresholds: [], health: { ...resolved.health, unreachableAfterMs: null } };
   const targets = config.remoteTargets ?? [];
@@ -57,6 +57,11 @@ export async function runShardTask(task: ProcessTask, channel: ShardChannel): Pr
       run.stop();
       if (m.immediate) run.stop();
     } else if (m.type === 'loseTarget') run.loseTarget(m.target, m.forMs);
+  });
+  // Its own Ctrl-C or SIGTERM (a pod's): wind down as a run does.
+  stop?.addEventListener('abort', () => {
+    epoch?.(Date.now());
+    run.stop();
   });
   // The other end gone: nobody judges the fleet any more, and its CSMS may be gone too.
   channel.onGone(() => {
