@@ -116,7 +116,7 @@ callTimeout: 4s
 gracefulStop: 1s
 groups:
   - name: storm
-    count: 1500
+    count: 600
     ocpp: "1.6"
     identity: "STORM-{index:05}"
     ramp: all
@@ -127,7 +127,7 @@ groups:
     const boot = summary.actions.BootNotification;
     assert.equal(stats.incoming.BootNotification?.received, boot?.sent, `the CSMS received every BootNotification sent (${result.reason})`);
     assert.equal(boot?.timeouts, 0);
-    assert.equal(summary.fleet.booted, 1500);
+    assert.equal(summary.fleet.booted, 600);
   } finally {
     await csms.stop();
   }

@@ -29,6 +29,7 @@ const LONGEST_FIRST = [
   'capacity-cli',
   'processes',
   'csms-processes',
+  'aggregate',
   'shipped-fault-scenarios',
   'probe-cli',
   'csms-known-capacity',
