@@ -55,7 +55,7 @@ test('a fleet through a CSMS of 3 processes: every station booted, /stats the su
     assert.match(csms.stderr(), /CSMS listening on ws:\/\/127\.0\.0\.1:\d+ \(OCPP 1\.6, 2\.0\.1, 2\.1; 3 processes sharing the port; each also on its own: ws:\/\/127\.0\.0\.1:\d+, ws:\/\/127\.0\.0\.1:\d+, ws:\/\/127\.0\.0\.1:\d+\)/);
     assert.equal(csms.processUrls?.length, 3);
     assert.equal(childrenRunning(csms.pid, 'cluster-worker.js').length, 3);
-    const scenario = writeScenario(dir, 'fleet', FLEET.replace('duration: 5s', 'duration: 8s'));
+    const scenario = writeScenario(dir, 'fleet', FLEET.replace('duration: 5s', 'duration: 6s'));
     const done = runFleet({ scenario, url: csms.url, out: join(dir, 'out') });
     const stations = await duringRun(done, 'all 25 stations listed', async () => {
       const list = await csms.stations();
