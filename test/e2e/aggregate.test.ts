@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { startEmbeddedCsms } from '../../src/csms/child';
+import { runCliInProcess } from '../helpers/cli-in-process';
 import { CLI, finished, readSummary, REPO_ROOT, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
 
 /**
@@ -77,7 +78,7 @@ test('three shards and their aggregator: a breach in one shard\'s share stops th
 test('refusals: --aggregator without --shard; an aggregator whose shards never all come ends saying which are missing', { timeout: 60_000 }, async () => {
   const dir = tempDir('aggregate-refused');
   const scenario = writeScenario(dir, 'agg', SCENARIO);
-  const alone = await finished(cli(['run', scenario, '--aggregator', 'ws://127.0.0.1:9']), 30_000);
+  const alone = await runCliInProcess(['run', scenario, '--aggregator', 'ws://127.0.0.1:9']);
   assert.equal(alone.code, 2);
   assert.match(alone.stderr, /--aggregator needs --shard I\/N/);
   const lonely = await finished(cli(['aggregate', scenario, '--shards', '2', '--port', '0', '--host', '127.0.0.1', '--wait', '1s', '--quiet', '--out', join(dir, 'out')]), 30_000);

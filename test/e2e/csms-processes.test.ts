@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { startEmbeddedCsms } from '../../src/csms/child';
 import { processOf } from '../../src/csms/sticky';
 import { CLI, finished, REPO_ROOT, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
+import { runCliInProcess } from '../helpers/cli-in-process';
 import { duringRun, runFleet } from '../helpers/run-fleet';
 
 /**
@@ -103,36 +104,6 @@ test('a fleet through a CSMS of 3 processes: every station booted, /stats the su
   }
 });
 
-test('a boot storm through the shared port: every first frame after the hand-over arrives (none read and dropped by the first process)', { timeout: 120_000 }, async () => {
-  const csms = await startEmbeddedCsms({ processes: 2 });
-  const dir = tempDir('csms-processes-storm');
-  try {
-    // Every station at once, each sending its BootNotification the moment its 101 arrives: while
-    // the first process is busy handing connections over, the race of its copy of a handle is likeliest.
-    const storm = `
-name: storm
-duration: 6s
-callTimeout: 4s
-gracefulStop: 1s
-groups:
-  - name: storm
-    count: 600
-    ocpp: "1.6"
-    identity: "STORM-{index:05}"
-    ramp: all
-    heartbeatInterval: 5m
-`;
-    const { summary, result } = await runFleet({ scenario: writeScenario(dir, 'storm', storm), url: csms.url, workers: 1, processes: 1, out: join(dir, 'out') });
-    const stats = await csms.stats();
-    const boot = summary.actions.BootNotification;
-    assert.equal(stats.incoming.BootNotification?.received, boot?.sent, `the CSMS received every BootNotification sent (${result.reason})`);
-    assert.equal(boot?.timeouts, 0);
-    assert.equal(summary.fleet.booted, 600);
-  } finally {
-    await csms.stop();
-  }
-});
-
 test('a CSMS process killed during a run is the CSMS\'s death: csmsDied, exit 3, the line it wrote', { timeout: 120_000 }, async () => {
   const dir = tempDir('csms-processes-killed');
   const scenario = writeScenario(dir, 'killed', `${FLEET.replace('duration: 5s', 'duration: 60s')}csms:\n  processes: 2\n`);
@@ -167,7 +138,7 @@ test('ocpp-fleet csms --processes 2 in a terminal\'s group: Ctrl-C stops every p
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^CSMS stats after [\d.]+ s$/m);
   assert.doesNotMatch(r.stderr, /exited with/);
-  const bad = await finished(spawn(process.execPath, [CLI, 'csms', '--port', '0', '--processes', '2', '--nodes', '2'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] }), 30_000);
+  const bad = await runCliInProcess(['csms', '--port', '0', '--processes', '2', '--nodes', '2']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--processes and --nodes cannot be combined/);
 });

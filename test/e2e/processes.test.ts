@@ -7,6 +7,7 @@ import { startEmbeddedCsms } from '../../src/csms/child';
 import { mergeResults } from '../../src/report/merge';
 import type { Summary } from '../../src/index';
 import { CLI, finished, readSummary, REPO_ROOT, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
+import { runCliInProcess } from '../helpers/cli-in-process';
 import { duringRun, runFleet } from '../helpers/run-fleet';
 
 /**
@@ -218,10 +219,10 @@ test('the CLI: Ctrl-C to its process group stops every process gracefully and th
     assert.equal(part.partial, true, f);
     assert.equal(part.transactions?.openAtEnd, 0, `${f}: transactions ended before it stopped`);
   }
-  const bad = await finished(spawn(process.execPath, [CLI, 'run', '--processes', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }), 30_000);
+  const bad = await runCliInProcess(['run', '--processes', '0']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--processes must be a whole number from 1 to 64, or auto, got "0"/);
-  const both = await finished(spawn(process.execPath, [CLI, 'run', '--processes', '2', '--shard', '1/2'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }), 30_000);
+  const both = await runCliInProcess(['run', '--processes', '2', '--shard', '1/2']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /--processes runs every shard of the fleet itself: it cannot take --shard/);
 });
