@@ -363,7 +363,8 @@ function mergeLive(results: readonly WorkerResult[], groups: number): LiveOutcom
   return { activations: sum((o) => o.activations), retired: sum((o) => o.retired), forced: sum((o) => o.forced) };
 }
 
-function mergeOutcomes(results: WorkerResult[], groups: number): GroupOutcome[] {
+/** Each group's counts added over the outcomes of workers (or of processes). */
+export function mergeOutcomes(results: readonly { readonly groups: readonly GroupOutcome[] }[], groups: number): GroupOutcome[] {
   const out: GroupOutcome[] = Array.from({ length: groups }, () => ({ planned: 0, attempted: 0, connected: 0, booted: 0 }));
   for (const r of results) {
     r.groups.forEach((g, i) => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startEmbeddedCsms } from '../../src/csms/child';
 import { processOf } from '../../src/csms/sticky';
 import { CLI, finished, REPO_ROOT, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
 import { runCliInProcess } from '../helpers/cli-in-process';
+import { childrenRunning } from '../helpers/proc';
 import { duringRun, runFleet } from '../helpers/run-fleet';
 
 /**
@@ -32,22 +32,6 @@ groups:
     identity: "CPROC201-{index}"
     heartbeatInterval: 1s
 `;
-
-/** Pids of processes running `file` whose parent is `parent`. */
-function childrenRunning(parent: number, file: string): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(file)) out.push(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return out.sort((a, b) => a - b);
-}
 
 test('a fleet through a CSMS of 3 processes: every station booted, /stats the sum, /call reaches every process, a station keeps its process', { timeout: 120_000 }, async () => {
   const csms = await startEmbeddedCsms({ processes: 3 });

@@ -99,9 +99,12 @@ test('grow 0 → 20 → 40, shrink to 10, grow to 25: every window healthy and h
     assert.deepEqual(failedChecks(w40), []);
     assert.deepEqual(await connectedIdentities(live), identities(27, 13));
     t.diagnostic(`20 stations: ${w20.callsPerSecond.toFixed(1)} calls/s over ${w20.toMs - w20.fromMs} ms; 40: ${w40.callsPerSecond.toFixed(1)} calls/s`);
-    // Twice the stations, about twice the calls per second: each window holds its own seconds only.
+    // Twice the stations, about twice the calls per second: each window holds its own seconds
+    // only. A window that took seconds of the other size would pull the ratio towards 1, either
+    // way round; a machine too busy to send the 20's calls on time pushes it above 2 (2.7 seen in
+    // CI), which says nothing of the windows: so the bound is the lower one.
     const ratio = w40.callsPerSecond / w20.callsPerSecond;
-    assert.ok(ratio > 1.6 && ratio < 2.5, `40 stations make ${ratio.toFixed(2)}× the calls per second of 20`);
+    assert.ok(ratio > 1.6, `40 stations make ${ratio.toFixed(2)}× the calls per second of 20`);
     assert.ok(w20.callsPerSecond > 15, `20 stations, each a meter value a second and a heartbeat every 2 s: ${w20.callsPerSecond} calls/s`);
     // Windows add up: the seconds from the first window's start to the second's end are the two windows and those between.
     const whole = live.window(w20.fromMs, w40.toMs);

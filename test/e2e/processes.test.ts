@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startEmbeddedCsms } from '../../src/csms/child';
@@ -8,6 +8,7 @@ import { mergeResults } from '../../src/report/merge';
 import type { Summary } from '../../src/index';
 import { CLI, finished, readSummary, REPO_ROOT, tempDir, waitFor, writeScenario } from '../helpers/fleet-cli';
 import { runCliInProcess } from '../helpers/cli-in-process';
+import { childrenRunning } from '../helpers/proc';
 import { duringRun, runFleet } from '../helpers/run-fleet';
 
 /**
@@ -153,18 +154,7 @@ thresholds:
 
 /** The pids of `parent`'s children running a process of a fleet (child-main.js). */
 function fleetProcesses(parent = process.pid): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('child-main.js')) out.push(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return out.sort((a, b) => a - b);
+  return childrenRunning(parent, 'child-main.js');
 }
 
 test('a process killed mid-run stops the run: exit 3, the verdict names it, the others\' measurements kept', { timeout: 120_000 }, async () => {

@@ -1,10 +1,10 @@
 import { BootClock } from '../../coordinator/boot-clock';
-import type { FleetRunResult, GeneratorCost } from '../../coordinator/run-fleet';
+import { mergeOutcomes, type FleetRunResult, type GeneratorCost } from '../../coordinator/run-fleet';
 import type { DelayFigures } from '../../coordinator/saturation';
 import type { Aggregator, LiveView } from '../../metrics/aggregator';
 import type { FleetGauges, GaugeTotals } from '../../metrics/gauges';
 import type { FleetPlan } from '../../scenario/plan';
-import type { GroupOutcome, TargetCount } from '../../thread/messages';
+import type { TargetCount } from '../../thread/messages';
 import type { ParentMessage, ProcessMessage } from './messages';
 import type { ShardLink, ShardLinks } from './links';
 import { ingestBatch } from './record-batch';
@@ -193,16 +193,7 @@ export class ProcessFleet {
   private merged(startedAt: Date, endedAt: Date, boots: BootClock): FleetRunResult {
     const results = this.children.flatMap((c) => (c.result === undefined ? [] : [c.result.outcome]));
     const groups = this.options.plan.groups.length;
-    const sumGroups: GroupOutcome[] = Array.from({ length: groups }, () => ({ planned: 0, attempted: 0, connected: 0, booted: 0 }));
-    for (const r of results) {
-      r.groups.forEach((g, i) => {
-        const o = sumGroups[i] as GroupOutcome;
-        o.planned += g.planned;
-        o.attempted += g.attempted;
-        o.connected += g.connected;
-        o.booted += g.booted;
-      });
-    }
+    const sumGroups = mergeOutcomes(results, groups);
     // A process that died never reported its stations: they count as planned, never started.
     const planned = countPlanned(this.options.plan);
     sumGroups.forEach((g, i) => (g.planned = planned[i] ?? 0));
