@@ -161,7 +161,20 @@ test('a process killed mid-run stops the run: exit 3, the verdict names it, the 
   const dir = tempDir('processes-killed');
   const out = join(dir, 'out');
   let booted = 0;
-  const done = runFleet({ scenario: writeScenario(dir, 'killed', FLEET.replace('duration: 6s', 'duration: 60s')), processes: 2, out, onProgress: (p) => (booted = p.gauges.total.booted) });
+  let died = false;
+  const connectedAfterDeath: number[] = [];
+  const done = runFleet({
+    scenario: writeScenario(dir, 'killed', FLEET.replace('duration: 6s', 'duration: 60s')),
+    processes: 2,
+    out,
+    onProgress: (p) => {
+      booted = p.gauges.total.booted;
+      if (died) connectedAfterDeath.push(p.gauges.total.connected);
+    },
+    onNotice: (n) => {
+      if (n.kind === 'processDied') died = true;
+    },
+  });
   const pids = await duringRun(done, 'two fleet processes', () => {
     const found = fleetProcesses();
     return found.length === 2 ? found : undefined;
@@ -180,6 +193,12 @@ test('a process killed mid-run stops the run: exit 3, the verdict names it, the 
   // The survivor's stations were measured; the dead one's never report.
   assert.ok((summary.actions.BootNotification?.sent ?? 0) >= 10, 'the survivor\'s boots at least');
   assert.equal(summary.fleet.planned, 21);
+  // Once its death is known the dead process's stations no longer count as connected: at the
+  // end, with the survivor's stations gone too, the time series' last second shows none.
+  assert.ok(connectedAfterDeath.every((n) => n <= 11), `connected after the death: ${connectedAfterDeath.join(', ')}`);
+  const rows = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n');
+  const connectedColumn = rows[0]?.split(',').indexOf('connected') ?? -1;
+  assert.equal(Number(rows.at(-1)?.split(',')[connectedColumn] ?? NaN), 0, rows.slice(-3).join(' | '));
   const folders = summary.processes?.folders ?? [];
   assert.equal(folders.filter((f) => f === '').length, 1, 'the dead one wrote none');
   assert.equal(folders.filter((f) => f !== '' && existsSync(join(out, f, 'summary.json'))).length, 1);

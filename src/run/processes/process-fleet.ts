@@ -121,7 +121,12 @@ export class ProcessFleet {
     link.onMessage((m) => this.onMessage(child, m));
     const { noun, count } = this.options.links;
     child.exited = link.ended.then((how) => {
-      if (child.result === undefined) this.fail(`${noun} ${index + 1} of ${count} ${child.failure === undefined ? how : `failed: ${child.failure}`}`);
+      // Its stations are gone with it, ended or dead: its last gauges must not count them as
+      // connected (its last ones came while they were; the run's last second reads none, as a
+      // single process reads its workers' gauges once they ended).
+      child.gauges = undefined;
+      if (child.result !== undefined) return;
+      this.fail(`${noun} ${index + 1} of ${count} ${child.failure === undefined ? how : `failed: ${child.failure}`}`);
     });
     return child;
   }
