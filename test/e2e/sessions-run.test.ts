@@ -69,13 +69,14 @@ describe('sessions against the embedded CSMS', () => {
     assert.equal(summary.actions.StopTransaction?.ok, started16);
     // 1 s sessions metered every 400 ms: two meter values each (at 400 and 800 ms), never more;
     // one when the Authorize answer came more than 200 ms late (the session still ends on plan),
-    // which a loaded machine decides: the lower bound only says most sessions are metered twice.
+    // which a loaded machine decides (1.34 a session seen in CI with eight files running): the
+    // lower bound only says that sessions are metered.
     const perSession = (summary.actions.MeterValues?.ok ?? 0) / started16;
-    assert.ok(perSession > 1.5 && perSession <= 2, `${perSession} meter values per 1.6 session`);
+    assert.ok(perSession >= 1 && perSession <= 2, `${perSession} meter values per 1.6 session`);
     // 2.0.1: Started, Ended, and the Updated ones.
     const started201 = started - started16;
     const updated = ((summary.actions.TransactionEvent?.ok ?? 0) - 2 * started201) / started201;
-    assert.ok(updated > 1.5 && updated <= 2, `${updated} Updated per 2.0.1 session`);
+    assert.ok(updated >= 1 && updated <= 2, `${updated} Updated per 2.0.1 session`);
     assert.deepEqual(summary.errors, {});
   });
 
