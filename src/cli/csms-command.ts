@@ -188,6 +188,10 @@ async function runCluster(options: ResolvedCsmsOptions): Promise<void> {
   }
   const reason = await stopRequested();
   if (reason === 'parent gone') setTimeout(() => process.exit(0), ORPHAN_EXIT_MS).unref();
+  // Closing waits for every process's last counts: a second signal must not end it half-way.
+  const hold = (): void => undefined;
+  process.on('SIGINT', hold);
+  process.on('SIGTERM', hold);
   const stats = await cluster.close();
   if (reason === 'parent gone') process.exit(0);
   process.stderr.write(`${formatStats(stats)}\n`);

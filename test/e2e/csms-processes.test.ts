@@ -115,11 +115,14 @@ test('ocpp-fleet csms --processes 2 in a terminal\'s group: Ctrl-C stops every p
   let stderr = '';
   csms.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const ended = finished(csms, 45_000);
-  await waitFor('the CSMS to listen', () => (/CSMS listening on ws:\/\/127\.0\.0\.1:\d+/.test(stderr) ? true : undefined), 30_000);
+  const port = await waitFor('the CSMS to listen', () => /CSMS listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1], 30_000);
   assert.equal(childrenRunning(csms.pid as number, 'cluster-worker.js').length, 2);
+  // Answering for both processes before the Ctrl-C.
+  const stats = (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as { connections: { now: number } };
+  assert.equal(stats.connections.now, 0);
   process.kill(-(csms.pid as number), 'SIGINT');
   const r = await ended;
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, `${r.stderr} (signal ${String(csms.signalCode)})`);
   assert.match(r.stderr, /^CSMS stats after [\d.]+ s$/m);
   assert.doesNotMatch(r.stderr, /exited with/);
   const bad = await runCliInProcess(['csms', '--port', '0', '--processes', '2', '--nodes', '2']);
