@@ -335,7 +335,8 @@ function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
-function mergeTargets(results: WorkerResult[], size: number): TargetCount[] {
+/** Stations and connections per target added over the outcomes of workers (or of processes). */
+export function mergeTargets(results: readonly { readonly targets?: readonly TargetCount[] }[], size: number): TargetCount[] {
   const out: TargetCount[] = Array.from({ length: size }, () => ({ stations: 0, connected: 0 }));
   for (const r of results) {
     r.targets?.forEach((t, i) => {

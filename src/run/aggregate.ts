@@ -11,7 +11,7 @@ export interface AggregateOptions extends Pick<RunSettings, 'cps' | 'duration' |
   readonly scenario: string | ScenarioObject;
   /** The shards that will connect (`run --shard I/N --aggregator URL`, N of them). */
   readonly shards: number;
-  /** Port to listen on for them (0: any free one; the notice says which). */
+  /** Port to listen on for them (0: a free one, picked by the system; the notice says which). */
   readonly port: number;
   /** Address to listen on (default 0.0.0.0: pods reach it over the cluster's network). */
   readonly host?: string;

@@ -75,6 +75,35 @@ test('three shards and their aggregator: a breach in one shard\'s share stops th
   }
 });
 
+test('a shard killed mid-run: the aggregator stops the others and says which went, exit 3', { timeout: 120_000 }, async () => {
+  const csms = await startEmbeddedCsms();
+  const dir = tempDir('aggregate-killed');
+  const scenario = writeScenario(dir, 'agg', SCENARIO);
+  try {
+    const judge = cli(['aggregate', scenario, '--shards', '2', '--port', '0', '--host', '127.0.0.1', '--quiet', '--out', join(dir, 'all')]);
+    const judged = finished(judge, 90_000);
+    let judgeErr = '';
+    judge.stderr?.on('data', (d: Buffer) => (judgeErr += d.toString()));
+    const url = await waitFor('the aggregator to listen', () => /ws:\/\/127\.0\.0\.1:\d+/.exec(judgeErr)?.[0], 30_000);
+    const victim = cli(['run', scenario, '--shard', '1/2', '--url', csms.url, '--aggregator', url, '--quiet', '--out', join(dir, 'shard-1')]);
+    const survivor = finished(cli(['run', scenario, '--shard', '2/2', '--url', csms.url, '--aggregator', url, '--quiet', '--out', join(dir, 'shard-2')]), 90_000);
+    finished(victim, 90_000).catch(() => undefined);
+    // Killed once the aggregator has seen the whole fleet booted.
+    await waitFor('all 13 stations booted', async () => ((await csms.stats()).boots.accepted >= 13 ? true : undefined), 60_000);
+    victim.kill('SIGKILL');
+    const [all, other] = await Promise.all([judged, survivor]);
+    assert.equal(all.code, 3, all.stderr);
+    assert.match(all.stderr, /error: shard 1 of 2 disconnected \(1006\); stopping the run/);
+    const summary = readSummary(join(dir, 'all'));
+    assert.match(summary.processes?.died ?? '', /^shard 1 of 2 disconnected/);
+    assert.ok(summary.durationMs < 30_000, `stopped after ${summary.durationMs} ms of a planned 60 s`);
+    assert.equal(other.code, 3, `the survivor was stopped: ${other.stderr}`);
+    assert.equal(readSummary(join(dir, 'shard-2')).partial, true);
+  } finally {
+    await csms.stop();
+  }
+});
+
 test('refusals: --aggregator without --shard; an aggregator whose shards never all come ends saying which are missing', { timeout: 60_000 }, async () => {
   const dir = tempDir('aggregate-refused');
   const scenario = writeScenario(dir, 'agg', SCENARIO);

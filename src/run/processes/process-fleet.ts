@@ -1,10 +1,9 @@
 import { BootClock } from '../../coordinator/boot-clock';
-import { mergeOutcomes, type FleetRunResult, type GeneratorCost } from '../../coordinator/run-fleet';
+import { mergeOutcomes, mergeTargets, type FleetRunResult, type GeneratorCost } from '../../coordinator/run-fleet';
 import type { DelayFigures } from '../../coordinator/saturation';
 import type { Aggregator, LiveView } from '../../metrics/aggregator';
 import type { FleetGauges, GaugeTotals } from '../../metrics/gauges';
 import type { FleetPlan } from '../../scenario/plan';
-import type { TargetCount } from '../../thread/messages';
 import type { ParentMessage, ProcessMessage } from './messages';
 import type { ShardLink, ShardLinks } from './links';
 import { ingestBatch } from './record-batch';
@@ -212,7 +211,7 @@ export class ProcessFleet {
       recordsWritten: results.reduce((n, r) => n + r.recordsWritten, 0),
       undelivered: results.reduce((n, r) => n + r.undelivered, 0),
       groupsTimeToAllBootedMs: boots.groupsMs,
-      ...(results.some((r) => r.targets !== undefined) ? { targets: sumTargets(results) } : {}),
+      ...(results.some((r) => r.targets !== undefined) ? { targets: mergeTargets(results, Math.max(...results.map((r) => r.targets?.length ?? 0))) } : {}),
       faults: results.flatMap((r) => r.faults),
       errorSamples,
       saturation: worstSaturation(results),
@@ -230,18 +229,6 @@ function add(into: FleetGauges, g: FleetGauges): void {
 function countPlanned(plan: FleetPlan): number[] {
   const out = plan.groups.map(() => 0);
   for (const s of plan.stations) out[s.group] = (out[s.group] ?? 0) + 1;
-  return out;
-}
-
-function sumTargets(results: readonly FleetRunResult[]): TargetCount[] {
-  const out: TargetCount[] = [];
-  for (const r of results) {
-    r.targets?.forEach((t, i) => {
-      const o = (out[i] ??= { stations: 0, connected: 0 });
-      o.stations += t.stations;
-      o.connected += t.connected;
-    });
-  }
   return out;
 }
 
