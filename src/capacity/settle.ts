@@ -17,8 +17,9 @@
  * draining: a new best within SETTLE_PATIENCE seconds). All of it for at most `maxMs`. A size
  * over capacity gets worse every second: after SETTLE_PATIENCE seconds in a row getting worse it
  * is judged on those seconds, and fails, as it should (see SettleState). An SLO with no samples
- * in a second says nothing of a backlog: it neither holds the step back nor settles it, and a
- * second in which no SLO has one settles nothing and counts as no better.
+ * in a second says nothing of a backlog: it neither holds the step back nor settles it. A second
+ * in which no SLO has one settles nothing: the step waits for the SLOs' first samples while the
+ * CSMS answers other calls, and counts it as no better when nothing was answered at all.
  *
  * What a step over capacity leaves in the stations that remain is the other half, and a settle
  * cannot undo it: restart.ts starts the next size afresh after a breach.
@@ -78,11 +79,18 @@ export async function settleStep(live: LiveRun, ask: SettleAsk): Promise<Settled
       if (bound) return { atMs, state: 'stalled', judgedFromMs: atMs };
       continue;
     }
-    const pressure = sloPressure(live.window(atMs - 1000, atMs), slos);
-    // A second in which no SLO had a sample (the stations have not begun what the SLOs measure, or
-    // none is connected) says nothing yet, and is no better than the seconds before it.
+    const second = live.window(atMs - 1000, atMs);
+    const pressure = sloPressure(second, slos);
+    // A second in which no SLO had a sample says nothing of the size yet. While the CSMS answers
+    // other calls, the stations are still on their way to what the SLOs measure (boots, status
+    // reports, the start of their sessions, queued behind a slow CSMS after a restart): wait for
+    // it, up to the bound. Judged then, the hold held no sample, and a size the CSMS carries
+    // failed on "no samples" (a 2 × 50 ms CSMS: five sizes in a row, 40 stations of a true 40).
+    // With nothing answered at all (no station connected, a CSMS that stopped answering) there
+    // is nothing to wait for: such seconds count against the patience, as seconds no better.
     if (Number.isNaN(pressure)) {
-      if (bound || ++sinceBest >= SETTLE_PATIENCE) return { atMs, state: 'stalled', judgedFromMs: judgedFromMs ?? atMs };
+      if (bound) return { atMs, state: 'stalled', judgedFromMs: judgedFromMs ?? atMs };
+      if (second.callsPerSecond === 0 && ++sinceBest >= SETTLE_PATIENCE) return { atMs, state: 'stalled', judgedFromMs: judgedFromMs ?? atMs };
       continue;
     }
     judgedFromMs ??= atMs - 1000;

@@ -32,6 +32,11 @@ export interface CsmsModel {
   readonly diesAt?: number;
   /** Past this many stations, boots fail (the `booted` check). */
   readonly bootsFailAbove?: number;
+  /**
+   * For this long after each resize only Heartbeats are answered: the stations' way to what the
+   * SLOs measure (boots, status reports, the start of their sessions) behind a slow CSMS.
+   */
+  readonly startUpMs?: number;
   /** Response times multiplied by a seeded factor within ±share per window. */
   readonly noise?: { readonly seed: number; readonly share: number };
 }
@@ -117,9 +122,10 @@ class ModelRun implements LiveRun {
     const latencyMs = modelLatencyMs(m, n, toMs - this.resizedAt) * noise;
     const aggregator = new Aggregator({ actionNames: ACTION_NAMES, groupNames: ['model'], errorNames: ERROR_KINDS, counterNames: COUNTER_NAMES });
     const records = Math.min(MAX_RECORDS, Math.round((answered * holdMs) / 1000));
+    const startingUp = m.startUpMs !== undefined && toMs - this.resizedAt <= m.startUpMs;
     for (let i = 0; i < records; i++) {
       // 3 TransactionEvents for 2 Heartbeats; a Heartbeat is answered in two thirds of the time.
-      const tx = i % 5 < 3;
+      const tx = !startingUp && i % 5 < 3;
       const us = Math.max(1, Math.round(latencyMs * (tx ? 1 : 2 / 3) * (0.5 + i / records) * 1000));
       aggregator.ingest(packHeader(RecordKind.CallOk, 0, tx ? TX : HB), us, Math.min(us, m.serviceMs * 1000), fromMs + Math.floor((i * holdMs) / records));
     }

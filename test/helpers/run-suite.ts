@@ -21,8 +21,13 @@ import { suiteFiles } from './suite-files';
  * Six at a time: with the files of issue 16 (many processes each), eight gave each file an eighth
  * of two cores, and four tests with bounds a loaded machine can break failed in five clean-clone
  * runs (a connect p99, a rate ratio, a script's reconnects, meter values per session).
+ *
+ * The phase is bound by the CPU, and six is its fastest: on the 2-core machine, one phase each
+ * (2026-12-07, `SUITE_CONCURRENCY=N node dist/test/helpers/run-suite.js`), four took 250 s at
+ * 60 % of the cores, six 183–194 s at 85 %, eight 200 s at 100 %, with a third more CPU spent
+ * (the files' own waits and retries under contention) and compare's 50 ms regression lost in it.
  */
-const CONCURRENCY = 6;
+const CONCURRENCY = Number(process.env.SUITE_CONCURRENCY ?? 6);
 const FILE_LIMIT_MS = 300_000;
 const SERIAL_LIMIT_MS = 600_000;
 

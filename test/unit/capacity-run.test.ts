@@ -111,6 +111,30 @@ test('each step: resize, the ramp at the rate asked, the warm-up to a whole seco
   assert.ok(steps.some((s) => s.timing.early) && steps.some((s) => !s.passed && !s.timing.early) && steps.some((s) => s.passed), 'each kind of step was seen');
 });
 
+test('a step waits for the SLOs\' first samples while the CSMS answers other calls: no size is failed on "no samples"', async () => {
+  // 8 s after each resize before the first TransactionEvent: longer than the warm-up and the
+  // settle's patience together, and than the whole 2 s hold that would follow them.
+  const model = { ...KNEE_MODEL, startUpMs: 8000 };
+  const { result } = await modelCapacity(model, { hold: '2s', warmup: '1s' });
+  const { result: prompt } = await modelCapacity(KNEE_MODEL, { hold: '2s', warmup: '1s' });
+  for (const step of result.report.steps) {
+    assert.ok(step.slos.every((s) => s.value !== null), `step ${step.index} at ${step.stations}: ${JSON.stringify(step.slos)}`);
+    // Judged once its TransactionEvents came: settled (or worsening, past the knee) after the start-up.
+    assert.ok(step.timing.windowFromMs - step.timing.startMs >= 8000 || step.timing.early, `step ${step.index}: ${JSON.stringify(step.timing)}`);
+  }
+  assert.equal(result.outcome, 'found');
+  assert.deepEqual([result.report.capacity, result.report.limitedBy?.stations], [prompt.report.capacity, prompt.report.limitedBy?.stations]);
+});
+
+test('a step whose seconds answer nothing at all is not waited for past the patience: judged on its empty hold', async () => {
+  // A CSMS that answers nothing from the first size on: each second empty, the step held at the
+  // SETTLE_PATIENCE-th of them (the first is the warm-up's last second), not at the 60 s bound.
+  const { result } = await modelCapacity({ ...KNEE_MODEL, capacityPerSecond: 0 }, { hold: '2s', warmup: '1s', settle: '60s' });
+  const first = result.report.steps[0] as CapacityStep;
+  assert.equal(first.timing.settleMs, (SETTLE_PATIENCE - 1) * 1000, JSON.stringify(first.timing));
+  assert.equal(first.passed, false);
+});
+
 test('the same model and seed give the same steps, to the byte', async () => {
   const a = await modelCapacity({ ...KNEE_MODEL, noise: { seed: 3, share: 0.15 } });
   const b = await modelCapacity({ ...KNEE_MODEL, noise: { seed: 3, share: 0.15 } });
