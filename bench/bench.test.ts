@@ -46,9 +46,9 @@ describe('bench (tiny)', () => {
     assert.throws(() => parseArgs(['--minutes', 'ten']), /got ten/);
   });
 
-  test('the soak (case 9) and the capacity searches (case 10) are left out of the quick run unless named', () => {
+  test('the soak (case 9), the capacity searches (case 10) and the processes (case 12) are left out of the quick run unless named', () => {
     const ids = (mode: 'tiny' | 'quick' | 'full', cases?: number[]): number[] => selectCases({ mode, cases }).map((c) => c.id);
-    for (const id of [9, 10]) {
+    for (const id of [9, 10, 12]) {
       assert.ok(!ids('quick').includes(id), 'quick run without --case');
       assert.deepEqual(ids('quick', [id]), [id]);
       assert.ok(ids('full').includes(id));
@@ -172,6 +172,16 @@ describe('bench (tiny)', () => {
     // 10: a search against a CSMS of 250 calls/s (62.5 stations of 4 calls/s) found a size of its magnitude, in seconds to minutes.
     within(row(get(10), 'T = 8 ms, S = 2: capacity found').fleet, 31, 125, 'stations found for a CSMS of 250 calls/s');
     within(row(get(10), 'T = 8 ms, S = 2: search time').fleet, 5, 600, 'seconds a search took');
+
+    // 12: a fleet over two processes and bare clients over two sent the calls offered; memory per station in KB, CPU per call in µs.
+    const spread = get(12);
+    within(row(spread, 'RSS per station').fleet, 0.5, 2000, 'KB per station over processes');
+    within(row(spread, 'CPU per call').fleet, 1, 100_000, 'µs per call over processes');
+    within(row(spread, 'CPU per call').baseline, 1, 100_000, 'µs per bare call over processes');
+    const offered = row(spread, '  calls/s in the window');
+    within(offered.fleet, 50, 150, 'fleet calls/s of the 100/s offered');
+    within(offered.baseline, 50, 150, 'bare calls/s of the 100/s offered');
+    within(row(spread, '  fixed RSS per process').fleet, 20, 1000, 'MB a process holds whatever its size');
 
     // Results files: one per case, each with the machine's description.
     const files = readdirSync(out).filter((f) => f.endsWith('.json'));

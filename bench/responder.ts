@@ -34,12 +34,15 @@ export type ResponderMessage =
   | { readonly type: 'listening'; readonly port: number }
   | { readonly type: 'serving'; readonly only: string | null }
   | { readonly type: 'reset' }
+  | { readonly type: 'count'; readonly answered: number }
   | { readonly type: 'stats'; readonly stats: ResponderStats };
 
 export type ToResponder =
   | { readonly type: 'serve'; readonly only: string | null }
   /** Forget the hold times so far: the parent's measurement window starts. */
   | { readonly type: 'reset' }
+  /** How many CALLs it answered so far: a window's calls, counted alike for every client (case 12). */
+  | { readonly type: 'count' }
   | { readonly type: 'stop' };
 
 function flag(name: string, fallback: number): number {
@@ -179,6 +182,10 @@ process.on('message', (m: ToResponder) => {
   if (m.type === 'reset') {
     holds = new Samples();
     send({ type: 'reset' });
+    return;
+  }
+  if (m.type === 'count') {
+    send({ type: 'count', answered });
     return;
   }
   if (m.type === 'serve') {

@@ -22,11 +22,12 @@ import { securityCase } from './cases/8-security';
 import { soakCase } from './cases/9-soak';
 import { capacityCase } from './cases/10-capacity';
 import { streamsCase } from './cases/11-streams';
+import { processesCase } from './cases/12-processes';
 import { setChildExecArgv } from './lib/child';
 import { describeMachine, machineLine } from './lib/machine';
 import { formatTable, writeOutcome, type BenchCase, type BenchContext, type CaseOutcome, type Mode } from './lib/report';
 
-export const CASES: readonly BenchCase[] = [throughputCase, memoryCase, rampCase, fidelityCase, pumpCase, scalingCase, schemaCase, securityCase, soakCase, capacityCase, streamsCase];
+export const CASES: readonly BenchCase[] = [throughputCase, memoryCase, rampCase, fidelityCase, pumpCase, scalingCase, schemaCase, securityCase, soakCase, capacityCase, streamsCase, processesCase];
 
 /** bench/results in the source tree (this file runs from dist/bench). */
 export const RESULTS_DIR = resolve(__dirname, '../../bench/results');

@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
 import { makeTestPki } from '../../test/helpers/certs';
 import { ChildRun } from '../lib/child';
+import { processCpuUs } from '../lib/proc';
 import { infoRow, num, ratio, ratioRow, type BenchCase, type BenchContext, type CaseOutcome, type Row } from '../lib/report';
 import type { FleetResult, FleetSpec } from '../lib/specs';
 import { sleep } from '../lib/stats';
@@ -38,18 +39,6 @@ interface Figures {
   ms: number;
   fleetCpuUs: number;
   csmsCpuUs: number;
-}
-
-/** CPU time (µs, user + system) of process `pid` so far, from /proc; NaN where there is none. */
-function processCpuUs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    // utime and stime are fields 14 and 15 of stat; after the command's ") " they are 12th and 13th.
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1_000_000) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** One party's closed loop against `csms`: boot, warm up, then count calls and CPU over a window. */

@@ -137,6 +137,11 @@ export class ChildRun<S, R> {
   kill(): void {
     this.fail(new Error(`${this.script} was stopped`));
   }
+
+  /** The child's process id, for what is read of it from /proc. */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
 }
 
 /** Run a child that ends by itself: spec in, result out. */

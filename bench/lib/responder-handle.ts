@@ -17,6 +17,8 @@ export interface Responder {
   serve(only: string | null): Promise<void>;
   /** Forget the hold times so far (a measurement window starts). */
   reset(): Promise<void>;
+  /** CALLs answered so far. */
+  answered(): Promise<number>;
   /** Stop it and get what it did. */
   stop(): Promise<ResponderStats>;
 }
@@ -48,26 +50,32 @@ export function startResponder(options: ResponderOptions = {}): Promise<Responde
         url: `ws://127.0.0.1:${m.port}`,
         pid: child.pid ?? -1,
         serve: (only) => serveOnly(child, only),
-        reset: () => request(child, { type: 'reset' }, 'reset'),
+        reset: async () => {
+          await request(child, { type: 'reset' }, 'reset');
+        },
+        answered: async () => {
+          const m = await request(child, { type: 'count' }, 'count');
+          return m.type === 'count' ? m.answered : Number.NaN;
+        },
         stop: () => stopResponder(child),
       });
     });
   });
 }
 
-function serveOnly(child: ChildProcess, only: string | null): Promise<void> {
-  return request(child, { type: 'serve', only }, 'serving');
+async function serveOnly(child: ChildProcess, only: string | null): Promise<void> {
+  await request(child, { type: 'serve', only }, 'serving');
 }
 
 /** Send a message and wait for the answer of the given type (5 s at most). */
-function request(child: ChildProcess, message: ToResponder, answer: ResponderMessage['type']): Promise<void> {
+function request(child: ChildProcess, message: ToResponder, answer: ResponderMessage['type']): Promise<ResponderMessage> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the responder did not answer ${message.type} within 5 s`)), 5000);
     const onMessage = (m: ResponderMessage): void => {
       if (m.type !== answer) return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      resolve();
+      resolve(m);
     };
     child.on('message', onMessage);
     child.send(message);

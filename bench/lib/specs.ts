@@ -209,3 +209,28 @@ export interface SoakResult {
   readonly recordsRead: number;
   readonly snapshots: string[];
 }
+
+/**
+ * Case 12: a fleet over several processes, through `run()` (the only way a fleet spreads over
+ * processes): 1.6 stations, one connector, a Heartbeat every `heartbeatMs`, no sessions, the
+ * targets given in order (each station's home target by its identity, as the CSMS's processes
+ * are chosen). Ready once every station booted; finishes (the run stopped) when asked.
+ */
+export interface ProcessesSpec {
+  readonly urls: readonly string[];
+  readonly stations: number;
+  readonly processes: number;
+  readonly heartbeatMs: number;
+  readonly rampPerSec: number;
+  readonly out: string;
+  readonly capMs: number;
+}
+
+export interface ProcessesResult {
+  readonly booted: number;
+  readonly calls: number;
+  /** summary.json's `errors`, by kind. */
+  readonly errors: Readonly<Record<string, number>>;
+  readonly errorSamples: Readonly<Record<string, string>>;
+  readonly timeToAllBootedMs: number | null;
+}

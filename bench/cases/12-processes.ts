@@ -1,0 +1,195 @@
+/**
+ * Case 12: a fleet spread over several processes (`run --processes`, issue 16) against bare `ws`
+ * clients spread over as many processes, at each size from 5,000 stations: memory per station and
+ * CPU per call of the whole party, every process of it read from /proc.
+ *
+ * Both parties send the same calls at the same rate: the fleet's 1.6 stations (one connector, no
+ * sessions) a Heartbeat every N / RATE seconds once booted, the bare clients a Heartbeat on the
+ * same period, timed from when it was due (bare-client.ts, 'open'). Each of the P processes has a
+ * bare responder of its own (a responder holds at most one process's file limit of sockets): the
+ * fleet's stations find theirs by their identity's home target, as they find the embedded CSMS's
+ * processes; the bare process i connects to responder i. The calls of a window are what the
+ * responders answered in it.
+ *
+ * Per station = (RSS of the party at N − RSS at SMALL per process) / (N − SMALL × P): what a
+ * process holds whatever its size (node, the modules, a worker, histograms) is the second run's,
+ * stated as the fixed cost per process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stationsPerProcess } from '../../src/run/processes/count';
+import { ChildRun } from '../lib/child';
+import { processCpuUs, processTree, usageOf, type Usage } from '../lib/proc';
+import { infoRow, num, ratio, ratioRow, type BenchCase, type BenchContext, type CaseOutcome, type Row } from '../lib/report';
+import { startResponder, type Responder } from '../lib/responder-handle';
+import type { BareSpec, ProcessesResult, ProcessesSpec } from '../lib/specs';
+import { median } from 'simple-statistics';
+import { sleep } from '../lib/stats';
+
+const SETTINGS = {
+  tiny: { sizes: [200], rate: 100, rounds: 1, warmupMs: 2500, windowMs: 3000 },
+  quick: { sizes: [5000], rate: 2000, rounds: 3, warmupMs: 6000, windowMs: 10_000 },
+  full: { sizes: [5000, 10_000, 20_000, 40_000], rate: 2000, rounds: 3, warmupMs: 10_000, windowMs: 20_000 },
+} as const;
+
+/** Stations (connections) per process in the run that measures a process's fixed cost. */
+const SMALL = 20;
+
+interface Measured {
+  readonly usage: Usage;
+  /**
+   * CPU (µs) and calls answered over the window, and each process's CPU in it (the party's first
+   * process first: the fleet's coordinator); undefined for the fixed-cost runs.
+   */
+  readonly window?: { readonly cpuUs: number; readonly calls: number; readonly ms: number; readonly cpuUsByProcess: readonly number[] };
+  readonly timeToReadyMs: number;
+}
+
+async function answered(responders: readonly Responder[]): Promise<number> {
+  const counts = await Promise.all(responders.map((r) => r.answered()));
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/** Warm up, then CPU and calls over the window (`window` true), and the party's RSS at its end. */
+async function measureParty(pids: () => number[], responders: readonly Responder[], warmupMs: number, windowMs: number | undefined, onWindow?: () => Promise<void>): Promise<Omit<Measured, 'timeToReadyMs'>> {
+  await sleep(warmupMs);
+  if (windowMs === undefined) return { usage: usageOf(pids()) };
+  await onWindow?.();
+  const party = pids();
+  const a = usageOf(party);
+  const each = party.map(processCpuUs);
+  const callsA = await answered(responders);
+  const t0 = performance.now();
+  await sleep(windowMs);
+  const b = usageOf(party);
+  const cpuUsByProcess = party.map((pid, i) => processCpuUs(pid) - (each[i] as number));
+  const callsB = await answered(responders);
+  const ms = performance.now() - t0;
+  await onWindow?.();
+  return { usage: b, window: { cpuUs: b.cpuUs - a.cpuUs, calls: callsB - callsA, ms, cpuUsByProcess } };
+}
+
+async function fleet(responders: readonly Responder[], stations: number, processes: number, heartbeatMs: number, rate: number, warmupMs: number, windowMs: number | undefined): Promise<Measured> {
+  const out = mkdtempSync(join(tmpdir(), 'ocpp-fleet-bench-processes-'));
+  const rampS = stations / rate;
+  const spec: ProcessesSpec = {
+    urls: responders.map((r) => r.url),
+    stations,
+    processes,
+    heartbeatMs,
+    rampPerSec: rate,
+    out,
+    capMs: rampS * 1000 + warmupMs + (windowMs ?? 0) + 120_000,
+  };
+  const run = new ChildRun<ProcessesSpec, ProcessesResult>('processes-child.js', spec, spec.capMs + 60_000);
+  try {
+    const t0 = performance.now();
+    await run.ready();
+    const timeToReadyMs = performance.now() - t0;
+    const pid = run.pid;
+    const m = await measureParty(() => processTree(pid), responders, warmupMs, windowMs);
+    const result = await run.finish();
+    if (result.booted < stations) throw new Error(`only ${result.booted} of ${stations} stations booted`);
+    const errors = Object.entries(result.errors).filter(([, count]) => count > 0);
+    if (errors.length > 0) throw new Error(`errors in the fleet's run: ${errors.map(([kind, count]) => `${kind} ${count}${result.errorSamples[kind] === undefined ? '' : ` (${result.errorSamples[kind]})`}`).join(', ')}`);
+    return { ...m, timeToReadyMs };
+  } finally {
+    run.kill();
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function bare(responders: readonly Responder[], connections: number, heartbeatMs: number, warmupMs: number, windowMs: number | undefined): Promise<Measured> {
+  const share = Math.ceil(connections / responders.length);
+  const runs = responders.map(
+    (r, i) => new ChildRun<BareSpec, unknown>('bare-client.js', { mode: 'open', url: r.url, connections: Math.min(share, connections - i * share), intervalMs: heartbeatMs }, warmupMs + (windowMs ?? 0) + 180_000),
+  );
+  try {
+    const t0 = performance.now();
+    await Promise.all(runs.map((r) => r.ready()));
+    const timeToReadyMs = performance.now() - t0;
+    // The bare clients record their latencies between two samples, as the fleet records every call.
+    const m = await measureParty(() => runs.map((r) => r.pid), responders, warmupMs, windowMs, async () => {
+      await Promise.all(runs.map((r) => r.sample()));
+    });
+    await Promise.all(runs.map((r) => r.finish()));
+    return { ...m, timeToReadyMs };
+  } finally {
+    for (const r of runs) r.kill();
+  }
+}
+
+function perStation(big: Measured, small: Measured, n: number, processes: number): number {
+  return (big.usage.rssBytes - small.usage.rssBytes) / 1024 / (n - SMALL * processes);
+}
+
+function cpuPerCallUs(m: Measured): number {
+  return m.window === undefined ? Number.NaN : m.window.cpuUs / Math.max(1, m.window.calls);
+}
+
+export const processesCase: BenchCase = {
+  id: 12,
+  name: 'processes',
+  title: 'A fleet over several processes vs bare ws clients over as many: memory per station, CPU per call',
+  // Some 50 s at 5,000 (four parties, each ramped and warmed up): asked for by number, as the soak and the searches.
+  onlyWhenAsked: true,
+  async run(ctx: BenchContext): Promise<CaseOutcome> {
+    const s = SETTINGS[ctx.mode];
+    const rows: Row[] = [];
+    const figures: Record<string, unknown>[] = [];
+    for (const n of s.sizes) {
+      const processes = Math.max(2, Math.ceil(n / stationsPerProcess()));
+      const heartbeatMs = Math.round((n / s.rate) * 1000);
+      // Long enough that every station's heartbeat fell due in it at least once, whatever its phase.
+      const windowMs = Math.max(s.windowMs, heartbeatMs);
+      ctx.log(`  ${n} stations over ${processes} processes, a Heartbeat every ${heartbeatMs} ms (${s.rate}/s)`);
+      const responders = await Promise.all(Array.from({ length: processes }, () => startResponder()));
+      try {
+        const fleetSmall = await fleet(responders, SMALL * processes, processes, heartbeatMs, s.rate, s.warmupMs, undefined);
+        const bareSmall = await bare(responders, SMALL * processes, heartbeatMs, s.warmupMs, undefined);
+        // In turns, fleet then bare, each round: a machine whose other load comes and goes lands on both alike.
+        const fleetRounds: Measured[] = [];
+        const bareRounds: Measured[] = [];
+        for (let round = 0; round < s.rounds; round++) {
+          fleetRounds.push(await fleet(responders, n, processes, heartbeatMs, s.rate, s.warmupMs, windowMs));
+          bareRounds.push(await bare(responders, n, heartbeatMs, s.warmupMs, windowMs));
+        }
+        const fleetKb = median(fleetRounds.map((m) => perStation(m, fleetSmall, n, processes)));
+        const bareKb = median(bareRounds.map((m) => perStation(m, bareSmall, n, processes)));
+        const fleetCpu = median(fleetRounds.map(cpuPerCallUs));
+        const bareCpu = median(bareRounds.map(cpuPerCallUs));
+        const eachRound = fleetRounds.map((m, i) => ratio(cpuPerCallUs(m), cpuPerCallUs(bareRounds[i] as Measured))).join(', ');
+        rows.push(ratioRow(`RSS per station, ${num(n)} over ${processes}`, fleetKb, bareKb, 'KB', { op: '<=', bound: 1.1 }));
+        rows.push(ratioRow(`CPU per call, ${num(n)} over ${processes}`, fleetCpu, bareCpu, 'µs', { op: '<=', bound: 1.1 }));
+        if (s.rounds > 1) rows.push(infoRow(`  CPU per call, each round`, eachRound));
+        const coordinator = median(fleetRounds.map((m) => (m.window?.cpuUsByProcess[0] ?? Number.NaN) / Math.max(1, m.window?.calls ?? 0)));
+        rows.push(infoRow(`  of which the coordinator`, num(coordinator, 'µs')));
+        const fleetFixedMb = fleetSmall.usage.rssBytes / 1024 / 1024 / fleetSmall.usage.processes;
+        const bareFixedMb = bareSmall.usage.rssBytes / 1024 / 1024 / bareSmall.usage.processes;
+        rows.push(infoRow(`  fixed RSS per process (${SMALL} st. each)`, num(fleetFixedMb, 'MB'), num(bareFixedMb, 'MB'), `${fleetSmall.usage.processes} / ${bareSmall.usage.processes} proc.`));
+        const callsPerSec = (ms: Measured[]): number => median(ms.map((m) => ((m.window?.calls ?? 0) * 1000) / Math.max(1, m.window?.ms ?? 0)));
+        rows.push(infoRow(`  calls/s in the window`, num(callsPerSec(fleetRounds)), num(callsPerSec(bareRounds)), `offered ${num(s.rate)}/s`));
+        figures.push({ stations: n, processes, heartbeatMs, windowMs, fleet: { rounds: fleetRounds, small: fleetSmall, perStationKb: fleetKb, cpuPerCallUs: fleetCpu }, bare: { rounds: bareRounds, small: bareSmall, perStationKb: bareKb, cpuPerCallUs: bareCpu } });
+      } finally {
+        await Promise.all(responders.map((r) => r.stop().catch(() => undefined)));
+      }
+    }
+    return {
+      id: 12,
+      name: 'processes',
+      title: this.title,
+      rows,
+      notes: [
+        `P processes = max(2, what the open-file limit needs: ${num(stationsPerProcess())} stations each); a bare responder per process.`,
+        'Fleet: run() with `processes: P`, one worker each (the coordinator, P shard processes and their threads); bare: P processes of bare ws clients.',
+        `Both send one Heartbeat per station per N / ${num(s.rate)} s (the same calls per second at every size); the fleet ramps at that rate, so its heartbeats spread as the bare ones' phases do.`,
+        `RSS: every process of the party, /proc VmRSS, after a warm-up of ${s.warmupMs / 1000} s; per station: minus the same party at ${SMALL} per process, over the difference in stations.`,
+        'CPU: /proc utime + stime of every process of the party over the window (10 ms ticks), over the calls the responders answered in it.',
+        `Fleet and bare in turns, ${s.rounds} round(s); the figures are the rounds' medians. "The coordinator": the process of run(), which judges the whole fleet from its shards' records.`,
+        'The bare clients keep a timer per connection and record three latencies per call in the window; the fleet a scheduler per worker and HDR histograms (in its shard and again in the coordinator).',
+      ],
+      figures: { runs: figures },
+    };
+  },
+};

@@ -1,0 +1,59 @@
+/**
+ * Case 12's fleet: `run()` with `processes`, in a process of its own, so that the parent reads
+ * the CPU and memory of the whole tree (this process, the coordinator, and its shard processes)
+ * from /proc. Unlike fleet-child.ts this goes through run(): a fleet spreads over processes only
+ * there. What run() does beyond the stations (health judged each second, the results folder)
+ * happens once a second or after the window, and is part of what a user's run costs.
+ */
+import { run } from '../src/index';
+import type { ScenarioObject } from '../src/run/load-scenario';
+import { serveChild } from './lib/child';
+import type { ProcessesResult, ProcessesSpec } from './lib/specs';
+
+function scenario(spec: ProcessesSpec): ScenarioObject {
+  return {
+    name: 'bench-processes',
+    duration: `${Math.ceil(spec.capMs / 1000)}s`,
+    seed: 1,
+    callTimeout: '30s',
+    gracefulStop: '200ms',
+    groups: [
+      {
+        name: 'cp',
+        count: spec.stations,
+        ocpp: '1.6',
+        connectors: 1,
+        identity: 'PROC-{index:06}',
+        ramp: spec.rampPerSec > 0 ? `${spec.rampPerSec}/s` : 'all',
+        heartbeatInterval: `${spec.heartbeatMs}ms`,
+        // No session starts during a bench: the load is boot, status and heartbeats (as fleet-child.ts's).
+        sessions: { idle: '500h', duration: '1m', meterInterval: '1m', powerKw: 11 },
+      },
+    ],
+  };
+}
+
+serveChild<ProcessesSpec, ProcessesResult>(async (spec, io) => {
+  const stop = new AbortController();
+  let bootedAtMs: number | null = null;
+  const finished = io.finishRequested().then(() => stop.abort());
+  const result = await run({
+    scenario: scenario(spec),
+    url: spec.urls,
+    processes: spec.processes,
+    workers: 1,
+    out: spec.out,
+    // A bench on a loaded machine must not stop itself on the generator's own delays.
+    health: ['off'],
+    signal: stop.signal,
+    onProgress: (p) => {
+      if (bootedAtMs !== null || p.gauges.total.booted < spec.stations) return;
+      bootedAtMs = p.second * 1000;
+      io.ready({ timeToAllBootedMs: bootedAtMs });
+    },
+  });
+  void finished;
+  const s = result.summary;
+  const calls = Object.values(s.actions).reduce((n, a) => n + a.ok, 0);
+  return { booted: s.fleet.booted, calls, errors: s.errors, errorSamples: s.errorSamples ?? {}, timeToAllBootedMs: bootedAtMs };
+});
