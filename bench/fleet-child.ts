@@ -11,7 +11,7 @@
  * a results folder, work that would land inside what the bench measures.
  */
 import { MessageChannel } from 'node:worker_threads';
-import { FleetRun } from '../src/coordinator/run-fleet';
+import { FleetRun, WIND_DOWN_STOPS_PER_SEC } from '../src/coordinator/run-fleet';
 import { groupConfigs } from '../src/coordinator/groups';
 import { createGauges } from '../src/metrics/gauges';
 import { createRing, RingReader } from '../src/metrics/ring';
@@ -204,7 +204,7 @@ async function inlineOnce(spec: FleetSpec, _io: ChildIo): Promise<FleetResult> {
   const gauges = createGauges(1);
   const before = gcNow();
   // The worker's own task, called as FleetRun's pool would (see bench/README.md: hooks).
-  const task = runWorker({ workerIndex: 0, baseUrl: spec.url, security: { verifyTls: true }, groups, stations: plan.stations, gracefulStopMs: 200, ring, gauges, port: port2 });
+  const task = runWorker({ workerIndex: 0, baseUrl: spec.url, security: { verifyTls: true }, groups, stations: plan.stations, gracefulStopMs: 200, windDownStopsPerSec: WIND_DOWN_STOPS_PER_SEC, ring, gauges, port: port2 });
   await new Promise<void>((resolve) => port1.once('message', (m: WorkerMessage) => m.type === 'ready' && resolve()));
   port1.postMessage({ type: 'start', epochWallMs: Date.now() });
   const drain = setInterval(() => reader.drain(sink), 25);

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { getHeapCodeStatistics, writeHeapSnapshot } from 'node:v8';
 import { MessageChannel } from 'node:worker_threads';
 import { groupConfigs } from '../src/coordinator/groups';
+import { WIND_DOWN_STOPS_PER_SEC } from '../src/coordinator/run-fleet';
 import { createGauges, sumGauges } from '../src/metrics/gauges';
 import type { IntervalLog } from '../src/metrics/intervals';
 import { createRing, RingReader } from '../src/metrics/ring';
@@ -96,7 +97,7 @@ async function soak(spec: SoakSpec): Promise<SoakResult> {
   const gauges = createGauges(groups.length);
   const { port1, port2 } = new MessageChannel();
   // The worker's own task, called as FleetRun's pool would (see bench/README.md: hooks).
-  const task = runWorker({ workerIndex: 0, baseUrl: spec.url, security: { verifyTls: true }, groups, stations: plan.stations, gracefulStopMs: 5000, ring, gauges, port: port2 });
+  const task = runWorker({ workerIndex: 0, baseUrl: spec.url, security: { verifyTls: true }, groups, stations: plan.stations, gracefulStopMs: 5000, windDownStopsPerSec: WIND_DOWN_STOPS_PER_SEC, ring, gauges, port: port2 });
   await new Promise<void>((resolve) => port1.once('message', (m: WorkerMessage) => m.type === 'ready' && resolve()));
   const epoch = Date.now();
   port1.postMessage({ type: 'start', epochWallMs: epoch });

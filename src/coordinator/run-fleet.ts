@@ -38,6 +38,11 @@ export interface FleetRunOptions {
   readonly maxCallsPerSec?: number;
   readonly durationMs: number;
   readonly gracefulStopMs: number;
+  /**
+   * End-of-run transaction stops per second for this process's fleet, split evenly over its
+   * workers (default WIND_DOWN_STOPS_PER_SEC; a process of several gets its share).
+   */
+  readonly windDownStopsPerSec?: number;
   /** The scenario's faults timeline (each worker applies it to its own stations). */
   readonly faults?: readonly FaultSpec[];
   readonly aggregator: Aggregator;
@@ -67,6 +72,9 @@ export interface FleetRunOptions {
     readonly onSample: (elapsedMs: number, gauges: GaugeTotals) => void;
   };
 }
+
+/** The whole fleet's pace of end-of-run transaction stops: a thousand a second (src/worker/wind-down.ts). */
+export const WIND_DOWN_STOPS_PER_SEC = 1000;
 
 /** What the load generator itself cost (its own process, all threads): summary.json's `generator`. */
 export interface GeneratorCost {
@@ -207,6 +215,7 @@ export class FleetRun {
         groups: this.options.groups,
         stations,
         gracefulStopMs: this.options.gracefulStopMs,
+        windDownStopsPerSec: (this.options.windDownStopsPerSec ?? WIND_DOWN_STOPS_PER_SEC) / shares.length,
         ...(this.options.faults === undefined || this.options.faults.length === 0 ? {} : { faults: this.options.faults }),
         ring,
         gauges,

@@ -1,11 +1,11 @@
 import { groupConfigs } from '../coordinator/groups';
-import type { FleetRunOptions } from '../coordinator/run-fleet';
+import { WIND_DOWN_STOPS_PER_SEC, type FleetRunOptions } from '../coordinator/run-fleet';
 import type { RunConfig } from './config';
 
 /** What a FleetRun of this config is given about its stations and targets: the same in one process and in each of several. */
 export type StationOptions = Pick<
   FleetRunOptions,
-  'groups' | 'baseUrl' | 'targetUrls' | 'security' | 'passwordOf' | 'maxCallsPerSec' | 'localAddresses' | 'workers' | 'durationMs' | 'gracefulStopMs' | 'faults'
+  'groups' | 'baseUrl' | 'targetUrls' | 'security' | 'passwordOf' | 'maxCallsPerSec' | 'localAddresses' | 'workers' | 'durationMs' | 'gracefulStopMs' | 'windDownStopsPerSec' | 'faults'
 >;
 
 export function stationOptions(config: RunConfig, targets: readonly string[]): StationOptions {
@@ -22,6 +22,8 @@ export function stationOptions(config: RunConfig, targets: readonly string[]): S
     workers: config.workers,
     durationMs: config.durationMs,
     gracefulStopMs: scenario.gracefulStopMs,
+    // A shard's share of the whole fleet's pace, as with the rate cap.
+    windDownStopsPerSec: WIND_DOWN_STOPS_PER_SEC / (config.shard?.count ?? 1),
     ...(scenario.faults === undefined ? {} : { faults: scenario.faults }),
   };
 }

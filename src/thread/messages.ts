@@ -80,6 +80,8 @@ export interface WorkerTask {
   readonly groups: readonly GroupConfig[];
   readonly stations: readonly StationAssignment[];
   readonly gracefulStopMs: number;
+  /** This worker's share of the fleet's pace of end-of-run transaction stops, per second (src/worker/wind-down.ts). */
+  readonly windDownStopsPerSec: number;
   /** The scenario's faults timeline; each worker applies it to its own stations. Undefined: none. */
   readonly faults?: readonly FaultSpec[];
   readonly ring: SharedArrayBuffer;

@@ -8,6 +8,7 @@ import { FaultRunner } from './faults';
 import { LiveFleet } from './live-fleet';
 import { WorkerRuntime } from './runtime';
 import { SaturationPulse } from './saturation-pulse';
+import { windDownSpreadMs } from './wind-down';
 import { StationFactory } from './station-factory';
 
 /**
@@ -55,7 +56,7 @@ async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   const stop = start.type === 'stop' ? start : await untilStop(port, rt, live);
   live?.end();
   pulse?.stop();
-  if (stop.type === 'stop' && !stop.immediate) await windDown(rt, task.gracefulStopMs, port);
+  if (stop.type === 'stop' && !stop.immediate) await windDown(rt, task.gracefulStopMs, task.windDownStopsPerSec, port);
   loopDelay.disable();
   const perTarget = targets === undefined ? undefined : countPerTarget(rt, targets.size);
   for (const s of rt.stations) s.shutdown();
@@ -132,15 +133,12 @@ function nextMessage(port: WorkerTask['port']): Promise<CoordinatorMessage> {
  * Stop running transactions, let their messages be answered, then close. A second stop message
  * from the coordinator (a second Ctrl-C) or the grace period ends the wait.
  */
-async function windDown(rt: WorkerRuntime, graceMs: number, port: WorkerTask['port']): Promise<void> {
+async function windDown(rt: WorkerRuntime, graceMs: number, stopsPerSec: number, port: WorkerTask['port']): Promise<void> {
   rt.stopping = true;
-  // Stopping every transaction in the same millisecond would be a burst of the tool's own
-  // making, and its queueing would land in the latency figures: spread the stops instead.
-  // Only stations in the middle of a session have stops to send; the others wind down at once,
-  // and a handful of stops is not a burst worth waiting seconds for.
+  // Only stations in the middle of a session have stops to send; the others wind down at once.
   const now = rt.now();
   const busy = rt.stations.filter((s) => s.inSession);
-  const spread = Math.min(graceMs / 2, WIND_DOWN_SPREAD_MS, busy.length * WIND_DOWN_MS_PER_STOP);
+  const spread = windDownSpreadMs(busy.length, graceMs, stopsPerSec);
   for (const s of rt.stations) if (!s.inSession) s.windDownAt(now);
   busy.forEach((s, i) => s.windDownAt(now + (spread * i) / busy.length));
   const deadline = now + graceMs;
@@ -164,11 +162,6 @@ async function windDown(rt: WorkerRuntime, graceMs: number, port: WorkerTask['po
   }
   port.off('message', onMessage);
 }
-
-/** Longest time over which the end-of-run transaction stops are spread. */
-const WIND_DOWN_SPREAD_MS = 3000;
-/** The spread's pace below that: at most a thousand stops a second from one worker. */
-const WIND_DOWN_MS_PER_STOP = 1;
 
 /** Let close events of terminated sockets run, so pending calls are counted as aborted. */
 function settle(): Promise<void> {

@@ -14,7 +14,7 @@ import { runFleet } from './run-fleet';
  */
 export interface ShortForm {
   readonly duration: string;
-  /** Replaces `gracefulStop` (default 3s: the stops are spread over at most 3 s anyway). */
+  /** Replaces `gracefulStop` (default 3s: the stops are spread over at most half of it). */
   readonly gracefulStop?: string;
   readonly startAtDiv?: number;
   readonly timeScaleMul?: number;
