@@ -51,7 +51,7 @@ async function answered(responders: readonly Responder[]): Promise<number> {
   return counts.reduce((a, b) => a + b, 0);
 }
 
-/** Warm up, then CPU and calls over the window (`window` true), and the party's RSS at its end. */
+/** Warm up, then CPU and calls over the window (none without `windowMs`: a fixed-cost run), and the party's RSS at its end. */
 async function measureParty(pids: () => number[], responders: readonly Responder[], warmupMs: number, windowMs: number | undefined, onWindow?: () => Promise<void>): Promise<Omit<Measured, 'timeToReadyMs'>> {
   await sleep(warmupMs);
   if (windowMs === undefined) return { usage: usageOf(pids()) };

@@ -226,11 +226,10 @@ export interface ProcessesSpec {
   readonly capMs: number;
 }
 
+/** What the fleet's run said at its end (the window's figures are read from /proc and the responders). */
 export interface ProcessesResult {
   readonly booted: number;
-  readonly calls: number;
-  /** summary.json's `errors`, by kind. */
+  /** summary.json's `errors`, by kind, and a sample message of each. */
   readonly errors: Readonly<Record<string, number>>;
   readonly errorSamples: Readonly<Record<string, string>>;
-  readonly timeToAllBootedMs: number | null;
 }
