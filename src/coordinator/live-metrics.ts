@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Histogram } from 'hdr-histogram-js';
-import type JsHistogram from 'hdr-histogram-js/dist/JsHistogram';
 import { Registry } from 'prom-client';
 import type { Aggregator } from '../metrics/aggregator';
+import { forEachRecorded } from '../metrics/histogram-scan';
 import type { GaugeTotals } from '../metrics/gauges';
 import { ERROR_KINDS } from '../ocpp';
 
@@ -51,14 +51,11 @@ class ScrapeTimeMetric {
 function histogramSamples(name: string, h: Histogram, labels: Labels): Sample[] {
   const counts = new Array<number>(BUCKETS_S.length).fill(0);
   let sumUs = 0;
-  const it = (h as unknown as JsHistogram).recordedValuesIterator;
-  it.reset();
-  while (it.hasNext()) {
-    const v = it.next();
-    sumUs += v.valueIteratedTo * v.countAtValueIteratedTo;
-    const s = v.valueIteratedTo / 1e6;
-    for (let b = 0; b < BUCKETS_S.length; b++) if (s <= (BUCKETS_S[b] as number)) counts[b] = (counts[b] as number) + v.countAtValueIteratedTo;
-  }
+  forEachRecorded(h, (us, count) => {
+    sumUs += us * count;
+    const s = us / 1e6;
+    for (let b = 0; b < BUCKETS_S.length; b++) if (s <= (BUCKETS_S[b] as number)) counts[b] = (counts[b] as number) + count;
+  });
   const out: Sample[] = BUCKETS_S.map((le, b) => ({ metricName: `${name}_bucket`, labels: { ...labels, le }, value: counts[b] as number }));
   out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: h.totalCount });
   out.push({ metricName: `${name}_sum`, labels, value: sumUs / 1e6 });

@@ -6,8 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Histogram } from 'hdr-histogram-js';
-import type JsHistogram from 'hdr-histogram-js/dist/JsHistogram';
 import { mergeIntervalLog } from '../metrics/intervals';
+import { forEachRecorded } from '../metrics/histogram-scan';
 import type { Grouped } from './compare-stats';
 
 /** Tag → values in ms. Tags: each action's response time, `connect`, `boot` (time to accepted). */
@@ -22,13 +22,10 @@ function compared(tag: string): boolean {
 export function histogramGroups(h: Histogram, unitsPerValue = 1): Grouped {
   const values: number[] = [];
   const counts: number[] = [];
-  const it = (h as unknown as JsHistogram).recordedValuesIterator;
-  it.reset();
-  while (it.hasNext()) {
-    const v = it.next();
-    values.push(v.valueIteratedTo / unitsPerValue);
-    counts.push(v.countAtValueIteratedTo);
-  }
+  forEachRecorded(h, (value, count) => {
+    values.push(value / unitsPerValue);
+    counts.push(count);
+  });
   return { values, counts, total: counts.reduce((a, b) => a + b, 0) };
 }
 

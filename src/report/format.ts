@@ -2,6 +2,7 @@
  * Turning µs histograms into the ms figures users read. Histograms hold whole µs, so ms with
  * three decimals is exact: no rounding beyond what HDR precision already implies.
  */
+import { meanOf } from '../metrics/histogram-scan';
 import type { Histogram } from '../metrics/intervals';
 
 export interface LatencyMs {
@@ -38,7 +39,7 @@ export function latencyMs(h: Histogram): LatencyMs {
   return {
     // Percentile 0 is the lowest recorded value, zero included (minNonZeroValue would skip it).
     min: percentileMs(h, 0),
-    mean: usToMs(h.mean),
+    mean: usToMs(meanOf(h)),
     p50: percentileMs(h, 50),
     p90: percentileMs(h, 90),
     p99: percentileMs(h, 99),

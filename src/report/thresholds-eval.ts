@@ -8,6 +8,7 @@
  */
 import type { Aggregator } from '../metrics/aggregator';
 import { addCallCounts, CallStats } from '../metrics/histograms';
+import { meanOf } from '../metrics/histogram-scan';
 import type { Histogram } from '../metrics/intervals';
 import { satisfies, type Threshold, type ThresholdResult } from './thresholds';
 import type { MetricRef, Statistic, Unit } from './thresholds-names';
@@ -168,7 +169,7 @@ function timeStat(h: Histogram, stat: Statistic): Measured {
       us = Math.min(h.getValueAtPercentile(stat.p), h.maxValue);
       break;
     case 'mean':
-      us = h.mean;
+      us = meanOf(h);
       break;
     case 'min':
       us = Math.min(h.getValueAtPercentile(0), h.maxValue);
