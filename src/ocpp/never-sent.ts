@@ -11,6 +11,11 @@ export const NEVER_SENT_REASONS = [
   'runEnded',
   /** 1.6: a transaction message whose StartTransaction never got a transaction id from the CSMS. */
   'noTransactionId',
+  /**
+   * Queued when one of the scenario's own faults (drop, offline, restart, flapping) cut the
+   * connection: the tool's doing, so the incompleteCalls check does not count it against the CSMS.
+   */
+  'faultCut',
 ] as const;
 
 export type NeverSentReasonName = (typeof NEVER_SENT_REASONS)[number];
@@ -21,4 +26,5 @@ export const enum NeverSent {
   InvalidPayload = 1,
   RunEnded = 2,
   NoTransactionId = 3,
+  FaultCut = 4,
 }

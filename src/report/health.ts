@@ -165,12 +165,13 @@ function callsOf(a: ActionSummary): number {
 }
 
 /**
- * Calls on the wire that the scenario's own faults cut (drop, offline, restart, flapping: their
- * `callsCut`), at most the calls aborted: the tool's doing, not the target's.
+ * Calls the scenario's own faults (drop, offline, restart, flapping) cut: on the wire (their
+ * `callsCut`, at most the calls aborted) and queued (never sent: faultCut). The tool's doing, not
+ * the target's: how many were queued at the cut depends on the machine's load, not on the CSMS.
  */
 function cutByFaults(s: Summary): number {
   const cut = (s.faults ?? []).reduce((n, f) => n + (typeof f.effects.callsCut === 'number' ? f.effects.callsCut : 0), 0);
-  return Math.min(cut, Object.values(s.actions).reduce((n, a) => n + a.aborted, 0));
+  return Math.min(cut, Object.values(s.actions).reduce((n, a) => n + a.aborted, 0)) + (s.neverSent?.faultCut ?? 0);
 }
 
 /** incompleteCalls: station CALLs not completed ok, of those sent or meant to be sent, but those the scenario's faults cut. */

@@ -233,15 +233,16 @@ export class StationLink implements SessionHost<CallTag>, TransportHost, BootHos
     this.boot.send(now, false);
   }
 
-  transportClosed(): void {
+  transportClosed(byFault: boolean): void {
     this.rawId = '';
     this.holding = false;
     this.deferredClose = AfterClose.Unplanned;
     this.boot.leave();
     this.host.slots.clear(TimerKind.CallTimeout);
     // Transaction messages wait for the next connection (an unanswered one is sent again); the
-    // rest is stale by then, and recorded as never sent (runEnded once the station has stopped).
-    this.session.detach(this.state === StationState.Stopped ? NeverSent.RunEnded : NeverSent.ConnectionClosed);
+    // rest is stale by then, and recorded as never sent (runEnded once the station has stopped,
+    // faultCut when the scenario's own fault cut the connection).
+    this.session.detach(this.state === StationState.Stopped ? NeverSent.RunEnded : byFault ? NeverSent.FaultCut : NeverSent.ConnectionClosed);
     this.host.onLinkClosed();
   }
 

@@ -16,8 +16,8 @@ import { TransportFaults } from './transport-faults';
 export interface TransportHost {
   /** The connection is open and speaks the right subprotocol. */
   transportOpened(now: number): void;
-  /** The connection closed (for whatever reason), before any reconnect is planned. */
-  transportClosed(): void;
+  /** The connection closed (for whatever reason; `byFault`: the scenario's own fault cut it), before any reconnect is planned. */
+  transportClosed(byFault: boolean): void;
   transportFrame(text: string): void;
   /** Messages wait to be delivered: the station still (re)connects once the run is stopping. */
   readonly mustDeliver: boolean;
@@ -254,7 +254,7 @@ export class Transport implements SocketEvents, SocketOwner {
     this.pongDeadline = -1;
     this.slots.clear(TimerKind.Ping);
     this.slots.clear(TimerKind.CloseDeadline);
-    this.host.transportClosed();
+    this.host.transportClosed(this.faultCut);
     const after = this.afterClose;
     this.afterClose = AfterClose.Unplanned;
     const reconnectAt = this.faultCut ? this.reconnectAt : -1;

@@ -111,7 +111,9 @@ test('restart: a mass cold boot stops transactions (PowerLoss), reconnects at on
   assert.ok(cut <= 10, `calls cut: ${cut}`);
   const incomplete = summary.health?.find((h) => h.check === 'incompleteCalls');
   assert.equal(incomplete?.passed, true, incomplete?.detail);
-  if (cut > 0) assert.match(incomplete?.detail ?? '', new RegExp(`; ${cut} more cut by the scenario's own faults, not counted`));
+  // And the calls queued at the cut, never sent as faultCut: how many depends on the machine's load.
+  const notCounted = Math.min(cut, Object.values(summary.actions).reduce((n, a) => n + a.aborted, 0)) + (summary.neverSent?.faultCut ?? 0);
+  if (notCounted > 0) assert.match(incomplete?.detail ?? '', new RegExp(`; ${notCounted} more cut by the scenario's own faults, not counted`));
   assert.equal(f.reason, 'PowerLoss');
   assert.equal(f.stations, 10);
   assert.equal(count(f, 'connectionsCut'), 10);

@@ -138,6 +138,19 @@ test("incompleteCalls: calls the scenario's own faults cut (their callsCut) are 
   assert.match(m.detail, /^3 of 100 calls did not complete .*; 1 more cut by the scenario's own faults, not counted$/);
 });
 
+test("incompleteCalls: calls queued when the scenario's own fault cut the connection (never sent: faultCut) are not the target's either", () => {
+  const restart = { index: 0, kind: 'restart', at: '5s', atMs: 5000, share: 1, groups: null, stations: 10, effects: { connectionsCut: 10, callsCut: 1, rebooted: 10 } };
+  const s = summary({
+    actions: { StatusNotification: action(100, { aborted: 1, neverSent: 12 }), Heartbeat: action(100, { neverSent: 3 }) },
+    neverSent: { faultCut: 12, connectionClosed: 3 },
+    faults: [restart],
+  } as Partial<Summary>);
+  const h = check(evaluateHealth(s, EMBEDDED, DEFAULTS), 'incompleteCalls');
+  // 16 of 215 incomplete; the restart's 1 aborted and 12 queued are its own: 3 counted (1.396 %).
+  assert.deepEqual([h.value, h.passed], [1.396, false]);
+  assert.match(h.detail, /^3 of 215 calls did not complete .*never sent: faultCut ×12, connectionClosed ×3; 13 more cut by the scenario's own faults, not counted/);
+});
+
 test('openTransactions: judged when the summary counts transactions, with the groups holding them', () => {
   const s = summary({
     transactions: { started: 1785, stopped: 1782, stopAcknowledged: 1682, openAtEnd: 103 },

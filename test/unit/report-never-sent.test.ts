@@ -63,7 +63,7 @@ function summaryOf(agg: Aggregator, groupFleet?: Record<string, Record<string, n
 
 test('a call never sent: not in sent, under actions.<A>.neverSent, neverSent by reason and errors.neverSent', () => {
   const s = summaryOf(run());
-  assert.deepEqual(NEVER_SENT_REASONS, ['connectionClosed', 'invalidPayload', 'runEnded', 'noTransactionId']);
+  assert.deepEqual(NEVER_SENT_REASONS, ['connectionClosed', 'invalidPayload', 'runEnded', 'noTransactionId', 'faultCut']);
   assert.deepEqual([s.actions.StatusNotification?.sent, s.actions.StatusNotification?.neverSent], [44, 1]);
   assert.deepEqual([s.actions.StopTransaction?.sent, s.actions.StopTransaction?.aborted, s.actions.StopTransaction?.neverSent], [5, 1, 1]);
   assert.deepEqual(s.neverSent, { connectionClosed: 1, runEnded: 1 });

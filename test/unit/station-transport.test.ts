@@ -16,14 +16,17 @@ import { FakeContext, fakeGroup, refused } from '../helpers/fake-transport';
 class Host implements TransportHost {
   opened = 0;
   closed = 0;
+  /** Each close's `byFault`, in order. */
+  readonly byFault: boolean[] = [];
   readonly frames: string[] = [];
   mustDeliver = false;
   callOutstanding = false;
   transportOpened(): void {
     this.opened++;
   }
-  transportClosed(): void {
+  transportClosed(byFault: boolean): void {
     this.closed++;
+    this.byFault.push(byFault);
   }
   transportFrame(text: string): void {
     this.frames.push(text);
@@ -132,6 +135,7 @@ describe('transport: reconnect with backoff', () => {
     assert.equal(dueOf(ctx, slots, TimerKind.CloseDeadline), ctx.clock + 2_000, 'a peer that never completes the close is not waited for');
     ctx.socket.drop(undefined, 1000);
     assert.equal(host.closed, 1);
+    assert.deepEqual(host.byFault, [false], 'the station closed it, no fault');
     assert.deepEqual(ctx.errors, []);
     assert.equal(dueOf(ctx, slots, TimerKind.Connect), ctx.clock + 1_000);
     fire(t, ctx, slots, TimerKind.Connect);
@@ -259,11 +263,13 @@ describe('transport: keep-alive and half-open detection', () => {
   });
 
   it('a fault cut is neither an error nor a purposeful close: it reconnects with the backoff, or at the time given', () => {
-    const { t, ctx, slots } = setUp();
+    const { t, ctx, host, slots } = setUp();
     slots.set(TimerKind.Connect, 1_000);
     fire(t, ctx, slots, TimerKind.Connect);
     ctx.socket.accept();
     assert.equal(t.cut(5_000), true);
+    // What was queued then is never sent as faultCut, not held against the CSMS.
+    assert.deepEqual(host.byFault, [true]);
     assert.deepEqual(ctx.errors, []);
     assert.equal(dueOf(ctx, slots, TimerKind.Connect), 5_000);
     // Offline: the attempt at 5 s finds the link still down and waits for it, plus the backoff.
