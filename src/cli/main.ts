@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { keepNiceInSession } from '../csms/session-priority';
 import { runCommandLine } from './program';
 
 /**
@@ -11,6 +12,8 @@ function survivePipeErrors(): void {
 }
 
 survivePipeErrors();
+// The embedded CSMS is this CLI in a session of its own: it keeps the nice value it was given.
+keepNiceInSession();
 void runCommandLine(process.argv).then((code) => {
   if (code !== undefined) process.exitCode = code;
 });

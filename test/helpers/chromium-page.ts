@@ -1,5 +1,8 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { autogroupNice } from '../../src/csms/session-priority';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
@@ -24,7 +27,26 @@ export interface OpenedPage {
 /** Debian's Chromium, headless. Launch it before a page it must catch while it lives (a live run's dashboard): under load the launch alone can take seconds. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium (apt-get install -y --no-install-recommends chromium; .ci/run installs it)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+  return chromium.launch({ executablePath: chromiumKeepingNice(), args: CHROMIUM_ARGS, timeout: 30_000 });
+}
+
+let wrapper: string | undefined;
+
+/**
+ * Playwright starts the browser in a session of its own, whose scheduling group would weigh as
+ * much as everything else (src/csms/session-priority.ts says why): when this test runs niced
+ * (`npm test` nices the concurrent files so that test/serial runs beside them undisturbed), the
+ * browser is started through a script that gives its group the test's nice, as the CSMS does.
+ */
+function chromiumKeepingNice(): string {
+  const nice = getPriority();
+  if (nice <= 0 || autogroupNice() === undefined) return CHROMIUM;
+  if (wrapper === undefined) {
+    wrapper = join(mkdtempSync(join(tmpdir(), 'ocpp-fleet-chromium-')), 'chromium');
+    writeFileSync(wrapper, `#!/bin/sh\necho ${nice} > /proc/self/autogroup 2>/dev/null\nexec ${CHROMIUM} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+  }
+  return wrapper;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { keepNiceInSession } from '../../csms/session-priority';
 import type { ParentMessage, ProcessMessage } from './messages';
 import { runShardTask, type ShardChannel } from './shard-task';
 
@@ -10,6 +11,9 @@ function send(message: ProcessMessage): void {
   // The channel closes with the parent: there is nobody left to tell.
   if (process.connected) process.send?.(message);
 }
+
+// In a session of its own: the nice value the run was started with holds for this process too.
+keepNiceInSession();
 
 const channel: ShardChannel = {
   send,
