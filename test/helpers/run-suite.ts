@@ -9,7 +9,7 @@ import { suiteFiles } from './suite-files';
 
 /**
  * `npm test`: the two phases of the suite, side by side.
- * - `run-suite.js --concurrent` runs the unit lanes and the end-to-end files six at a time,
+ * - `run-suite.js --concurrent` runs the unit lanes and the end-to-end files five at a time,
  *   started in suite-files.ts's order;
  * - `run-suite.js --serial` runs serial-suite.js: every test/serial/ file in one process, one
  *   test at a time;
@@ -24,8 +24,8 @@ import { suiteFiles } from './suite-files';
  * own (the embedded CSMS, shards, Chromium) carry the nice into their session's scheduling group
  * (src/csms/session-priority.ts): with autogroup scheduling they would otherwise weigh as much as
  * everything else together. Measured on the 2-core machine (2026-12-08): one after the other,
- * 185 s + 135 s; side by side, the concurrent phase 205 s and the serial 148 s, the serial
- * tests' figures as alone (the README's "Development" section gives them).
+ * 185 s + 135 s; side by side, the concurrent phase 213–225 s and the serial 136–140 s, the
+ * serial tests' figures as alone (the README's "Development" section gives them).
  *
  * Not `node --test FILES`: it sorts the files by path, so the order (the longest first, the unit
  * lanes beside them) was never the one run, and the unit files always started last and ended the
@@ -81,8 +81,11 @@ function spawnPhase(phase: Phase, nice: number): Promise<{ phase: Phase; code: n
   const args = [__filename, `--${phase}`, ...(nice === 0 ? [] : ['--nice', String(nice)])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: nice !== 0 });
   const stop = (signal: NodeJS.Signals): void => {
-    // A detached phase is not in the terminal's process group: Ctrl-C reaches it through here.
-    if (child.pid !== undefined && child.exitCode === null) process.kill(nice === 0 ? child.pid : -child.pid, signal);
+    if (child.pid === undefined || child.exitCode !== null) return;
+    // A detached phase is not in the terminal's process group: Ctrl-C reaches it through here
+    // only. The other has had the terminal's already; a SIGTERM to this process alone has not.
+    if (nice !== 0) process.kill(-child.pid, signal);
+    else if (signal === 'SIGTERM') child.kill(signal);
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
   const chunks: Buffer[] = [];
