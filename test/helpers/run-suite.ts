@@ -11,10 +11,11 @@ import { suiteFiles } from './suite-files';
  * `npm test`: the two phases of the suite, side by side.
  * - `run-suite.js --concurrent` runs the unit lanes and the end-to-end files five at a time,
  *   started in suite-files.ts's order;
- * - `run-suite.js --serial` runs serial-suite.js: every test/serial/ file in one process, one
- *   test at a time;
- * - `run-suite.js` runs both at once, the concurrent phase at nice 19, and prints each phase's
- *   report when it ends. Exit 1 when a test of either failed.
+ * - `run-suite.js --serial` runs serial-suite.js: the test/serial/ files in one process, one
+ *   test at a time, but the quiet ones (serial-files.ts);
+ * - `run-suite.js --quiet` runs quiet-suite.js: those, which need a machine doing nothing else;
+ * - `run-suite.js` runs the first two at once, the concurrent phase at nice 19, then the quiet
+ *   one, and prints each phase's report when it ends. Exit 1 when a test of any failed.
  *
  * Why at once: the serial tests are bounded in time or rate and need the CPU whenever they ask,
  * but most of their time they wait (a 12 s run, a capacity search's holds), and the 2-core CI
@@ -53,11 +54,11 @@ const SERIAL_LIMIT_MS = 600_000;
 /** How much the concurrent phase yields to the serial one: the lowest priority there is. */
 const CONCURRENT_NICE = 19;
 
-type Phase = 'concurrent' | 'serial';
+type Phase = 'concurrent' | 'serial' | 'quiet';
 
 function runPhase(phase: Phase): void {
-  const serial = phase === 'serial';
-  const files = serial ? [join(__dirname, 'serial-suite.js')] : suiteFiles().map((f) => join(REPO_ROOT, f));
+  const serial = phase !== 'concurrent';
+  const files = serial ? [join(__dirname, `${phase}-suite.js`)] : suiteFiles().map((f) => join(REPO_ROOT, f));
   let failed = false;
   const stream = run({ files, concurrency: serial ? 1 : CONCURRENCY, timeout: serial ? SERIAL_LIMIT_MS : FILE_LIMIT_MS });
   stream.on('test:fail', () => {
@@ -113,11 +114,15 @@ function yieldToSerial(): void {
 }
 
 async function runBoth(): Promise<void> {
+  let interrupted = false;
+  process.once('SIGINT', () => (interrupted = true)).once('SIGTERM', () => (interrupted = true));
   const ended = await Promise.all([spawnPhase('concurrent', CONCURRENT_NICE), spawnPhase('serial', 0)]);
+  if (!interrupted) ended.push(await spawnPhase('quiet', 0));
   if (ended.some((e) => e.code !== 0)) process.exitCode = 1;
 }
 
 if (process.argv.includes('--serial')) runPhase('serial');
+else if (process.argv.includes('--quiet')) runPhase('quiet');
 else if (process.argv.includes('--concurrent')) {
   yieldToSerial();
   runPhase('concurrent');
