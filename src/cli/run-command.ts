@@ -1,82 +1,27 @@
-import { isIP } from 'node:net';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { DEFAULT_HISTORY_KEEP, MAX_HISTORY_KEEP } from '../report/history-store';
 import { endOfRunText, verdictLine } from '../report/run-text';
 import { resolveRunConfig } from '../run/config';
 import { MAX_CPS, MAX_SEED, MAX_WORKERS, type RunSettings } from '../run/options';
-import { UsageError } from '../run/exit-codes';
 import { DEFAULT_DASHBOARD_PORT } from '../run/dashboard';
 import { REMOTE_WRITE_PASSWORD_ENV } from '../run/remote-write-option';
-import { MAX_PROCESSES } from '../run/processes/count';
 import { embeddedCsmsOptions } from '../run/csms-supervision';
-import { runShardTask } from '../run/processes/shard-task';
-import { connectToAggregator } from '../run/processes/ws-channel';
 import { runResolved } from '../run/run';
-import { redactUrl } from '../run/targets';
 import { DEFAULT_CONFIRM_ABOVE } from '../run/staging-safety';
-import { MAX_SHARDS, parseShard, stationsByVersion, type Shard } from '../scenario/plan';
+import { stationsByVersion, type Shard } from '../scenario/plan';
 import { planText } from '../scenario/plan-text';
 import { DEFAULT_SCENARIO_NAME } from '../scenario/shipped';
 import { collectHealthText } from './health-option';
 import { Interrupts } from './interrupts';
+import { runJudgedShard } from './judged-shard';
 import {
-  collectRemoteWriteLabel, duration, host as hostOption, nonNegativeInt, port as portOption, positiveInt, rate as rateOption, remoteWriteIntervalText, remoteWriteUrl,
+  collectRemoteWriteLabel, host as hostOption, nonNegativeInt, port as portOption, positiveInt, rate as rateOption, remoteWriteIntervalText, remoteWriteUrl,
   targetUrl,
 } from './options';
+import { addressList, durationText, processesOption, refuseFlagCombinations, shardOption, type RunFlags } from './run-flags';
 import { addSecurityOptions } from './security-options';
 import { terminalQuestion } from './staging-safety';
 import { StatusLine, terminalColumns } from './status-line';
-
-/** The flags as commander gives them: run()'s options, plus what only the command does. */
-interface RunFlags extends Omit<RunSettings, 'url' | 'thresholds' | 'health'> {
-  url?: string[];
-  /** `--dashboard` alone: true (the default port). */
-  dashboard?: number | true;
-  threshold: string[];
-  health: string[];
-  json?: boolean;
-  quiet?: boolean;
-  /** Print the plan (charge points per worker and group, expected calls per second) and exit without connecting. */
-  dryRun?: boolean;
-  /** `--aggregator URL`: this shard is judged there, with the others (`ocpp-fleet aggregate`). */
-  aggregator?: string;
-}
-
-function addressList(value: string): string[] {
-  const list = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
-  const bad = list.find((a) => isIP(a) === 0);
-  if (list.length === 0 || bad !== undefined) throw new InvalidArgumentError(`--local-address takes IP addresses separated by commas, got "${bad ?? value}"`);
-  return list;
-}
-
-/** `I/N`, or `index/N` on Kubernetes, where an Indexed Job sets JOB_COMPLETION_INDEX (from 0). */
-/** --processes: a whole number, or auto (as many as the open-file limit needs). */
-function processesOption(value: string): number | 'auto' {
-  if (value === 'auto') return 'auto';
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PROCESSES) throw new InvalidArgumentError(`--processes must be a whole number from 1 to ${MAX_PROCESSES}, or auto, got "${value}"`);
-  return n;
-}
-
-function shardOption(value: string): Shard {
-  let text = value;
-  if (/^\s*index\s*\//.test(value)) {
-    const index = process.env.JOB_COMPLETION_INDEX;
-    if (index === undefined || !/^\d+$/.test(index)) {
-      throw new InvalidArgumentError(`--shard ${value} takes I from JOB_COMPLETION_INDEX, which is ${index === undefined ? 'not set' : `"${index}"`}`);
-    }
-    text = value.replace(/^\s*index/, String(Number(index) + 1));
-  }
-  const shard = parseShard(text);
-  if (shard === undefined) throw new InvalidArgumentError(`--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4, got "${value}" (N at most ${MAX_SHARDS})`);
-  return shard;
-}
-
-/** --duration checked as it is read; run() takes the text ("30s") as the flag does. */
-function durationText(value: string): string {
-  duration('--duration')(value);
-  return value;
-}
 
 export function registerRunCommand(program: Command): void {
   const command = program
@@ -138,19 +83,7 @@ function terminalWidth(stream: NodeJS.WriteStream): { width?: number } {
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const { url, threshold, health, json, quiet, dryRun, dashboard, aggregator, ...rest } = flags;
   const settings: RunSettings = { ...rest, ...(dashboard === undefined ? {} : { dashboardPort: dashboard === true ? DEFAULT_DASHBOARD_PORT : dashboard }) };
-  if (settings.historyKeep !== undefined && settings.history === undefined) throw new UsageError('--history-keep needs --history DIR: the history whose entries it keeps');
-  if (settings.prometheusRemoteWrite === undefined && (settings.prometheusRemoteWriteInterval !== undefined || settings.prometheusRemoteWriteLabel !== undefined)) {
-    throw new UsageError('--prometheus-remote-write-interval and --prometheus-remote-write-label need --prometheus-remote-write URL');
-  }
-  if (settings.processes !== undefined && settings.processes !== 1 && settings.shard !== undefined) {
-    throw new UsageError('--processes runs every shard of the fleet itself: it cannot take --shard (give one or the other)');
-  }
-  if (aggregator !== undefined) {
-    if (settings.shard === undefined) throw new UsageError('--aggregator needs --shard I/N: the aggregator judges the shards of one fleet');
-    for (const [flag, given] of [['--processes', settings.processes], ['--dashboard', settings.dashboardPort], ['--metrics-port', settings.metricsPort], ['--prometheus-remote-write', settings.prometheusRemoteWrite], ['--history', settings.history]] as const) {
-      if (given !== undefined) throw new UsageError(`${flag} does not go with --aggregator: the aggregator does it for the whole fleet`);
-    }
-  }
+  refuseFlagCombinations(settings, aggregator);
   const config = resolveRunConfig(file, { ...settings, ...(url === undefined ? {} : { url }), thresholds: threshold, health });
   if (dryRun) {
     const targets = url === undefined ? {} : { targets: url };
@@ -194,26 +127,4 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     process.stderr.write(`history: ${result.history.file}${removed}\n`);
   }
   return result.exitCode;
-}
-
-/**
- * `run --shard I/N --aggregator URL`: the shard's stations, judged by the aggregator with the
- * others (src/run/processes/shard-task.ts): no thresholds here (the aggregator's are over the
- * whole fleet), this shard's own folder and health as ever. Exit: this shard's own verdict (3
- * when the aggregator stopped it: the run's verdict, abortOnFail's included, is the aggregator's).
- */
-async function runJudgedShard(file: string, settings: RunSettings, aggregator: string, shard: Shard, quiet: boolean): Promise<number> {
-  const channel = await connectToAggregator(aggregator, shard).catch((err: unknown) => {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  });
-  process.stderr.write(`shard ${shard.index}/${shard.count}: judged by the aggregator at ${redactUrl(aggregator)}\n`);
-  const interrupts = new Interrupts();
-  try {
-    const result = await runShardTask({ type: 'run', scenario: file, settings }, channel, interrupts.signal);
-    if (!quiet) process.stdout.write(endOfRunText(result.summary, result.thresholds, result.dir));
-    return result.exitCode;
-  } finally {
-    interrupts.dispose();
-    channel.close();
-  }
 }
