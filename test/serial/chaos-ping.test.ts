@@ -15,7 +15,7 @@ import { startChaosCsms, type Behaviour, type ChaosCsms } from '../chaos/chaos-c
  * a scenario cannot give yet (pingIntervalMs, pingTimeoutMs): one station driven by the worker's
  * scheduler, as in a run, with a context that records what the station reports. Its bounds on
  * when a ping, a reconnect or a half-open verdict comes hold only on a machine not busy with other
- * test files: test/serial/, one file at a time after the rest.
+ * test files: test/serial/, one file at a time, ahead of the other (niced) test files.
  */
 class LiveContext implements StationContext {
   readonly stations: Station[] = [];

@@ -6,7 +6,7 @@ import { assertBooksBalance, assertErrors, assertHealthyUntouched, groupSum, run
  * A CSMS that is silent, late, hangs up in the middle of a call, or stops reading: the run ends by
  * itself, every call has one outcome, and what happened is counted under its kind. (callTimeout is
  * 1 s in these runs.) The run's length and the reconnect gaps are bounded above, which holds only
- * on a machine not busy with other test files: test/serial/, one file at a time after the rest.
+ * on a machine not busy with other test files: test/serial/, one file at a time, ahead of the other (niced) test files.
  * The four runs go side by side: each is eight stations, light beside what the bounds allow.
  */
 const closers: (() => Promise<void>)[] = [];

@@ -11,7 +11,7 @@ import { runCli, tempDir, writeScenario } from '../helpers/fleet-cli';
  * configuration: nothing was run"), never 3 ("unreachable"), with one located line on stderr and
  * no stack trace, and in a bounded time, however large or endless the input. The bound is wide
  * (the machine is shared); each of these takes well under a second of its own. A bound on time is
- * why this is in test/serial/, one file at a time after the rest.
+ * why this is in test/serial/, one file at a time, ahead of the other (niced) test files.
  */
 const BOUND_MS = 10_000;
 

@@ -7,7 +7,7 @@ import { SAMPLES_16, SAMPLES_201 } from '../helpers/csms-samples';
 /**
  * The embedded CSMS's timing, bounded above: a sendCall times out within 1 s of its 100 ms, and
  * callRate 100 sends 50 to 150 calls a second. Bounds on time and rate hold only on a machine not
- * busy with other test files, so this runs in test/serial/, one file at a time after the rest.
+ * busy with other test files, so this runs in test/serial/, one file at a time, ahead of the other (niced) test files.
  */
 describe('embedded CSMS: sendCall timeout', { timeout: 20_000 }, () => {
   let csms: CsmsServer;

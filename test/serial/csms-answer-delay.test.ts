@@ -8,7 +8,7 @@ import { SAMPLES_16 } from '../helpers/csms-samples';
 /**
  * The embedded CSMS's answer delay, timed by a bare station: each answer within bounds above and
  * below. Bounds on time hold only on a machine not busy with other test files, so this runs in
- * test/serial/, one file at a time after the rest (test/e2e/csms-server has the rest of the server).
+ * test/serial/, one file at a time, ahead of the other (niced) test files (test/e2e/csms-server has the rest of the server).
  */
 describe('embedded CSMS: answer delay', { timeout: 20_000 }, () => {
   const servers: CsmsServer[] = [];

@@ -10,7 +10,7 @@ import { SAMPLES_16 } from '../helpers/csms-samples';
  * (each calls again as soon as it is answered, so the queue always holds about 20 calls and
  * the servers never idle). The answers counted over a 2 s window must come at S × 1000 / T per
  * second within ±10 %; the model is exact, so what the margin leaves room for is the machine.
- * A bound on time is why this is in test/serial/, one file at a time after the rest.
+ * A bound on time is why this is in test/serial/, one file at a time, ahead of the other (niced) test files.
  *
  *   node --test --test-concurrency=1 dist/test/serial/csms-known-capacity.test.js
  *

@@ -13,7 +13,7 @@ import { closedPort } from '../helpers/closed-port';
  * takes well under a second, the generator's own delays too, a CSMS that answers 50 ms later
  * shows about 50 ms more, and a run that stops early (fail fast, abortOnFail) does so within
  * seconds of its moment. Such bounds hold only on a machine not busy with other test files, so
- * they run here, one file at a time after the rest, with wide margins. (test/e2e checks the same
+ * they run here, one file at a time, ahead of the other (niced) test files, with wide margins. (test/e2e checks the same
  * runs' counts and verdicts, and the bounds a run's own settings guarantee.)
  */
 const scratch = new Scratch();

@@ -7,7 +7,7 @@ import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenar
  * The scenario checks' cost, bounded above: a hostile file (4,100 groups, a 10^7-value alias
  * bomb, deep nesting) is refused in well under 5 s, and 4,095 groups from one anchor load in under
  * 10 s. Bounds on time hold only on a machine not busy with other test files, so these run in
- * test/serial/, one file at a time after the rest; test/unit/scenario-limits checks the messages.
+ * test/serial/, one file at a time, ahead of the other (niced) test files; test/unit/scenario-limits checks the messages.
  */
 const ROOT = join(__dirname, '..', '..', '..');
 

@@ -6,7 +6,7 @@ import { Scheduler } from '../../src/worker/scheduler';
 /**
  * The scheduler on Node's own timers and clock, bounded above: an entry fires within 200 ms of
  * its time. A bound on lateness holds only on a machine not busy with something else, so this runs
- * in test/serial/, one file at a time after the rest (the unit tests use fake timers).
+ * in test/serial/, one file at a time, ahead of the other (niced) test files (the unit tests use fake timers).
  */
 test('an earlier entry scheduled after a later one re-arms the real timer and fires near its time', async () => {
   const fired = new Map<number, { at: number; when: number }>();

@@ -9,7 +9,7 @@ import { SCALED } from '../helpers/sessions-scaled';
 /**
  * timeScale against the embedded CSMS, through run() in-process: calls per station per second
  * bounded above and below. A rate over wall seconds holds only on a machine not busy with other
- * test files, so this runs in test/serial/, one file at a time after the rest.
+ * test files, so this runs in test/serial/, one file at a time, ahead of the other (niced) test files.
  */
 let csms: EmbeddedCsms;
 let dir: string;
