@@ -6,10 +6,9 @@ import { MAX_PROCESSES } from '../run/processes/count';
 import { MAX_SHARDS, parseShard, type Shard } from '../scenario/plan';
 import { duration } from './options';
 
-/**
- * The `run` command's own flags: how commander gives them, the parsers of those no other command
- * takes, and the combinations refused before anything starts (a usage error, exit 2).
- */
+// The `run` command's own flags: how commander gives them, the parsers of those no other command
+// takes, and the combinations refused before anything starts (a usage error, exit 2).
+
 /** The flags as commander gives them: run()'s options, plus what only the command does. */
 export interface RunFlags extends Omit<RunSettings, 'url' | 'thresholds' | 'health'> {
   url?: string[];

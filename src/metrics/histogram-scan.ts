@@ -13,40 +13,39 @@ import { JsHistogram, type Histogram } from 'hdr-histogram-js';
 /**
  * Calls `visit` for each bucket holding samples, in ascending order of value, with the bucket's
  * highest equivalent value (the value the library's iterators report, and its percentiles) and its
- * count. A histogram of another kind (WebAssembly) goes through the library's iterator.
+ * count.
  */
 export function forEachRecorded(h: Histogram, visit: (highest: number, count: number) => void): void {
-  if (h.totalCount === 0) return;
-  if (!(h instanceof JsHistogram)) {
-    const it = (h as unknown as JsHistogram).recordedValuesIterator;
-    it.reset();
-    while (it.hasNext()) {
-      const v = it.next();
-      visit(v.valueIteratedTo, v.countAtValueIteratedTo);
-    }
-    return;
-  }
-  const last = lastIndex(h);
-  for (let i = 0; i <= last; i++) {
-    const count = h.getCountAtIndex(i);
-    if (count > 0) visit(h.highestEquivalentValue(h.valueFromIndex(i)), count);
-  }
+  const js = asJs(h);
+  eachBucket(js, (index, count) => visit(js.highestEquivalentValue(js.valueFromIndex(index)), count));
 }
 
 /** The mean as the library computes it (each bucket's median equivalent value times its count), 0 when empty. */
 export function meanOf(h: Histogram): number {
   if (h.totalCount === 0) return 0;
-  if (!(h instanceof JsHistogram)) return h.mean;
-  const last = lastIndex(h);
+  const js = asJs(h);
   let total = 0;
-  for (let i = 0; i <= last; i++) {
-    const count = h.getCountAtIndex(i);
-    if (count > 0) total += h.medianEquivalentValue(h.valueFromIndex(i)) * count;
-  }
-  return total / h.totalCount;
+  eachBucket(js, (index, count) => {
+    total += js.medianEquivalentValue(js.valueFromIndex(index)) * count;
+  });
+  return total / js.totalCount;
 }
 
-/** No sample lies past the max's bucket; clamped for a max a resizing histogram has not grown to yet. */
-function lastIndex(h: JsHistogram): number {
-  return Math.min(h.countsArrayIndex(h.maxValue), h.countsArrayLength - 1);
+/** Each bucket index holding samples, in order; none lies past the max's bucket (clamped for a resizing histogram not grown to it yet). */
+function eachBucket(js: JsHistogram, visit: (index: number, count: number) => void): void {
+  if (js.totalCount === 0) return;
+  const last = Math.min(js.countsArrayIndex(js.maxValue), js.countsArrayLength - 1);
+  for (let i = 0; i <= last; i++) {
+    const count = js.getCountAtIndex(i);
+    if (count > 0) visit(i, count);
+  }
+}
+
+/**
+ * Every histogram of the project is a JS one (metrics/histograms.ts says why); a WebAssembly one
+ * has neither these methods nor the iterator, and would be read as empty without a word.
+ */
+function asJs(h: Histogram): JsHistogram {
+  if (h instanceof JsHistogram) return h;
+  throw new TypeError('a WebAssembly hdr-histogram-js histogram cannot be read here: the project\'s histograms are JS ones (newHistogram, build() without useWebAssembly)');
 }

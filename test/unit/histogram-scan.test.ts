@@ -79,4 +79,10 @@ describe('histogram-scan: the recorded buckets without the library iterator', ()
     assert.deepEqual(scanned(h), libraryBuckets(h));
     assert.equal(meanOf(h), h.mean);
   });
+
+  it('a histogram that is not a JS one is refused with a TypeError, not read as empty', () => {
+    const other = { totalCount: 3, mean: 5 } as unknown as Histogram;
+    assert.throws(() => meanOf(other), TypeError);
+    assert.throws(() => forEachRecorded(other, () => undefined), TypeError);
+  });
 });
