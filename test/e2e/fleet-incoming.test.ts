@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmbeddedCsms, type EmbeddedCsms } from '../../src/csms/child';
@@ -8,6 +7,7 @@ import type { JsonObject } from '../../src/ocpp';
 import type { Summary } from '../../src/report/summary';
 import { CallLedger, quiet, received, until } from '../helpers/fleet-incoming';
 import { duringRun, runFleet, type FleetResult } from '../helpers/run-fleet';
+import { tempDir } from '../helpers/temp-dir';
 
 /**
  * Real parts only: run() in this process runs one 1.6 and one 2.0.1 station against the
@@ -65,7 +65,7 @@ describe('every CSMS-initiated call is answered as the spec says', { timeout: 58
   before(async () => {
     csms = await startEmbeddedCsms({});
     ledger = new CallLedger(csms);
-    dir = mkdtempSync(join(tmpdir(), 'ocpp-fleet-incoming-'));
+    dir = tempDir('incoming');
     out = join(dir, 'out');
     const file = join(dir, 'incoming.yaml');
     writeFileSync(file, SCENARIO);

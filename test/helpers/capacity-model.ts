@@ -3,12 +3,11 @@
  * unit tests of the search's driver use it, and the knee page's browser test takes its
  * capacity.json as its fixture.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { searchCapacity, type CapacityResult } from '../../src/capacity/capacity';
 import { resolveCapacityConfig, type CapacityOptions } from '../../src/capacity/options';
 import { modelStart, type CsmsModel, type ModelLog } from './model-live-run';
+import { tempDir } from './temp-dir';
 
 export const MODEL_SCENARIO = {
   name: 'capacity-model',
@@ -30,7 +29,7 @@ export async function modelCapacity(
   model: CsmsModel,
   extra: Partial<CapacityOptions> = {},
 ): Promise<{ result: CapacityResult; log: ModelLog; out: string }> {
-  const out = join(mkdtempSync(join(tmpdir(), 'ocpp-fleet-capacity-')), 'out');
+  const out = join(tempDir('capacity'), 'out');
   const config = resolveCapacityConfig({ scenario: MODEL_SCENARIO, slo: ['TransactionEvent.p99 < 100ms'], hold: '10s', warmup: '2s', out, ...extra } as CapacityOptions);
   const { start, log } = modelStart(model);
   let ticks = 0;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp-dir';
 
 /** Certificates made for one test run with the system's openssl: a CA, a server cert, client certs. */
 export interface TestPki {
@@ -36,7 +36,7 @@ function signed(dir: string, ca: { cert: string; key: string }, name: string, cn
 }
 
 export function makeTestPki(): TestPki {
-  const dir = mkdtempSync(join(tmpdir(), 'ocpp-fleet-pki-'));
+  const dir = tempDir('pki');
   const ca = makeCa(dir, 'test-ca');
   const stranger = makeCa(dir, 'stranger-ca');
   const server = signed(dir, ca, 'server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');

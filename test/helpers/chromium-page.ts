@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { getPriority, tmpdir } from 'node:os';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { autogroupNice } from '../../src/csms/session-priority';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { tempDir } from './temp-dir';
 
 /**
  * A page of ours opened from its file in a real headless Chromium (Debian's, driven by
@@ -42,7 +43,7 @@ function chromiumKeepingNice(): string {
   const nice = getPriority();
   if (nice <= 0 || autogroupNice() === undefined) return CHROMIUM;
   if (wrapper === undefined) {
-    wrapper = join(mkdtempSync(join(tmpdir(), 'ocpp-fleet-chromium-')), 'chromium');
+    wrapper = join(tempDir('chromium'), 'chromium');
     writeFileSync(wrapper, `#!/bin/sh\necho ${nice} > /proc/self/autogroup 2>/dev/null\nexec ${CHROMIUM} "$@"\n`);
     chmodSync(wrapper, 0o755);
   }

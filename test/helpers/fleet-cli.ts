@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Summary } from '../../src/report/summary';
 
@@ -46,9 +45,7 @@ export function runCli(args: readonly string[], timeoutMs = 60_000, env: NodeJS.
   return finished(spawnCli(args, env), timeoutMs);
 }
 
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `ocpp-fleet-${prefix}-`));
-}
+export { tempDir } from './temp-dir';
 
 /** Write a scenario into `dir` and return its path. */
 export function writeScenario(dir: string, name: string, yaml: string): string {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { searchCapacity } from '../../src/capacity/capacity';
@@ -11,6 +10,7 @@ import type { CapacityReport } from '../../src/capacity/report';
 import type { CapacityStep } from '../../src/capacity/steps';
 import { KNEE_MODEL, MODEL_SCENARIO, modelCapacity } from '../helpers/capacity-model';
 import { modelLatencyMs, modelStart } from '../helpers/model-live-run';
+import { tempDir } from '../helpers/temp-dir';
 
 /**
  * The search's driver over a model of a live run (the real one is helper "live"'s, not merged
@@ -232,7 +232,7 @@ test('an error during the search still finishes the run, then surfaces', async (
     scenario: MODEL_SCENARIO,
     slo: ['TransactionEvent.p99 < 100ms'],
     hold: '1s',
-    out: join(mkdtempSync(join(tmpdir(), 'ocpp-fleet-capacity-')), 'out'),
+    out: join(tempDir('capacity'), 'out'),
     onStep: () => {
       throw new Error('the hook broke');
     },
@@ -251,7 +251,7 @@ test('a live run whose until() resolves before its time breaks the contract: an 
   const config = resolveCapacityConfig({
     scenario: MODEL_SCENARIO,
     slo: ['TransactionEvent.p99 < 100ms'],
-    out: join(mkdtempSync(join(tmpdir(), 'ocpp-fleet-capacity-')), 'out'),
+    out: join(tempDir('capacity'), 'out'),
   });
   await assert.rejects(searchCapacity(config, start), /^Error: the live run's until\(6000\) resolved at run time 0 ms, before its time$/);
   assert.equal(log.finished, 1);

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseFloors, parseTolerances } from '../../src/cli/compare-command';
 import { newHistogram } from '../../src/metrics/histograms';
@@ -13,6 +12,7 @@ import { CompareError, loadRun } from '../../src/report/compare-load';
 import { formatHlog } from '../../src/report/hlog';
 import { formatJunit } from '../../src/report/junit';
 import type { ActionSummary, Summary } from '../../src/report/summary';
+import { tempDir } from '../helpers/temp-dir';
 
 function latency(p50: number, p99: number, max: number): ActionSummary['latencyMs'] {
   return { min: p50 / 2, mean: p50, p50, p90: p99, p99, p999: max, max };
@@ -215,7 +215,7 @@ test('per-second values from an HdrHistogram log: p1, p50, p99, max per tag, thi
 });
 
 test('loadRun: folders and summary files, with one-line errors naming the path', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'ocpp-fleet-compare-'));
+  const dir = tempDir('compare');
   try {
     const expectError = async (path: string, pattern: RegExp): Promise<void> => {
       await assert.rejects(loadRun(path), (err: unknown) => err instanceof CompareError && pattern.test(err.message));

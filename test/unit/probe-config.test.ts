@@ -1,16 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ProbeUsageError, resolveProbe, type ProbeOptions } from '../../src/probe/config';
 import { reportMarkdown, reportText } from '../../src/probe/report';
 import { CHECK_IDS, CHECK_TITLES, type ProbeReport } from '../../src/probe/types';
+import { tempDir } from '../helpers/temp-dir';
 
 /** The probe's options at the edge: secrets from the environment or a file only, one precise line per mistake. */
 
 const BASE: ProbeOptions = { identity: 'CP-1', ocpp: '1.6', timeoutMs: 5000 };
-const dir = mkdtempSync(join(tmpdir(), 'ocpp-fleet-probe-config-'));
+const dir = tempDir('probe-config');
 
 function usage(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (err: unknown) => err instanceof ProbeUsageError && pattern.test(err.message));

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveRunConfig, RunOptionError, UsageError, validateScenario } from '../../src/index';
@@ -9,6 +8,7 @@ import type { RecordSink } from '../../src/metrics/ring';
 import { autoProcesses, MAX_PROCESSES, openFileLimit, processAddresses, stationsPerProcess } from '../../src/run/processes/count';
 import { ingestBatch, RecordBatch } from '../../src/run/processes/record-batch';
 import { processTasks } from '../../src/run/processes/tasks';
+import { tempDir } from '../helpers/temp-dir';
 
 /** Run over several processes: how many, which source addresses, what each is given, and the records' way to the parent. */
 const SCENARIO = {
@@ -27,7 +27,7 @@ Max locked memory         8388608              8388608              bytes
 `;
 
 test('the open-file limit read from /proc/self/limits decides how many stations a process holds', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'limits-'));
+  const dir = tempDir('limits');
   const file = join(dir, 'limits');
   writeFileSync(file, LIMITS);
   assert.equal(openFileLimit(file), 20_000);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Script } from 'node:vm';
@@ -22,6 +21,7 @@ import { parseTimeseries } from '../../src/report/html/timeseries-csv';
 import { HLOG_FILE, writeResults } from '../../src/report/results-dir';
 import type { RunInfo } from '../../src/report/summary';
 import { ACTION, GROUP, NAMES } from '../helpers/metrics-names';
+import { tempDir } from '../helpers/temp-dir';
 
 const STARTED = new Date('2026-11-23T22:17:00.000Z');
 const HOSTILE = '</script><script>alert(1)</script><!-- & "quoted" \'x\'';
@@ -48,7 +48,7 @@ function fill(agg: Aggregator): void {
 }
 
 async function withResults(check: (dir: string) => Promise<void>, scenario = 'smoke', thresholds: unknown[] = [], extra: Partial<RunInfo> = {}): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'ocpp-fleet-report-html-'));
+  const root = tempDir('report-html');
   try {
     const agg = new Aggregator(NAMES);
     fill(agg);
@@ -213,7 +213,7 @@ test('report.html shows the targets, the embedded CSMS\'s counts and the faults 
 test('report.html shows the health checks beside the thresholds, and the verdict badges say which failed', async () => {
   assert.match(healthTable(undefined), /no health checks/);
   assert.match(healthTable([]), /Every health check was turned off/);
-  const root = await mkdtemp(join(tmpdir(), 'ocpp-fleet-report-health-'));
+  const root = tempDir('report-health');
   try {
     const agg = new Aggregator(NAMES);
     fill(agg);
@@ -243,7 +243,7 @@ test('report.html shows the health checks beside the thresholds, and the verdict
 });
 
 test('a folder that is not a results folder is a ResultsFolderError naming the file', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'ocpp-fleet-report-html-'));
+  const dir = tempDir('report-html');
   try {
     await assert.rejects(buildHtmlReport(dir), (err: unknown) => err instanceof ResultsFolderError && /summary\.json not found/.test(err.message));
     await writeFile(join(dir, 'summary.json'), '{"tool": "k6"}');

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Aggregator } from '../../src/metrics/aggregator';
 import { RecordKind, packHeader } from '../../src/metrics/record';
@@ -10,6 +9,7 @@ import { HLOG_FILE, SUMMARY_FILE, TIMESERIES_FILE, resultsDirName, writeResults 
 import type { RunInfo, Summary } from '../../src/report/summary';
 import { formatTable } from '../../src/report/table';
 import { ACTION, ERROR, GROUP, NAMES } from '../helpers/metrics-names';
+import { tempDir } from '../helpers/temp-dir';
 
 const STARTED = new Date('2026-11-23T22:17:00.000Z');
 
@@ -42,7 +42,7 @@ function fill(agg: Aggregator): void {
 }
 
 async function withResults(check: (dir: string, summary: Summary, agg: Aggregator) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'ocpp-fleet-report-'));
+  const dir = tempDir('report');
   try {
     const agg = new Aggregator(NAMES);
     fill(agg);

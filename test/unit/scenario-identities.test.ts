@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IDENTITY_RULE, identityPasswords, parseIdentities } from '../../src/scenario/identities';
 import { parseScenario } from '../../src/scenario/load';
 import { planFleet, scaleGroups } from '../../src/scenario/plan';
 import { planText } from '../../src/scenario/plan-text';
 import { expandPlan } from '../../src/scenario/expand';
+import { tempDir } from '../helpers/temp-dir';
 
 const CSV = `identity,password,ocpp,connectors
 # the depot
@@ -46,7 +46,7 @@ test('each bad row is named by file, line and column; no password is quoted', ()
 });
 
 function withCsv(csv: string, yaml: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ocpp-fleet-identities-'));
+  const dir = tempDir('identities');
   writeFileSync(join(dir, 'stations.csv'), csv);
   writeFileSync(join(dir, 'fleet.yaml'), yaml);
   return join(dir, 'fleet.yaml');

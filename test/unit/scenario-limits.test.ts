@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IDENTITY_RULE, identityProblem } from '../../src/scenario/identities';
 import { findIdentityClash } from '../../src/scenario/identity-clash';
@@ -12,6 +11,7 @@ import { formatIdentity } from '../../src/scenario/identities';
 import type { GroupSpec } from '../../src/scenario/types';
 import { fixture, scenarioError } from '../helpers/scenario-fixtures';
 import { RandomStream } from '../../src/scenario/random';
+import { tempDir } from '../helpers/temp-dir';
 
 /**
  * Configuration errors that used to escape the scenario checks (issue 10): each is a ScenarioError
@@ -80,7 +80,7 @@ for (const [yaml, csv, line, message] of BROKEN_CSV) {
 }
 
 test('a scenario file is checked for type and size before it is read', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ocpp-fleet-limits-'));
+  const dir = tempDir('limits');
   // A sparse 50 MB file: the size is refused from fstat, not one byte is read.
   const big = join(dir, 'big.yaml');
   writeFileSync(big, '');
