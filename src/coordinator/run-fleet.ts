@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import type { Aggregator, LiveView } from '../metrics/aggregator';
 import { createGauges, type Gauge, sumGauge, sumGauges, type GaugeTotals } from '../metrics/gauges';
 import { createRing, RingReader, type RecordSink } from '../metrics/ring';
@@ -21,6 +19,7 @@ import type {
   WorkerTask,
 } from '../thread/messages';
 import { splitOverWorkers } from './split';
+import { workerPool } from './worker-pool';
 
 export interface FleetRunOptions {
   readonly plan: FleetPlan;
@@ -32,6 +31,11 @@ export interface FleetRunOptions {
   /** Each station's Basic auth password, if the target asks for one. */
   readonly passwordOf?: (identity: string) => string | undefined;
   readonly workers: number;
+  /**
+   * Run the one share (workers 1) on this thread's event loop instead of a worker thread: a
+   * process of a fleet over several, whose main thread has little else to do.
+   */
+  readonly inThread?: boolean;
   /** --local-address: source addresses the stations' connections are spread over. */
   readonly localAddresses?: readonly string[];
   /** --max-rate: CALLs per second for this process's whole fleet, split evenly over its workers. */
@@ -183,15 +187,7 @@ export class FleetRun {
     const cpuStart = process.cpuUsage();
     let rssPeak = rssStart;
     const shares = splitOverWorkers(plan, workers, this.options.passwordOf);
-    const pool = new Piscina({
-      filename: join(__dirname, '../worker/main.js'),
-      minThreads: shares.length,
-      maxThreads: shares.length,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: 1000,
-      // The task runs for the whole run and lives on its event loop: piscina must never block it.
-      atomics: 'disabled',
-    });
+    const pool = workerPool(shares.length, this.options.inThread === true);
     const ready: Promise<void>[] = [];
     const tasks: Promise<WorkerResult>[] = shares.map((stations, w) => {
       const ring = createRing(this.options.ringCapacity ?? 1 << 16);
@@ -222,7 +218,7 @@ export class FleetRun {
         port: port2,
         ...(this.options.live === undefined ? {} : { live: true }),
       };
-      return pool.run(task, { transferList: [port2] }) as Promise<WorkerResult>;
+      return pool.run(task);
     });
     // A worker that fails while starting must not leave the run waiting for its 'ready'.
     const ended = Promise.all(tasks).then(() => {

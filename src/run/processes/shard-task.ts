@@ -39,6 +39,8 @@ export async function runShardTask(task: ProcessTask, channel: ShardChannel, sto
   const run = new FleetRun({
     plan: config.plan,
     ...stationOptions(config, targets),
+    // One worker (a process's default): its stations on this thread, which has little else to do.
+    inThread: config.workers === 1,
     aggregator,
     tee: batch,
     startAt: () => {
