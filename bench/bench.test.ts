@@ -178,6 +178,11 @@ describe('bench (tiny)', () => {
     within(row(spread, 'RSS per station').fleet, 0.5, 2000, 'KB per station over processes');
     within(row(spread, 'CPU per call').fleet, 1, 100_000, 'µs per call over processes');
     within(row(spread, 'CPU per call').baseline, 1, 100_000, 'µs per bare call over processes');
+    // Side by side, both parties measured over one window: each one's µs per call, and the median of the rounds' ratios.
+    const side = row(spread, 'CPU per call side by side');
+    within(side.fleet, 1, 100_000, 'µs per call over processes, side by side');
+    within(side.baseline, 1, 100_000, 'µs per bare call over processes, side by side');
+    within(numberIn(spread.rows.find((x) => x.figure.startsWith('CPU per call side by side'))?.ratio ?? ''), 0.05, 20, 'side-by-side ratio');
     const offered = row(spread, '  calls/s in the window');
     within(offered.fleet, 50, 150, 'fleet calls/s of the 100/s offered');
     within(offered.baseline, 50, 150, 'bare calls/s of the 100/s offered');
