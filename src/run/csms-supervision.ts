@@ -1,7 +1,7 @@
 import { startEmbeddedCsms, type CsmsExit, type EmbeddedCsms, type EmbeddedCsmsOptions } from '../csms/child';
 import type { CsmsExitSummary, CsmsSummary } from '../report/summary';
 import type { Scenario } from '../scenario/types';
-import { autoProcesses } from './processes/count';
+import { csmsProcessesFor } from './processes/count';
 
 /** What the supervision needs of the run: FleetRun's stop (a first call winds down, a second cuts). */
 export interface StoppableRun {
@@ -102,12 +102,12 @@ export function startRunCsms(scenario: Scenario, stations = 0): Promise<Embedded
 /**
  * The scenario's `csms:` settings as the embedded CSMS's options (its seconds where it counts in
  * s). Without `csms.processes`, a fleet of `stations` that one process cannot hold gets as many
- * CSMS processes as the open-file limit needs (as `run --processes auto` does for the fleet),
- * unless nodes or a known capacity keep it in one.
+ * CSMS processes as the open-file limit needs (as `run --processes auto` does for the fleet), or
+ * as its ports need (csmsProcessesFor), unless nodes or a known capacity keep it in one.
  */
 export function embeddedCsmsOptions(scenario: Scenario, stations = 0): EmbeddedCsmsOptions {
   const c = scenario.csms;
-  const auto = autoProcesses(stations);
+  const auto = csmsProcessesFor(stations);
   if (c === undefined) return auto > 1 ? { processes: auto } : {};
   const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.max(1, Math.round(ms / 1000)));
   const out: EmbeddedCsmsOptions = { nodes: c.nodes };

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { resolveRunConfig, RunOptionError, UsageError, validateScenario } from '../../src/index';
 import { embeddedCsmsOptions } from '../../src/run/csms-supervision';
 import type { RecordSink } from '../../src/metrics/ring';
-import { autoProcesses, MAX_PROCESSES, openFileLimit, processAddresses, stationsPerProcess } from '../../src/run/processes/count';
+import { autoProcesses, cheapConnectionsPerTarget, csmsProcessesFor, ephemeralPorts, MAX_PROCESSES, openFileLimit, processAddresses, stationsPerProcess } from '../../src/run/processes/count';
 import { ingestBatch, RecordBatch } from '../../src/run/processes/record-batch';
 import { processTasks } from '../../src/run/processes/tasks';
 import { tempDir } from '../helpers/temp-dir';
@@ -74,9 +74,38 @@ test('options.processes: checked up front, each refusal naming it', () => {
   assert.equal(resolveRunConfig(SCENARIO).processes, 1);
 });
 
+test('the ephemeral range read from /proc decides how many stations one CSMS port takes cheaply: 90 % of its even half', () => {
+  const dir = tempDir('ports');
+  const file = join(dir, 'ip_local_port_range');
+  writeFileSync(file, '32768\t60999\n');
+  assert.equal(ephemeralPorts(file), 28_232);
+  writeFileSync(file, '1024 65535\n');
+  assert.equal(ephemeralPorts(file), 64_512);
+  writeFileSync(file, 'garbage\n');
+  assert.equal(ephemeralPorts(file), 28_232, 'an unreadable range is Linux\'s default');
+  assert.equal(ephemeralPorts(join(dir, 'none')), 28_232);
+  assert.equal(cheapConnectionsPerTarget(28_232), 12_704);
+  assert.equal(cheapConnectionsPerTarget(1), 1);
+  // This machine's own range reads as a number of ports.
+  assert.ok(ephemeralPorts() > 1000);
+});
+
+test('the embedded CSMS gets enough processes for the files and for its ports: 8 for 100,000 stations, where the files need 6', () => {
+  assert.equal(csmsProcessesFor(100, 17_100, 12_704), 1);
+  assert.equal(csmsProcessesFor(12_704, 17_100, 12_704), 1);
+  // One process holds the files of 15,000, but one port would take them past the even half.
+  assert.equal(csmsProcessesFor(15_000, 17_100, 12_704), 2);
+  assert.equal(autoProcesses(100_000, 17_100), 6);
+  assert.equal(csmsProcessesFor(100_000, 17_100, 12_704), 8);
+  // The files decide where they need more.
+  assert.equal(csmsProcessesFor(100_000, 5_000, 12_704), 20);
+  assert.equal(csmsProcessesFor(10_000_000, 17_100, 12_704), MAX_PROCESSES);
+});
+
 test('the embedded CSMS of a fleet one process cannot hold starts with as many processes, unless told or kept in one', () => {
   const base = validateScenario(SCENARIO);
-  const big = Math.ceil(40_000 / stationsPerProcess());
+  const big = csmsProcessesFor(40_000);
+  assert.ok(big >= Math.ceil(40_000 / stationsPerProcess()));
   assert.deepEqual(embeddedCsmsOptions(base, 100), {});
   assert.deepEqual(embeddedCsmsOptions(base, 40_000), { processes: big });
   const told = validateScenario({ ...SCENARIO, csms: { processes: 2 } });

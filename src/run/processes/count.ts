@@ -34,6 +34,38 @@ export function autoProcesses(stations: number, perProcess = stationsPerProcess(
   return Math.min(MAX_PROCESSES, Math.max(1, Math.ceil(stations / perProcess)));
 }
 
+/** How many ephemeral ports connect() draws from (Linux: /proc/sys/net/ipv4/ip_local_port_range); 32768–60999 when unknown. */
+export function ephemeralPorts(file = '/proc/sys/net/ipv4/ip_local_port_range'): number {
+  try {
+    const [low, high] = readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isSafeInteger(low) && Number.isSafeInteger(high) && (high as number) > (low as number)) return (high as number) - (low as number) + 1;
+  } catch {
+    // Not Linux: its default range.
+  }
+  return 60999 - 32768 + 1;
+}
+
+/**
+ * Connections that one source address opens cheaply to one address and port: 90 % of half the
+ * ephemeral range (12,700 here). Linux's connect() looks for a free source port among the even
+ * ports of the range first, and among the odd ones only once no even port is free for that
+ * destination: past half the range, every further connect() scans all the even ports first, in
+ * system time (~14,000 lookups each here). The 100,000-station run saturated so from 285 s, when
+ * its CSMS processes' ports passed 14,000 connections each (scripts in the closing note).
+ */
+export function cheapConnectionsPerTarget(ports = ephemeralPorts()): number {
+  return Math.max(1, Math.floor((ports / 2) * 0.9));
+}
+
+/**
+ * The embedded CSMS's processes for a fleet of `stations` on this machine: as many as the
+ * open-file limit needs, and enough that no process's own port takes more stations than connect
+ * from one address cheaply (each station connects to its CSMS process's own URL).
+ */
+export function csmsProcessesFor(stations: number, perProcess = stationsPerProcess(), perPort = cheapConnectionsPerTarget()): number {
+  return Math.min(MAX_PROCESSES, Math.max(autoProcesses(stations, perProcess), Math.ceil(stations / perPort)));
+}
+
 /**
  * Connections one source address may open to one CSMS address and port: the ephemeral range
  * (32768–60999 here, ~28,000) with room left for the ports of sockets closing.
