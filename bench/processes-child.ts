@@ -56,5 +56,5 @@ serveChild<ProcessesSpec, ProcessesResult>(async (spec, io) => {
     },
   });
   const s = result.summary;
-  return { booted: s.fleet.booted, errors: s.errors, errorSamples: s.errorSamples ?? {} };
+  return { booted: s.fleet.booted, errors: s.errors, errorSamples: s.errorSamples ?? {}, verdict: `${result.reason} (exit ${result.exitCode})${result.message === undefined ? '' : `: ${result.message}`}`, ...(s.processes?.died === undefined ? {} : { died: s.processes.died }) };
 });

@@ -119,7 +119,7 @@ async function startFleet(responders: readonly Responder[], stations: number, pr
       finish: async () => {
         try {
           const result = await run.finish();
-          if (result.booted < stations) throw new Error(`only ${result.booted} of ${stations} stations booted`);
+          if (result.booted < stations) throw new Error(`only ${result.booted} of ${stations} stations booted: ${result.died ?? result.verdict}`);
           const errors = Object.entries(result.errors).filter(([, count]) => count > 0);
           if (errors.length > 0) throw new Error(`errors in the fleet's run: ${errors.map(([kind, count]) => `${kind} ${count}${result.errorSamples[kind] === undefined ? '' : ` (${result.errorSamples[kind]})`}`).join(', ')}`);
         } finally {

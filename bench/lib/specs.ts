@@ -232,4 +232,7 @@ export interface ProcessesResult {
   /** summary.json's `errors`, by kind, and a sample message of each. */
   readonly errors: Readonly<Record<string, number>>;
   readonly errorSamples: Readonly<Record<string, string>>;
+  /** The run's reason and exit code, and summary.json's `processes.died` when a process died or failed. */
+  readonly verdict: string;
+  readonly died?: string;
 }
