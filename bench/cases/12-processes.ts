@@ -259,6 +259,13 @@ export const processesCase: BenchCase = {
         const callsPerSec = (ms: Measured[]): number => median(ms.map((m) => ((m.window?.calls ?? 0) * 1000) / Math.max(1, m.window?.ms ?? 0)));
         rows.push(infoRow(`  calls/s in the window`, num(callsPerSec(fleetRounds)), num(callsPerSec(bareRounds)), `offered ${num(s.rate)}/s`));
         figures.push({ stations: n, processes, heartbeatMs, windowMs, sideBySideRatios: sideRatios, fleet: { rounds: fleetRounds, small: fleetSmall, perStationKb: fleetKb, cpuPerCallUs: fleetCpu }, bare: { rounds: bareRounds, small: bareSmall, perStationKb: bareKb, cpuPerCallUs: bareCpu } });
+      } catch (err) {
+        // A size that failed is a row that says so: the sizes measured before it (minutes of a
+        // full run) are kept, and the case does not meet its targets.
+        const message = err instanceof Error ? err.message : String(err);
+        ctx.log(`  ${num(n)} over ${processes} failed: ${message}`);
+        rows.push({ figure: `${num(n)} over ${processes}: failed`, fleet: message, baseline: '', ratio: '', target: 'completes', meets: 'no' });
+        figures.push({ stations: n, processes, failed: message });
       } finally {
         await Promise.all(sets.flat().map((r) => r.stop().catch(() => undefined)));
       }
