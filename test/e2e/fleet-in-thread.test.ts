@@ -32,7 +32,8 @@ async function runOnce(url: string, inThread: boolean): Promise<{ socketsHere: n
     inThread,
     aggregator,
     onTick: (_second, _live, gauges) => {
-      booted = gauges.total.booted;
+      // The highest seen: a tick during the wind-down reads the stations already gone.
+      booted = Math.max(booted, gauges.total.booted);
       socketsHere = Math.max(socketsHere, process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length);
     },
   });
