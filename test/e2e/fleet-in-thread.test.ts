@@ -53,7 +53,8 @@ test('inThread: the one share runs on this thread, measured as a worker thread m
     assert.equal(worker.socketsHere, 0, 'in a worker thread: no station socket is this thread\'s');
     for (const r of [here, worker]) {
       assert.equal(r.booted, 6);
-      assert.ok(r.sent >= 12, `${r.sent} Heartbeats sent in 4 s by 6 stations every second`);
+      // At least one each: how many more fit in 4 s depends on how busy the machine is.
+      assert.ok(r.sent >= 6, `${r.sent} Heartbeats sent in 4 s by 6 stations every second`);
       assert.equal(r.answered, r.sent);
     }
   } finally {
