@@ -241,6 +241,9 @@ export class FleetRun {
         epoch = await this.options.startAt();
       } catch (err) {
         await pool.destroy();
+        // A share on this thread, waiting for its start, is not ended by destroy(): a closed port
+        // no longer holds the process.
+        for (const p of this.ports) p.close();
         throw err;
       }
     }
