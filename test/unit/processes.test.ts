@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { resolveRunConfig, RunOptionError, UsageError, validateScenario } from '../../src/index';
 import { embeddedCsmsOptions } from '../../src/run/csms-supervision';
 import type { RecordSink } from '../../src/metrics/ring';
-import { autoProcesses, cheapConnectionsPerTarget, csmsProcessesFor, ephemeralPorts, MAX_PROCESSES, openFileLimit, processAddresses, stationsPerProcess } from '../../src/run/processes/count';
+import { autoProcesses, cheapConnectionsPerTarget, csmsProcessesFor, ephemeralPorts, MAX_PROCESSES, openFileLimit, portsPerTarget, processAddresses, stationsPerProcess } from '../../src/run/processes/count';
 import { ingestBatch, RecordBatch } from '../../src/run/processes/record-batch';
 import { processTasks } from '../../src/run/processes/tasks';
 import { tempDir } from '../helpers/temp-dir';
@@ -86,6 +86,9 @@ test('the ephemeral range read from /proc decides how many stations one CSMS por
   assert.equal(ephemeralPorts(join(dir, 'none')), 28_232);
   assert.equal(cheapConnectionsPerTarget(28_232), 12_704);
   assert.equal(cheapConnectionsPerTarget(1), 1);
+  // Where a loopback target has more stations than this, each process binds its own address.
+  assert.equal(portsPerTarget(28_232), 25_408);
+  assert.equal(portsPerTarget(64_512), 58_060);
   // This machine's own range reads as a number of ports.
   assert.ok(ephemeralPorts() > 1000);
 });

@@ -67,10 +67,12 @@ export function csmsProcessesFor(stations: number, perProcess = stationsPerProce
 }
 
 /**
- * Connections one source address may open to one CSMS address and port: the ephemeral range
- * (32768–60999 here, ~28,000) with room left for the ports of sockets closing.
+ * Connections one source address may open at all to one CSMS address and port: 90 % of the
+ * ephemeral range (25,408 of 32768–60999 here), room left for the ports of sockets closing.
  */
-export const PORTS_PER_TARGET = 25_000;
+export function portsPerTarget(ports = ephemeralPorts()): number {
+  return Math.max(1, Math.floor(ports * 0.9));
+}
 
 /**
  * The source addresses of process `index` of `count`: its share of the addresses given (every

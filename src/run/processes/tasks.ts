@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { RunConfig } from '../config';
 import type { RunSettings } from '../options';
 import { isLoopback } from '../staging-safety';
-import { PORTS_PER_TARGET, processAddresses } from './count';
+import { portsPerTarget, processAddresses } from './count';
 import type { ProcessTask } from './messages';
 
 /** Where process `index` (from 0) writes its own results folder, inside the run's. */
@@ -24,7 +24,7 @@ export function processTasks(config: RunConfig, targets: readonly string[], out:
     prometheusRemoteWriteLabel: _rwl, history: _history, historyKeep: _historyKeep, junit: _junit, processes: _processes, ...kept
   } = config.source.settings;
   // A station's connections go to its home target: each target takes its share of the fleet.
-  const shortOfPorts = targets.every(isLoopback) && config.plan.stations.length / Math.max(1, targets.length) > PORTS_PER_TARGET;
+  const shortOfPorts = targets.every(isLoopback) && config.plan.stations.length / Math.max(1, targets.length) > portsPerTarget();
   return Array.from({ length: count }, (_v, index): ProcessTask => {
     const addresses = processAddresses(index, count, config.localAddresses, shortOfPorts);
     const settings: RunSettings = {
